@@ -1,0 +1,1 @@
+"""engine: a small NumPy library for worked backprop and optimizer exercises."""

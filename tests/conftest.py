@@ -1,0 +1,42 @@
+"""Shared fixtures: every test gets its own empty data directory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path_factory, monkeypatch) -> Path:
+    """``$STUDYAPP_DATA_DIR`` points at a fresh tmp dir (inherited by subprocesses too)."""
+    path = tmp_path_factory.mktemp("data")
+    monkeypatch.setenv("STUDYAPP_DATA_DIR", str(path))
+    return path
+
+
+def run_cli(*args: str, input: str | None = None, timeout: float = 60, env: dict | None = None):
+    """Run ``python -m studyapp ARGS`` the way a user would; returns CompletedProcess (text)."""
+    full_env = dict(os.environ)
+    full_env.pop("PYTHONWARNINGS", None)
+    if env:
+        full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "studyapp", *args],
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=full_env,
+        cwd=REPO,
+    )
+
+
+@pytest.fixture
+def cli():
+    return run_cli

@@ -1,0 +1,63 @@
+"""Layering: heavy or upper layers are not imported where they must not be."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+
+def _modules_after(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport sys, json; print(json.dumps(sorted(sys.modules)))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return set(json.loads(out.splitlines()[-1]))
+
+
+def _top(mods: set[str]) -> set[str]:
+    return {m.split(".")[0] for m in mods}
+
+
+def test_version_fast_path_imports_neither_textual_nor_sympy():
+    code = (
+        "import sys; sys.argv = ['studyapp', '--version']\n"
+        "from studyapp.cli import main\n"
+        "import contextlib, io\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as f: rc = main()\n"
+        "assert rc == 0 and f.getvalue().startswith('studyapp '), f.getvalue()"
+    )
+    top = _top(_modules_after(code))
+    assert "textual" not in top
+    assert "sympy" not in top
+    assert "numpy" not in top
+
+
+def test_version_command_prints_version(cli):
+    from studyapp import __version__
+
+    result = cli("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"studyapp {__version__}"
+
+
+def test_engine_imports_neither_studyapp_textual_nor_sympy():
+    top = _top(_modules_after("import engine, pkgutil, importlib\n"
+                              "for m in pkgutil.iter_modules(engine.__path__):\n"
+                              "    importlib.import_module('engine.' + m.name)"))
+    assert "numpy" in top  # the engine really loaded
+    assert not {"studyapp", "textual", "sympy"} & top
+
+
+@pytest.mark.parametrize("package", ["studyapp.core"])
+def test_core_does_not_import_textual(package):
+    code = (
+        f"import importlib, pkgutil, {package} as p\n"
+        "for m in pkgutil.walk_packages(p.__path__, p.__name__ + '.'):\n"
+        "    importlib.import_module(m.name)"
+    )
+    assert "textual" not in _top(_modules_after(code))
