@@ -1,0 +1,35 @@
+"""`studyapp export --format apkg|tsv|md|json|csv --output PATH [--topic T]`: flashcard export."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+FORMATS = ("apkg", "tsv", "md", "json", "csv")
+TOPICS = ("activations", "losses", "optimizers", "terms", "backprop", "concepts", "user")
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "export",
+        help="export the flashcards (Anki .apkg or TSV, Markdown, JSON, CSV)",
+        description="Export the flashcards. Re-importing a newer .apkg or TSV into Anki updates "
+        "the notes instead of duplicating them. An existing output file is kept as PATH.bak.",
+    )
+    parser.add_argument("--format", required=True, choices=FORMATS, help="output format")
+    parser.add_argument("--output", "-o", required=True, metavar="PATH", help="file to write")
+    parser.add_argument("--topic", choices=TOPICS, help="export only this topic")
+
+
+def run(args: argparse.Namespace) -> int:
+    from studyapp.export.exporter import export_cards
+    from studyapp.export.progress import terminal_progress
+
+    bar = terminal_progress(f"Exporting {args.format}")
+    try:
+        count = export_cards(args.format, args.output, topic=args.topic, progress=bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    print(f"wrote {count} cards to {args.output}", file=sys.stderr)
+    return 0

@@ -1,0 +1,63 @@
+"""``export_cards``: the one entry point the CLI and the TUI use to write flashcards."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from studyapp.errors import UsageError
+from studyapp.export import records
+from studyapp.export.atomic import atomic_write, atomic_write_text, check_writable
+
+FORMATS: tuple[str, ...] = ("apkg", "tsv", "md", "json", "csv")
+
+
+def export_cards(
+    fmt: str,
+    path: str | os.PathLike,
+    topic: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cards: Iterable | None = None,
+    timestamp: float | None = None,
+) -> int:
+    """Write the flashcards as ``fmt`` to ``path``; returns the number of cards written.
+
+    ``cards`` defaults to every card of the study material (``build_cards(load_content())``);
+    tests and the TUI may pass CardSpecs (or ExportCards) directly. ``progress(done, total)`` is
+    called as cards are converted and written. ``timestamp`` (seconds since the epoch) fixes the
+    .apkg notes' modification time (default now).
+
+    The file is replaced atomically and a previous file is kept as ``<path>.bak``. Raises
+    UsageError (one line) for an unknown format or topic or an unwritable path.
+    """
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
+    # Fail on a bad path before loading content and building cards (which takes a moment).
+    check_writable(path)
+    selected = records.load_cards(topic) if cards is None else records.select(cards, topic)
+    records.check_unique(selected)
+    total = len(selected)
+
+    if fmt == "apkg":
+        from studyapp.export.apkg import write_apkg
+
+        def write(tmp: Path) -> None:
+            write_apkg(selected, tmp, progress=progress, timestamp=timestamp)
+
+        atomic_write(path, write)
+        return total
+
+    from studyapp.export import text_formats
+
+    render = {
+        "tsv": text_formats.to_anki_tsv,
+        "md": text_formats.to_markdown,
+        "json": text_formats.to_json,
+        "csv": text_formats.to_csv,
+    }[fmt]
+    text = render(selected)
+    if progress is not None:
+        progress(total, total)
+    atomic_write_text(path, text)
+    return total

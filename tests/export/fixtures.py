@@ -1,0 +1,83 @@
+"""A small CardSpec-like fixture list, shaped like ``studyapp.core.cards.CardSpec``.
+
+The export must only rely on the documented CardSpec fields, so these are plain dataclasses with
+exactly those fields; cards cover a basic card, a reversible definition, a cloze card, HTML that
+needs escaping, a formula with ``<`` inside MathJax, tabs/newlines/quotes, and several topics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+
+@dataclass(frozen=True)
+class FakeCardSpec:
+    key: str
+    entry_id: str
+    template: str
+    topic: str
+    deck: str
+    front: str
+    back: str
+    front_html: str
+    back_html: str
+    tags: list = field(default_factory=list)
+    source: str = ""
+    cloze: str | None = None
+
+
+def fixture_cards() -> list[FakeCardSpec]:
+    return [
+        FakeCardSpec(
+            key="act.sigmoid::formula", entry_id="act.sigmoid", template="formula",
+            topic="activations", deck="Deep Learning::Activations",
+            front="Sigmoid σ(z)", back="σ(z) = 1/(1 + e^(−z))",
+            front_html="Sigmoid \\(\\sigma(z)\\)",
+            back_html="\\(\\sigma(z) = \\frac{1}{1 + e^{-z}}\\)",
+            tags=["activations", "sigmoid"], source="content/activations.toml:3",
+        ),
+        FakeCardSpec(
+            key="act.sigmoid::derivative", entry_id="act.sigmoid", template="derivative",
+            topic="activations", deck="Deep Learning::Activations",
+            front="Derivative of the sigmoid σ'(z)?", back="σ(z)·(1 − σ(z))",
+            front_html="Derivative of the sigmoid \\(\\sigma'(z)\\)?",
+            back_html="\\(\\sigma(z)\\,(1 - \\sigma(z))\\)",
+            tags=["activations"], source="content/activations.toml:3",
+        ),
+        FakeCardSpec(
+            key="act.relu::cloze", entry_id="act.relu", template="cloze",
+            topic="activations", deck="Deep Learning::Activations",
+            front="ReLU(z) = […]", back="ReLU(z) = max(0, z)",
+            front_html="ReLU(z) = [...]", back_html="ReLU(z) = \\(\\max(0, z)\\)",
+            tags=["activations", "relu"], source="content/activations.toml:20",
+            cloze="ReLU(z) = {{c1::\\(\\max(0, z)\\)}}",
+        ),
+        FakeCardSpec(
+            key="loss.hinge::formula", entry_id="loss.hinge", template="formula",
+            topic="losses", deck="Deep Learning::Losses",
+            front="Hinge loss", back="max(0, 1 − y·a)   (zero when y·a > 1)",
+            front_html="Hinge loss",
+            back_html="\\(\\max(0, 1 - y a)\\) (zero when \\(y a &gt; 1\\))",
+            tags=["losses"], source="content/losses.toml:40",
+        ),
+        FakeCardSpec(
+            key="term.epoch::definition", entry_id="term.epoch", template="definition",
+            topic="terms", deck="Deep Learning::Terms",
+            front="Epoch", back="One full pass over the training set",
+            front_html="Epoch", back_html="One full pass over the training set",
+            tags=["terms", "training loop"], source="content/terms.toml:7",
+        ),
+        FakeCardSpec(
+            key="concept.tricky::explain", entry_id="concept.tricky", template="explain",
+            topic="concepts", deck="Deep Learning::Concepts",
+            front='Why "vanishing"\tgradients?', back="Products of many\nsmall factors < 1",
+            front_html='Why &quot;vanishing&quot;\tgradients?',
+            back_html="<ul><li>Products of many</li><li>small factors \\(&lt; 1\\)</li></ul>",
+            tags=["concepts"], source="content/concepts.toml:12",
+        ),
+    ]
+
+
+def edited(cards, key: str, **changes):
+    """The same list with one card's wording changed (keys stay: they are written in content)."""
+    return [replace(c, **changes) if c.key == key else c for c in cards]
