@@ -1,0 +1,306 @@
+"""Round trips of every export format, written from a fixture list of CardSpec-like cards."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+import zipfile
+
+import genanki
+import pytest
+
+from studyapp.errors import UsageError
+from studyapp.export import export_cards
+from studyapp.export.apkg import BASIC_MODEL_ID, BASIC_REVERSED_MODEL_ID, CLOZE_MODEL_ID, DECK_IDS
+from studyapp.export.records import BASIC, BASIC_REVERSED, CLOZE, from_spec, select
+from studyapp.export.text_formats import html_to_markdown, read_anki_tsv
+from tests.export.fixtures import edited, fixture_cards
+
+
+@pytest.fixture
+def cards():
+    return fixture_cards()
+
+
+# ----------------------------------------------------------------------------- records
+
+
+def test_guid_is_genanki_guid_of_the_card_key(cards):
+    card = from_spec(cards[0])
+    assert card.id == "act.sigmoid::formula"
+    assert card.guid == genanki.guid_for("act.sigmoid::formula")
+
+
+def test_note_kinds(cards):
+    kinds = {from_spec(c).id: from_spec(c).note_kind for c in cards}
+    assert kinds["act.relu::cloze"] == CLOZE
+    assert kinds["term.epoch::definition"] == BASIC_REVERSED  # term <-> definition
+    assert kinds["act.sigmoid::derivative"] == BASIC  # a derivative does not name its function
+
+
+def test_long_sides_are_not_reversed(cards):
+    long = edited(cards, "term.epoch::definition", back="x" * 500)
+    card = next(from_spec(c) for c in long if c.key == "term.epoch::definition")
+    assert card.note_kind == BASIC
+
+
+def test_tags_are_anki_safe_and_include_topic(cards):
+    card = from_spec(next(c for c in cards if c.key == "term.epoch::definition"))
+    assert card.tags == ("terms", "training_loop")
+    assert all(" " not in t for t in card.tags)
+
+
+def test_select_orders_by_topic_and_filters(cards):
+    order = [c.topic for c in select(cards)]
+    assert order == ["activations"] * 3 + ["losses", "terms", "concepts"]
+    assert {c.topic for c in select(cards, "losses")} == {"losses"}
+
+
+@pytest.mark.parametrize("topic,message", [("bogus", "unknown topic"), ("user", "no cards for topic")])
+def test_select_rejects_bad_topics(cards, topic, message):
+    with pytest.raises(UsageError, match=message):
+        select(cards, topic)
+
+
+# ----------------------------------------------------------------------------- JSON / CSV / TSV
+
+
+def test_json_round_trip(cards, tmp_path):
+    out = tmp_path / "cards.json"
+    assert export_cards("json", out, cards=cards) == len(cards)
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["schema"] == 1
+    assert [c["id"] for c in doc["cards"]] == [c.id for c in select(cards)]
+    for item in doc["cards"]:
+        assert {"id", "guid", "deck", "front", "back", "tags", "source"} <= item.keys()
+        assert item["guid"] == genanki.guid_for(item["id"])
+        assert item["deck"].startswith("Deep Learning::")
+    sigmoid = next(c for c in doc["cards"] if c["id"] == "act.sigmoid::formula")
+    assert sigmoid["front"] == "Sigmoid σ(z)"  # unicode survives (ensure_ascii=False)
+    assert sigmoid["tags"] == ["activations", "sigmoid"]
+
+
+def test_json_ids_and_guids_stable_across_content_edits(cards, tmp_path):
+    export_cards("json", tmp_path / "a.json", cards=cards)
+    changed = edited(cards, "act.sigmoid::formula", back="σ(z) = 1/(1+exp(-z))", back_html="new")
+    export_cards("json", tmp_path / "b.json", cards=changed)
+    a = json.loads((tmp_path / "a.json").read_text())["cards"]
+    b = json.loads((tmp_path / "b.json").read_text())["cards"]
+    assert [(c["id"], c["guid"]) for c in a] == [(c["id"], c["guid"]) for c in b]
+    assert a[0]["back"] != b[0]["back"]
+
+
+def test_csv_round_trip_keeps_tabs_quotes_and_newlines(cards, tmp_path):
+    out = tmp_path / "cards.csv"
+    export_cards("csv", out, cards=cards)
+    with open(out, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == len(cards)
+    by_id = {r["id"]: r for r in rows}
+    tricky = by_id["concept.tricky::explain"]
+    assert tricky["front"] == 'Why "vanishing"\tgradients?'
+    assert tricky["back"] == "Products of many\nsmall factors < 1"
+    assert by_id["act.relu::cloze"]["note_type"] == "cloze"
+    assert by_id["term.epoch::definition"]["tags"].split() == ["terms", "training_loop"]
+
+
+def test_tsv_has_anki_headers_and_parses_back(cards, tmp_path):
+    out = tmp_path / "cards.txt"
+    export_cards("tsv", out, cards=cards)
+    text = out.read_text(encoding="utf-8")
+    headers, rows = read_anki_tsv(text)
+    assert headers == {
+        "separator": "tab", "html": "true", "notetype column": "1", "deck column": "2",
+        "tags column": "5", "guid column": "6",
+    }
+    assert len(rows) == len(cards)
+    assert all(len(r) == 6 for r in rows)
+    body = text.split("\n", 6)[6]
+    # One note per line: no raw newline inside a field, and no note line looks like a header.
+    assert len(body.strip("\n").split("\n")) == len(cards)
+    assert not any(line.startswith("#") for line in body.splitlines())
+    by_guid = {r[5]: r for r in rows}
+    sigmoid = by_guid[genanki.guid_for("act.sigmoid::formula")]
+    assert sigmoid[:2] == ["Basic (and reversed card)", "Deep Learning::Activations"]
+    assert "\\(" in sigmoid[3]
+    cloze = by_guid[genanki.guid_for("act.relu::cloze")]
+    assert cloze[0] == "Cloze" and "{{c1::" in cloze[2]
+    tricky = by_guid[genanki.guid_for("concept.tricky::explain")]
+    assert "\t" not in tricky[2]
+    assert tricky[4] == "concepts"
+
+
+# ----------------------------------------------------------------------------- Markdown
+
+
+def test_markdown_is_grouped_by_topic_with_dollar_math(cards, tmp_path):
+    out = tmp_path / "sheet.md"
+    export_cards("md", out, cards=cards)
+    text = out.read_text(encoding="utf-8")
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    assert headings == ["## Contents", "## Activations", "## Losses", "## Terms", "## Concepts"]
+    assert "$\\sigma(z) = \\frac{1}{1 + e^{-z}}$" in text
+    assert "\\(" not in text and "\\)" not in text
+    assert "$y a > 1$" in text  # entities decoded inside formulas
+    assert "- small factors $< 1$" in text  # HTML list became a Markdown list
+    assert "ReLU(z) = […]" in text  # the cloze deletion is blanked in the question
+
+
+def test_html_to_markdown_basics():
+    assert html_to_markdown("<b>bold</b> and <i>it</i><br>x \\[a^2\\]") == "**bold** and *it*\nx $$a^2$$"
+
+
+# ----------------------------------------------------------------------------- apkg
+
+
+def _read_apkg(path):
+    with zipfile.ZipFile(path) as zf:
+        assert "collection.anki2" in zf.namelist()
+        data = zf.read("collection.anki2")
+    db = path.parent / (path.name + ".sqlite")
+    db.write_bytes(data)
+    conn = sqlite3.connect(db)
+    try:
+        notes = conn.execute("SELECT guid, mid, flds, tags FROM notes ORDER BY guid").fetchall()
+        cards = conn.execute("SELECT nid, did, ord FROM cards").fetchall()
+        models = json.loads(conn.execute("SELECT models FROM col").fetchone()[0])
+        decks = json.loads(conn.execute("SELECT decks FROM col").fetchone()[0])
+    finally:
+        conn.close()
+    return notes, cards, models, decks
+
+
+def test_apkg_round_trip(cards, tmp_path):
+    out = tmp_path / "deck.apkg"
+    assert export_cards("apkg", out, cards=cards, timestamp=1_700_000_000) == len(cards)
+    notes, card_rows, models, decks = _read_apkg(out)
+    assert sorted(g for g, *_ in notes) == sorted(genanki.guid_for(c.key) for c in cards)
+    assert {int(k) for k in models} == {BASIC_MODEL_ID, BASIC_REVERSED_MODEL_ID, CLOZE_MODEL_ID}
+    deck_names = {d["name"]: int(k) for k, d in decks.items()}
+    for name in ("Deep Learning::Activations", "Deep Learning::Losses", "Deep Learning::Terms",
+                 "Deep Learning::Concepts"):
+        assert deck_names[name] == DECK_IDS[name]
+    fields = {g: flds.split("\x1f") for g, _mid, flds, _tags in notes}
+    sigmoid = fields[genanki.guid_for("act.sigmoid::formula")]
+    assert sigmoid[1] == "\\(\\sigma(z) = \\frac{1}{1 + e^{-z}}\\)"  # MathJax kept verbatim
+    assert sigmoid[2] == "content/activations.toml:3"
+    assert fields[genanki.guid_for("act.relu::cloze")][0] == "ReLU(z) = {{c1::\\(\\max(0, z)\\)}}"
+    tags = {g: t.split() for g, _mid, _f, t in notes}
+    assert tags[genanki.guid_for("term.epoch::definition")] == ["terms", "training_loop"]
+    # reversed notes give two cards, the others one: 6 notes -> 6 + 3 reversed cards
+    assert len(card_rows) == len(cards) + 3
+
+
+def test_apkg_guids_stable_across_two_exports(cards, tmp_path):
+    first, second = tmp_path / "a.apkg", tmp_path / "b.apkg"
+    export_cards("apkg", first, cards=cards, timestamp=1_700_000_000)
+    changed = edited(cards, "term.epoch::definition", back_html="One complete pass")
+    export_cards("apkg", second, cards=changed, timestamp=1_700_000_500)
+    a, _, models_a, decks_a = _read_apkg(first)
+    b, _, models_b, decks_b = _read_apkg(second)
+    assert [g for g, *_ in a] == [g for g, *_ in b]
+    assert [m for _, m, *_ in a] == [m for _, m, *_ in b]
+    assert set(models_a) == set(models_b) and set(decks_a) == set(decks_b)
+    assert any("One complete pass" in flds for _, _, flds, _ in b)
+
+
+def test_apkg_topic_filter(cards, tmp_path):
+    out = tmp_path / "act.apkg"
+    assert export_cards("apkg", out, topic="activations", cards=cards) == 3
+    notes, _, _, decks = _read_apkg(out)
+    assert len(notes) == 3
+    assert "Deep Learning::Losses" not in {d["name"] for d in decks.values()}
+
+
+# ----------------------------------------------------------------------------- atomic write, paths
+
+
+def test_existing_file_is_backed_up_and_replaced(cards, tmp_path):
+    out = tmp_path / "cards.json"
+    out.write_text("old content", encoding="utf-8")
+    export_cards("json", out, cards=cards)
+    assert (tmp_path / "cards.json.bak").read_text(encoding="utf-8") == "old content"
+    assert json.loads(out.read_text(encoding="utf-8"))["schema"] == 1
+    export_cards("csv", out, cards=cards)  # second replacement: the backup is the JSON now
+    assert json.loads((tmp_path / "cards.json.bak").read_text(encoding="utf-8"))["schema"] == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cards.json", "cards.json.bak"]
+
+
+def test_failed_write_leaves_original_and_no_temp_file(tmp_path):
+    from studyapp.export.atomic import atomic_write
+
+    out = tmp_path / "keep.txt"
+    out.write_text("precious", encoding="utf-8")
+
+    def explode(tmp):
+        tmp.write_text("half", encoding="utf-8")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(UsageError, match="no space left on device"):
+        atomic_write(out, explode)
+    assert out.read_text(encoding="utf-8") == "precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt"]
+
+
+def test_new_file_gets_normal_permissions(cards, tmp_path):
+    out = tmp_path / "cards.csv"
+    export_cards("csv", out, cards=cards)
+    assert out.stat().st_mode & 0o044  # readable by others (mkstemp's 0600 was not kept)
+
+
+@pytest.mark.parametrize(
+    "make_path,message",
+    [
+        (lambda d: d / "missing" / "x.json", "does not exist"),
+        (lambda d: d, "is a directory"),
+        (lambda d: (d / "file").write_text("") or d / "file" / "x.json", "is not a directory"),
+        (lambda d: "", "output path is empty"),
+    ],
+)
+def test_bad_paths_raise_one_line_usage_errors(cards, tmp_path, make_path, message):
+    with pytest.raises(UsageError, match=message) as info:
+        export_cards("json", make_path(tmp_path), cards=cards)
+    assert "\n" not in str(info.value)
+
+
+def test_unknown_format(cards, tmp_path):
+    with pytest.raises(UsageError, match="unknown export format"):
+        export_cards("docx", tmp_path / "x", cards=cards)
+
+
+def test_duplicate_keys_are_refused(cards, tmp_path):
+    from studyapp.errors import DataError
+
+    with pytest.raises(DataError, match="duplicate card key"):
+        export_cards("json", tmp_path / "x.json", cards=cards + cards[:1])
+
+
+# ----------------------------------------------------------------------------- progress
+
+
+@pytest.mark.parametrize("fmt", ["apkg", "json"])
+def test_progress_reaches_total(cards, tmp_path, fmt):
+    calls = []
+    export_cards(fmt, tmp_path / f"x.{fmt}", cards=cards, progress=lambda d, t: calls.append((d, t)))
+    assert calls and calls[-1][0] == calls[-1][1]
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+
+def test_progress_bar_only_on_a_terminal():
+    from studyapp.export.progress import render_bar, terminal_progress
+
+    class FakeTTY(io.StringIO):
+        def isatty(self):
+            return True
+
+    assert terminal_progress("x", io.StringIO()) is None
+    stream = FakeTTY()
+    bar = terminal_progress("Exporting", stream)
+    bar(1, 4)
+    bar(4, 4)
+    bar.close()
+    assert stream.getvalue().startswith("\rExporting [")
+    assert stream.getvalue().endswith("4/4 100%\n")
+    assert render_bar("L", 2, 4, width=4) == "L [##..] 2/4  50%"
