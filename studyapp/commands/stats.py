@@ -1,0 +1,32 @@
+"""`studyapp stats [--json]`: study statistics from the database (created on first use)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser(
+        "stats", help="study statistics (cards, due, reviews, retention, streak, forecast)",
+        description="Study statistics. On a fresh data directory this creates the database and "
+                    "its cards from the course content.",
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+
+
+def run(args: argparse.Namespace) -> int:
+    from studyapp.core.session import open_study, utc_now
+    from studyapp.core.stats import compute_stats, render_text
+
+    now = utc_now()
+    storage = open_study(now=now)
+    try:
+        stats = compute_stats(storage, now)
+    finally:
+        storage.close()
+    if args.json:
+        print(json.dumps(stats, ensure_ascii=False))
+    else:
+        print(render_text(stats))
+    return 0

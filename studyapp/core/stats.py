@@ -1,0 +1,130 @@
+"""Study statistics (``studyapp stats`` and the TUI's stats screen) from the database.
+
+All day-based figures use study days (Anki's "next day starts at" hour in the user's time zone).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from studyapp.core import scheduling as sch
+from studyapp.storage import Storage, from_ms, to_ms
+
+FORECAST_DAYS = 30
+HISTORY_DAYS = 84  # 12 weeks
+RETENTION_DAYS = 30
+
+
+def _accuracy(pairs: dict[str, tuple[int, int]]) -> dict[str, dict]:
+    return {k: {"correct": c, "total": t, "accuracy": round(c / t, 4) if t else None}
+            for k, (c, t) in pairs.items()}
+
+
+def streak_days(study_days: set[date], today: date) -> int:
+    """Consecutive study days ending today, or ending yesterday if nothing was studied today yet
+    (a streak is not broken until the day is over)."""
+    day = today if today in study_days else today - timedelta(days=1)
+    n = 0
+    while day in study_days:
+        n += 1
+        day -= timedelta(days=1)
+    return n
+
+
+def compute_stats(storage: Storage, now: datetime) -> dict:
+    """Everything ``studyapp stats --json`` prints.
+
+    Contract keys: cards_total, cards_new, due_today, reviews_today, reviews_total, retention_30d
+    (fraction of reviews of mature-state cards not rated Again over 30 days, None without any),
+    streak_days. Plus: new_today (new cards available today), learning_today, suspended, orphaned,
+    forecast_30d (list of 30 {"date", "due"}; day 0 includes overdue cards), reviews_per_day_12w
+    (list of 84 {"date", "count"}, oldest first, ending today), accuracy_by_topic and
+    accuracy_by_step ({name: {"correct", "total", "accuracy"}}) from quiz/exercise attempts,
+    leeches (list of {"key", "topic", "front", "lapses"}).
+    """
+    settings = storage.settings
+    tz = storage.tz
+    today = sch.study_day(now, settings, tz)
+    start, _end = storage.day_bounds(now)
+    cards = storage.card_count()
+    totals = storage.totals(now)
+
+    def day_of(ms: int) -> date:
+        return sch.study_day(from_ms(ms), settings, tz)
+
+    # Forecast: studied cards due on each of the next 30 study days (overdue counted today).
+    forecast = [0] * FORECAST_DAYS
+    for due_ms in storage.due_times():
+        offset = (day_of(due_ms) - today).days if due_ms >= to_ms(start) else 0
+        if 0 <= offset < FORECAST_DAYS:
+            forecast[offset] += 1
+
+    history_start = sch.day_start(today - timedelta(days=HISTORY_DAYS - 1), settings, tz)
+    per_day = [0] * HISTORY_DAYS
+    first = today - timedelta(days=HISTORY_DAYS - 1)
+    for ms in storage.review_times(since=history_start):
+        i = (day_of(ms) - first).days
+        if 0 <= i < HISTORY_DAYS:
+            per_day[i] += 1
+
+    studied = {day_of(ms) for ms in storage.review_times()} | {day_of(ms) for ms in storage.attempt_times()}
+    passed, total = storage.review_retention(now - timedelta(days=RETENTION_DAYS))
+
+    return {
+        "cards_total": cards["total"],
+        "cards_new": cards["new"],
+        "due_today": totals["due"] + totals["learning"],
+        "new_today": totals["new"],
+        "learning_today": totals["learning"],
+        "reviews_today": storage.review_count(since=start),
+        "reviews_total": storage.review_count(),
+        "retention_30d": round(passed / total, 4) if total else None,
+        "streak_days": streak_days(studied, today),
+        "suspended": cards["suspended"],
+        "orphaned": cards["orphaned"],
+        "forecast_30d": [{"date": (today + timedelta(days=i)).isoformat(), "due": n}
+                         for i, n in enumerate(forecast)],
+        "reviews_per_day_12w": [{"date": (first + timedelta(days=i)).isoformat(), "count": n}
+                                for i, n in enumerate(per_day)],
+        "accuracy_by_topic": _accuracy(storage.topic_accuracy()),
+        "accuracy_by_step": _accuracy(storage.step_accuracy()),
+        "leeches": [{"key": c.key, "topic": c.topic, "front": c.front, "lapses": c.lapses}
+                    for c in storage.leeches()],
+        "settings": {k: settings.to_dict()[k] for k in ("desired_retention", "new_per_day", "reviews_per_day")},
+    }
+
+
+def render_text(stats: dict) -> str:
+    """The human-readable ``studyapp stats`` report (plain text, fits 80 columns)."""
+    ret = stats["retention_30d"]
+    lines = [
+        f"Cards        {stats['cards_total']} ({stats['cards_new']} new, {stats['suspended']} suspended"
+        + (f", {stats['orphaned']} orphaned" if stats["orphaned"] else "") + ")",
+        f"Today        {stats['due_today']} due, {stats['new_today']} new available, "
+        f"{stats['reviews_today']} reviewed",
+        f"Reviews      {stats['reviews_total']} in total",
+        f"Retention    {'-' if ret is None else f'{ret:.1%}'} over the last 30 days "
+        f"(target {stats['settings']['desired_retention']:.0%})",
+        f"Streak       {stats['streak_days']} day{'s' if stats['streak_days'] != 1 else ''}",
+    ]
+    week = stats["forecast_30d"][:7]
+    lines.append("Next 7 days  " + "  ".join(f"{d['date'][5:]}:{d['due']}" for d in week))
+    recent = stats["reviews_per_day_12w"][-7:]
+    lines.append("Last 7 days  " + "  ".join(f"{d['date'][5:]}:{d['count']}" for d in recent))
+    if stats["accuracy_by_topic"]:
+        lines.append("Accuracy by topic (quizzes and exercises):")
+        for topic, a in stats["accuracy_by_topic"].items():
+            lines.append(f"  {topic:<14} {a['correct']}/{a['total']}  {a['accuracy']:.0%}")
+    if stats["accuracy_by_step"]:
+        lines.append("Accuracy by exercise step:")
+        for step, a in stats["accuracy_by_step"].items():
+            lines.append(f"  {step:<14} {a['correct']}/{a['total']}  {a['accuracy']:.0%}")
+    if stats["leeches"]:
+        lines.append(f"Leeches ({len(stats['leeches'])}, suspended; rewrite or unsuspend them):")
+        for leech in stats["leeches"][:10]:
+            front = leech["front"].replace("\n", " ")
+            lines.append(f"  {leech['lapses']:>2} lapses  {front[:60]}")
+    return "\n".join(lines)
+
+
+__all__ = ["compute_stats", "render_text", "streak_days"]
