@@ -1,0 +1,268 @@
+"""The Textual application: :class:`StudyApp`.
+
+The app owns the long-lived objects (the study database and the loaded content) and hands them
+to screens as attributes; screens call ``studyapp.core`` and ``studyapp.storage`` and hold no
+business rules themselves.  Every screen but the dashboard is imported only when it is first
+opened, and sympy only when an answer is graded, so start-up stays close to a bare Textual app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from studyapp.storage import Storage
+
+#: Settings value -> Textual theme name.  Any other registered Textual theme name is accepted too.
+THEMES = {"dark": "textual-dark", "light": "textual-light"}
+
+#: (action, title, help) for every place the command palette can take the user.
+PLACES: list[tuple[str, str, str]] = [
+    ("dashboard", "Dashboard", "Due and new cards per deck, streak and retention"),
+    ("review", "Review", "Study the cards that are due (Anki-style)"),
+    ("quiz", "Quiz", "Ten generated questions on every topic"),
+    ("exercises", "Exercises", "Worked backprop and optimizer exercises"),
+    ("browse", "Browse cards", "Search all cards, see their history and plots"),
+    ("stats", "Statistics", "Reviews per day, forecast, retention, accuracy"),
+    ("errata", "Errata", "Corrections to the course notes"),
+    ("settings", "Settings", "Desired retention, daily limits, theme"),
+    ("help", "Help", "Every key binding on every screen"),
+]
+
+QUIZ_TOPICS = ("activations", "losses", "optimizers", "terms", "backprop", "concepts")
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware in UTC (what storage and fsrs expect)."""
+    return datetime.now(timezone.utc)
+
+
+class StudyApp(App):
+    """The studyapp TUI.
+
+    Args:
+        start: ``None`` opens the dashboard; ``"review"`` opens straight into a review session
+            (the dashboard stays underneath, so ``escape`` returns to it).
+        clock: returns "now" (aware UTC datetime); tests pass a fixed clock.
+        quiz_seed: seed for generated quizzes (``None`` draws a fresh one each time).
+        storage: an already open :class:`~studyapp.storage.Storage` to use instead of opening
+            ``data_dir()/studyapp.db`` (tests, benchmarks); the caller keeps ownership.
+    """
+
+    CSS_PATH = "app.tcss"
+    TITLE = "studyapp"
+    SUB_TITLE = "deep learning, one card at a time"
+
+    BINDINGS = [
+        Binding("question_mark", "show_help", "Help", key_display="?"),
+    ]
+
+    def __init__(
+        self,
+        start: str | None = None,
+        clock: Callable[[], datetime] | None = None,
+        quiz_seed: int | None = None,
+        storage: Storage | None = None,
+    ) -> None:
+        if start not in (None, "dashboard", "review"):
+            from studyapp.errors import UsageError
+
+            raise UsageError(f"unknown start screen {start!r} (use 'review' or nothing)")
+        super().__init__()
+        self.start = start
+        self.clock = clock or utc_now
+        self.quiz_seed = quiz_seed
+        self._storage: Storage | None = storage
+        self._owns_storage = storage is None
+        self._content = None
+        self.load_error: str | None = None
+
+    # ------------------------------------------------------------------ data (flows down)
+    def now(self) -> datetime:
+        """The time used for scheduling decisions (aware UTC)."""
+        return self.clock()
+
+    @property
+    def storage(self) -> Storage | None:
+        """The open study database, created and synced with the content on first use.
+
+        ``None`` (with :attr:`load_error` holding one line) when it cannot be opened; screens
+        show that line instead of crashing.
+        """
+        if self._storage is None and self.load_error is None:
+            try:
+                self._storage = self._open_study()
+            except Exception as exc:  # shown to the user as one line, never a traceback
+                self.load_error = _one_line(exc)
+        return self._storage
+
+    def _open_study(self) -> Storage:
+        """``studyapp.core.session.open_study``; if that module is missing, the same steps here
+        (open the database, build the cards from the content, sync them)."""
+        try:
+            from studyapp.core.session import open_study
+        except ImportError:
+            from studyapp.storage import Storage
+
+            return Storage.open(now=self.now())
+        return open_study(now=self.now())
+
+    @property
+    def content(self):
+        """The loaded :class:`studyapp.core.content.Content` (or ``None`` if it cannot load)."""
+        if self._content is None:
+            try:
+                from studyapp.core.content import load_content
+
+                self._content = load_content()
+            except Exception as exc:
+                self.load_error = self.load_error or _one_line(exc)
+        return self._content
+
+    def settings(self) -> dict[str, Any]:
+        """The saved settings (empty dict when storage is unavailable)."""
+        storage = self.storage
+        if storage is None:
+            return {}
+        try:
+            return dict(storage.get_settings())
+        except Exception as exc:
+            self.notify(_one_line(exc), severity="error")
+            return {}
+
+    def apply_theme(self, name: str | None) -> None:
+        """Switch to the theme named in settings (``dark``, ``light`` or a Textual theme name)."""
+        if not name:
+            return
+        theme = THEMES.get(name, name)
+        if theme in self.available_themes:
+            self.theme = theme
+
+    # ------------------------------------------------------------------ lifecycle
+    def get_default_screen(self) -> Screen:
+        from studyapp.ui.screens.dashboard import DashboardScreen
+
+        return DashboardScreen()
+
+    def on_mount(self) -> None:
+        self.apply_theme(self.settings().get("theme"))
+        if self.load_error:
+            self.notify(self.load_error, title="Cannot load study data", severity="error", timeout=10)
+        if self.start == "review":
+            self.action_open("review")
+
+    def on_unmount(self) -> None:
+        if self._storage is not None and self._owns_storage:
+            try:
+                self._storage.close()
+            except Exception:
+                pass
+
+    # ------------------------------------------------------------------ navigation
+    def action_open(self, place: str) -> None:
+        """Open one of :data:`PLACES` on top of the dashboard."""
+        if place == "dashboard":
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+            return
+        if place == "help":
+            self.action_show_help()
+            return
+        if place == "exercises":
+            self._open_exercises()
+            return
+        if place.startswith("quiz"):
+            from studyapp.ui.screens.quiz import QuizScreen
+
+            topic = place.partition(":")[2] or None
+            self.push_screen(QuizScreen(topic=topic, seed=self.quiz_seed))
+            return
+        factory = _screen_factories().get(place)
+        if factory is None:
+            self.notify(f"No screen called {place!r}", severity="error")
+            return
+        self.push_screen(factory())
+
+    def _open_exercises(self) -> None:
+        try:
+            from studyapp.ui.screens.exercise import ExerciseScreen
+        except Exception as exc:  # the workspace screen is written by another engineer
+            self.notify(
+                f"Exercises are not available yet ({_one_line(exc)})",
+                title="Exercises",
+                severity="warning",
+            )
+            return
+        self.push_screen(ExerciseScreen())
+
+    def action_show_help(self) -> None:
+        from studyapp.ui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+            return
+        self.push_screen(HelpScreen(current=type(self.screen)))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The command palette (``ctrl+p``) reaches every screen and every quiz topic."""
+        for place, title, help_text in PLACES:
+            yield SystemCommand(title, help_text, lambda p=place: self.action_open(p))
+        for topic in QUIZ_TOPICS:
+            yield SystemCommand(
+                f"Quiz: {topic}", f"Ten questions on {topic}", lambda t=topic: self.action_open(f"quiz:{t}")
+            )
+        # The screen's own actions (reveal, undo, suspend ...) so the palette reaches them too.
+        for binding in getattr(screen, "BINDINGS", []):
+            if isinstance(binding, Binding) and binding.description and binding.show:
+                action = binding.action
+                yield SystemCommand(
+                    f"{screen.__class__.__name__.removesuffix('Screen')}: {binding.description}",
+                    f"key {binding.key_display or binding.key}",
+                    lambda a=action, s=screen: s.run_action(a),
+                )
+        yield from super().get_system_commands(screen)
+
+
+def _screen_factories() -> dict[str, Callable[[], Screen]]:
+    """Lazily imported screen classes (keeps start-up light)."""
+
+    def review():
+        from studyapp.ui.screens.review import ReviewScreen
+
+        return ReviewScreen()
+
+    def browse():
+        from studyapp.ui.screens.browse import BrowseScreen
+
+        return BrowseScreen()
+
+    def stats():
+        from studyapp.ui.screens.stats import StatsScreen
+
+        return StatsScreen()
+
+    def errata():
+        from studyapp.ui.screens.errata import ErrataScreen
+
+        return ErrataScreen()
+
+    def settings():
+        from studyapp.ui.screens.settings import SettingsScreen
+
+        return SettingsScreen()
+
+    return {"review": review, "browse": browse, "stats": stats, "errata": errata, "settings": settings}
+
+
+def _one_line(exc: BaseException) -> str:
+    """The first line of an exception message, for notifications."""
+    text = str(exc).strip().splitlines()
+    first = text[0] if text else exc.__class__.__name__
+    more = len(text) - 1
+    return f"{first} (+{more} more)" if more > 0 else first

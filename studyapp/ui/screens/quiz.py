@@ -1,0 +1,256 @@
+"""A quiz of generated questions: multiple choice by number keys, typed answers with a live
+math preview, feedback with the explanation and the checker's diagnosis, and a score.
+
+Grading may need sympy (expression equivalence), so it runs in a worker thread; the first
+grade pays sympy's import, never start-up.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Label, Static
+
+from studyapp.ui.messages import AnswerSubmitted, ChoiceChosen
+from studyapp.ui.widgets.choice_list import ChoiceList
+from studyapp.ui.widgets.feedback import Feedback
+from studyapp.ui.widgets.math_input import MathInput
+from studyapp.ui.widgets.math_text import escape_markup, readable
+
+#: kinds answered by picking one of several buttons
+CHOICE_KINDS = ("mcq", "true_false")
+#: expected kinds (how a question is graded) whose answers are math, so they get a live preview
+MATH_KINDS = ("expression", "numeric")
+
+
+def choices_for(question) -> list[str]:
+    """The buttons to show: the mcq choices, or True/False."""
+    if question.kind == "true_false":
+        return ["True", "False"]
+    return list(question.choices or [])
+
+
+def matching_pairs(question) -> dict[str, str]:
+    """The matching question's answer as ``{left: right}`` (it is stored as a JSON string)."""
+    try:
+        pairs = json.loads(question.answer)
+    except (TypeError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in pairs.items()} if isinstance(pairs, dict) else {}
+
+
+def expected_text(question) -> str:
+    """The right answer, readable (matching pairs one per line)."""
+    if question.kind == "matching":
+        return "; ".join(f"{k} → {v}" for k, v in matching_pairs(question).items())
+    return str(question.answer)
+
+
+class QuizScreen(Screen):
+    """``count`` generated questions (optionally on one ``topic``), then the score."""
+
+    BINDINGS = [
+        Binding("1", "choose(0)", "Choice 1", show=False),
+        Binding("2", "choose(1)", "Choice 2", show=False),
+        Binding("3", "choose(2)", "Choice 3", show=False),
+        Binding("4", "choose(3)", "Choice 4", show=False),
+        Binding("5", "choose(4)", "Choice 5", show=False),
+        Binding("6", "choose(5)", "Choice 6", show=False),
+        Binding("n", "next", "Next"),
+        Binding("enter", "next", "Next", show=False),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, count: int = 10, topic: str | None = None, seed: int | None = None,
+                 questions: list | None = None) -> None:
+        super().__init__()
+        self.count = count
+        self.topic = topic
+        self.seed = seed if seed is not None else random.randrange(1_000_000)
+        self.questions: list = list(questions or [])
+        self.index = -1
+        self.score = 0
+        self.graded = False
+        self.grading = False
+        self.results: list[tuple[object, str, str]] = []  # (question, answer text, verdict)
+        self._asked_at = time.monotonic()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="quiz-body"):
+            yield Label("Preparing questions…", id="quiz-progress", classes="muted")
+            yield Static("", id="quiz-prompt")
+            yield Vertical(id="quiz-answer")
+            yield Feedback(id="quiz-feedback")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(Feedback).clear()
+        if self.questions:
+            self.start()
+        else:
+            self.load_questions()
+
+    @work(thread=True, exclusive=True, group="quiz-load")
+    def load_questions(self) -> None:
+        try:
+            from studyapp.core.questions import generate_quiz
+
+            questions = generate_quiz(self.seed, self.count, topic=self.topic)
+        except Exception as exc:
+            self.app.call_from_thread(self._fail, f"Cannot make a quiz: {exc}")
+            return
+        self.app.call_from_thread(self._loaded, questions)
+
+    def _loaded(self, questions: list) -> None:
+        self.questions = list(questions)
+        self.start()
+
+    def _fail(self, text: str) -> None:
+        self.query_one("#quiz-progress", Label).update(escape_markup(text))
+
+    def start(self) -> None:
+        if not self.questions:
+            self._fail("No questions available for this topic.")
+            return
+        self.index = -1
+        self.action_next(force=True)
+
+    # ---------------------------------------------------------------- showing
+    @property
+    def question(self):
+        return self.questions[self.index] if 0 <= self.index < len(self.questions) else None
+
+    def _show_question(self) -> None:
+        q = self.question
+        self.graded = False
+        self.grading = False
+        self._asked_at = time.monotonic()
+        title = f"Question {self.index + 1}/{len(self.questions)} · {q.topic} · {q.kind.replace('_', ' ')}"
+        self.query_one("#quiz-progress", Label).update(f"{title} · score {self.score}")
+        self.query_one("#quiz-prompt", Static).update(escape_markup(readable(q.prompt)))
+        self.query_one(Feedback).clear()
+        area = self.query_one("#quiz-answer", Vertical)
+        area.remove_children()
+        if q.kind in CHOICE_KINDS:
+            choices = ChoiceList(choices_for(q), id="quiz-choices")
+            area.mount(choices)
+            self.call_after_refresh(lambda: choices.query(Button).first().focus())
+        else:
+            # Formulas and numbers get the live math preview; words and pairings do not.
+            math = getattr(q, "expected_kind", None) in MATH_KINDS or (
+                getattr(q, "expected_kind", None) is None and q.kind in ("typed", "numeric"))
+            placeholder = ("pair them like 1b 2a 3c and press enter" if q.kind == "matching"
+                           else "type your answer and press enter")
+            box = MathInput(placeholder=placeholder, math=math, id="quiz-input")
+            area.mount(box)
+            self.call_after_refresh(lambda: box.input.focus())
+
+    def _show_score(self) -> None:
+        total = len(self.questions)
+        self.query_one("#quiz-progress", Label).update(f"Quiz finished · score {self.score}/{total}")
+        lines = [f"[b]You scored {self.score} of {total}[/b]", ""]
+        for q, answer, verdict in self.results:
+            mark = "✔" if verdict == "correct" else "✘"
+            lines.append(f"{mark} {escape_markup(readable(q.prompt.splitlines()[0])[:70])}")
+        lines += ["", "[dim]escape: back to the dashboard[/dim]"]
+        self.query_one("#quiz-prompt", Static).update("\n".join(lines))
+        self.query_one("#quiz-answer", Vertical).remove_children()
+        self.query_one(Feedback).clear()
+
+    # ---------------------------------------------------------------- answering
+    def action_choose(self, index: int) -> None:
+        q = self.question
+        if q is None or q.kind not in CHOICE_KINDS or self.graded or self.grading:
+            return
+        choices = choices_for(q)
+        if 0 <= index < len(choices):
+            self._grade(choices[index], chosen=index)
+
+    def on_choice_chosen(self, message: ChoiceChosen) -> None:
+        self.action_choose(message.index)
+
+    def on_answer_submitted(self, message: AnswerSubmitted) -> None:
+        if self.graded:
+            self.action_next()
+        elif not self.grading:
+            self._grade(message.text)
+
+    def _grade(self, text: str, chosen: int | None = None) -> None:
+        self.grading = True
+        self.query_one(Feedback).pending()
+        self._grade_worker(self.question, text, chosen, time.monotonic() - self._asked_at)
+
+    @work(thread=True, exclusive=True, group="quiz-grade")
+    def _grade_worker(self, question, text: str, chosen: int | None, seconds: float) -> None:
+        try:
+            from studyapp.core.questions import grade
+
+            verdict = grade(question, text)
+        except Exception as exc:
+            self.app.call_from_thread(self._graded_error, question, str(exc))
+            return
+        self.app.call_from_thread(self._graded, question, text, verdict, chosen, seconds)
+
+    def _graded_error(self, question, error: str) -> None:
+        self.grading = False
+        if question is not self.question:
+            return
+        self.query_one(Feedback).show("invalid", expected_text(question), message=error)
+
+    def _graded(self, question, text: str, verdict, chosen: int | None, seconds: float) -> None:
+        self.grading = False
+        if question is not self.question:
+            return  # the user moved on while sympy was thinking
+        word = getattr(verdict, "verdict", "incorrect")
+        if word == "invalid":
+            # An unreadable answer is not a wrong one: say why and let the user try again.
+            self.query_one(Feedback).show("invalid", "", message=getattr(verdict, "message", ""),
+                                          explanation="Fix the answer and press enter again.")
+            return
+        self.graded = True
+        correct = word == "correct"
+        self.score += int(correct)
+        self.results.append((question, text, word))
+        storage = self.app.storage
+        if storage is not None:
+            try:
+                storage.record_attempt("quiz", question.id, question.topic, correct, seconds)
+            except Exception as exc:
+                self.notify(f"Could not save the attempt: {exc}", severity="warning")
+        self.query_one(Feedback).show(
+            word,
+            expected_text(question),
+            explanation=getattr(question, "explanation", "") or "",
+            diagnosis=getattr(verdict, "diagnosis", None),
+            message=getattr(verdict, "message", ""),
+        )
+        if question.kind in CHOICE_KINDS:
+            choices = choices_for(question)
+            right = choices.index(str(question.answer)) if str(question.answer) in choices else None
+            self.query_one(ChoiceList).mark(chosen if chosen is not None else -1, right)
+        for widget in self.query_one("#quiz-answer").query("Input, Button"):
+            widget.disabled = True
+        self.query_one("#quiz-progress", Label).update(
+            f"Question {self.index + 1}/{len(self.questions)} · score {self.score}"
+        )
+        self.set_focus(None)
+
+    def action_next(self, force: bool = False) -> None:
+        if not force and not self.graded:
+            return
+        self.index += 1
+        if self.index >= len(self.questions):
+            self._show_score()
+            return
+        self._show_question()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,52 @@
+"""Turning stored text into something readable in a terminal (never raw LaTeX).
+
+These are thin, forgiving wrappers over :mod:`studyapp.core.mathtext` and the checker's
+``to_unicode``: a screen must still show *something* if a formula cannot be converted.
+Neither wrapper imports sympy.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Text that looks like LaTeX: a backslash command, ^{...}, _{...} or $...$.
+_LATEX_HINT = re.compile(r"\\[A-Za-z]+|[\^_]\{|\$")
+
+
+def readable(text: object) -> str:
+    """``text`` with any LaTeX in it rendered as unicode (σ, ∂, ², fractions …).
+
+    Plain text passes through unchanged; ``None`` becomes ``""``.
+    """
+    if text is None:
+        return ""
+    text = str(text)
+    if not _LATEX_HINT.search(text):
+        return text
+    try:
+        from studyapp.core.mathtext import latex_to_unicode
+
+        return latex_to_unicode(text.replace("$", ""))
+    except Exception:
+        # Last resort: drop the markup characters rather than show raw LaTeX.
+        return re.sub(r"\\([A-Za-z]+)", r"\1", text).replace("{", "").replace("}", "").replace("$", "")
+
+
+def formula(text: object) -> str:
+    """A formula in checker syntax (``1/(1+exp(-z))``) as unicode (``1/(1 + eˣ…)``)."""
+    if text is None:
+        return ""
+    text = str(text)
+    try:
+        from studyapp.core.checker import to_unicode
+
+        return to_unicode(text)
+    except Exception:
+        return readable(text)
+
+
+def escape_markup(text: str) -> str:
+    """Escape Rich/Textual markup so ``[1, 2]`` in a formula is shown literally."""
+    from rich.markup import escape
+
+    return escape(text)

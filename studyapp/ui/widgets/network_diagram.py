@@ -1,0 +1,353 @@
+"""A small feed-forward network drawn with box-drawing characters, and the given values as matrices.
+
+Units are boxes with their values (x; b, z, a for layers 1..L — z and a show the user's answers as
+they are given, ``?`` before); every edge is a line from its source unit to its own input row of the
+target unit, labelled with its weight W^m[j][k]. Lines never merge: each source unit has its own
+vertical lane, a crossing is drawn ``┼`` and a connection ``├ ┤ ┌ └ ┐ ┘``.
+
+Only small nets are drawn (≤ 4 units per layer, ≤ 5 layers); the matrices are shown for any size.
+The pure functions (``diagram_text``, ``givens_text``) are what the widgets display.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rich.text import Text
+from textual.widgets import Static
+
+MAX_UNITS = 4
+MAX_LAYERS = 5
+
+_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_SUPS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+# Direction bits of a line cell -> box-drawing character.
+UP, DOWN, LEFT, RIGHT = 1, 2, 4, 8
+_LINE = {
+    0: " ", UP: "│", DOWN: "│", UP | DOWN: "│", LEFT: "─", RIGHT: "─", LEFT | RIGHT: "─",
+    DOWN | RIGHT: "┌", DOWN | LEFT: "┐", UP | RIGHT: "└", UP | LEFT: "┘",
+    UP | DOWN | RIGHT: "├", UP | DOWN | LEFT: "┤", DOWN | LEFT | RIGHT: "┬",
+    UP | LEFT | RIGHT: "┴", UP | DOWN | LEFT | RIGHT: "┼",
+}
+
+STATUS_STYLE = {
+    "correct": "bold green", "correct_cf": "green", "incorrect": "bold red",
+    "revealed": "yellow", None: "dim",
+}
+
+
+def sub(n: int) -> str:
+    return str(n).translate(_SUB)
+
+
+def sup(n: int) -> str:
+    return str(n).translate(_SUPS)
+
+
+def num(value: float, digits: int = 3) -> str:
+    """Short number for a box or an edge label: ``0.627``, ``-0.05``, ``12.3``."""
+    value = float(value)
+    if abs(value) < 5e-13:
+        return "0"
+    text = f"{value:.{digits}g}"
+    if "e" in text:
+        mant, exp = text.split("e")
+        text = f"{mant}e{int(exp)}"
+    return text
+
+
+class _Canvas:
+    """A character grid with line-direction bits, text cells and styles."""
+
+    def __init__(self, width: int, height: int):
+        self.w, self.h = width, height
+        self.lines = [[0] * width for _ in range(height)]
+        self.text: list[list[str | None]] = [[None] * width for _ in range(height)]
+        self.style: list[list[str | None]] = [[None] * width for _ in range(height)]
+
+    def line_h(self, y: int, x0: int, x1: int, style: str | None = None) -> None:
+        """Horizontal segment between x0 and x1 inclusive; its ends connect only inward."""
+        lo, hi = min(x0, x1), max(x0, x1)
+        for x in range(lo, hi + 1):
+            if x > lo:
+                self.lines[y][x] |= LEFT
+            if x < hi:
+                self.lines[y][x] |= RIGHT
+            if style and self.style[y][x] is None:
+                self.style[y][x] = style
+
+    def line_v(self, x: int, y0: int, y1: int, style: str | None = None) -> None:
+        lo, hi = min(y0, y1), max(y0, y1)
+        for y in range(lo, hi + 1):
+            if y > lo:
+                self.lines[y][x] |= UP
+            if y < hi:
+                self.lines[y][x] |= DOWN
+            if style and self.style[y][x] is None:
+                self.style[y][x] = style
+
+    def put(self, y: int, x: int, s: str, style: str | None = None) -> None:
+        for i, ch in enumerate(s):
+            if 0 <= x + i < self.w:
+                self.text[y][x + i] = ch
+                self.style[y][x + i] = style
+
+    def box(self, y: int, x: int, w: int, h: int, style: str | None = None) -> None:
+        self.put(y, x, "┌" + "─" * (w - 2) + "┐", style)
+        for r in range(1, h - 1):
+            self.put(y + r, x, "│", style)
+            self.put(y + r, x + w - 1, "│", style)
+            self.put(y + r, x + 1, " " * (w - 2))
+        self.put(y + h - 1, x, "└" + "─" * (w - 2) + "┘", style)
+
+    def render(self) -> Text:
+        out = Text()
+        for y in range(self.h):
+            row_chars = []
+            for x in range(self.w):
+                t = self.text[y][x]
+                row_chars.append(t if t is not None else _LINE.get(self.lines[y][x], "┼"))
+            line = "".join(row_chars).rstrip()
+            start = len(out)
+            out.append(line)
+            for x in range(len(line)):
+                if self.style[y][x]:
+                    out.stylize(self.style[y][x], start + x, start + x + 1)
+            if y < self.h - 1:
+                out.append("\n")
+        return out
+
+
+@dataclass
+class _Unit:
+    rows: list[tuple[str, str | None]]  # (text, style) per content row
+    width: int = 0
+    height: int = 0
+    x: int = 0
+    y: int = 0
+    in_ports: list[int] | None = None  # absolute rows where the edges from each source arrive
+
+    @property
+    def out_row(self) -> int:
+        return self.y + self.height // 2
+
+
+def can_draw(layers: list[int]) -> bool:
+    return len(layers) <= MAX_LAYERS and max(layers) <= MAX_UNITS
+
+
+def diagram_text(ex: dict, known: dict[str, tuple[np.ndarray, str]] | None = None) -> Text | None:
+    """The network of a backprop exercise as styled text, or None when it is too big to draw.
+
+    ``known`` maps a step key (``z1``, ``a2`` …) to (value shape (N^m,), status) for the values the
+    user has given so far; they appear in the unit boxes in the status colour, ``?`` otherwise.
+    """
+    known = known or {}
+    layers = [len(ex["x"])] + [len(b) for b in ex["biases"]]
+    if not can_draw(layers):
+        return None
+    big_l = len(layers) - 1
+    columns: list[list[_Unit]] = []
+    # --- unit contents
+    col0 = [_Unit([(f"x{sub(k + 1)} {num(v)}", "bold")]) for k, v in enumerate(ex["x"])]
+    columns.append(col0)
+    for m in range(1, big_l + 1):
+        col = []
+        for j in range(layers[m]):
+            rows: list[tuple[str, str | None]] = [(f"b {num(ex['biases'][m - 1][j])}", None)]
+            for name in ("z", "a"):
+                entry = known.get(f"{name}{m}")
+                if entry is None:
+                    rows.append((f"{name} ?", "dim"))
+                else:
+                    value, status = entry
+                    rows.append((f"{name} {num(np.asarray(value).reshape(-1)[j])}",
+                                 STATUS_STYLE.get(status, "")))
+            col.append(_Unit(rows))
+        columns.append(col)
+    # --- sizes
+    for c, col in enumerate(columns):
+        n_in = layers[c - 1] if c else 0
+        width = max(len(t) for u in col for t, _ in u.rows) + 2
+        for u in col:
+            u.width = width + 2
+            u.height = max(len(u.rows), n_in) + 2
+    labels = [[[num(w) for w in row] for row in W] for W in ex["weights"]]
+    label_w = [max(len(s) for row in lab for s in row) + 2 for lab in labels]
+    # --- x positions: box, then lanes (2 cells per source), label, arrow
+    x = 0
+    for c, col in enumerate(columns):
+        for u in col:
+            u.x = x
+        x += col[0].width
+        if c < big_l:
+            x += 1 + 2 * layers[c] + label_w[c] + 2
+    target_label = f" y{sub(1)} {num(ex['target'][0])}"
+    width = x + 2 + max(len(f" y{sub(j + 1)} {num(t)}") for j, t in enumerate(ex["target"]))
+    del target_label
+    # --- y positions: centre each column, then nudge a column so that no source row meets a
+    # target input row in the lane area (a shared row would look like a connection).
+    heights = [sum(u.height for u in col) + len(col) - 1 for col in columns]
+    tallest = max(heights)
+
+    def place(c: int, top: int) -> None:
+        y = top
+        n_in = layers[c - 1] if c else 0
+        for u in columns[c]:
+            u.y = y
+            if n_in:
+                inner = u.height - 2
+                u.in_ports = ([y + 1 + inner // 2] if n_in == 1
+                              else [y + 1 + k for k in range(n_in)])
+            y += u.height + 1
+
+    place(0, (tallest - heights[0]) // 2 + 3)
+    for c in range(1, len(columns)):
+        base = (tallest - heights[c]) // 2 + 3
+        best = None
+        for shift in (0, 1, -1, 2, -2, 3, -3):
+            place(c, base + shift)
+            bad = _conflicts(columns[c - 1], columns[c])
+            if best is None or bad < best[0]:
+                best = (bad, shift)
+            if bad == 0:
+                break
+        place(c, base + best[1])
+    top = min(u.y for col in columns for u in col)
+    bottom = max(u.y + u.height for col in columns for u in col)
+    for col in columns:
+        for u in col:
+            u.y -= top
+            if u.in_ports:
+                u.in_ports = [p - top for p in u.in_ports]
+    height = bottom - top
+    canvas = _Canvas(width, height + 1)
+    # --- edges
+    for c in range(big_l):
+        src, dst = columns[c], columns[c + 1]
+        x_r = src[0].x + src[0].width  # first cell right of the source boxes
+        lane = [x_r + 1 + 2 * k for k in range(len(src))]
+        x_t = dst[0].x
+        for k, s in enumerate(src):
+            rows = [s.out_row] + [d.in_ports[k] for d in dst]
+            canvas.line_h(s.out_row, x_r, lane[k], "cyan")
+            canvas.line_v(lane[k], min(rows), max(rows), "cyan")
+            for j, d in enumerate(dst):
+                y = d.in_ports[k]
+                canvas.line_h(y, lane[k], x_t - 1, "cyan")
+                label = labels[c][j][k]
+                lx = lane[-1] + 2 + (label_w[c] - len(label)) // 2
+                canvas.put(y, lx, label, "bold yellow")
+                canvas.put(y, x_t - 1, "▶", "cyan")
+    # --- boxes and their contents
+    for c, col in enumerate(columns):
+        for u in col:
+            canvas.box(u.y, u.x, u.width, u.height, "bold" if c in (0, big_l) else None)
+            for r, (t, style) in enumerate(u.rows):
+                canvas.put(u.y + 1 + r, u.x + 2, t, style)
+            if c < big_l:
+                canvas.put(u.out_row, u.x + u.width - 1, "├")
+    for j, u in enumerate(columns[-1]):
+        canvas.put(u.out_row, u.x + u.width, f"╶ y{sub(j + 1)} {num(ex['target'][j])}", "magenta")
+    # --- layer titles along the top row is left to the caller (givens_text names the layers)
+    return canvas.render()
+
+
+def _conflicts(src: list[_Unit], dst: list[_Unit]) -> int:
+    """How many rows carry both a source's exit line and a target input line that could touch."""
+    n = len(src)
+    bad = 0
+    for k2, s in enumerate(src):
+        for d in dst:
+            for k, y in enumerate(d.in_ports or []):
+                # the target line for source k starts at lane k; the exit line of source k2 ends at
+                # lane k2: they share cells on one row when k < k2 (k == k2 is the same source).
+                if y == s.out_row and k < k2 < n:
+                    bad += 1
+    return bad
+
+
+def matrix_block(name: str, value, digits: int = 4) -> list[str]:
+    """``name = ⎡…⎤`` as text lines; vectors are drawn as columns (the notes' convention)."""
+    arr = np.asarray(value, dtype=float)
+    if arr.ndim == 0:
+        return [f"{name} = {num(arr, digits)}"]
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    cells = [[num(v, digits) for v in row] for row in arr]
+    widths = [max(len(r[j]) for r in cells) for j in range(arr.shape[1])]
+    body = ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in cells]
+    head = f"{name} = "
+    pad = " " * len(head)
+    if len(body) == 1:
+        return [f"{head}[{body[0]}]"]
+    out = []
+    for i, line in enumerate(body):
+        left, right = ("⎡", "⎤") if i == 0 else ("⎣", "⎦") if i == len(body) - 1 else ("⎢", "⎥")
+        out.append(f"{head if i == 0 else pad}{left}{line}{right}")
+    return out
+
+
+def side_by_side(blocks: list[list[str]], gap: int = 3, width: int = 76) -> list[str]:
+    """Blocks of lines placed left to right, wrapping to a new band when ``width`` is reached."""
+    bands: list[list[list[str]]] = [[]]
+    used = 0
+    for block in blocks:
+        w = max(len(s) for s in block)
+        if bands[-1] and used + gap + w > width:
+            bands.append([])
+            used = 0
+        bands[-1].append(block)
+        used += (gap if used else 0) + w
+    lines: list[str] = []
+    for band in bands:
+        h = max(len(b) for b in band)
+        for r in range(h):
+            parts = []
+            for b in band:
+                w = max(len(s) for s in b)
+                parts.append((b[r] if r < len(b) else "").ljust(w))
+            lines.append((" " * gap).join(parts).rstrip())
+    return lines
+
+
+def givens_text(ex: dict, width: int = 76) -> str:
+    """The given values of an exercise (backprop: x, y, W^m, b^m; optimizer: θ, g, state) as matrices."""
+    if "optimizer" in ex:
+        blocks = [matrix_block("θ", ex["params"]), matrix_block("g", ex["grad"])]
+        for key, val in (ex.get("state") or {}).items():
+            blocks.append(matrix_block(key, val))
+        hyper = ", ".join(f"{k} = {num(v, 4)}" for k, v in (ex.get("hyperparameters") or {}).items())
+        return "\n".join(side_by_side(blocks, width=width) + [f"t = {ex.get('t')}   {hyper}"])
+    blocks = [matrix_block("x", ex["x"]), matrix_block("y", ex["target"])]
+    for m, (W, b) in enumerate(zip(ex["weights"], ex["biases"], strict=True), start=1):
+        blocks.append(matrix_block(f"W{sup(m)}", W))
+        blocks.append(matrix_block(f"b{sup(m)}", b))
+    return "\n".join(side_by_side(blocks, width=width))
+
+
+class NetworkDiagram(Static):
+    """Shows :func:`diagram_text` for an exercise; ``show(ex, known)`` redraws it."""
+
+    DEFAULT_CSS = """
+    NetworkDiagram {
+        width: auto;
+        height: auto;
+        padding: 0 1;
+    }
+    """
+
+    def show(self, ex: dict, known: dict[str, tuple[np.ndarray, str]] | None = None) -> None:
+        if "optimizer" in ex:
+            self.update("")
+            self.display = False
+            return
+        text = diagram_text(ex, known)
+        self.display = True
+        if text is None:
+            self.update(Text("(the network is too large to draw: the matrices below give it)",
+                             style="dim"))
+        else:
+            self.update(text)

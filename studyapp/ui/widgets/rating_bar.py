@@ -1,0 +1,71 @@
+"""The four Anki-style answer buttons, each showing the interval that rating would give."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button
+
+from studyapp.ui.messages import RatingChosen
+
+#: rating value -> (label, CSS class)
+RATINGS: dict[int, tuple[str, str]] = {
+    1: ("Again", "again"),
+    2: ("Hard", "hard"),
+    3: ("Good", "good"),
+    4: ("Easy", "easy"),
+}
+
+
+def format_interval(delta: timedelta | None) -> str:
+    """A short human interval like Anki's: ``<1m``, ``10m``, ``3h``, ``4d``, ``2.5mo``, ``1.2y``."""
+    if delta is None:
+        return "?"
+    seconds = delta.total_seconds()
+    if seconds < 60:
+        return "<1m"
+    minutes = seconds / 60
+    if minutes < 60:
+        return f"{round(minutes)}m"
+    hours = minutes / 60
+    if hours < 24:
+        return f"{round(hours)}h"
+    days = hours / 24
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return f"{days / 30:.1f}mo".replace(".0mo", "mo")
+    return f"{days / 365:.1f}y".replace(".0y", "y")
+
+
+class RatingBar(Horizontal):
+    """Again / Hard / Good / Easy buttons; posts :class:`RatingChosen` when one is pressed.
+
+    ``intervals`` maps a rating (1–4, or an IntEnum with those values) to the timedelta the
+    scheduler would give; the screen sets it for each card before showing the bar.
+    """
+
+    def compose(self) -> ComposeResult:
+        for value, (label, css) in RATINGS.items():
+            yield Button(f"{value} {label}", id=f"rate-{value}", classes=f"rating {css}")
+
+    def show_intervals(self, intervals: dict) -> None:
+        """Write each rating's next interval on its button (``3 Good · 4d``).
+
+        ``intervals`` maps rating -> timedelta or an already formatted string ("10m")."""
+        by_value = {int(k): v for k, v in (intervals or {}).items()}
+        for value, (label, _css) in RATINGS.items():
+            button = self.query_one(f"#rate-{value}", Button)
+            interval = by_value.get(value)
+            if interval is None:
+                button.label = f"{value} {label}"
+                continue
+            shown = interval if isinstance(interval, str) else format_interval(interval)
+            button.label = f"{value} {label} · {shown}"
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id and event.button.id.startswith("rate-"):
+            self.post_message(RatingChosen(int(event.button.id.removeprefix("rate-"))))

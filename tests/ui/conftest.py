@@ -1,0 +1,72 @@
+"""Fixtures for the TUI tests: a fixed clock and a small, known deck of cards.
+
+The cards are made here (not from content/) so the flows are tested against exact expectations
+even while the course content grows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import pytest
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem):
+    """Run ``async def`` tests with asyncio.run (no pytest-asyncio in the venv)."""
+    if inspect.iscoroutinefunction(pyfuncitem.obj):
+        args = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+        asyncio.run(pyfuncitem.obj(**args))
+        return True
+    return None
+
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
+
+
+@dataclass
+class Spec:
+    """The attributes Storage.sync_cards reads from a CardSpec."""
+
+    key: str
+    entry_id: str
+    template: str
+    topic: str
+    deck: str
+    front: str
+    back: str
+    tags: list = field(default_factory=list)
+    source: str = "test"
+    cloze: str | None = None
+
+
+SPECS = [
+    Spec("act.sigmoid::formula", "act.sigmoid", "formula", "activations", "Deep Learning::Activations",
+         "What is the sigmoid function σ(z)?", "σ(z) = 1/(1 + e⁻ᶻ)"),
+    Spec("loss.mse::formula", "loss.mse", "formula", "losses", "Deep Learning::Losses",
+         "Mean squared error?", "MSE = Σ(a − y)²/n"),
+    Spec("opt.adam::update", "opt.adam", "update", "optimizers", "Deep Learning::Optimizers",
+         "Adam's parameter update?", "θ ← θ − η·m̂/(√v̂ + ε)"),
+    Spec("term.epoch::definition", "term.epoch", "definition", "terms", "Deep Learning::Terms",
+         "What is an epoch?", "One pass over the whole training set."),
+]
+
+
+@pytest.fixture
+def make_app():
+    """``make_app(start=None, specs=SPECS)`` -> StudyApp over a fresh database at NOW."""
+    opened = []
+
+    def factory(start=None, specs=None, **kwargs):
+        from studyapp.core.session import open_study
+        from studyapp.ui.app import StudyApp
+
+        storage = open_study(now=NOW, cardspecs=list(SPECS if specs is None else specs))
+        opened.append(storage)
+        return StudyApp(start=start, clock=lambda: NOW, storage=storage, **kwargs)
+
+    yield factory
+    for storage in opened:
+        storage.close()
