@@ -1,0 +1,204 @@
+"""``studyapp quiz``: generated questions with answers, as JSON or as readable text.
+
+``--format json`` prints the contract object ``{"schema": 1, "seed": S, "questions": [...]}``.
+``--format text`` prints a readable quiz with its answer key, or, when stdin is a terminal (or
+with ``--interactive``), asks the questions one by one, checks each answer and ends with the
+score. Interactive attempts are recorded in the study database, so later quizzes lean towards
+the topics answered worst.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+import time
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "quiz", help="generated questions with answers (json or text; interactive on a terminal)",
+        description="Generate quiz questions (mcq, typed, true/false, cloze, matching, numeric) "
+                    "from the course content. Same seed, same questions.")
+    p.add_argument("--count", type=int, default=10, help="number of questions (default 10)")
+    p.add_argument("--seed", type=int, default=None, help="random seed (default: a fresh one, "
+                   "printed in the output)")
+    p.add_argument("--topic", default=None, help="only this topic (activations, losses, "
+                   "optimizers, terms, backprop, concepts, user)")
+    p.add_argument("--format", choices=("json", "text"), default="text", help="output format")
+    p.add_argument("--interactive", action=argparse.BooleanOptionalAction, default=None,
+                   help="ask the questions on stdin (default: when stdin is a terminal and "
+                        "--format is text)")
+    p.add_argument("--no-history", action="store_true",
+                   help="ignore past accuracy (do not favour weak topics)")
+    return p
+
+
+def _weights(no_history: bool):
+    """Per-topic accuracy from the study database, if there is one (never creates it)."""
+    if no_history:
+        return None
+    from studyapp.paths import data_dir
+
+    path = data_dir(create=False) / "studyapp.db"
+    if not path.exists():
+        return None
+    try:
+        from studyapp.storage import Storage
+    except ImportError:
+        return None
+    storage = Storage.open(path)  # DataError (exit 2, one line) if it cannot be opened
+    try:
+        return storage.topic_accuracy() or None
+    finally:
+        storage.close()
+
+
+def run(args) -> int:
+    import random
+
+    from studyapp.core.questions import generate_quiz
+    from studyapp.core.questions.generate import check_topic, load_content_or_empty
+    from studyapp.errors import UsageError
+
+    if args.count < 1:
+        raise UsageError(f"--count must be at least 1, got {args.count}")
+    if args.count > 100000:
+        raise UsageError(f"--count must be at most 100000, got {args.count}")
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
+    content = load_content_or_empty()
+    check_topic(args.topic, content)
+    weights = _weights(args.no_history)
+    questions = generate_quiz(seed, args.count, topic=args.topic, weights=weights,
+                              content=content)
+    if args.format == "json":
+        json.dump({"schema": 1, "seed": seed, "questions": [q.to_dict() for q in questions]},
+                  sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    interactive = args.interactive if args.interactive is not None else sys.stdin.isatty()
+    if interactive:
+        return ask(questions, seed)
+    print_key(questions, seed)
+    return 0
+
+
+# ----------------------------------------------------------------------------- text output
+
+WIDTH = 92
+
+
+def _wrap(text: str, indent: str = "   ") -> str:
+    lines = []
+    for line in str(text).splitlines() or [""]:
+        lines.append(textwrap.fill(line, WIDTH, initial_indent=indent, subsequent_indent=indent)
+                     if line.strip() else "")
+    return "\n".join(lines)
+
+
+def render_question(q, number: int, total: int) -> str:
+    """The question as a terminal shows it (no answer)."""
+    head = f"{number}/{total}  [{q.topic} · {q.kind.replace('_', '/')}]"
+    out = [head, _wrap(q.prompt)]
+    for i, c in enumerate(q.choices, start=1):
+        out.append(_wrap(f"{i}) {c}", "     "))
+    return "\n".join(out)
+
+
+def render_answer(q) -> str:
+    if q.kind == "mcq":
+        answer = f"{q.choices.index(q.answer) + 1}) {q.answer}"
+    elif q.kind == "matching":
+        answer = " ".join(f"{n}{letter}" for n, letter in q.expected["key"].items())
+    else:
+        answer = q.answer
+    return "\n".join([_wrap(f"Answer: {answer}"), _wrap(f"Why: {q.explanation}"),
+                      _wrap(f"Source: {q.source}")])
+
+
+def print_key(questions, seed) -> None:
+    print(f"Quiz · seed {seed} · {len(questions)} questions")
+    for n, q in enumerate(questions, start=1):
+        print()
+        print(render_question(q, n, len(questions)))
+        print(render_answer(q))
+
+
+HELP = {
+    "mcq": "type the number of your choice",
+    "true_false": "type t or f",
+    "matching": "type pairs like 1b 2a 3d 4c",
+    "numeric": "type a number (expressions like 1/3 are fine)",
+    "typed": "type your answer",
+    "cloze": "type what goes in the blank",
+}
+
+
+def _record(storage, q, correct: bool, seconds: float) -> None:
+    if storage is None:
+        return
+    try:
+        storage.record_attempt("quiz", q.base_id, q.topic, correct, seconds)
+    except Exception as exc:  # a failing history must not end the quiz
+        print(f"(could not record the attempt: {exc})", file=sys.stderr)
+
+
+def _open_storage():
+    try:
+        from studyapp.storage import Storage
+    except ImportError:
+        return None
+    try:
+        return Storage.open()
+    except Exception as exc:
+        print(f"(not recording this quiz: {exc})", file=sys.stderr)
+        return None
+
+
+def ask(questions, seed, stdin=None, out=None) -> int:
+    """Ask every question on stdin; print a verdict and the explanation after each one, and
+    the score at the end. End of input stops early (the score counts what was answered)."""
+    from studyapp.core.questions import grade
+
+    stdin = stdin or sys.stdin
+    out = out or sys.stdout
+    storage = _open_storage()
+    score = answered = 0
+    print(f"Quiz · seed {seed} · {len(questions)} questions (Ctrl-D to stop)", file=out)
+    try:
+        for n, q in enumerate(questions, start=1):
+            print("", file=out)
+            print(render_question(q, n, len(questions)), file=out)
+            start = time.monotonic()
+            verdict = None
+            for _attempt in range(3):
+                print(f"   ({HELP.get(q.kind, 'answer')}) > ", end="", file=out, flush=True)
+                line = stdin.readline()
+                if not line:
+                    raise EOFError
+                verdict = grade(q, line.strip())
+                if verdict.verdict != "invalid":
+                    break
+                print(f"   Could not read that: {verdict.message}", file=out)
+            answered += 1
+            correct = verdict is not None and verdict.verdict == "correct"
+            score += correct
+            _record(storage, q, correct, time.monotonic() - start)
+            if correct:
+                print("   ✓ correct", file=out)
+            else:
+                msg = f": {verdict.message}" if verdict is not None and verdict.message else ""
+                diag = getattr(verdict, "diagnosis", None)
+                print(f"   ✗ not quite{msg}" + (f" ({diag})" if diag else ""), file=out)
+            print(render_answer(q), file=out)
+    except EOFError:
+        print("", file=out)
+    finally:
+        if storage is not None:
+            storage.close()
+    pct = f" ({100 * score / answered:.0f} %)" if answered else ""
+    print(f"\nScore: {score}/{answered}{pct}"
+          + (f" — stopped after {answered} of {len(questions)}" if answered < len(questions) else ""),
+          file=out)
+    return 0

@@ -1,0 +1,287 @@
+"""``generate_quiz``: a deterministic mix of questions over topics, kinds and numeric families.
+
+How a quiz is put together (all randomness from ``random.Random`` seeded by strings, which is
+stable across runs and platforms):
+
+1. Topics: the requested one, or every topic with questions. Each topic gets a share of the
+   ``count`` slots proportional to its weight (largest-remainder rounding). Without history the
+   weights are equal; with history (``weights`` = ``Storage.topic_accuracy()``) a topic's weight
+   is its smoothed error rate, so weak topics get proportionally more questions.
+2. Within a topic, kinds take turns (mcq, typed, true/false, cloze, matching, numeric) so a
+   quiz is varied; each content question (entry, kind, template) is used at most once, then
+   numeric families fill the rest with fresh numbers. A topic without numeric families starts
+   a second round of its content questions (ids suffixed ``::r2``), so any count can be served.
+3. True/false statements come in pairs, one true and one false in random order, so a quiz is
+   half true, half false (±1).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+
+from studyapp.core.questions import numeric as num
+from studyapp.core.questions.from_content import Candidate, candidates_for, source_of
+from studyapp.core.questions.model import Question, digest, format_number, make_id
+from studyapp.errors import UsageError
+
+TOPICS = ("activations", "losses", "optimizers", "terms", "backprop", "concepts")
+KIND_ORDER = ("mcq", "numeric", "typed", "true_false", "cloze", "matching")
+
+
+class _NoContent:
+    """Stands in for the content when ``studyapp.core.content`` is not importable."""
+
+    entries: list = []
+    errata: list = []
+    by_id: dict = {}
+
+    def topic(self, name):
+        return []
+
+
+def load_content_or_empty():
+    """The study content (raises its ``ContentError``, a DataError, when invalid)."""
+    try:
+        from studyapp.core.content import load_content
+    except ImportError:
+        return _NoContent()
+    return load_content()
+
+
+def valid_topics(content) -> list[str]:
+    """The six course topics plus any other topic found in the content (e.g. ``user``)."""
+    extra = sorted({e.topic for e in getattr(content, "entries", []) if e.topic not in TOPICS})
+    return list(TOPICS) + extra
+
+
+def check_topic(topic: str | None, content) -> None:
+    if topic is None:
+        return
+    valid = valid_topics(content)
+    if topic not in valid:
+        raise UsageError(f"unknown topic {topic!r}; valid topics: {', '.join(valid)}")
+
+
+def topic_weights(topics: list[str], weights: Mapping | None) -> dict[str, float]:
+    """Relative share of each topic.
+
+    ``weights`` may map a topic to ``(correct, total)`` (as ``Storage.topic_accuracy()``
+    returns) or directly to a non-negative number. For accuracy pairs the weight is the error
+    rate with Laplace smoothing, (total − correct + 1)/(total + 2): 0.5 for a topic never
+    practised, towards 0 for one always answered right, towards 1 for one always missed.
+    """
+    out = {}
+    for t in topics:
+        value = (weights or {}).get(t)
+        if value is None:
+            w = 0.5 if weights else 1.0
+        elif isinstance(value, (tuple, list)) and len(value) == 2:
+            correct, total = (float(v) for v in value)
+            correct = min(max(correct, 0.0), max(total, 0.0))
+            w = (max(total, 0.0) - correct + 1.0) / (max(total, 0.0) + 2.0)
+        else:
+            w = max(float(value), 0.0)
+        out[t] = w
+    if sum(out.values()) <= 0:
+        out = {t: 1.0 for t in topics}
+    return out
+
+
+def allocate(count: int, shares: dict[str, float]) -> dict[str, int]:
+    """Largest-remainder apportionment of ``count`` slots to topics by ``shares``."""
+    total = sum(shares.values())
+    exact = {t: count * w / total for t, w in shares.items()}
+    alloc = {t: int(v) for t, v in exact.items()}
+    left = count - sum(alloc.values())
+    order = sorted(shares, key=lambda t: (-(exact[t] - alloc[t]), list(shares).index(t)))
+    for t in order[:left]:
+        alloc[t] += 1
+    return alloc
+
+
+def _entry_for(content, topic: str, hint: str):
+    """The content entry a numeric family illustrates (by id, name or alias), or None."""
+    hint_l = hint.lower().replace("_", " ")
+    pools = [list(content.topic(topic)), list(getattr(content, "entries", []))]
+    for pool in pools:
+        for e in pool:
+            if str(e.fields.get("engine") or "").lower() == hint.lower() and \
+                    e.id.lower().split(".", 1)[-1] == hint.lower():
+                return e
+        for e in pool:
+            key = e.id.lower().split(".", 1)[-1].replace("_", " ").replace("-", " ")
+            if key == hint_l or e.name.lower().replace("-", " ") == hint_l:
+                return e
+        for e in pool:
+            if str(e.fields.get("engine") or "").lower() == hint.lower():
+                return e
+        for e in pool:
+            names = [e.name] + [str(a) for a in (e.fields.get("aliases") or [])]
+            title = str(e.fields.get("title") or "")
+            text = " ".join(names + [title, e.id]).lower().replace("-", " ").replace("_", " ")
+            if hint_l in text:
+                return e
+    return None
+
+
+class _Truths:
+    """True/false values handed out in pairs (one True, one False, random order)."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.pending: list[bool] = []
+
+    def __call__(self) -> bool:
+        if not self.pending:
+            pair = [True, False]
+            self.rng.shuffle(pair)
+            self.pending.extend(pair)
+        return self.pending.pop(0)
+
+    def give_back(self, truth: bool) -> None:
+        self.pending.insert(0, truth)
+
+
+class _Numeric:
+    """Turns numeric drafts into questions tied to content entries."""
+
+    def __init__(self, content):
+        self.content = content
+        self.broken: set[str] = set()  # families whose dependency (the engine) is missing
+
+    def families(self, topic: str) -> list:
+        return [f for f in num.families_for(topic) if f[2].__name__ not in self.broken]
+
+    def make(self, family, rng: random.Random) -> Question | None:
+        template, topic, maker = family
+        try:
+            draft = maker(rng)
+        except ImportError:
+            self.broken.add(maker.__name__)
+            return None
+        entry = _entry_for(self.content, topic, draft.entry_hint)
+        entry_id = entry.id if entry is not None else f"{topic}.{draft.entry_hint.replace(' ', '_')}"
+        source = source_of(entry) if entry is not None else (
+            f"{entry_id} (numeric family '{draft.template}'; no content entry)")
+        answer = format_number(draft.value)
+        return Question(
+            id=make_id(entry_id, "numeric", draft.template, digest(draft.params)),
+            kind="numeric", topic=draft.topic, prompt=draft.prompt, answer=answer,
+            explanation=draft.explanation, source=source, expected_kind="numeric",
+            expected=float(draft.value), template=draft.template, entry_id=entry_id)
+
+
+def generate_quiz(seed: int, count: int, topic: str | None = None,
+                  weights: Mapping | None = None, content=None) -> list[Question]:
+    """``count`` questions for ``seed``: same arguments and content, same questions and ids.
+
+    topic: one of ``valid_topics`` or None for all. weights: per-topic accuracy
+    ``{topic: (correct, total)}`` (or plain numbers) to favour weak topics.
+    Raises UsageError for an unknown topic or a count < 1.
+    """
+    if count < 1:
+        raise UsageError(f"--count must be at least 1, got {count}")
+    if content is None:
+        content = load_content_or_empty()
+    check_topic(topic, content)
+    rng = random.Random(f"quiz|{seed}")
+    numeric = _Numeric(content)
+    topics = [topic] if topic else valid_topics(content)
+    pools = {t: candidates_for(content, t) for t in topics}
+    servable = [t for t in topics if pools[t] or numeric.families(t)]
+    if not servable:
+        raise UsageError(f"no questions available for topic {topic!r}")
+    alloc = allocate(count, topic_weights(servable, weights))
+
+    next_truth = _Truths(rng)
+
+    questions: list[Question] = []
+    seen: set[str] = set()
+    for t in servable:
+        questions += _fill_topic(t, alloc[t], pools[t], numeric, seed, rng, next_truth, seen)
+    rng.shuffle(questions)
+    return questions
+
+
+def _fill_topic(topic, n, pool: list[Candidate], numeric: _Numeric, seed, rng, next_truth,
+                seen: set[str]) -> list[Question]:
+    if n <= 0:
+        return []
+    by_kind: dict[str, list[Candidate]] = {}
+    for c in pool:
+        by_kind.setdefault(c.kind, []).append(c)
+    for lst in by_kind.values():
+        rng.shuffle(lst)
+    kinds = [k for k in KIND_ORDER if k in by_kind or (k == "numeric" and numeric.families(topic))]
+    rng.shuffle(kinds)
+    fams = numeric.families(topic)
+    rng.shuffle(fams)
+    cursor = {k: 0 for k in by_kind}
+    out: list[Question] = []
+    fam_i = 0
+    rounds = 1
+    misses = 0
+    while len(out) < n:
+        progressed = False
+        for kind in kinds:
+            if len(out) >= n:
+                break
+            if kind == "numeric":
+                q = _one_numeric(numeric, topic, fams, fam_i, seed, len(out), seen)
+                fam_i += 1
+                fams = numeric.families(topic) if q is None else fams
+            else:
+                q = _one_content(by_kind[kind], cursor, kind, seed, rounds, next_truth, seen)
+            if q is not None:
+                out.append(q)
+                seen.add(q.id)
+                progressed = True
+        if all(cursor[k] >= len(by_kind[k]) for k in by_kind):
+            fams = numeric.families(topic)
+            if fams:
+                kinds = ["numeric"]  # content used up: fresh numbers from here on
+            else:
+                rounds += 1  # no numeric family: serve the content again, new variants
+                cursor = {k: 0 for k in by_kind}
+        if not progressed:
+            misses += 1
+            if misses > 50:
+                raise UsageError(f"cannot generate {n} questions for topic {topic!r}")
+    return out
+
+
+def _one_content(cands, cursor, kind, seed, rounds, next_truth, seen) -> Question | None:
+    truth = next_truth() if kind == "true_false" else None
+    while cursor[kind] < len(cands):
+        c = cands[cursor[kind]]
+        cursor[kind] += 1
+        rng_q = random.Random(f"{seed}|{c.key}|{rounds}")
+        try:
+            q = c.build(rng_q, truth)
+        except (KeyError, ValueError, TypeError, IndexError):
+            q = None  # content too thin for this template: try the next candidate
+        if q is None:
+            continue
+        if rounds > 1:
+            q.id = f"{q.id}::r{rounds}" if q.id.count("::") == 2 else f"{q.id}-r{rounds}"
+        if q.id in seen:
+            continue
+        return q
+    if truth is not None:
+        next_truth.give_back(truth)  # unused: keep the true/false balance
+    return None
+
+
+def _one_numeric(numeric: _Numeric, topic, fams, fam_i, seed, slot, seen) -> Question | None:
+    if not fams:
+        return None
+    family = fams[fam_i % len(fams)]
+    for attempt in range(25):
+        rng_q = random.Random(f"{seed}|{topic}|numeric|{slot}|{fam_i}|{attempt}")
+        q = numeric.make(family, rng_q)
+        if q is None:
+            return None
+        if q.id not in seen:
+            return q
+    return None

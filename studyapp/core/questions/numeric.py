@@ -1,0 +1,502 @@
+"""Numeric exercise families: fresh numbers on every draw, answers computed here.
+
+Each family is a function ``(rng: random.Random) -> NumericDraft``. The small formulas below are
+written out on purpose (plain ``math``, the forms of the course notes and of contracts.md), so a
+quiz does not depend on the content files for its arithmetic; the tests recompute every answer
+with the engine. Two families (optimizer step, backprop quantity) draw their exercise from the
+engine itself, as the issue asks.
+
+Numbers are drawn with one or two decimals so that a person can work them out by hand; answers
+are exact float64 values of those rounded inputs.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field
+
+from studyapp.core.questions.model import fmt, fmt_mat, fmt_vec
+
+SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def sub(i: int) -> str:
+    return str(i).translate(SUB)
+
+
+def sup(i: int) -> str:
+    return str(i).translate(SUP)
+
+
+@dataclass
+class NumericDraft:
+    """A numeric question before it is tied to a content entry.
+
+    ``entry_hint`` = (topic, keyword) names the content entry it illustrates; ``params`` are the
+    drawn numbers (they make the variant part of the id).
+    """
+
+    template: str
+    topic: str
+    entry_hint: str
+    prompt: str
+    value: float
+    explanation: str
+    params: tuple = field(default_factory=tuple)
+
+
+ANSWER_NOTE = "Give a decimal number (4 significant digits are enough)."
+
+
+def _draw(rng: random.Random, lo: float, hi: float, decimals: int = 2, nonzero: bool = True) -> float:
+    while True:
+        v = round(rng.uniform(lo, hi), decimals)
+        if v == 0.0:
+            v = 0.0
+        if not nonzero or v != 0.0:
+            return v
+
+
+def sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+# --------------------------------------------------------------------------- activations
+
+# name -> (display name, value(z), derivative(z), formula text, derivative text)
+ACTIVATION_FORMULAS = {
+    "sigmoid": ("sigmoid σ(z)", sigmoid, lambda z: sigmoid(z) * (1 - sigmoid(z)),
+                "σ(z) = 1/(1 + e^(−z))", "σ'(z) = σ(z)·(1 − σ(z))"),
+    "tanh": ("tanh(z)", math.tanh, lambda z: 1 - math.tanh(z) ** 2,
+             "tanh(z) = (e^z − e^(−z))/(e^z + e^(−z))", "tanh'(z) = 1 − tanh²(z)"),
+    "relu": ("ReLU(z)", lambda z: max(0.0, z), lambda z: 1.0 if z > 0 else 0.0,
+             "ReLU(z) = max(0, z)", "ReLU'(z) = 1 for z > 0, 0 for z < 0"),
+    "leaky_relu": ("Leaky ReLU (slope 0.01)", lambda z: z if z > 0 else 0.01 * z,
+                   lambda z: 1.0 if z > 0 else 0.01,
+                   "f(z) = z for z > 0, 0.01·z otherwise", "f'(z) = 1 for z > 0, 0.01 otherwise"),
+    "elu": ("ELU (α = 1)", lambda z: z if z > 0 else math.exp(z) - 1,
+            lambda z: 1.0 if z > 0 else math.exp(z),
+            "f(z) = z for z > 0, α(e^z − 1) otherwise", "f'(z) = 1 for z > 0, α·e^z otherwise"),
+    "softplus": ("softplus(z)", lambda z: math.log1p(math.exp(z)), sigmoid,
+                 "softplus(z) = ln(1 + e^z)", "softplus'(z) = σ(z) = 1/(1 + e^(−z))"),
+    "swish": ("swish (z·σ(z))", lambda z: z * sigmoid(z),
+              lambda z: sigmoid(z) + z * sigmoid(z) * (1 - sigmoid(z)),
+              "swish(z) = z·σ(z)", "swish'(z) = σ(z) + z·σ(z)·(1 − σ(z))"),
+}
+
+
+def activation_value(rng: random.Random) -> NumericDraft:
+    name = rng.choice(sorted(ACTIVATION_FORMULAS))
+    label, f, _, formula, _ = ACTIVATION_FORMULAS[name]
+    z = _draw(rng, -3, 3)
+    v = f(z)
+    return NumericDraft(
+        "value", "activations", name,
+        f"Compute the activation {label} at z = {fmt(z)}. {ANSWER_NOTE}",
+        v, f"{formula}; at z = {fmt(z)} this is {fmt(v, 6)}.", (name, z))
+
+
+def activation_derivative(rng: random.Random) -> NumericDraft:
+    name = rng.choice(sorted(ACTIVATION_FORMULAS))
+    label, f, df, _, dformula = ACTIVATION_FORMULAS[name]
+    z = _draw(rng, -3, 3)
+    v = df(z)
+    return NumericDraft(
+        "derivative", "activations", name,
+        f"Compute the derivative of {label} with respect to z at z = {fmt(z)}. {ANSWER_NOTE}",
+        v, f"{dformula}; at z = {fmt(z)} (f(z) = {fmt(f(z), 6)}) this is {fmt(v, 6)}.",
+        (name, z))
+
+
+def softmax_component(rng: random.Random) -> NumericDraft:
+    n = rng.choice([3, 3, 4])
+    z = [_draw(rng, -2, 3, 1, nonzero=False) for _ in range(n)]
+    i = rng.randrange(n)
+    m = max(z)
+    exps = [math.exp(v - m) for v in z]
+    total = sum(exps)
+    soft = [e / total for e in exps]
+    raw = [math.exp(v) for v in z]
+    return NumericDraft(
+        "softmax", "activations", "softmax",
+        f"Compute softmax(z){sub(i + 1)} for z = {fmt_vec(z)} "
+        f"(softmax(z)ᵢ = e^(zᵢ) / Σⱼ e^(zⱼ)). {ANSWER_NOTE}",
+        soft[i],
+        f"e^z = {fmt_vec(raw, 4)}, Σ = {fmt(sum(raw), 4)}; softmax(z) = {fmt_vec(soft, 4)}, "
+        f"so component {i + 1} is {fmt(soft[i], 6)}.",
+        (tuple(z), i))
+
+
+# --------------------------------------------------------------------------- losses
+
+def _loss(name: str, a: list[float], y: list[float]) -> tuple[float, list[float]]:
+    """(value, dL/da) of the losses of contracts.md; a, y are vectors of n outputs."""
+    n = len(a)
+    r = [ai - yi for ai, yi in zip(a, y)]
+    if name == "half_sse":
+        return 0.5 * sum(d * d for d in r), r
+    if name == "mse":
+        return sum(d * d for d in r) / n, [2 * d / n for d in r]
+    if name == "mae":
+        return sum(abs(d) for d in r) / n, [math.copysign(1.0, d) / n for d in r]
+    if name == "huber":
+        val = sum(0.5 * d * d if abs(d) <= 1 else abs(d) - 0.5 for d in r) / n
+        return val, [(d if abs(d) <= 1 else math.copysign(1.0, d)) / n for d in r]
+    if name == "bce":
+        val = -sum(yi * math.log(ai) + (1 - yi) * math.log(1 - ai) for ai, yi in zip(a, y))
+        return val, [(ai - yi) / (ai * (1 - ai)) for ai, yi in zip(a, y)]
+    if name == "cce":
+        return -sum(yi * math.log(ai) for ai, yi in zip(a, y) if yi), \
+            [-yi / ai for ai, yi in zip(a, y)]
+    if name == "hinge":
+        return sum(max(0.0, 1 - yi * ai) for ai, yi in zip(a, y)), \
+            [(-yi if 1 - yi * ai > 0 else 0.0) for ai, yi in zip(a, y)]
+    raise KeyError(name)
+
+
+LOSS_TEXT = {
+    "half_sse": ("half sum of squared errors", "L = ½·Σ(a − y)²", "∂L/∂aᵢ = aᵢ − yᵢ"),
+    "mse": ("mean squared error", "L = Σ(a − y)²/n", "∂L/∂aᵢ = 2(aᵢ − yᵢ)/n"),
+    "mae": ("mean absolute error", "L = Σ|a − y|/n", "∂L/∂aᵢ = sign(aᵢ − yᵢ)/n"),
+    "huber": ("Huber loss (δ = 1, mean over outputs)",
+              "L = (1/n)·Σ [½r² if |r| ≤ 1 else |r| − ½], r = a − y",
+              "∂L/∂aᵢ = rᵢ/n if |rᵢ| ≤ 1 else sign(rᵢ)/n"),
+    "bce": ("binary cross-entropy", "L = −Σ[y·ln a + (1 − y)·ln(1 − a)]",
+            "∂L/∂aᵢ = (aᵢ − yᵢ)/(aᵢ(1 − aᵢ))"),
+    "cce": ("categorical cross-entropy (one-hot y)", "L = −Σ y·ln a", "∂L/∂aᵢ = −yᵢ/aᵢ"),
+    "hinge": ("hinge loss (targets ±1)", "L = Σ max(0, 1 − y·a)",
+              "∂L/∂aᵢ = −yᵢ if 1 − yᵢaᵢ > 0 else 0"),
+}
+
+
+def _loss_data(rng: random.Random, name: str) -> tuple[list[float], list[float]]:
+    n = rng.choice([1, 2, 3])
+    while True:
+        if name in ("half_sse", "mse", "mae", "huber"):
+            a = [_draw(rng, -2, 2, 2, nonzero=False) for _ in range(n)]
+            y = [_draw(rng, -2, 2, 1, nonzero=False) for _ in range(n)]
+            r = [ai - yi for ai, yi in zip(a, y)]
+            # stay off the kinks (|r| = 0 for mae, |r| = 1 for huber): the derivative is undefined
+            if all(abs(d) > 0.02 and abs(abs(d) - 1) > 0.02 for d in r):
+                return a, y
+        elif name == "bce":
+            return [_draw(rng, 0.05, 0.95) for _ in range(n)], [float(rng.randint(0, 1)) for _ in range(n)]
+        elif name == "cce":
+            k = max(n, 2)
+            raw = [rng.uniform(0.2, 1.0) for _ in range(k)]
+            s = sum(raw)
+            a = [round(v / s, 2) for v in raw[:-1]]
+            a.append(round(1 - sum(a), 2))
+            if min(a) <= 0.01:
+                continue
+            hot = rng.randrange(k)
+            return a, [1.0 if i == hot else 0.0 for i in range(k)]
+        else:  # hinge
+            a = [_draw(rng, -2, 2) for _ in range(n)]
+            y = [rng.choice([-1.0, 1.0]) for _ in range(n)]
+            if all(abs(1 - yi * ai) > 0.02 for ai, yi in zip(a, y)):
+                return a, y
+
+
+def loss_value(rng: random.Random) -> NumericDraft:
+    name = rng.choice(sorted(LOSS_TEXT))
+    a, y = _loss_data(rng, name)
+    value, _ = _loss(name, a, y)
+    label, formula, _ = LOSS_TEXT[name]
+    return NumericDraft(
+        "value", "losses", name,
+        f"Compute the {label} for prediction a = {fmt_vec(a)} and target y = {fmt_vec(y)}. "
+        f"{ANSWER_NOTE}",
+        value, f"{formula} = {fmt(value, 6)} (n = {len(a)}).", (name, tuple(a), tuple(y)))
+
+
+def loss_gradient(rng: random.Random) -> NumericDraft:
+    name = rng.choice(sorted(LOSS_TEXT))
+    a, y = _loss_data(rng, name)
+    _, grad = _loss(name, a, y)
+    # for cce only the hot component is interesting (the others are 0)
+    i = y.index(1.0) if name == "cce" else rng.randrange(len(a))
+    label, _, dformula = LOSS_TEXT[name]
+    return NumericDraft(
+        "gradient", "losses", name,
+        f"For the {label} with prediction a = {fmt_vec(a)} and target y = {fmt_vec(y)}, "
+        f"compute ∂L/∂a{sub(i + 1)}. {ANSWER_NOTE}",
+        grad[i], f"{dformula}; the gradient is {fmt_vec(grad, 6)}, component {i + 1} = "
+        f"{fmt(grad[i], 6)}.", (name, tuple(a), tuple(y), i))
+
+
+# --------------------------------------------------------------------------- perceptron & MP
+
+
+def perceptron_update(rng: random.Random) -> NumericDraft:
+    n = rng.choice([2, 3])
+    w = [_draw(rng, -1, 1, 1, nonzero=False) for _ in range(n)]
+    x = [float(rng.choice([0, 1])) for _ in range(n - 1)] + [-1.0]  # last input: the bias node
+    eta = rng.choice([0.1, 0.2, 0.25, 0.3, 0.4])
+    h = sum(wi * xi for wi, xi in zip(w, x))
+    y = 1.0 if h > 0 else 0.0
+    # mostly ask about a misclassified example (the weights move); sometimes a correct one
+    t = 1.0 - y if rng.random() < 0.8 else y
+    i = rng.randrange(n)
+    new = [wi + eta * (t - y) * xi for wi, xi in zip(w, x)]
+    return NumericDraft(
+        "update", "concepts", "perceptron",
+        f"A perceptron has weights w = {fmt_vec(w)} (the last input is the bias node, fixed at −1), "
+        f"fires (y = 1) when h = Σ wᵢxᵢ > 0, else y = 0. For input x = {fmt_vec(x)} with target "
+        f"t = {fmt(t)} and learning rate η = {fmt(eta)}, apply the rule w ← w + η(t − y)x once. "
+        f"What is the new w{sub(i + 1)}? {ANSWER_NOTE}",
+        new[i],
+        f"h = {fmt(h)}, so y = {fmt(y)}; t − y = {fmt(t - y)}; "
+        f"w{sub(i + 1)} ← {fmt(w[i])} + {fmt(eta)}·({fmt(t - y)})·{fmt(x[i])} = {fmt(new[i], 6)}. "
+        f"New weights {fmt_vec(new)}.",
+        (tuple(w), tuple(x), eta, t, i))
+
+
+MP_GATES = {
+    # gate -> (weights, threshold); the neuron fires when h = Σ wᵢxᵢ > θ
+    "AND": ((1.0, 1.0), 1.5),
+    "OR": ((1.0, 1.0), 0.5),
+    "NOT": ((-1.0,), -0.5),
+}
+
+
+def mcculloch_pitts(rng: random.Random) -> NumericDraft:
+    gate = rng.choice(sorted(MP_GATES) + ["random"])
+    if gate == "random":
+        n = rng.choice([2, 3])
+        w = tuple(_draw(rng, -1, 1, 1) for _ in range(n))
+        theta = _draw(rng, -1, 1, 1, nonzero=False)
+        x = tuple(float(rng.choice([0, 1])) for _ in range(n))
+        while abs(sum(a * b for a, b in zip(w, x)) - theta) < 1e-9:  # not exactly on the threshold
+            theta = round(theta + 0.1, 1)
+        what = "A McCulloch-Pitts neuron"
+    else:
+        w, theta = MP_GATES[gate]
+        x = tuple(float(rng.choice([0, 1])) for _ in w)
+        what = f"A McCulloch-Pitts neuron set up as an {gate} gate"
+    h = sum(a * b for a, b in zip(w, x))
+    y = 1.0 if h > theta else 0.0
+    return NumericDraft(
+        "output", "concepts", "mcculloch",
+        f"{what} has weights w = {fmt_vec(w)} and threshold θ = {fmt(theta)}; it outputs 1 if "
+        f"h = Σ wᵢxᵢ > θ and 0 otherwise. What does it output for x = {fmt_vec(x)}? (0 or 1)",
+        y, f"h = {' + '.join(f'{fmt(a)}·{fmt(b)}' for a, b in zip(w, x))} = {fmt(h)}, which is "
+        f"{'>' if y else '≤'} θ = {fmt(theta)}, so y = {fmt(y)}.",
+        (gate, w, theta, x))
+
+
+# --------------------------------------------------------------------------- optimisation
+
+
+def gd_quadratic(rng: random.Random) -> NumericDraft:
+    a = rng.choice([0.5, 1.0, 1.5, 2.0, 3.0])
+    b = _draw(rng, -3, 3, 1, nonzero=False)
+    c = _draw(rng, -2, 2, 1, nonzero=False)
+    x0 = _draw(rng, -3, 3, 1)
+    eta = rng.choice([0.01, 0.05, 0.1, 0.2, 0.25])
+    grad = 2 * a * x0 + b
+    x1 = x0 - eta * grad
+    return NumericDraft(
+        "gd_step", "optimizers", "gradient descent",
+        f"f(x) = {fmt(a)}x² + ({fmt(b)})x + ({fmt(c)}). Starting at x₀ = {fmt(x0)}, take one "
+        f"gradient-descent step with learning rate η = {fmt(eta)}. What is x₁? {ANSWER_NOTE}",
+        x1,
+        f"f'(x) = {fmt(2 * a)}x + ({fmt(b)}), so f'(x₀) = {fmt(grad, 6)}; "
+        f"x₁ = x₀ − η·f'(x₀) = {fmt(x0)} − {fmt(eta)}·{fmt(grad, 6)} = {fmt(x1, 6)}. "
+        "(Descent subtracts the gradient; the notes' x + α∇f is ascent.)",
+        (a, b, c, x0, eta))
+
+
+def ewa(rng: random.Random) -> NumericDraft:
+    beta = rng.choice([0.5, 0.6, 0.8, 0.9])
+    k = rng.choice([2, 3, 4])
+    xs = [_draw(rng, -5, 10, 1, nonzero=False) for _ in range(k)]
+    corrected = rng.random() < 0.3
+    v = 0.0
+    steps = []
+    for t, x in enumerate(xs, start=1):
+        v = beta * v + (1 - beta) * x
+        steps.append(f"v{sub(t)} = {fmt(beta)}·v{sub(t - 1)} + {fmt(1 - beta)}·{fmt(x)} = {fmt(v, 6)}")
+    value = v / (1 - beta ** k) if corrected else v
+    ask = (f"the bias-corrected average v̂{sub(k)} = v{sub(k)}/(1 − β{sup(k)})" if corrected
+           else f"v{sub(k)}")
+    tail = (f"; v̂{sub(k)} = {fmt(v, 6)}/(1 − {fmt(beta)}{sup(k)}) = {fmt(value, 6)}"
+            if corrected else "")
+    return NumericDraft(
+        "ewa", "optimizers", "exponential",
+        f"An exponentially weighted average vₜ = β·vₜ₋₁ + (1 − β)·xₜ with β = {fmt(beta)} and "
+        f"v₀ = 0 sees the values x = {fmt_vec(xs)}. Compute {ask}. {ANSWER_NOTE}",
+        value, "; ".join(steps) + tail + ".", (beta, tuple(xs), corrected))
+
+
+def chain_rule_neuron(rng: random.Random) -> NumericDraft:
+    act = rng.choice(["sigmoid", "tanh"])
+    w = _draw(rng, -1.5, 1.5, 1)
+    b = _draw(rng, -1, 1, 1, nonzero=False)
+    x = _draw(rng, -2, 2, 1)
+    y = rng.choice([0.0, 1.0]) if act == "sigmoid" else rng.choice([-1.0, 0.0, 1.0])
+    wrt = rng.choice(["w", "b", "x"])
+    _, f, df, _, _ = ACTIVATION_FORMULAS[act]
+    z = w * x + b
+    a = f(z)
+    dz = df(z)
+    dl_da = a - y
+    local = {"w": x, "b": 1.0, "x": w}[wrt]
+    value = dl_da * dz * local
+    name = "σ" if act == "sigmoid" else "tanh"
+    dname = "a(1 − a)" if act == "sigmoid" else "1 − a²"
+    return NumericDraft(
+        "chain_rule", "backprop", "chain",
+        f"One neuron: z = w·x + b, a = {name}(z), L = ½(a − y)², with w = {fmt(w)}, b = {fmt(b)}, "
+        f"x = {fmt(x)}, y = {fmt(y)}. Using the chain rule, compute ∂L/∂{wrt}. {ANSWER_NOTE}",
+        value,
+        f"z = {fmt(z, 6)}, a = {fmt(a, 6)}; ∂L/∂a = a − y = {fmt(dl_da, 6)}; ∂a/∂z = {dname} = "
+        f"{fmt(dz, 6)}; ∂z/∂{wrt} = {fmt(local)}; ∂L/∂{wrt} = {fmt(dl_da, 6)}·{fmt(dz, 6)}·"
+        f"{fmt(local)} = {fmt(value, 6)}.",
+        (act, w, b, x, y, wrt))
+
+
+# --------------------------------------------------------------------------- engine-backed
+
+OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam")
+
+
+def optimizer_step(rng: random.Random) -> NumericDraft:
+    """One step t ≥ 2 of an optimizer, drawn by ``engine.exercises.generate_optimizer``."""
+    from engine.exercises import generate_optimizer
+
+    name = rng.choice(OPTIMIZER_NAMES)
+    seed = rng.randrange(2**31)
+    ex = generate_optimizer(seed, count=1, optimizer=name, size=2, decimals=2)[0]
+    i = rng.randrange(len(ex["params"]))
+    ans = ex["answers"]
+    # ask for a new state component (m, v, G, ...) now and then, else the new parameter
+    state_keys = sorted(ans.get("state", {}))
+    if state_keys and rng.random() < 0.35:
+        key = rng.choice(state_keys)
+        target, value = f"the new state {key}{sub(i + 1)}", float(ans["state"][key][i])
+    else:
+        key = None
+        target, value = f"the new parameter θ{sub(i + 1)}", float(ans["params"][i])
+    hyper = ", ".join(f"{k} = {v:g}" for k, v in ex["hyperparameters"].items())
+    state = "; ".join(f"{k} = {fmt_vec(v, 6)}" for k, v in ex.get("state", {}).items()) or "none"
+    new_state = "; ".join(f"{k} = {fmt_vec(v, 6)}" for k, v in ans.get("state", {}).items())
+    inter = "; ".join(f"{k} = {fmt_vec(v, 6)}" for k, v in ans.get("intermediates", {}).items())
+    rule = OPTIMIZER_RULES.get(name, "")
+    return NumericDraft(
+        "step", "optimizers", name,
+        f"{name} step t = {ex['t']} with {hyper}. Parameters θ = {fmt_vec(ex['params'])}, "
+        f"gradient g = {fmt_vec(ex['grad'])}, state after step {ex['t'] - 1}: {state}. "
+        f"Compute {target} after this step. {ANSWER_NOTE}",
+        value,
+        f"Rule: {rule}. New state: {new_state or 'none'}"
+        + (f"; intermediates: {inter}" if inter else "")
+        + f"; new θ = {fmt_vec(ans['params'], 6)}.",
+        (name, seed, i, key))
+
+
+OPTIMIZER_RULES = {
+    "sgd": "θ ← θ − lr·g",
+    "momentum": "velocity ← γ·velocity − lr·g; θ ← θ + velocity",
+    "nesterov": "velocity ← γ·velocity − lr·g (g taken at the look-ahead point); θ ← θ + velocity",
+    "adagrad": "G ← G + g²; θ ← θ − lr·g/√(G + ε)",
+    "adadelta": "Eg2 ← ρ·Eg2 + (1−ρ)·g²; Δθ = −√(Edx2 + ε)/√(Eg2 + ε)·g; "
+                "Edx2 ← ρ·Edx2 + (1−ρ)·Δθ²; θ ← θ + Δθ",
+    "rmsprop": "Eg2 ← ρ·Eg2 + (1−ρ)·g²; θ ← θ − lr·g/√(Eg2 + ε)",
+    "adam": "m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; m̂ = m/(1−β₁ᵗ); v̂ = v/(1−β₂ᵗ); "
+            "θ ← θ − lr·m̂/(√v̂ + ε)",
+}
+
+BACKPROP_SETUPS = (
+    # (layers, hidden activation, output activation, loss)
+    ((2, 2, 1), "sigmoid", "sigmoid", "half_sse"),
+    ((2, 2, 1), "tanh", "sigmoid", "bce"),
+    ((2, 3, 1), "relu", "linear", "half_sse"),
+    ((3, 2, 1), "sigmoid", "linear", "mse"),
+    ((2, 2, 2), "sigmoid", "softmax", "cce"),
+)
+
+
+def backprop_quantity(rng: random.Random) -> NumericDraft:
+    """One quantity (z, a, loss, δ, ∂L/∂W, ∂L/∂b, updated W) of a small random network."""
+    from engine.exercises import generate_backprop
+
+    layers, act, out_act, loss = rng.choice(BACKPROP_SETUPS)
+    seed = rng.randrange(2**31)
+    ex = generate_backprop(seed, count=1, layers=layers, activation=act,
+                           output_activation=out_act, loss=loss, decimals=1, learning_rate=0.1)[0]
+    ans = ex["answers"]
+    n_layers = len(layers) - 1
+    options = []
+    for m in range(1, n_layers + 1):
+        for j in range(layers[m]):
+            options += [("z", m, j, None), ("a", m, j, None), ("delta", m, j, None),
+                        ("grad_biases", m, j, None)]
+            for k in range(layers[m - 1]):
+                options += [("grad_weights", m, j, k), ("updated_weights", m, j, k)]
+    options.append(("loss", None, None, None))
+    # prefer a quantity that is not exactly 0 (a dead ReLU gives zeros that teach little)
+    rng.shuffle(options)
+    for what, m, j, k in options:
+        value = _pick(ans, what, m, j, k)
+        if abs(value) > 1e-4:
+            break
+    names = {
+        "z": "z{m}{j} (pre-activation)", "a": "a{m}{j} (activation)",
+        "delta": "δ{m}{j} = ∂L/∂z{m}{j}", "grad_biases": "∂L/∂b{m}{j}",
+        "grad_weights": "∂L/∂W{m}{jk}", "updated_weights": "the updated weight W{m}{jk} "
+        "after one gradient-descent step", "loss": "the loss L",
+    }
+    label = names[what].format(
+        m=sup(m) if m else "", j=sub(j + 1) if j is not None else "",
+        jk=(sub(j + 1) + "," + sub(k + 1)) if k is not None else "")
+    weights = "; ".join(f"W{sup(i + 1)} = {fmt_mat(W)}, b{sup(i + 1)} = {fmt_vec(b)}"
+                        for i, (W, b) in enumerate(zip(ex["weights"], ex["biases"])))
+    loss_label = LOSS_TEXT.get(loss, (loss,))[0]
+    z = "; ".join(f"z{sup(i + 1)} = {fmt_vec(v, 5)}" for i, v in enumerate(ans["z"]))
+    a = "; ".join(f"a{sup(i + 1)} = {fmt_vec(v, 5)}" for i, v in enumerate(ans["a"]))
+    d = "; ".join(f"δ{sup(i + 1)} = {fmt_vec(v, 5)}" for i, v in enumerate(ans["delta"]))
+    return NumericDraft(
+        "backprop", "backprop", "algorithm",
+        f"Network {'-'.join(map(str, layers))}, hidden activation {act}, output activation "
+        f"{out_act}, loss: {loss_label}, learning rate η = {ex['learning_rate']:g}. "
+        f"Input x = {fmt_vec(ex['x'])}, target y = {fmt_vec(ex['target'])}; {weights} "
+        f"(Wᵐ row j, column k joins unit k of layer m−1 to unit j of layer m). "
+        f"Compute {label}. {ANSWER_NOTE}",
+        value,
+        f"Forward: {z}; {a}; L = {fmt(ans['loss'], 6)}. Backward: {d}. "
+        f"∂L/∂Wᵐ = δᵐ·(aᵐ⁻¹)ᵀ, ∂L/∂bᵐ = δᵐ, Wᵐ ← Wᵐ − η·∂L/∂Wᵐ. Answer: {fmt(value, 6)}.",
+        (layers, act, out_act, loss, seed, what, m, j, k))
+
+
+def _pick(ans: dict, what: str, m, j, k) -> float:
+    if what == "loss":
+        return float(ans["loss"])
+    layer = ans[what][m - 1]
+    return float(layer[j][k] if k is not None else layer[j])
+
+
+# (template, topic, maker); the topic decides where a family counts in a quiz
+FAMILIES = (
+    ("value", "activations", activation_value),
+    ("derivative", "activations", activation_derivative),
+    ("softmax", "activations", softmax_component),
+    ("value", "losses", loss_value),
+    ("gradient", "losses", loss_gradient),
+    ("step", "optimizers", optimizer_step),
+    ("gd_step", "optimizers", gd_quadratic),
+    ("ewa", "optimizers", ewa),
+    ("update", "concepts", perceptron_update),
+    ("output", "concepts", mcculloch_pitts),
+    ("chain_rule", "backprop", chain_rule_neuron),
+    ("backprop", "backprop", backprop_quantity),
+)
+
+
+def families_for(topic: str | None) -> list:
+    return [f for f in FAMILIES if topic is None or f[1] == topic]
