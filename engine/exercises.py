@@ -1,0 +1,340 @@
+"""Randomized, reproducible backprop and optimizer exercises as plain (JSON-ready) dicts.
+
+Given values are drawn from a seeded ``numpy.random.Generator`` and rounded to ``decimals`` places,
+so that a person can work the exercise by hand; every answer is computed in float64 from the rounded
+values. Exercise ``i`` is row ``i`` of one ``(count, K)`` block of uniform draws, so it depends only on
+the seed, the options and ``i`` — never on ``count`` — and the whole batch is computed at once.
+
+The dict shapes are the public contract (``schema`` 1): see ``shared/design/contracts.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine import activations as _act
+from engine import losses as _loss
+from engine import network as _net
+from engine import optimizers as _opt
+
+SCHEMA = 1
+MAX_DECIMALS = 6
+MAX_UNITS = 64
+
+PRESETS: dict[str, dict] = {
+    # The worked example of the course notes (2-2-1, sigmoid, half-SSE).
+    "seed-2-2-1": {
+        "layers": [2, 2, 1], "activation": "sigmoid", "output_activation": "sigmoid",
+        "loss": "half_sse", "learning_rate": 0.1,
+        "x": [0.5, 0.8], "target": [1.0],
+        "weights": [[[0.2, 0.4], [0.3, 0.7]], [[0.5, 0.6]]],
+        "biases": [[0.1, 0.2], [0.3]],
+    },
+}
+
+
+class OptionError(ValueError):
+    """An exercise option with a bad value; ``option`` names it (e.g. ``"--layers"``)."""
+
+    def __init__(self, option: str, message: str):
+        super().__init__(f"{option}: {message}")
+        self.option = option
+
+
+@dataclass(frozen=True)
+class BackpropBatch:
+    """Given values of B exercises: x (B, N^0), target (B, N^L), weights[m−1] (B, N^m, N^(m−1)),
+    biases[m−1] (B, N^m)."""
+
+    layers: tuple[int, ...]
+    x: np.ndarray
+    target: np.ndarray
+    weights: list[np.ndarray]
+    biases: list[np.ndarray]
+
+
+def validate_backprop_options(layers, activation, output_activation, loss, decimals,
+                              learning_rate, count=1) -> None:
+    """Raise OptionError naming the option and the allowed values for any bad combination."""
+    if len(layers) < 2 or any(int(n) < 1 for n in layers):
+        raise OptionError("--layers", "give at least two layer sizes, each a positive integer "
+                                      "(e.g. 2,3,1)")
+    if any(int(n) > MAX_UNITS for n in layers):
+        raise OptionError("--layers", f"at most {MAX_UNITS} units per layer")
+    if activation not in _act.HIDDEN_ACTIVATIONS:
+        raise OptionError("--activation", f"unknown hidden activation {activation!r} (allowed: "
+                          f"{', '.join(_act.HIDDEN_ACTIVATIONS)})")
+    if output_activation not in _act.OUTPUT_ACTIVATIONS:
+        raise OptionError("--output-activation", f"unknown activation {output_activation!r} "
+                          f"(allowed: {', '.join(_act.OUTPUT_ACTIVATIONS)})")
+    if loss not in _loss.LOSSES:
+        raise OptionError("--loss", f"unknown loss {loss!r} (allowed: {', '.join(_loss.LOSSES)})")
+    if loss == "cce" and output_activation != "softmax":
+        raise OptionError("--loss", "cce needs --output-activation softmax (its output is a "
+                                    "probability distribution)")
+    if output_activation == "softmax" and layers[-1] < 2:
+        raise OptionError("--layers", "a softmax output needs at least 2 output units")
+    if loss == "bce" and output_activation not in ("sigmoid", "softmax"):
+        raise OptionError("--loss", "bce needs an output in (0, 1): use --output-activation "
+                                    "sigmoid (or softmax)")
+    if not 0 <= decimals <= MAX_DECIMALS:
+        raise OptionError("--decimals", f"must be an integer from 0 to {MAX_DECIMALS}")
+    if not (np.isfinite(learning_rate) and learning_rate > 0):
+        raise OptionError("--learning-rate", "must be a positive number")
+    if count < 1:
+        raise OptionError("--count", "must be at least 1")
+
+
+def _targets(u: np.ndarray, n_out: int, loss: str, output_activation: str, decimals: int):
+    kind = _loss.get(loss).targets
+    if kind == "binary":
+        return (u[:, :n_out] < 0.5).astype(float)
+    if kind == "sign":
+        return np.where(u[:, :n_out] < 0.5, -1.0, 1.0)
+    if kind == "onehot":
+        cls = np.minimum((u[:, 0] * n_out).astype(int), n_out - 1)
+        return np.eye(n_out)[cls]
+    lo, hi = _act.OUTPUT_RANGE[output_activation]
+    return np.round(lo + (hi - lo) * u[:, :n_out], decimals)
+
+
+def _target_width(n_out: int, loss: str) -> int:
+    return 1 if _loss.get(loss).targets == "onehot" else n_out
+
+
+def draw_backprop(seed: int, count: int, layers, loss: str = "half_sse",
+                  output_activation: str = "sigmoid", decimals: int = 2) -> BackpropBatch:
+    """Draw the given values of ``count`` exercises (inputs, weights, biases in [−1, 1])."""
+    layers = tuple(int(n) for n in layers)
+    n_out = layers[-1]
+    widths = [layers[0], _target_width(n_out, loss)]
+    for m in range(1, len(layers)):
+        widths += [layers[m] * layers[m - 1], layers[m]]
+    u = np.random.default_rng(seed).random((count, sum(widths)))
+    parts = np.split(u, np.cumsum(widths)[:-1], axis=1)
+    signed = [np.round(2.0 * p - 1.0, decimals) for p in parts]
+    weights, biases = [], []
+    for m in range(1, len(layers)):
+        weights.append(signed[2 * m].reshape(count, layers[m], layers[m - 1]))
+        biases.append(signed[2 * m + 1])
+    target = _targets(parts[1], n_out, loss, output_activation, decimals)
+    return BackpropBatch(layers, signed[0], target, weights, biases)
+
+
+def solve_batch(batch: BackpropBatch, activation="sigmoid", output_activation="sigmoid",
+                loss="half_sse", learning_rate=0.1) -> _net.BackpropResult:
+    return _net.backprop(batch.weights, batch.biases, batch.x, batch.target, activation,
+                         output_activation, loss, learning_rate)
+
+
+def _answers(res: _net.BackpropResult) -> list[dict]:
+    """Per-exercise answer dicts from a batched result (one .tolist() per array: fast)."""
+    cols = {
+        "z": [z.tolist() for z in res.z], "a": [a.tolist() for a in res.a],
+        "delta": [d.tolist() for d in res.delta],
+        "grad_weights": [g.tolist() for g in res.grad_weights],
+        "grad_biases": [g.tolist() for g in res.grad_biases],
+        "updated_weights": [w.tolist() for w in res.updated_weights],
+        "updated_biases": [b.tolist() for b in res.updated_biases],
+    }
+    losses = res.loss.tolist()
+    keys = ("z", "a", "delta", "grad_weights", "grad_biases", "updated_weights", "updated_biases")
+    out = []
+    for i, loss in enumerate(losses):
+        ans = {k: [layer[i] for layer in cols[k]] for k in keys[:3]}
+        ans["loss"] = loss
+        for k in keys[3:]:
+            ans[k] = [layer[i] for layer in cols[k]]
+        out.append({k: ans[k] for k in ("z", "a", "loss", *keys[2:])})
+    return out
+
+
+def generate_backprop(seed: int, count: int = 1, layers=(2, 2, 1), activation: str = "sigmoid",
+                      output_activation: str = "sigmoid", loss: str = "half_sse",
+                      decimals: int = 2, learning_rate: float = 0.1) -> list[dict]:
+    """``count`` worked backprop exercises (contract dicts), index 0..count−1."""
+    layers = [int(n) for n in layers]
+    validate_backprop_options(layers, activation, output_activation, loss, decimals,
+                              learning_rate, count)
+    batch = draw_backprop(seed, count, layers, loss, output_activation, decimals)
+    answers = _answers(solve_batch(batch, activation, output_activation, loss, learning_rate))
+    xs, ts = batch.x.tolist(), batch.target.tolist()
+    ws = [w.tolist() for w in batch.weights]
+    bs = [b.tolist() for b in batch.biases]
+    return [
+        {
+            "schema": SCHEMA, "seed": seed, "index": i, "layers": layers,
+            "activation": activation, "output_activation": output_activation, "loss": loss,
+            "learning_rate": learning_rate, "decimals": decimals,
+            "x": xs[i], "target": ts[i],
+            "weights": [w[i] for w in ws], "biases": [b[i] for b in bs],
+            "answers": answers[i],
+        }
+        for i in range(count)
+    ]
+
+
+def solve_backprop(ex: dict) -> dict:
+    """The answers of one exercise dict (x, target, weights, biases, activations, loss, lr)."""
+    res = _net.backprop(
+        [np.asarray(W, dtype=float)[None] for W in ex["weights"]],
+        [np.asarray(b, dtype=float)[None] for b in ex["biases"]],
+        np.asarray(ex["x"], dtype=float)[None], np.asarray(ex["target"], dtype=float)[None],
+        ex["activation"], ex["output_activation"], ex["loss"], ex["learning_rate"],
+    )
+    return _answers(res)[0]
+
+
+def preset(name: str) -> dict:
+    """A named fixed exercise, e.g. ``"seed-2-2-1"``: the notes' worked example, fully solved."""
+    try:
+        spec = PRESETS[name]
+    except KeyError:
+        raise OptionError("--preset", f"unknown preset {name!r} (allowed: "
+                                      f"{', '.join(PRESETS)})") from None
+    ex = {"schema": SCHEMA, "seed": None, "index": 0, "preset": name, **spec, "decimals": 2}
+    ex["answers"] = solve_backprop(ex)
+    return ex
+
+
+# --- optimizer exercises -------------------------------------------------------------------
+
+OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam", "adamw")
+
+# Range of each state variable after a few steps: (low, high, signed). Accumulators of squares are
+# positive; velocities and first moments may have either sign.
+_STATE_RANGES = {
+    "velocity": (0.05, 0.5, True), "G": (0.1, 2.0, False), "Eg2": (0.01, 1.0, False),
+    "Edx2": (0.01, 0.1, False), "m": (0.01, 0.5, True), "v": (0.01, 0.5, False),
+}
+MAX_T = 10
+
+
+def _nonzero(values: np.ndarray, decimals: int) -> np.ndarray:
+    """Rounded values with exact zeros replaced by ±10^−decimals (state must be nonzero)."""
+    step = 10.0 ** -decimals
+    return np.where(values == 0, step, values)
+
+
+def generate_optimizer(seed: int, count: int = 1, optimizer: str = "adam", size: int = 3,
+                       decimals: int = 2) -> list[dict]:
+    """``count`` single-step optimizer exercises at a step t ≥ 2 with nonzero state."""
+    if optimizer not in _opt.OPTIMIZERS:
+        raise OptionError("--optimizer", f"unknown optimizer {optimizer!r} (allowed: "
+                                         f"{', '.join(OPTIMIZER_NAMES)})")
+    if size < 1 or size > MAX_UNITS:
+        raise OptionError("--size", f"must be an integer from 1 to {MAX_UNITS}")
+    if not 0 <= decimals <= MAX_DECIMALS:
+        raise OptionError("--decimals", f"must be an integer from 0 to {MAX_DECIMALS}")
+    if count < 1:
+        raise OptionError("--count", "must be at least 1")
+    opt = _opt.get(optimizer)
+    n_state = len(opt.state_keys)
+    u = np.random.default_rng(seed).random((count, 1 + size * (2 + 2 * n_state)))
+    t = 2 + np.minimum((u[:, 0] * (MAX_T - 1)).astype(int), MAX_T - 2)
+    blocks = np.split(u[:, 1:], 2 + 2 * n_state, axis=1)
+    params = np.round(2.0 * blocks[0] - 1.0, decimals)
+    grad = _nonzero(np.round(2.0 * blocks[1] - 1.0, decimals), decimals)
+    state = {}
+    for j, key in enumerate(opt.state_keys):
+        lo, hi, signed = _STATE_RANGES[key]
+        mag = lo + (hi - lo) * blocks[2 + 2 * j]
+        sign = np.where(blocks[3 + 2 * j] < 0.5, -1.0, 1.0) if signed else 1.0
+        state[key] = _nonzero(np.round(sign * mag, decimals), decimals)
+    hyper = dict(opt.defaults)
+    new_params, new_state, inter = _opt.step(optimizer, params, grad, state, hyper, t[:, None])
+    cols = {
+        "params": params.tolist(), "grad": grad.tolist(), "new": new_params.tolist(),
+        "state": {k: v.tolist() for k, v in state.items()},
+        "new_state": {k: v.tolist() for k, v in new_state.items()},
+        "inter": {k: v.tolist() for k, v in inter.items()},
+    }
+    ts = t.tolist()
+    return [
+        {
+            "schema": SCHEMA, "seed": seed, "index": i, "optimizer": optimizer, "t": ts[i],
+            "decimals": decimals, "hyperparameters": hyper,
+            "params": cols["params"][i], "grad": cols["grad"][i],
+            "state": {k: v[i] for k, v in cols["state"].items()},
+            "answers": {
+                "state": {k: v[i] for k, v in cols["new_state"].items()},
+                "intermediates": {k: v[i] for k, v in cols["inter"].items()},
+                "params": cols["new"][i],
+            },
+        }
+        for i in range(count)
+    ]
+
+
+def solve_optimizer(ex: dict) -> dict:
+    """The answers of one optimizer exercise dict (recomputed with engine.optimizers.step)."""
+    new, state, inter = _opt.step(ex["optimizer"], ex["params"], ex["grad"], ex["state"],
+                                  ex["hyperparameters"], ex["t"])
+    return {"state": {k: v.tolist() for k, v in state.items()},
+            "intermediates": {k: v.tolist() for k, v in inter.items()}, "params": new.tolist()}
+
+
+# --- fast JSON Lines ------------------------------------------------------------------------
+
+def _row_fragments(arr: np.ndarray) -> tuple[list[bytes], int]:
+    """JSON text of each exercise's slice ``arr[i]`` of a batched array (B, ...), from one orjson
+    call over the whole batch, without its ``depth`` outer brackets (the caller's template adds
+    them). Returns (fragments, depth)."""
+    import orjson
+
+    text = orjson.dumps(np.ascontiguousarray(arr, dtype=float), option=orjson.OPT_SERIALIZE_NUMPY)
+    depth = arr.ndim - 1
+    inner = text[1:-1]
+    if depth == 0:
+        return inner.split(b","), 0
+    parts = inner.split(b"]" * depth + b"," + b"[" * depth)
+    parts[0] = parts[0][depth:]
+    parts[-1] = parts[-1][:-depth]
+    return parts, depth
+
+
+def backprop_jsonl(seed: int, count: int = 1, layers=(2, 2, 1), activation: str = "sigmoid",
+                   output_activation: str = "sigmoid", loss: str = "half_sse",
+                   decimals: int = 2, learning_rate: float = 0.1) -> bytes:
+    """The exercises of :func:`generate_backprop` as JSON Lines (UTF-8 bytes), one object per line,
+    equal as JSON to those dicts.
+
+    Python's float repr costs about 0.5 µs a number, more than all the arithmetic; orjson prints each
+    batched array in one call (shortest round-trip digits) and the lines are assembled from slices
+    through one template.
+    """
+    import orjson
+
+    layers = [int(n) for n in layers]
+    validate_backprop_options(layers, activation, output_activation, loss, decimals,
+                              learning_rate, count)
+    batch = draw_backprop(seed, count, layers, loss, output_activation, decimals)
+    res = solve_batch(batch, activation, output_activation, loss, learning_rate)
+    head = orjson.dumps({"schema": SCHEMA, "seed": seed})[:-1]
+    const = orjson.dumps({"layers": layers, "activation": activation,
+                          "output_activation": output_activation, "loss": loss,
+                          "learning_rate": learning_rate, "decimals": decimals})[1:-1]
+    template = [head + b',"index":%d,' + const]
+    columns: list[list[bytes]] = []
+
+    def slot(arr) -> bytes:
+        frags, depth = _row_fragments(arr)
+        columns.append(frags)
+        return b"[" * depth + b"%b" + b"]" * depth
+
+    def per_layer(arrays) -> bytes:
+        return b"[" + b",".join(slot(a) for a in arrays) + b"]"
+
+    template.append(b',"x":' + slot(batch.x) + b',"target":' + slot(batch.target))
+    template.append(b',"weights":' + per_layer(batch.weights))
+    template.append(b',"biases":' + per_layer(batch.biases))
+    template.append(b',"answers":{"z":' + per_layer(res.z) + b',"a":' + per_layer(res.a))
+    template.append(b',"loss":' + slot(res.loss) + b',"delta":' + per_layer(res.delta))
+    template.append(b',"grad_weights":' + per_layer(res.grad_weights))
+    template.append(b',"grad_biases":' + per_layer(res.grad_biases))
+    template.append(b',"updated_weights":' + per_layer(res.updated_weights))
+    template.append(b',"updated_biases":' + per_layer(res.updated_biases) + b"}}\n")
+    line = b"".join(template)
+    return b"".join([line % (i, *row) for i, row in enumerate(zip(*columns, strict=True))])

@@ -1,0 +1,275 @@
+"""Worked solutions of engine exercises as readable text (terminal) or Markdown (with LaTeX).
+
+Input is an exercise dict as produced by :mod:`engine.exercises` (the public JSON contract); nothing
+is recomputed here, so what a student reads is exactly what the JSON says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+_SUP = str.maketrans("0123456789-m", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻ᵐ")
+
+ACT_SYMBOL = {
+    "sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "LeakyReLU", "elu": "ELU",
+    "softplus": "softplus", "swish": "swish", "linear": "id", "softmax": "softmax",
+}
+ACT_LATEX = {
+    "sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\operatorname{ReLU}",
+    "leaky_relu": r"\operatorname{LeakyReLU}", "elu": r"\operatorname{ELU}",
+    "softplus": r"\operatorname{softplus}", "swish": r"\operatorname{swish}",
+    "linear": r"\operatorname{id}", "softmax": r"\operatorname{softmax}",
+}
+ACT_DERIVATIVE = {
+    "sigmoid": "σ′(z) = σ(z)(1 − σ(z))", "tanh": "tanh′(z) = 1 − tanh²(z)",
+    "relu": "ReLU′(z) = 1 if z > 0 else 0", "leaky_relu": "LeakyReLU′(z) = 1 if z > 0 else 0.01",
+    "elu": "ELU′(z) = 1 if z > 0 else eᶻ", "softplus": "softplus′(z) = σ(z)",
+    "swish": "swish′(z) = σ(z) + z·σ(z)(1 − σ(z))", "linear": "id′(z) = 1",
+}
+LOSS_TEXT = {
+    "half_sse": ("L = ½ Σ (a − y)²", "∂L/∂a = a − y"),
+    "mse": ("L = Σ (a − y)² / n", "∂L/∂a = 2(a − y)/n"),
+    "mae": ("L = Σ |a − y| / n", "∂L/∂a = sign(a − y)/n"),
+    "huber": ("L = mean of ½r² if |r| ≤ 1 else |r| − ½, r = a − y", "∂L/∂a = clip(a − y, −1, 1)/n"),
+    "bce": ("L = −Σ [y ln a + (1 − y) ln(1 − a)]", "∂L/∂a = (a − y) / (a(1 − a))"),
+    "cce": ("L = −Σ y ln a", "∂L/∂a = −y / a"),
+    "hinge": ("L = Σ max(0, 1 − y·a)", "∂L/∂a = −y where 1 − y·a > 0, else 0"),
+}
+LOSS_LATEX = {
+    "half_sse": r"L = \tfrac12 \sum_i (a_i - y_i)^2", "mse": r"L = \tfrac1n \sum_i (a_i - y_i)^2",
+    "mae": r"L = \tfrac1n \sum_i |a_i - y_i|",
+    "huber": r"L = \tfrac1n \sum_i h(a_i - y_i),\ h(r) = \begin{cases}\tfrac12 r^2 & |r|\le 1\\ |r| - \tfrac12 & \text{else}\end{cases}",
+    "bce": r"L = -\sum_i \left[y_i \ln a_i + (1-y_i)\ln(1-a_i)\right]",
+    "cce": r"L = -\sum_i y_i \ln a_i", "hinge": r"L = \sum_i \max(0, 1 - y_i a_i)",
+}
+
+
+def sup(n: int | str) -> str:
+    """Unicode superscript of a layer number: 2 → ²."""
+    return str(n).translate(_SUP)
+
+
+def num(v: float, digits: int = 4) -> str:
+    """A number with ``digits`` significant digits and a real minus sign: −0.05030."""
+    if v == 0:
+        return "0"
+    s = f"{v:.{digits}g}"
+    if "e" in s:
+        mant, exp = s.split("e")
+        s = f"{mant}·10{sup(int(exp))}"
+    return s.replace("-", "−")
+
+
+def given(v: float) -> str:
+    """A given (already rounded) value, shown exactly."""
+    return (f"{v:g}" if v != int(v) or abs(v) < 1e15 else repr(v)).replace("-", "−")
+
+
+def vec(values: Sequence[float], fmt=num) -> str:
+    return "(" + ", ".join(fmt(v) for v in values) + ")"
+
+
+def matrix_lines(rows: Sequence[Sequence[float]], fmt=num) -> list[str]:
+    """A matrix drawn with tall brackets, one text line per row, columns aligned."""
+    cells = [[fmt(v) for v in row] for row in rows]
+    widths = [max(len(r[j]) for r in cells) for j in range(len(cells[0]))]
+    body = ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in cells]
+    if len(body) == 1:
+        return [f"[{body[0]}]"]
+    out = []
+    for i, line in enumerate(body):
+        left, right = ("⎡", "⎤") if i == 0 else ("⎣", "⎦") if i == len(body) - 1 else ("⎢", "⎥")
+        out.append(f"{left}{line}{right}")
+    return out
+
+
+def _assign(lines: list[str], label: str, rows, fmt=num, indent: str = "  ") -> None:
+    block = matrix_lines(rows, fmt)
+    head = f"{indent}{label} = "
+    lines.append(head + block[0])
+    lines.extend(" " * len(head) + b for b in block[1:])
+
+
+# --- LaTeX helpers for Markdown ---------------------------------------------------------------
+
+def tex_num(v: float, digits: int = 4) -> str:
+    if v == 0:
+        return "0"
+    s = f"{v:.{digits}g}"
+    if "e" in s:
+        mant, exp = s.split("e")
+        return rf"{mant} \times 10^{{{int(exp)}}}"
+    return s
+
+
+def tex_vec(values, fmt=tex_num) -> str:
+    return r"\begin{pmatrix}" + r" \\ ".join(fmt(v) for v in values) + r"\end{pmatrix}"
+
+
+def tex_mat(rows, fmt=tex_num) -> str:
+    return r"\begin{bmatrix}" + r" \\ ".join(" & ".join(fmt(v) for v in r) for r in rows) + \
+        r"\end{bmatrix}"
+
+
+def _tex_given(v: float) -> str:
+    return f"{v:g}"
+
+
+# --- backprop -------------------------------------------------------------------------------
+
+def _title(ex: dict) -> str:
+    layers = "-".join(str(n) for n in ex["layers"])
+    origin = f"preset {ex['preset']}" if ex.get("preset") else f"seed {ex['seed']}, #{ex['index']}"
+    return (f"Backprop exercise ({origin}): layers {layers}, hidden {ex['activation']}, "
+            f"output {ex['output_activation']}, loss {ex['loss']}, η = {given(ex['learning_rate'])}")
+
+
+def render_backprop_problem(ex: dict, fmt: str = "text") -> str:
+    """The question: given values and what to compute."""
+    if fmt == "md":
+        return _md_problem(ex)
+    L = len(ex["weights"])
+    lines = [_title(ex), "", "Given"]
+    lines.append(f"  x = {vec(ex['x'], given)}    target y = {vec(ex['target'], given)}")
+    for m in range(1, L + 1):
+        _assign(lines, f"W{sup(m)}", ex["weights"][m - 1], given)
+        lines.append(f"  b{sup(m)} = {vec(ex['biases'][m - 1], given)}")
+    lines.append("")
+    lines.append(f"Compute z{sup(1)}…z{sup(L)}, a{sup(1)}…a{sup(L)}, the loss, every δ{sup('m')} = "
+                 f"∂L/∂z{sup('m')}, ∂L/∂W{sup('m')}, ∂L/∂b{sup('m')}, and the parameters after one "
+                 "gradient-descent step.")
+    return "\n".join(lines)
+
+
+def render_backprop(ex: dict, fmt: str = "text") -> str:
+    """The full worked solution (problem, forward pass, loss, backward pass, update)."""
+    if fmt == "md":
+        return _md_problem(ex) + "\n\n" + _md_solution(ex)
+    if fmt != "text":
+        raise ValueError(f"unknown format {fmt!r} (allowed: text, md)")
+    ans = ex["answers"]
+    L = len(ex["weights"])
+    act = lambda m: ex["output_activation"] if m == L else ex["activation"]  # noqa: E731
+    lines = [render_backprop_problem(ex), "", "Forward pass"]
+    for m in range(1, L + 1):
+        prev = "x" if m == 1 else f"a{sup(m - 1)}"
+        lines.append(f"  z{sup(m)} = W{sup(m)}{prev} + b{sup(m)} = {vec(ans['z'][m - 1])}")
+        lines.append(f"  a{sup(m)} = {ACT_SYMBOL[act(m)]}(z{sup(m)}) = {vec(ans['a'][m - 1])}")
+    loss_def, loss_grad = LOSS_TEXT[ex["loss"]]
+    lines += ["", "Loss", f"  {loss_def} = {num(ans['loss'])}", "", "Backward pass"]
+    out_act, loss = ex["output_activation"], ex["loss"]
+    if (out_act, loss) in (("sigmoid", "bce"), ("softmax", "cce")):
+        why = ("σ′ = a(1 − a) cancels the denominator of ∂L/∂a" if out_act == "sigmoid"
+               else "the softmax Jacobian times −y/a gives a·Σy − y")
+        rule = f"a{sup(L)} − y  ({why})"
+    elif out_act == "softmax":
+        rule = f"Jᵀ ∂L/∂a, J = ∂a{sup(L)}/∂z{sup(L)} = diag(a) − a aᵀ;  {loss_grad}"
+    else:
+        rule = f"∂L/∂a ⊙ {ACT_SYMBOL[out_act]}′(z{sup(L)});  {loss_grad}, {ACT_DERIVATIVE[out_act]}"
+    lines.append(f"  δ{sup(L)} = ∂L/∂z{sup(L)} = {rule}")
+    lines.append(f"     = {vec(ans['delta'][L - 1])}")
+    for m in range(L, 0, -1):
+        if m < L:
+            lines.append(f"  δ{sup(m)} = {ACT_SYMBOL[act(m)]}′(z{sup(m)}) ⊙ (W{sup(m + 1)})ᵀ"
+                         f"δ{sup(m + 1)} = {vec(ans['delta'][m - 1])}")
+        prev = "x" if m == 1 else f"a{sup(m - 1)}"
+        _assign(lines, f"∂L/∂W{sup(m)} = δ{sup(m)}({prev})ᵀ", ans["grad_weights"][m - 1])
+        lines.append(f"  ∂L/∂b{sup(m)} = δ{sup(m)} = {vec(ans['grad_biases'][m - 1])}")
+    eta = given(ex["learning_rate"])
+    lines += ["", f"Update (W ← W − η ∂L/∂W, b ← b − η ∂L/∂b, η = {eta})"]
+    for m in range(1, L + 1):
+        _assign(lines, f"W{sup(m)}", ans["updated_weights"][m - 1])
+        lines.append(f"  b{sup(m)} = {vec(ans['updated_biases'][m - 1])}")
+    return "\n".join(lines)
+
+
+def _md_problem(ex: dict) -> str:
+    L = len(ex["weights"])
+    parts = [f"### {_title(ex)}", "", "Given:", "",
+             rf"$x = {tex_vec(ex['x'], _tex_given)}$, target $y = {tex_vec(ex['target'], _tex_given)}$"]
+    for m in range(1, L + 1):
+        parts.append("")
+        parts.append(rf"$W^{{{m}}} = {tex_mat(ex['weights'][m - 1], _tex_given)}$, "
+                     rf"$b^{{{m}}} = {tex_vec(ex['biases'][m - 1], _tex_given)}$")
+    parts += ["", r"Compute every $z^m$, $a^m$, the loss, $\delta^m = \partial L/\partial z^m$, "
+              r"$\partial L/\partial W^m$, $\partial L/\partial b^m$ and the updated parameters."]
+    return "\n".join(parts)
+
+
+def _md_solution(ex: dict) -> str:
+    ans = ex["answers"]
+    L = len(ex["weights"])
+    act = lambda m: ex["output_activation"] if m == L else ex["activation"]  # noqa: E731
+    out = ["**Forward pass**", ""]
+    for m in range(1, L + 1):
+        prev = "x" if m == 1 else f"a^{{{m - 1}}}"
+        out.append(rf"- $z^{{{m}}} = W^{{{m}}}{prev} + b^{{{m}}} = {tex_vec(ans['z'][m - 1])}$, "
+                   rf"$a^{{{m}}} = {ACT_LATEX[act(m)]}(z^{{{m}}}) = {tex_vec(ans['a'][m - 1])}$")
+    out += ["", rf"**Loss**: ${LOSS_LATEX[ex['loss']]} = {tex_num(ans['loss'])}$", "",
+            "**Backward pass**", ""]
+    for m in range(L, 0, -1):
+        if m == L:
+            rule = rf"\partial L/\partial z^{{{L}}}"
+        else:
+            rule = rf"{ACT_LATEX[act(m)]}'(z^{{{m}}}) \odot (W^{{{m + 1}}})^T \delta^{{{m + 1}}}"
+        prev = "x" if m == 1 else f"a^{{{m - 1}}}"
+        out.append(rf"- $\delta^{{{m}}} = {rule} = {tex_vec(ans['delta'][m - 1])}$; "
+                   rf"$\partial L/\partial W^{{{m}}} = \delta^{{{m}}}({prev})^T = "
+                   rf"{tex_mat(ans['grad_weights'][m - 1])}$; "
+                   rf"$\partial L/\partial b^{{{m}}} = {tex_vec(ans['grad_biases'][m - 1])}$")
+    out += ["", rf"**Update** ($\eta = {ex['learning_rate']:g}$)", ""]
+    for m in range(1, L + 1):
+        out.append(rf"- $W^{{{m}}} \leftarrow {tex_mat(ans['updated_weights'][m - 1])}$, "
+                   rf"$b^{{{m}}} \leftarrow {tex_vec(ans['updated_biases'][m - 1])}$")
+    return "\n".join(out)
+
+
+# --- optimizers -----------------------------------------------------------------------------
+
+OPTIMIZER_STEPS_TEXT = {
+    "sgd": ["θ ← θ − lr·g"],
+    "momentum": ["velocity ← γ·velocity − lr·g", "θ ← θ + velocity"],
+    "nesterov": ["(g is the gradient at the look-ahead point θ + γ·velocity)",
+                 "velocity ← γ·velocity − lr·g", "θ ← θ + velocity"],
+    "adagrad": ["G ← G + g²", "θ ← θ − lr·g/√(G + ε)"],
+    "adadelta": ["Eg2 ← ρ·Eg2 + (1−ρ)·g²", "Δθ = −√(Edx2 + ε)/√(Eg2 + ε)·g",
+                 "Edx2 ← ρ·Edx2 + (1−ρ)·Δθ²", "θ ← θ + Δθ"],
+    "rmsprop": ["Eg2 ← ρ·Eg2 + (1−ρ)·g²", "θ ← θ − lr·g/√(Eg2 + ε)"],
+    "adam": ["m ← β₁·m + (1−β₁)·g", "v ← β₂·v + (1−β₂)·g²", "m̂ = m/(1−β₁ᵗ)", "v̂ = v/(1−β₂ᵗ)",
+             "θ ← θ − lr·m̂/(√v̂ + ε)"],
+    "adamw": ["m ← β₁·m + (1−β₁)·g", "v ← β₂·v + (1−β₂)·g²", "m̂ = m/(1−β₁ᵗ)", "v̂ = v/(1−β₂ᵗ)",
+              "θ ← θ − lr·(m̂/(√v̂ + ε) + wd·θ)"],
+}
+_HYPER_SYMBOL = {"lr": "lr", "gamma": "γ", "eps": "ε", "rho": "ρ", "beta1": "β₁", "beta2": "β₂",
+                 "weight_decay": "wd"}
+_NAME = {"delta": "Δθ", "m_hat": "m̂", "v_hat": "v̂"}
+
+
+def render_optimizer_problem(ex: dict, fmt: str = "text") -> str:
+    hyper = ", ".join(f"{_HYPER_SYMBOL.get(k, k)} = {v:g}" for k, v in ex["hyperparameters"].items())
+    origin = f"seed {ex['seed']}, #{ex['index']}"
+    lines = [f"{ex['optimizer']} step t = {ex['t']} ({origin}); {hyper}", "",
+             f"  θ = {vec(ex['params'], given)}", f"  g = {vec(ex['grad'], given)}"]
+    for k, v in ex["state"].items():
+        lines.append(f"  {k} (after step {ex['t'] - 1}) = {vec(v, given)}")
+    lines += ["", "Rules:"] + [f"  {r}" for r in OPTIMIZER_STEPS_TEXT[ex["optimizer"]]]
+    lines += ["", "Compute the new state, the intermediates and the new θ."]
+    text = "\n".join(lines)
+    if fmt == "md":
+        return "### " + text.replace("\n  ", "\n    ")
+    return text
+
+
+def render_optimizer(ex: dict, fmt: str = "text") -> str:
+    """Problem and worked answer of one optimizer exercise."""
+    ans = ex["answers"]
+    lines = [render_optimizer_problem(ex, fmt), "", "Answer"]
+    for k, v in ans["state"].items():
+        lines.append(f"  {k} = {vec(v)}")
+    for k, v in ans["intermediates"].items():
+        lines.append(f"  {_NAME.get(k, k)} = {vec(v)}")
+    lines.append(f"  θ (new) = {vec(ans['params'])}")
+    text = "\n".join(lines)
+    if fmt == "md":
+        return text.replace("\nAnswer\n  ", "\n**Answer**\n\n    ")
+    return text
