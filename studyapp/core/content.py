@@ -1,0 +1,644 @@
+"""Loading and validating the study material in ``content/*.toml`` (and the user's imported notes).
+
+Every file is TOML. A topic file has ``topic = "<name>"`` and one ``[[entry]]`` table per entry;
+``errata.toml`` holds ``[[erratum]]`` tables and ``recommendations.toml`` ``[[recommendation]]``
+tables. Every entry carries a stable ``id`` written in the file (never derived from its text), so a
+fixed typo keeps a card's review history.
+
+Validation collects *all* problems, each as ``"<file>:<line>: <message>"``: unknown keys, missing
+fields, wrong types, duplicate ids and formulas the answer checker cannot parse. Line numbers come
+from scanning the file for the ``[[entry]]`` headers and ``key =`` lines, because tomllib does not
+report positions.
+
+Formulas are stored in the checker's input syntax (``1/(1+exp(-z))``, ``sigma(z)*(1 - sigma(z))``).
+They are validated with ``studyapp.core.checker.parse`` when that package is importable, otherwise with
+the small whitelisting parser below; neither imports sympy, so loading stays fast.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from studyapp.errors import DataError
+
+TOPICS = ("activations", "losses", "optimizers", "terms", "backprop", "concepts", "user")
+
+DECKS = {
+    "activations": "Deep Learning::Activations",
+    "losses": "Deep Learning::Losses",
+    "optimizers": "Deep Learning::Optimizers",
+    "terms": "Deep Learning::Terms",
+    "backprop": "Deep Learning::Backprop",
+    "concepts": "Deep Learning::Concepts",
+    "user": "Deep Learning::My notes",
+}
+
+# ---------------------------------------------------------------------------------------------
+# Data classes
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Entry:
+    """One study item. ``fields`` holds every field of its topic (absent optional ones are None)."""
+
+    id: str
+    topic: str
+    name: str
+    fields: dict[str, Any]
+    source: str  # "file:line" of the entry's header
+
+    @property
+    def deck(self) -> str:
+        return DECKS.get(self.topic, "Deep Learning::My notes")
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = self.fields.get(key)
+        return default if value is None else value
+
+
+@dataclass
+class Erratum:
+    """One correction of the course notes: where, what they say, what is right, and why."""
+
+    id: str
+    location: str
+    says: str
+    correct: str
+    why: str
+    entries: list[str] = field(default_factory=list)  # ids of the content entries it concerns
+    source: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "location": self.location, "says": self.says,
+                "correct": self.correct, "why": self.why, "entries": list(self.entries)}
+
+
+@dataclass
+class Content:
+    entries: list[Entry]
+    errata: list[Erratum]
+    recommendations: list[dict[str, Any]]
+    files: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.by_id: dict[str, Entry] = {e.id: e for e in self.entries}
+
+    def topic(self, name: str) -> list[Entry]:
+        return [e for e in self.entries if e.topic == name]
+
+    def summary(self) -> str:
+        counts: dict[str, int] = {}
+        for e in self.entries:
+            counts[e.topic] = counts.get(e.topic, 0) + 1
+        parts = ", ".join(f"{n} {t}" for t, n in counts.items())
+        return (f"{len(self.entries)} entries ({parts}), {len(self.errata)} errata, "
+                f"{len(self.recommendations)} recommendations in {len(self.files)} files")
+
+
+class ContentError(DataError):
+    """Invalid content. ``problems`` lists every problem as ``file:line: message``."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        first = self.problems[0] if self.problems else "invalid content"
+        more = f" (and {len(self.problems) - 1} more problems; run `studyapp content check`)" \
+            if len(self.problems) > 1 else ""
+        super().__init__(first + more)
+
+
+# ---------------------------------------------------------------------------------------------
+# Schemas: field -> (type, required). Types: str, bool, number, list[str], formula:<vars>,
+# pieces:<vars>, steps, table[number], table[str], formulas, user-columns.
+# ---------------------------------------------------------------------------------------------
+
+_PROVENANCE = {"notes_lines": ("str", False)}  # where in the course notes the entry comes from
+
+_ACTIVATION = {
+    "id": ("str", True), "name": ("str", True), "aliases": ("list[str]", False),
+    "kind": ("enum:elementwise|vector|piecewise|decision", True),
+    "formula": ("formula", False), "formula_text": ("str", False), "pieces": ("pieces", False),
+    "derivative": ("formula", False), "derivative_pieces": ("pieces", False),
+    "derivative_note": ("str", False),
+    "latex": ("str", True), "derivative_latex": ("str", True),
+    "parameters": ("table[number]", False), "range": ("str", True),
+    "use": ("list[str]", True), "pros": ("list[str]", True), "cons": ("list[str]", True),
+    "notes": ("str", False), "engine": ("str", False), **_PROVENANCE,
+}
+_LOSS = {
+    "id": ("str", True), "name": ("str", True), "aliases": ("list[str]", False),
+    "formula": ("formula", False), "formula_text": ("str", False), "pieces": ("pieces", False),
+    "derivative": ("formula", False), "derivative_pieces": ("pieces", False),
+    "derivative_note": ("str", False),
+    "latex": ("str", True), "derivative_latex": ("str", True),
+    "parameters": ("table[number]", False), "targets": ("str", False),
+    "use": ("list[str]", True), "pros": ("list[str]", True), "cons": ("list[str]", True),
+    "notes": ("str", False), "engine": ("str", False), **_PROVENANCE,
+}
+_OPTIMIZER = {
+    "id": ("str", True), "name": ("str", True), "aliases": ("list[str]", False),
+    "gradient": ("str", True), "steps": ("steps", True), "hyperparameters": ("table[number]", True),
+    "state": ("list[str]", False), "engine": ("str", False), "symbols": ("table[str]", False),
+    "use": ("list[str]", True), "pros": ("list[str]", True), "cons": ("list[str]", True),
+    "notes": ("str", False), "extension": ("bool", False), **_PROVENANCE,
+}
+_TERM = {
+    "id": ("str", True), "name": ("str", True), "definition": ("str", True),
+    "questions": ("list[str]", True), "answers": ("list[str]", False),
+    "key_concepts": ("list[str]", True), "notes": ("str", False), **_PROVENANCE,
+}
+_CONCEPT = {
+    "id": ("str", True), "name": ("str", True), "title": ("str", False), "body": ("str", True),
+    "key_points": ("list[str]", True), "formulas": ("formulas", False),
+    "questions": ("list[str]", False), "answers": ("list[str]", False), **_PROVENANCE,
+}
+_USER = {
+    "id": ("str", True), "name": ("str", True), "columns": ("table[str]", True),
+    "table": ("str", False), "notes": ("str", False),
+}
+SCHEMAS: dict[str, dict[str, tuple[str, bool]]] = {
+    "activations": _ACTIVATION, "losses": _LOSS, "optimizers": _OPTIMIZER, "terms": _TERM,
+    "backprop": _CONCEPT, "concepts": _CONCEPT, "user": _USER,
+}
+_ERRATUM = {
+    "id": ("str", True), "location": ("str", True), "says": ("str", True),
+    "correct": ("str", True), "why": ("str", True), "entries": ("list[str]", False),
+}
+_RECOMMENDATION = {
+    "id": ("str", True), "scenario": ("str", True), "task": ("str", True),
+    "activation": ("str", True), "loss": ("str", True), "optimizer": ("str", True),
+    "notes": ("str", False),
+}
+_PIECE_KEYS = {"when", "value"}
+_STEP_KEYS = {"lhs", "rhs", "latex", "note"}
+_FORMULA_KEYS = {"label", "latex", "plain"}
+
+# Variables a formula of each topic may use (beyond these, a formula is rejected as a likely typo).
+_VARIABLES = {
+    "activations": {"z", "alpha", "beta"},
+    "losses": {"a", "y", "delta", "alpha", "c", "n"},
+    "optimizers": {"theta", "g", "eta", "gamma", "rho", "eps", "beta1", "beta2", "t", "v", "m",
+                   "G", "Eg2", "Edx2", "m_hat", "v_hat", "delta", "wd"},
+}
+_FUNCTIONS = {"exp", "ln", "log", "sqrt", "tanh", "sigma", "max", "min", "abs", "sech"}
+ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+
+
+# ---------------------------------------------------------------------------------------------
+# Formula validation (no sympy)
+# ---------------------------------------------------------------------------------------------
+
+_TOKEN_RE = re.compile(r"\s*(?:(\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+)|([A-Za-z_][A-Za-z0-9_]*)|(\*\*|[-+*/^(),]))")
+
+
+def _fallback_parse(text: str, variables: set[str]) -> None:
+    """Whitelisting recursive-descent check of ``text``; raises ValueError(message) if invalid.
+
+    Grammar: expr := term (('+'|'-') term)*; term := power (('*'|'/')? power)*  (implicit product);
+    power := unary (('^'|'**') power)?; unary := ('-'|'+') unary | atom;
+    atom := number | variable | function '(' expr (',' expr)* ')' | '(' expr ')'.
+    """
+    tokens: list[tuple[str, str, int]] = []
+    pos = 0
+    while pos < len(text):
+        if text[pos:].strip() == "":
+            break
+        m = _TOKEN_RE.match(text, pos)
+        if not m or m.end() == pos:
+            raise ValueError(f"unexpected character {text[pos:].strip()[:1]!r} at {pos + 1}")
+        kind = "num" if m.group(1) else "name" if m.group(2) else "op"
+        tokens.append((kind, m.group(m.lastindex), m.start(m.lastindex)))
+        pos = m.end()
+    i = 0
+
+    def peek() -> tuple[str, str, int] | None:
+        return tokens[i] if i < len(tokens) else None
+
+    def take(value: str) -> None:
+        nonlocal i
+        tok = peek()
+        if tok is None or tok[1] != value:
+            where = f"at {tok[2] + 1}" if tok else "at the end"
+            raise ValueError(f"expected {value!r} {where}")
+        i += 1
+
+    def expr() -> None:
+        nonlocal i
+        term()
+        while (tok := peek()) and tok[1] in "+-" and tok[0] == "op":
+            i += 1
+            term()
+
+    def term() -> None:
+        nonlocal i
+        power()
+        while (tok := peek()) is not None:
+            if tok[0] == "op" and tok[1] in ("*", "/"):
+                i += 1
+                power()
+            elif tok[0] in ("num", "name") or tok[1] == "(":
+                power()  # implicit multiplication: 2z, a(1-a)
+            else:
+                break
+
+    def power() -> None:
+        nonlocal i
+        unary()
+        if (tok := peek()) and tok[1] in ("^", "**"):
+            i += 1
+            power()
+
+    def unary() -> None:
+        nonlocal i
+        if (tok := peek()) and tok[0] == "op" and tok[1] in "+-":
+            i += 1
+            unary()
+            return
+        atom()
+
+    def atom() -> None:
+        nonlocal i
+        tok = peek()
+        if tok is None:
+            raise ValueError("formula ends too early")
+        kind, value, at = tok
+        if kind == "num":
+            i += 1
+        elif kind == "name":
+            i += 1
+            nxt = peek()
+            if nxt is not None and nxt[1] == "(" and value in _FUNCTIONS:
+                i += 1
+                expr()
+                while (sep := peek()) and sep[1] == ",":
+                    i += 1
+                    expr()
+                take(")")
+            elif value in _FUNCTIONS:
+                raise ValueError(f"function {value!r} needs parentheses at {at + 1}")
+            elif value not in variables:
+                raise ValueError(f"unknown name {value!r} at {at + 1} "
+                                 f"(allowed: {', '.join(sorted(variables))})")
+        elif value == "(":
+            i += 1
+            expr()
+            take(")")
+        else:
+            raise ValueError(f"unexpected {value!r} at {at + 1}")
+
+    if not tokens:
+        raise ValueError("empty formula")
+    expr()
+    if i != len(tokens):
+        raise ValueError(f"unexpected {tokens[i][1]!r} at {tokens[i][2] + 1}")
+
+
+def formula_problem(text: str, variables: set[str]) -> str | None:
+    """Why ``text`` is not a valid formula in the checker's syntax, or None if it is."""
+    if not isinstance(text, str) or not text.strip():
+        return "empty formula"
+    try:
+        from studyapp.core.checker import parse as checker_parse  # the real parser when present
+    except Exception:  # noqa: BLE001 - the checker may not exist yet in this checkout
+        checker_parse = None
+    if checker_parse is not None:
+        try:
+            checker_parse(text)
+        except Exception as exc:  # noqa: BLE001 - ParseError or anything the parser raises
+            return f"formula {text!r} does not parse: {exc}"
+    try:
+        _fallback_parse(text, variables)
+    except ValueError as exc:
+        return f"formula {text!r} is invalid: {exc}"
+    return None
+
+
+_COMPARE_RE = re.compile(r"^(.*?)(<=|>=|!=|<|>|=)(.*)$")
+
+
+def condition_problem(text: str, variables: set[str]) -> str | None:
+    """Validate a piece's condition such as ``z < 0`` or ``abs(a - y) <= delta``."""
+    m = _COMPARE_RE.match(text or "")
+    if not m or not m.group(1).strip() or not m.group(3).strip():
+        return f"condition {text!r} must compare two expressions with <, <=, >, >= or ="
+    for side in (m.group(1), m.group(3)):
+        problem = formula_problem(side.strip(), variables)
+        if problem:
+            return f"condition {text!r}: {problem}"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Line tracking
+# ---------------------------------------------------------------------------------------------
+
+_HEADER_RE = re.compile(r"^\s*\[\[\s*([A-Za-z_][A-Za-z0-9_]*)\s*\]\]\s*(#.*)?$")
+_KEY_RE = re.compile(r"^\s*([A-Za-z0-9_\-]+|\"[^\"]*\")\s*=")
+
+
+class _Lines:
+    """Where things are in one TOML file: array-of-tables headers and ``key =`` lines."""
+
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+        self.headers: dict[str, list[int]] = {}
+        for n, line in enumerate(self.lines, start=1):
+            m = _HEADER_RE.match(line)
+            if m:
+                self.headers.setdefault(m.group(1), []).append(n)
+        self.first_header = min((v[0] for v in self.headers.values()), default=len(self.lines) + 1)
+
+    def item_line(self, table: str, index: int) -> int:
+        lines = self.headers.get(table, [])
+        return lines[index] if index < len(lines) else 1
+
+    def _item_end(self, start: int) -> int:
+        later = [n for v in self.headers.values() for n in v if n > start]
+        return min(later, default=len(self.lines) + 1)
+
+    def key_line(self, table: str | None, index: int, key: str) -> int:
+        """Line of ``key =`` inside the index-th ``[[table]]`` (or at top level if table is None)."""
+        if table is None:
+            start, end = 1, self.first_header
+        else:
+            start = self.item_line(table, index)
+            end = self._item_end(start)
+        for n in range(start, min(end, len(self.lines) + 1)):
+            m = _KEY_RE.match(self.lines[n - 1])
+            if m and m.group(1).strip('"') == key:
+                return n
+        return start
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation
+# ---------------------------------------------------------------------------------------------
+
+
+def _type_problem(kind: str, value: Any, topic: str) -> str | None:
+    """Why ``value`` does not fit field type ``kind`` (None when it fits)."""
+    variables = _VARIABLES.get(topic, set())
+    if kind == "str":
+        return None if isinstance(value, str) and value.strip() else "must be a non-empty string"
+    if kind == "bool":
+        return None if isinstance(value, bool) else "must be true or false"
+    if kind.startswith("enum:"):
+        allowed = kind[5:].split("|")
+        return None if value in allowed else f"must be one of {', '.join(allowed)}"
+    if kind == "list[str]":
+        if not isinstance(value, list) or not value:
+            return "must be a non-empty list of strings"
+        if not all(isinstance(v, str) and v.strip() for v in value):
+            return "must contain only non-empty strings"
+        return None
+    if kind == "table[number]":
+        if not isinstance(value, dict):
+            return "must be a table of numbers"
+        bad = [k for k, v in value.items() if isinstance(v, bool) or not isinstance(v, (int, float))]
+        return f"values must be numbers (not: {', '.join(bad)})" if bad else None
+    if kind == "table[str]":
+        if not isinstance(value, dict) or not value:
+            return "must be a non-empty table of strings"
+        bad = [k for k, v in value.items() if not isinstance(v, str)]
+        return f"values must be strings (not: {', '.join(bad)})" if bad else None
+    if kind == "formula":
+        if not isinstance(value, str):
+            return "must be a formula string"
+        return formula_problem(value, variables)
+    if kind == "pieces":
+        if not isinstance(value, list) or len(value) < 2:
+            return "must be a list of at least two {when, value} tables"
+        for n, piece in enumerate(value, start=1):
+            if not isinstance(piece, dict):
+                return f"piece {n} must be a table"
+            if set(piece) != _PIECE_KEYS:
+                return f"piece {n} must have exactly the keys when, value (has {', '.join(sorted(piece))})"
+            problem = condition_problem(piece["when"], variables) or formula_problem(piece["value"], variables)
+            if problem:
+                return f"piece {n}: {problem}"
+        return None
+    if kind == "steps":
+        if not isinstance(value, list) or not value:
+            return "must be a non-empty list of {lhs, rhs, latex} tables"
+        for n, step in enumerate(value, start=1):
+            if not isinstance(step, dict):
+                return f"step {n} must be a table"
+            unknown = set(step) - _STEP_KEYS
+            missing = {"lhs", "rhs", "latex"} - set(step)
+            if unknown or missing:
+                return (f"step {n}: " + "; ".join(
+                    ([f"unknown key(s) {', '.join(sorted(unknown))}"] if unknown else [])
+                    + ([f"missing {', '.join(sorted(missing))}"] if missing else [])))
+            if step["lhs"] not in variables:
+                return f"step {n}: lhs {step['lhs']!r} is not a known symbol"
+            problem = formula_problem(step["rhs"], variables)
+            if problem:
+                return f"step {n}: {problem}"
+        return None
+    if kind == "formulas":
+        if not isinstance(value, list):
+            return "must be a list of {label, latex, plain} tables"
+        for n, item in enumerate(value, start=1):
+            if not isinstance(item, dict) or not {"label", "latex"} <= set(item) \
+                    or set(item) - _FORMULA_KEYS:
+                return f"formula {n} must be a table with label, latex and optionally plain"
+            if not all(isinstance(v, str) and v.strip() for v in item.values()):
+                return f"formula {n}: values must be non-empty strings"
+        return None
+    raise AssertionError(f"unknown field type {kind}")  # a bug in SCHEMAS, not in the content
+
+
+def _check_item(item: Any, schema: dict[str, tuple[str, bool]], topic: str, where, problems: list[str]) -> None:
+    """Append one problem per unknown key, missing field and badly typed field of ``item``."""
+    if not isinstance(item, dict):
+        problems.append(f"{where(None)}: must be a table")
+        return
+    for key in item:
+        if key not in schema:
+            problems.append(f"{where(key)}: unknown key {key!r} "
+                            f"(allowed: {', '.join(schema)})")
+    for key, (kind, required) in schema.items():
+        if key not in item:
+            if required:
+                problems.append(f"{where(None)}: missing field {key!r}")
+            continue
+        problem = _type_problem(kind, item[key], topic)
+        if problem:
+            problems.append(f"{where(key)}: {key} {problem}")
+
+
+def _check_rules(item: dict, topic: str, where, problems: list[str]) -> None:
+    """Cross-field rules: every entry must say what its formula and derivative are, somehow."""
+    if topic in ("activations", "losses"):
+        if not any(k in item for k in ("formula", "pieces", "formula_text")):
+            problems.append(f"{where(None)}: needs formula, pieces or formula_text")
+        if not any(k in item for k in ("derivative", "derivative_pieces", "derivative_note")):
+            problems.append(f"{where(None)}: needs derivative, derivative_pieces or derivative_note")
+    if topic == "optimizers" and isinstance(item.get("steps"), list):
+        if not any(isinstance(s, dict) and s.get("lhs") == "theta" for s in item["steps"]):
+            problems.append(f"{where('steps')}: steps never update theta")
+
+
+def _rel(path: Path, base: Path | None) -> str:
+    if base is not None:
+        try:
+            return str(path.relative_to(base.parent))
+        except ValueError:
+            pass
+    return str(path)
+
+
+def _load_file(path: Path, label: str, is_user: bool, problems: list[str],
+               entries: list[Entry], errata: list[Erratum], recs: list[dict]) -> None:
+    """Parse one TOML file, validating it and appending what it holds (even if it has problems)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(f"{label}:1: cannot read: {exc}")
+        return
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        problems.append(f"{label}:{m.group(1) if m else 1}: invalid TOML: {exc}")
+        return
+    lines = _Lines(text)
+    allowed_top = {"topic", "entry", "erratum", "recommendation", "schema"}
+    for key in data:
+        if key not in allowed_top:
+            problems.append(f"{label}:{lines.key_line(None, 0, key)}: unknown top-level key {key!r} "
+                            f"(allowed: {', '.join(sorted(allowed_top))})")
+    topic = data.get("topic")
+    if "entry" in data:
+        if topic not in SCHEMAS:
+            problems.append(f"{label}:{lines.key_line(None, 0, 'topic')}: topic must be one of "
+                            f"{', '.join(SCHEMAS)} (got {topic!r})")
+        elif is_user != (topic == "user"):
+            problems.append(f"{label}:{lines.key_line(None, 0, 'topic')}: topic {topic!r} is "
+                            + ("reserved for imported notes" if topic == "user" else
+                               "not allowed in imported notes (use 'user')"))
+        else:
+            items = data["entry"] if isinstance(data["entry"], list) else []
+            for index, item in enumerate(items):
+                def where(key, _i=index):
+                    n = lines.key_line("entry", _i, key) if key else lines.item_line("entry", _i)
+                    return f"{label}:{n}"
+                _check_item(item, SCHEMAS[topic], topic, where, problems)
+                if isinstance(item, dict):
+                    _check_rules(item, topic, where, problems)
+                    if isinstance(item.get("id"), str) and isinstance(item.get("name"), str):
+                        fields = {k: item.get(k) for k in SCHEMAS[topic] if k not in ("id", "name")}
+                        if topic in ("backprop", "concepts") and not fields.get("title"):
+                            fields["title"] = item["name"]
+                        entries.append(Entry(item["id"], topic, item["name"], fields, where(None)))
+    elif topic is not None and "erratum" not in data and "recommendation" not in data:
+        problems.append(f"{label}:1: topic file has no [[entry]] tables")
+    for table, schema, sink in (("erratum", _ERRATUM, errata), ("recommendation", _RECOMMENDATION, recs)):
+        if table not in data:
+            continue
+        if is_user:
+            problems.append(f"{label}:{lines.item_line(table, 0)}: [[{table}]] is not allowed in imported notes")
+            continue
+        for index, item in enumerate(data[table] if isinstance(data[table], list) else []):
+            def where(key, _i=index, _t=table):
+                n = lines.key_line(_t, _i, key) if key else lines.item_line(_t, _i)
+                return f"{label}:{n}"
+            before = len(problems)
+            _check_item(item, schema, "", where, problems)
+            if len(problems) == before:
+                if table == "erratum":
+                    sink.append(Erratum(item["id"], item["location"], item["says"], item["correct"],
+                                        item["why"], list(item.get("entries", [])), where(None)))
+                else:
+                    sink.append({**{k: item.get(k) for k in schema}, "source": where(None)})
+
+
+def validate(content_dir: Path | None = None, user_dir: Path | None = None,
+             include_user: bool = True) -> tuple[Content, list[str]]:
+    """Load everything and return ``(content, problems)``; problems are ``file:line: message``.
+
+    ``content_dir`` defaults to ``paths.content_dir()`` and ``user_dir`` to
+    ``paths.user_content_dir()`` (only read when ``include_user``).
+    """
+    from studyapp import paths
+
+    base = Path(content_dir) if content_dir is not None else paths.content_dir()
+    problems: list[str] = []
+    entries: list[Entry] = []
+    errata: list[Erratum] = []
+    recs: list[dict] = []
+    files: list[str] = []
+    sources: list[tuple[Path, bool]] = [(p, False) for p in sorted(base.glob("*.toml"))]
+    if not sources:
+        problems.append(f"{base}:1: no content files (*.toml) found")
+    if include_user:
+        udir = Path(user_dir) if user_dir is not None else paths.user_content_dir()
+        if udir.is_dir():
+            sources += [(p, True) for p in sorted(udir.glob("*.toml"))]
+    for path, is_user in sources:
+        label = str(path) if is_user else _rel(path, base)
+        files.append(label)
+        _load_file(path, label, is_user, problems, entries, errata, recs)
+
+    # Ids: well-formed and unique across every file (entries, errata and recommendations).
+    seen: dict[str, str] = {}
+    for kind, items in (("entry", [(e.id, e.source) for e in entries]),
+                        ("erratum", [(e.id, e.source) for e in errata]),
+                        ("recommendation", [(r["id"], r["source"]) for r in recs])):
+        for ident, where in items:
+            if not ID_RE.match(ident):
+                problems.append(f"{where}: id {ident!r} must look like 'act.sigmoid' "
+                                "(lowercase words joined by dots)")
+            if ident in seen:
+                problems.append(f"{where}: duplicate id {ident!r} (first defined at {seen[ident]})")
+            else:
+                seen[ident] = where
+    known = {e.id for e in entries}
+    for erratum in errata:
+        for ref in erratum.entries:
+            if ref not in known:
+                problems.append(f"{erratum.source}: erratum {erratum.id!r} refers to unknown entry {ref!r}")
+    unique = {}
+    for e in entries:
+        unique.setdefault(e.id, e)
+    content = Content(list(unique.values()), errata, recs, files)
+    return content, problems
+
+
+_CACHE: dict[tuple, Content] = {}
+
+
+def _signature(base: Path, udir: Path | None) -> tuple:
+    """Paths and modification times of every content file, so edits invalidate the cache."""
+    sig = []
+    for d in (base, udir):
+        if d is not None and d.is_dir():
+            for p in sorted(d.glob("*.toml")):
+                st = p.stat()
+                sig.append((str(p), st.st_mtime_ns, st.st_size))
+    return tuple(sig)
+
+
+def load_content(include_user: bool = True, content_dir: Path | None = None,
+                 user_dir: Path | None = None) -> Content:
+    """The validated content (cached per process until a file changes).
+
+    Raises :class:`ContentError` listing every problem when anything is invalid.
+    """
+    from studyapp import paths
+
+    base = Path(content_dir) if content_dir is not None else paths.content_dir()
+    udir = (Path(user_dir) if user_dir is not None else paths.user_content_dir()) if include_user else None
+    key = (str(base), str(udir), include_user, _signature(base, udir))
+    if key in _CACHE:
+        return _CACHE[key]
+    content, problems = validate(base, udir, include_user)
+    if problems:
+        raise ContentError(problems)
+    _CACHE.clear()
+    _CACHE[key] = content
+    return content
