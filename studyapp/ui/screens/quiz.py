@@ -121,14 +121,14 @@ class QuizScreen(Screen):
             self._fail("No questions available for this topic.")
             return
         self.index = -1
-        self.action_next(force=True)
+        self.run_worker(self.action_next(force=True), group="quiz-show")
 
     # ---------------------------------------------------------------- showing
     @property
     def question(self):
         return self.questions[self.index] if 0 <= self.index < len(self.questions) else None
 
-    def _show_question(self) -> None:
+    async def _show_question(self) -> None:
         q = self.question
         self.graded = False
         self.grading = False
@@ -138,10 +138,10 @@ class QuizScreen(Screen):
         self.query_one("#quiz-prompt", Static).update(escape_markup(readable(q.prompt)))
         self.query_one(Feedback).clear()
         area = self.query_one("#quiz-answer", Vertical)
-        area.remove_children()
+        await area.remove_children()  # old answer widgets must be gone before the new ones mount
         if q.kind in CHOICE_KINDS:
             choices = ChoiceList(choices_for(q), id="quiz-choices")
-            area.mount(choices)
+            await area.mount(choices)
             self.call_after_refresh(lambda: choices.query(Button).first().focus())
         else:
             # Formulas and numbers get the live math preview; words and pairings do not.
@@ -150,10 +150,10 @@ class QuizScreen(Screen):
             placeholder = ("pair them like 1b 2a 3c and press enter" if q.kind == "matching"
                            else "type your answer and press enter")
             box = MathInput(placeholder=placeholder, math=math, id="quiz-input")
-            area.mount(box)
+            await area.mount(box)
             self.call_after_refresh(lambda: box.input.focus())
 
-    def _show_score(self) -> None:
+    async def _show_score(self) -> None:
         total = len(self.questions)
         self.query_one("#quiz-progress", Label).update(f"Quiz finished · score {self.score}/{total}")
         lines = [f"[b]You scored {self.score} of {total}[/b]", ""]
@@ -162,7 +162,7 @@ class QuizScreen(Screen):
             lines.append(f"{mark} {escape_markup(readable(q.prompt.splitlines()[0])[:70])}")
         lines += ["", "[dim]escape: back to the dashboard[/dim]"]
         self.query_one("#quiz-prompt", Static).update("\n".join(lines))
-        self.query_one("#quiz-answer", Vertical).remove_children()
+        await self.query_one("#quiz-answer", Vertical).remove_children()
         self.query_one(Feedback).clear()
 
     # ---------------------------------------------------------------- answering
@@ -177,9 +177,9 @@ class QuizScreen(Screen):
     def on_choice_chosen(self, message: ChoiceChosen) -> None:
         self.action_choose(message.index)
 
-    def on_answer_submitted(self, message: AnswerSubmitted) -> None:
+    async def on_answer_submitted(self, message: AnswerSubmitted) -> None:
         if self.graded:
-            self.action_next()
+            await self.action_next()
         elif not self.grading:
             self._grade(message.text)
 
@@ -243,14 +243,16 @@ class QuizScreen(Screen):
         )
         self.set_focus(None)
 
-    def action_next(self, force: bool = False) -> None:
+    async def action_next(self, force: bool = False) -> None:
         if not force and not self.graded:
             return
+        if self.index >= len(self.questions):
+            return  # already on the score
         self.index += 1
         if self.index >= len(self.questions):
-            self._show_score()
+            await self._show_score()
             return
-        self._show_question()
+        await self._show_question()
 
     def action_back(self) -> None:
         self.app.pop_screen()

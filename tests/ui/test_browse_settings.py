@@ -1,0 +1,183 @@
+"""Browse search, settings persistence, help, command palette, dashboard."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, Select
+
+from studyapp.ui.screens.browse import BrowseScreen
+from studyapp.ui.screens.settings import SettingsScreen
+
+from .conftest import SPECS
+
+
+def _keys(table: DataTable) -> list[str]:
+    return [row.value for row in table.rows]
+
+
+async def test_browse_search_filters(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("b")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        table = screen.query_one("#browse-table", DataTable)
+        assert _keys(table) == [s.key for s in SPECS]
+
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        await pilot.press(*list("topic:losses"))
+        await pilot.pause()
+        assert _keys(table) == ["loss.mse::formula"]
+        details = str(screen.query_one("#details-card").render())
+        assert "Mean squared error" in details
+
+        search = screen.query_one("#browse-search", Input)
+        search.value = "epoch"
+        await pilot.pause()
+        assert _keys(table) == ["term.epoch::definition"]
+
+        search.value = "is:suspended"
+        await pilot.pause()
+        assert _keys(table) == []
+
+        # Suspend from the table, then the filter finds it.
+        search.value = "adam"
+        await pilot.pause()
+        table.focus()
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.storage.get_card("opt.adam::update").suspended
+        search.value = "is:suspended"
+        await pilot.pause()
+        assert _keys(table) == ["opt.adam::update"]
+
+        # A bad filter is one line in the details pane, not a crash.
+        search.value = "is:nonsense"
+        await pilot.pause()
+        assert "unknown filter" in str(screen.query_one("#details-card").render())
+
+
+async def test_browse_shows_history_after_a_review(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("r")
+        await pilot.pause()
+        key = app.screen.card.key
+        await pilot.press("space", "3", "escape", "b")
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#browse-search", Input).value = f"key:{key}"
+        await pilot.pause()
+        history = str(screen.query_one("#details-history").render())
+        assert "Good" in history
+
+
+async def test_settings_are_saved(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("comma")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SettingsScreen)
+        retention = screen.query_one("#set-desired_retention", Input)
+        assert retention.value == "0.9"
+        retention.value = "0.85"
+        screen.query_one("#set-new_per_day", Input).value = "7"
+        screen.query_one("#set-theme", Select).value = "light"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        saved = app.storage.get_settings()
+        assert saved["desired_retention"] == 0.85
+        assert saved["new_per_day"] == 7
+        assert saved["theme"] == "light"
+        assert app.theme == "textual-light"
+        assert not isinstance(app.screen, SettingsScreen)
+
+
+async def test_bad_settings_are_refused_with_one_line(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("comma")
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#set-desired_retention", Input).value = "1.5"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
+        error = str(screen.query_one("#settings-error").render())
+        assert "Desired retention" in error and "\n" not in error.strip()
+        assert app.storage.get_settings()["desired_retention"] == 0.9
+
+
+async def test_dashboard_counts_and_menu(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("#deck-table", DataTable)
+        assert "activations" in _keys(table)
+        assert table.get_row("__total__")[1].plain == str(len(SPECS))  # new cards today
+        assert app.screen.query_one("#tile-streak").value == "0"
+
+
+async def test_help_lists_bindings_of_every_screen(make_app):
+    app = make_app(start="review")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        from studyapp.ui.screens.help import HelpScreen, help_sections
+
+        assert isinstance(app.screen, HelpScreen)
+        sections = dict(help_sections())
+        assert ("u", "Undo") in sections["Review"]
+        assert ("space", "Show answer") in sections["Review"]
+        assert ("r", "Review") in sections["Dashboard"]
+        assert ("q", "Quit") in sections["Dashboard"]
+        assert {"Quiz", "Browse", "Statistics", "Errata", "Settings"} <= set(sections)
+        # The current screen comes first.
+        assert help_sections(type(app.screen_stack[-2]))[0][0] == "Review"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_palette_reaches_every_screen(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Review", "Quiz", "Exercises", "Browse cards", "Statistics", "Errata", "Settings",
+                "Help", "Dashboard"} <= titles
+        for place in ("stats", "errata", "browse", "settings", "review"):
+            app.action_open(place)
+            await pilot.pause()
+            assert app.screen.__class__.__name__ != "DashboardScreen", place
+            app.action_open("dashboard")
+            await pilot.pause()
+            assert app.screen.__class__.__name__ == "DashboardScreen"
+
+
+async def test_stats_screen_fills_in(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("r", "space", "3")
+        await pilot.press("escape", "s")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        summary = str(app.screen.query_one("#stats-summary").render())
+        assert "1 in total" in summary, summary
+
+
+async def test_app_with_no_arguments_uses_the_data_dir(data_dir):
+    from studyapp.ui.app import StudyApp
+
+    app = StudyApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert type(app.screen).__name__ == "DashboardScreen"
+        assert app.load_error is None, app.load_error
+    assert (data_dir / "studyapp.db").exists()
