@@ -1,0 +1,266 @@
+"""The exercise workspace's grading: steps, error carried forward (via the engine), hints, storage."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from engine import exercises
+from studyapp.core import workspace as wsmod
+from studyapp.core.workspace import (
+    ExerciseSettings,
+    Workspace,
+    fmt_value,
+    generate,
+    parse_layers,
+    parse_numbers,
+    randomize_settings,
+)
+from studyapp.errors import UsageError
+
+
+def preset_ws() -> Workspace:
+    return Workspace(exercises.preset("seed-2-2-1"))
+
+
+def test_preset_steps_in_the_order_of_the_notes():
+    ws = preset_ws()
+    assert [s.key for s in ws.steps] == [
+        "z1", "a1", "z2", "a2", "loss", "delta2", "grad_W2", "grad_b2",
+        "delta1", "grad_W1", "grad_b1", "new_W1", "new_b1", "new_W2", "new_b2"]
+    kinds = {s.key: s.kind for s in ws.steps}
+    assert kinds["delta2"] == "delta_output" and kinds["delta1"] == "delta_hidden"
+    by_key = {s.key: s.expected for s in ws.steps}
+    assert np.allclose(by_key["z1"], [0.52, 0.91])
+    assert by_key["grad_W1"].shape == (2, 2)  # the full matrix the notes print only half of
+    assert np.allclose(by_key["grad_W2"], [[-0.03155, -0.03587]], atol=5e-5)
+
+
+def test_all_correct_scores_full_marks():
+    ws = preset_ws()
+    for step in ws.steps:
+        fb = ws.submit(fmt_value(step.expected))
+        assert fb.status == "correct", (step.key, fb)
+    assert ws.finished
+    assert ws.score == (15.0, 15)
+    assert all(r.counts_correct for r in ws.results)
+
+
+def test_one_element_vectors_and_row_matrices_may_be_typed_plainly():
+    ws = preset_ws()
+    for text in ("[0.52, 0.91]", "[0.6271, 0.7130]", "1.041"):  # z², a 1-vector, typed as a number
+        assert ws.submit(text).status == "correct"
+    assert ws.submit("[[0.7391]]").status == "correct"  # or as a 1×1 matrix
+
+
+def test_invalid_input_keeps_the_step_open():
+    ws = preset_ws()
+    assert ws.submit("").status == "invalid"
+    assert ws.submit("[0.52, ").status == "invalid"
+    assert ws.current == 0 and not ws.results[0].done
+
+
+def _user_chain_answers(ex: dict, z1_user: list[float]) -> dict:
+    """Independent of the workspace: the whole chain when z¹ is wrong equals the engine's solution
+    of the exercise with b¹ shifted by the error (then the update of b¹ starts from the real b¹)."""
+    shifted = dict(ex)
+    err = np.asarray(z1_user) - np.asarray(ex["answers"]["z"][0])
+    shifted["biases"] = [list(np.asarray(ex["biases"][0]) + err), ex["biases"][1]]
+    ans = exercises.solve_backprop(shifted)
+    ans["updated_biases"][0] = list(np.asarray(ex["biases"][0])
+                                    - ex["learning_rate"] * np.asarray(ans["grad_biases"][0]))
+    return ans
+
+
+def test_wrong_hidden_z_is_carried_forward():
+    ex = exercises.preset("seed-2-2-1")
+    ws = Workspace(ex)
+    z1_user = [0.6, 0.91]  # z¹₁ wrong (0.52)
+    ans = _user_chain_answers(ex, z1_user)
+    values = {
+        "z1": z1_user, "a1": ans["a"][0], "z2": ans["z"][1], "a2": ans["a"][1], "loss": ans["loss"],
+        "delta2": ans["delta"][1], "grad_W2": ans["grad_weights"][1], "grad_b2": ans["grad_biases"][1],
+        "delta1": ans["delta"][0], "grad_W1": ans["grad_weights"][0], "grad_b1": ans["grad_biases"][0],
+        "new_W1": ans["updated_weights"][0], "new_b1": ans["updated_biases"][0],
+        "new_W2": ans["updated_weights"][1], "new_b2": ans["updated_biases"][1],
+    }
+    statuses = {}
+    for step in ws.steps:
+        statuses[step.key] = ws.submit(fmt_value(values[step.key])).status
+    assert statuses["z1"] == "incorrect"
+    # a¹ and z² differ from the true values by more than the tolerance: credited only given z¹
+    assert statuses["a1"] == "correct_cf"
+    assert statuses["z2"] == "correct_cf"
+    assert statuses["delta1"] == "correct_cf"
+    assert all(s in ("correct", "correct_cf") for k, s in statuses.items() if k != "z1")
+    assert ws.score == (14.0, 15)
+    assert "correct given your earlier answer" in ws.results[1].message
+
+
+def test_carried_forward_values_come_from_the_engine(monkeypatch):
+    """The recomputation calls engine.network's per-step functions (not a copy of the maths)."""
+    from engine import network
+
+    calls = []
+    for name in ("layer_forward", "output_delta", "hidden_delta", "weight_gradient"):
+        real = getattr(network, name)
+
+        def spy(*args, _real=real, _name=name, **kwargs):
+            calls.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(network, name, spy)
+    ws = preset_ws()
+    ws.submit("[0.6, 0.91]")  # wrong z¹: every later step is also checked against the user's chain
+    for step in ws.steps[1:]:
+        ws.submit("[[9, 9], [9, 9]]" if step.expected.ndim == 2 else "9")
+    assert {"layer_forward", "output_delta", "hidden_delta", "weight_gradient"} <= set(calls)
+
+
+def test_a_wrong_answer_is_not_rescued_by_carried_forward():
+    ws = preset_ws()
+    ws.submit("[0.6, 0.91]")
+    fb = ws.submit("[0.1, 0.2]")  # a¹ wrong both ways
+    assert fb.status == "incorrect"
+    assert ws.results[1].credit == 0
+
+
+def test_hints_two_levels_and_reveal_are_recorded():
+    ws = preset_ws()
+    first = ws.hint()
+    assert "z¹ = W¹·x + b¹" in first.message and "your numbers" not in first.message
+    second = ws.hint()
+    assert "[[0.2, 0.4], [0.3, 0.7]]·[0.5, 0.8] + [0.1, 0.2]" in second.message
+    assert ws.results[0].hints == 2
+    assert ws.submit("[0.52, 0.91]").status == "correct"
+    assert ws.results[0].credit == wsmod.CREDIT_NUMBERS_HINT
+    assert not ws.results[0].counts_correct  # needed the numbers: not counted as known
+    fb = ws.reveal()
+    assert fb.status == "revealed" and "0.6271" in fb.message
+    assert ws.results[1].revealed and ws.results[1].credit == 0
+    # the revealed value is what the next step builds on: z² is correct against the truth
+    assert ws.submit("1.041").status == "correct"
+
+
+def test_hint_numbers_use_the_users_own_values():
+    ws = preset_ws()
+    ws.submit("[0.6, 0.91]")
+    ws.hint()
+    assert "[0.6, 0.91]" in ws.hint().message
+
+
+def test_every_step_type_has_a_formula_hint():
+    ex = exercises.generate_backprop(4, layers=(2, 3, 2, 3), activation="tanh",
+                                     output_activation="softmax", loss="cce")[0]
+    ws = Workspace(ex)
+    for step in ws.steps:
+        text = ws.hint_text(step, 2)
+        assert text.strip() and "with your numbers" in text, step.key
+
+
+def test_three_layer_softmax_cce_completes_with_engine_answers():
+    ex = exercises.generate_backprop(11, layers=(2, 3, 2, 3), activation="tanh",
+                                     output_activation="softmax", loss="cce")[0]
+    ws = Workspace(ex)
+    assert len(ws.steps) == 3 * 2 + 1 + 3 * 3 + 3 * 2
+    assert [s.kind for s in ws.steps].count("delta_hidden") == 2
+    for step in ws.steps:
+        assert ws.submit(fmt_value(step.expected)).status == "correct", step.key
+    assert ws.score == (len(ws.steps), len(ws.steps))
+
+
+def test_optimizer_exercise_steps_and_grading():
+    ex = exercises.generate_optimizer(5, optimizer="adam", size=3)[0]
+    ws = Workspace(ex)
+    assert [s.key for s in ws.steps] == ["m", "v", "m_hat", "v_hat", "params"]
+    assert ws.topic == "optimizers"
+    assert "m̂ = m / (1 − β₁ᵗ)" in ws.hint_text(ws.steps[2], 1)
+    ws.submit(fmt_value(ws.steps[0].expected))
+    assert ws.submit("[1, 2, 3]").status == "incorrect"
+    for step in ws.steps[2:]:
+        ws.submit(fmt_value(step.expected))
+    assert ws.finished and ws.score == (4.0, 5)
+
+
+@pytest.mark.parametrize("name", ["sgd", "momentum", "adagrad", "adadelta", "rmsprop", "nesterov"])
+def test_every_optimizer_builds(name):
+    ws = Workspace(exercises.generate_optimizer(1, optimizer=name)[0])
+    assert ws.steps[-1].key == "params"
+    assert all(ws.hint_text(s, 2) for s in ws.steps)
+
+
+def test_randomized_settings_always_generate():
+    rng = random.Random(0)
+    for i in range(40):
+        settings = randomize_settings(rng, "optimizer" if i % 5 == 0 else "backprop")
+        ws = Workspace(generate(settings, i))
+        assert ws.steps and max(settings.layers) <= 4
+
+
+def test_generate_reports_bad_combinations_as_usage_errors():
+    bad = ExerciseSettings(preset=None, output_activation="sigmoid", loss="cce")
+    with pytest.raises(UsageError):
+        generate(bad, 1)
+
+
+def test_parse_layers():
+    assert parse_layers("2,3,1") == (2, 3, 1)
+    assert parse_layers("2-2-1") == (2, 2, 1)
+    for bad in ("2", "a,b", "2,0,1", "2,99"):
+        with pytest.raises(UsageError):
+            parse_layers(bad)
+
+
+def test_parse_numbers():
+    assert parse_numbers("−0.5").tolist() == -0.5
+    assert parse_numbers("(0.5, 0.8)").tolist() == [0.5, 0.8]
+    assert parse_numbers("[[1, 2], [3, 4e-2]]").tolist() == [[1, 2], [3, 0.04]]
+    for bad in ("[1, [2]]", "[1, 2", "sigma(0.5)", "1 2", "[[[[[1]]]]]", ""):
+        assert parse_numbers(bad) is None, bad
+
+
+class FakeStorage:
+    def __init__(self):
+        self.rows = []
+
+    def record_attempt(self, kind, question_id, topic, correct, seconds, step=None, **extra):
+        self.rows.append(dict(kind=kind, question_id=question_id, topic=topic, correct=correct,
+                              seconds=seconds, step=step, **extra))
+
+
+def test_save_records_one_attempt_per_step_once():
+    clock = iter(range(0, 1000, 3))
+    ws = Workspace(exercises.preset("seed-2-2-1"), clock=lambda: float(next(clock)))
+    ws.hint()
+    ws.submit("[0.52, 0.91]")
+    ws.reveal()
+    while not ws.finished:
+        ws.submit(fmt_value(ws.step.expected))
+    store = FakeStorage()
+    assert ws.save(store) == 15
+    assert ws.save(store) == 0  # idempotent
+    assert len(store.rows) == 15
+    first, second = store.rows[0], store.rows[1]
+    assert first["kind"] == "exercise" and first["step"] == "z" and first["hints"] == 1
+    assert first["correct"] is True and first["seconds"] == 3.0
+    assert second["revealed"] is True and second["correct"] is False
+    assert {r["step"] for r in store.rows} >= {"delta_hidden", "delta_output", "grad_W", "update"}
+
+
+def test_save_feeds_step_accuracy_of_the_real_storage():
+    from studyapp.storage import Storage
+
+    ws = preset_ws()
+    ws.submit("[0.6, 0.91]")
+    while not ws.finished:
+        ws.submit(fmt_value(ws.step.expected))
+    storage = Storage.open()
+    try:
+        ws.save(storage)
+        acc = storage.step_accuracy()
+    finally:
+        storage.close()
+    assert acc["z"] == (1, 2)
+    assert acc["delta_hidden"] == (1, 1)
