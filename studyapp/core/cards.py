@@ -1,0 +1,342 @@
+"""Flashcards built from the content: several templates per entry.
+
+``build_cards(content) -> list[CardSpec]``. Each card has a stable key ``"<entry_id>::<template>"``
+(the entry id is written in the content file, so editing an entry's text keeps the key and with it
+the review history). ``front``/``back`` are Unicode text for the terminal (LaTeX rendered by
+:func:`studyapp.core.mathtext.latex_to_unicode`); ``front_html``/``back_html`` are HTML for Anki
+with the LaTeX kept as MathJax ``\\( … \\)``; ``cloze`` is Anki cloze text for cloze templates.
+
+Templates:
+
+- activations, losses: ``formula``, ``derivative``, ``proscons``, ``cloze`` (the right-hand side
+  of the formula hidden; only when the LaTeX has an ``=``)
+- optimizers: ``update``, ``hyperparameters``, ``proscons``, ``cloze`` (each step's right-hand side)
+- terms: ``definition``, ``term`` (reverse: definition → term), ``questions``
+- concepts, backprop: ``concept``, ``formulas`` (if any), ``q1``, ``q2``… (one per question)
+- user (imported notes): ``col_<column>`` for each column after the first
+- errata: ``<erratum id>::erratum`` (“the notes say X; what is right?”), in the deck of the entry
+  it concerns
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from studyapp.core.content import DECKS, Content, Entry, Erratum
+from studyapp.core.mathtext import latex_to_unicode
+
+
+@dataclass
+class CardSpec:
+    key: str
+    entry_id: str
+    template: str
+    topic: str
+    deck: str
+    front: str
+    back: str
+    front_html: str
+    back_html: str
+    tags: list[str] = field(default_factory=list)
+    source: str = ""
+    cloze: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# ---------------------------------------------------------------------------------------------
+# Small builders: each card side is a list of parts, rendered once as text and once as HTML.
+# A part is ("text", str) | ("math", latex) | ("list", [str]) | ("mathlist", [(label, latex)]).
+# ---------------------------------------------------------------------------------------------
+
+Part = tuple[str, Any]
+
+
+def _text(parts: list[Part]) -> str:
+    lines: list[str] = []
+    for kind, value in parts:
+        if kind == "text":
+            lines.append(value)
+        elif kind == "math":
+            lines.append(latex_to_unicode(value))
+        elif kind == "list":
+            lines.extend(f"• {item}" for item in value)
+        elif kind == "mathlist":
+            lines.extend(f"• {label}{': ' if label else ''}{latex_to_unicode(tex)}" for label, tex in value)
+    return "\n".join(line for line in lines if line is not None).strip()
+
+
+def _mathjax(latex: str) -> str:
+    # MathJax inline delimiters; HTML-escape so < and & inside formulas survive in Anki's HTML.
+    return "\\(" + html.escape(latex, quote=False) + "\\)"
+
+
+def _html(parts: list[Part]) -> str:
+    out: list[str] = []
+    for kind, value in parts:
+        if kind == "text":
+            out.append("<div>" + html.escape(value).replace("\n", "<br>") + "</div>")
+        elif kind == "math":
+            out.append("<div>" + _mathjax(value) + "</div>")
+        elif kind == "list":
+            out.append("<ul>" + "".join(f"<li>{html.escape(v)}</li>" for v in value) + "</ul>")
+        elif kind == "mathlist":
+            out.append("<ul>" + "".join(
+                f"<li>{html.escape(label) + ': ' if label else ''}{_mathjax(tex)}</li>"
+                for label, tex in value) + "</ul>")
+    return "".join(out)
+
+
+def _card(entry_id: str, template: str, topic: str, deck: str, front: list[Part], back: list[Part],
+          source: str, tags: list[str], cloze: str | None = None) -> CardSpec:
+    return CardSpec(
+        key=f"{entry_id}::{template}", entry_id=entry_id, template=template, topic=topic, deck=deck,
+        front=_text(front), back=_text(back), front_html=_html(front), back_html=_html(back),
+        tags=tags, source=source, cloze=cloze,
+    )
+
+
+def _tags(entry: Entry, template: str, *extra: str) -> list[str]:
+    tags = ["deep-learning", entry.topic, template, *extra]
+    if entry.get("extension"):
+        tags.append("extension")
+    return [re.sub(r"\s+", "_", t) for t in tags]
+
+
+def _split_equation(latex: str) -> tuple[str, str] | None:
+    """Split ``lhs = rhs`` at the first top-level ``=`` (outside braces); None if there is none."""
+    depth = 0
+    for i, c in enumerate(latex):
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        elif c == "=" and depth == 0 and latex[i - 1:i] not in ("<", ">", "\\"):
+            return latex[:i].strip(), latex[i + 1:].strip()
+    return None
+
+
+def _cloze_escape(latex: str) -> str:
+    # "}}" would close the cloze early: Anki's own advice is to put a space between the braces.
+    return latex.replace("}}", "} }")
+
+
+# ---------------------------------------------------------------------------------------------
+# Templates per topic
+# ---------------------------------------------------------------------------------------------
+
+
+def _function_cards(entry: Entry) -> list[CardSpec]:
+    """activations and losses."""
+    f = entry.fields
+    what = "activation function" if entry.topic == "activations" else "loss"
+    deck, topic, src = entry.deck, entry.topic, entry.source
+    cards: list[CardSpec] = []
+
+    back: list[Part] = [("math", f["latex"])]
+    if f.get("formula"):
+        back.append(("text", f"Typed: {f['formula']}"))
+    elif f.get("formula_text"):
+        back.append(("text", f["formula_text"]))
+    if f.get("range"):
+        back.append(("text", f"Range: {f['range']}"))
+    if f.get("targets"):
+        back.append(("text", f"Targets: {f['targets']}"))
+    if f.get("parameters"):
+        back.append(("text", "Parameters: " + ", ".join(f"{k} = {v}" for k, v in f["parameters"].items())))
+    cards.append(_card(entry.id, "formula", topic, deck,
+                       [("text", f"{entry.name}: what is the formula of this {what}?")], back,
+                       src, _tags(entry, "formula")))
+
+    wrt = "z" if entry.topic == "activations" else "the prediction a"
+    dback: list[Part] = [("math", f["derivative_latex"])]
+    if f.get("derivative"):
+        dback.append(("text", f"Typed: {f['derivative']}"))
+    if f.get("derivative_note"):
+        dback.append(("text", f["derivative_note"]))
+    cards.append(_card(entry.id, "derivative", topic, deck,
+                       [("text", f"{entry.name}: what is its derivative with respect to {wrt}?"),
+                        ("math", f["latex"])], dback, src, _tags(entry, "derivative")))
+
+    pback: list[Part] = [("text", "Used for:"), ("list", f["use"]), ("text", "Pros:"), ("list", f["pros"]),
+                         ("text", "Cons:"), ("list", f["cons"])]
+    if f.get("notes"):
+        pback.append(("text", f"Note: {f['notes']}"))
+    cards.append(_card(entry.id, "proscons", topic, deck,
+                       [("text", f"{entry.name}: where is it used, and what are its pros and cons?")],
+                       pback, src, _tags(entry, "proscons")))
+
+    split = _split_equation(f["latex"])
+    if split and split[1]:
+        lhs, rhs = split
+        front = [("text", f"{entry.name}: complete the formula"), ("text", f"{latex_to_unicode(lhs)} = …")]
+        cloze = (f"{html.escape(entry.name)}: {_mathjax(lhs + ' =')} "
+                 f"{{{{c1::{_mathjax(_cloze_escape(rhs))}}}}}")
+        cards.append(_card(entry.id, "cloze", topic, deck, front,
+                           [("math", f["latex"])], src, _tags(entry, "cloze"), cloze=cloze))
+    return cards
+
+
+def _optimizer_cards(entry: Entry) -> list[CardSpec]:
+    f = entry.fields
+    deck, topic, src = entry.deck, entry.topic, entry.source
+    steps = f["steps"]
+    cards: list[CardSpec] = []
+    back: list[Part] = [("text", f"g = {f['gradient'].removeprefix('g = ')}" if f["gradient"].startswith("g =")
+                         else f["gradient"])]
+    back.append(("mathlist", [("", s["latex"]) for s in steps]))
+    notes = [s["note"] for s in steps if s.get("note")]
+    if notes:
+        back.append(("list", notes))
+    cards.append(_card(entry.id, "update", topic, deck,
+                       [("text", f"{entry.name}: write the update equations, step by step.")], back,
+                       src, _tags(entry, "update")))
+
+    hyper = f["hyperparameters"]
+    names = {"eta": "η (learning rate)", "gamma": "γ (momentum)", "rho": "ρ (decay rate)",
+             "eps": "ε (numerical stability)", "beta1": "β₁ (first-moment decay)",
+             "beta2": "β₂ (second-moment decay)", "wd": "λ (weight decay)"}
+    hlist = [f"{names.get(k, k)} = {v:g}" for k, v in hyper.items()]
+    state = f.get("state") or []
+    hback: list[Part] = [("list", hlist)]
+    if state:
+        hback.append(("text", "State kept between steps: " + ", ".join(state)))
+    cards.append(_card(entry.id, "hyperparameters", topic, deck,
+                       [("text", f"{entry.name}: which hyperparameters does it have, with their usual defaults?")],
+                       hback, src, _tags(entry, "hyperparameters")))
+
+    pback: list[Part] = [("text", "Used for:"), ("list", f["use"]), ("text", "Pros:"), ("list", f["pros"]),
+                         ("text", "Cons:"), ("list", f["cons"])]
+    if f.get("notes"):
+        pback.append(("text", f"Note: {f['notes']}"))
+    cards.append(_card(entry.id, "proscons", topic, deck,
+                       [("text", f"{entry.name}: where is it used, and what are its pros and cons?")],
+                       pback, src, _tags(entry, "proscons")))
+
+    cloze_lines, front_lines = [], []
+    n = 0
+    for s in steps:
+        split = _split_equation(s["latex"])
+        arrow = None if split else s["latex"].split("\\leftarrow", 1)
+        if split:
+            lhs, rhs, sep = split[0], split[1], "="
+        elif arrow and len(arrow) == 2:
+            lhs, rhs, sep = arrow[0].strip(), arrow[1].strip(), "\\leftarrow"
+        else:
+            continue
+        n += 1
+        cloze_lines.append(f"{_mathjax(lhs + ' ' + sep)} {{{{c{n}::{_mathjax(_cloze_escape(rhs))}}}}}")
+        front_lines.append(f"{latex_to_unicode(lhs + ' ' + sep)} …")
+    if n:
+        cards.append(_card(entry.id, "cloze", topic, deck,
+                           [("text", f"{entry.name}: complete the update"), ("list", front_lines)],
+                           [("mathlist", [("", s["latex"]) for s in steps])], src,
+                           _tags(entry, "cloze"), cloze=f"{html.escape(entry.name)}:<br>" + "<br>".join(cloze_lines)))
+    return cards
+
+
+def _term_cards(entry: Entry) -> list[CardSpec]:
+    f = entry.fields
+    deck, topic, src = entry.deck, entry.topic, entry.source
+    extra = [("text", f"Note: {f['notes']}")] if f.get("notes") else []
+    cards = [
+        _card(entry.id, "definition", topic, deck, [("text", f"Define: {entry.name}")],
+              [("text", f["definition"]), ("text", "Key concepts:"), ("list", f["key_concepts"]), *extra],
+              src, _tags(entry, "definition")),
+        _card(entry.id, "term", topic, deck, [("text", "Which term is this?"), ("text", f["definition"])],
+              [("text", entry.name)], src, _tags(entry, "term")),
+    ]
+    answers = f.get("answers") or []
+    qa = [f"{q} — {answers[i]}" if i < len(answers) else q for i, q in enumerate(f["questions"])]
+    cards.append(_card(entry.id, "questions", topic, deck,
+                       [("text", f"{entry.name}: answer the common questions"), ("list", f["questions"])],
+                       [("list", qa), ("text", "Key concepts: " + ", ".join(f["key_concepts"]))],
+                       src, _tags(entry, "questions")))
+    return cards
+
+
+def _concept_cards(entry: Entry) -> list[CardSpec]:
+    f = entry.fields
+    deck, topic, src = entry.deck, entry.topic, entry.source
+    title = f.get("title") or entry.name
+    cards = [_card(entry.id, "concept", topic, deck, [("text", f"Explain: {title}")],
+                   [("text", f["body"]), ("text", "Key points:"), ("list", f["key_points"])],
+                   src, _tags(entry, "concept"))]
+    formulas = f.get("formulas") or []
+    if formulas:
+        cards.append(_card(entry.id, "formulas", topic, deck,
+                           [("text", f"{title}: write the key formulas"),
+                            ("list", [item["label"] for item in formulas])],
+                           [("mathlist", [(item["label"], item["latex"]) for item in formulas])],
+                           src, _tags(entry, "formulas")))
+    answers = f.get("answers") or []
+    for i, question in enumerate(f.get("questions") or [], start=1):
+        back = [("text", answers[i - 1])] if i - 1 < len(answers) else [("list", f["key_points"])]
+        cards.append(_card(entry.id, f"q{i}", topic, deck, [("text", question)], back, src,
+                           _tags(entry, "question")))
+    return cards
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "column"
+
+
+def _user_cards(entry: Entry) -> list[CardSpec]:
+    columns: dict[str, str] = entry.fields["columns"]
+    items = list(columns.items())
+    cards = []
+    used: set[str] = set()
+    for header, value in items[1:]:
+        if not value.strip():
+            continue
+        template = "col_" + _slug(header)
+        while template in used:
+            template += "_"
+        used.add(template)
+        cards.append(_card(entry.id, template, "user", DECKS["user"],
+                           [("text", f"{entry.name} — {header}?")],
+                           [("list", [v.strip() for v in value.split("\n") if v.strip()])],
+                           entry.source, _tags(entry, "note")))
+    return cards
+
+
+def _erratum_card(err: Erratum, content: Content) -> CardSpec | None:
+    target = next((content.by_id[i] for i in err.entries if i in content.by_id), None)
+    topic = target.topic if target else "concepts"
+    return _card(err.id, "erratum", topic, DECKS[topic],
+                 [("text", f"The notes say ({err.location}):"), ("text", err.says),
+                  ("text", "What is correct?")],
+                 [("text", err.correct), ("text", f"Why: {err.why}")],
+                 err.source, ["deep-learning", topic, "erratum"])
+
+
+_BUILDERS = {
+    "activations": _function_cards, "losses": _function_cards, "optimizers": _optimizer_cards,
+    "terms": _term_cards, "concepts": _concept_cards, "backprop": _concept_cards, "user": _user_cards,
+}
+
+
+def build_cards(content: Content | None = None) -> list[CardSpec]:
+    """Every card of ``content`` (default: ``load_content()``), in content order; keys are unique."""
+    if content is None:
+        from studyapp.core.content import load_content
+
+        content = load_content()
+    cards: list[CardSpec] = []
+    for entry in content.entries:
+        cards.extend(_BUILDERS[entry.topic](entry))
+    for err in content.errata:
+        card = _erratum_card(err, content)
+        if card is not None:
+            cards.append(card)
+    seen: set[str] = set()
+    unique = []
+    for card in cards:
+        if card.key not in seen:  # ids are unique after validation; this only guards user files
+            seen.add(card.key)
+            unique.append(card)
+    return unique
