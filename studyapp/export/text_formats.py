@@ -146,8 +146,7 @@ class _HtmlToMarkdown(HTMLParser):
         self.parts.append(data)
 
 
-_MATH_INLINE = re.compile(r"\\\((.+?)\\\)", re.S)
-_MATH_DISPLAY = re.compile(r"\\\[(.+?)\\\]", re.S)
+_MATH_ANY = re.compile(r"(\\\(.+?\\\)|\\\[.+?\\\])", re.S)
 _CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::(.*?))?\}\}", re.S)
 
 
@@ -157,8 +156,17 @@ def html_to_markdown(fragment: str) -> str:
     parser.feed(fragment)
     parser.close()
     text = "".join(parser.parts)
-    text = _MATH_DISPLAY.sub(lambda m: f"$${m.group(1).strip()}$$", text)
-    text = _MATH_INLINE.sub(lambda m: f"${m.group(1).strip()}$", text)
+    # Outside formulas a literal "$" would open a formula in Markdown renderers: escape it.
+    pieces = _MATH_ANY.split(text)
+    out = []
+    for i, piece in enumerate(pieces):
+        if i % 2:  # a captured formula
+            display = piece.startswith("\\[")
+            body = piece[2:-2].strip()
+            out.append(f"$${body}$$" if display else f"${body}$")
+        else:
+            out.append(piece.replace("$", "\\$"))
+    text = "".join(out)
     text = text.replace("\t", " ")
     text = re.sub(r"[ \t]+\n", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text)

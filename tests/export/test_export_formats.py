@@ -304,3 +304,39 @@ def test_progress_bar_only_on_a_terminal():
     assert stream.getvalue().startswith("\rExporting [")
     assert stream.getvalue().endswith("4/4 100%\n")
     assert render_bar("L", 2, 4, width=4) == "L [##..] 2/4  50%"
+
+
+def test_markdown_escapes_literal_dollars():
+    assert html_to_markdown("costs $5 and \\(a &lt; b\\)") == "costs \\$5 and $a < b$"
+
+
+# ----------------------------------------------------------------------------- properties
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40)
+
+
+@settings(max_examples=40, deadline=None)
+@given(fronts=st.lists(st.tuples(_text, _text), min_size=1, max_size=5))
+def test_any_text_survives_json_and_csv_and_tsv_keeps_one_line_per_note(tmp_path_factory, fronts):
+    from tests.export.fixtures import FakeCardSpec
+
+    specs = [
+        FakeCardSpec(key=f"x.{i}::t", entry_id=f"x.{i}", template="t", topic="terms",
+                     deck="Deep Learning::Terms", front=f, back=b, front_html=f, back_html=b)
+        for i, (f, b) in enumerate(fronts)
+    ]
+    d = tmp_path_factory.mktemp("prop")
+    export_cards("json", d / "c.json", cards=specs)
+    export_cards("csv", d / "c.csv", cards=specs)
+    export_cards("tsv", d / "c.txt", cards=specs)
+    doc = json.loads((d / "c.json").read_text(encoding="utf-8"))
+    assert [(c["front"], c["back"]) for c in doc["cards"]] == [(s.front, s.back) for s in specs]
+    with open(d / "c.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    norm = lambda t: t.replace("\r\n", "\n").replace("\r", "\n")  # noqa: E731  (csv universal newlines)
+    assert [(norm(r["front"]), norm(r["back"])) for r in rows] == [(norm(s.front), norm(s.back)) for s in specs]
+    _, tsv_rows = read_anki_tsv((d / "c.txt").read_text(encoding="utf-8"))
+    assert [r[5] for r in tsv_rows] == [genanki.guid_for(s.key) for s in specs]

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from studyapp.errors import UsageError
-from studyapp.export import write_worksheet
 from studyapp.export import mathml as X
+from studyapp.export import write_worksheet
 from studyapp.export.worksheet import build_items, generate_numeric, render_worksheet
 
 
