@@ -1,0 +1,433 @@
+"""Grading: ``check`` (text vs text), ``check_value`` (numbers/arrays vs text), ``equivalent``.
+
+Flow of :func:`check`:
+1. parse both texts with the whitelisting parser (limits apply; failures -> "invalid");
+2. numbers (no variables on either side): compare within tolerance (relative ``rel_tol``,
+   or absolute ``abs_tol`` when |expected| < 0.1);
+3. formulas: compare numerically at many points in high precision (:mod:`.numeric`);
+4. only if that is inconclusive, ask sympy in the killable worker (:mod:`.worker`) under a
+   hard deadline;
+5. if wrong, try to name the slip (:mod:`.diagnose`).
+Vectors and matrices are compared entry by entry with the same rules.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from studyapp.core.checker.errors import ParseError
+from studyapp.core.checker.nodes import Mat, Node, Vec, free_symbols, shape, to_json
+from studyapp.core.checker.parser import parse
+from studyapp.core.checker.render import format_number, render_text, render_unicode
+
+KINDS = ("auto", "numeric", "expression", "matrix")
+SYMBOLIC_TIMEOUT = 2.0  # seconds for the sympy worker, start-up included
+_ECHO_LIMIT = 200  # characters of raw input echoed back in an "invalid" verdict
+
+
+@dataclass
+class Verdict:
+    """The grade of one answer.
+
+    verdict    "correct" | "incorrect" | "invalid"
+    message    one sentence for the learner
+    expected   normalized expected answer (canonical ASCII), or the raw text if unparseable
+    answer     normalized answer (canonical ASCII), or the raw text (truncated) if unparseable
+    diagnosis  the slip that explains a wrong answer, or None
+    pretty     unicode rendering of the parsed answer ("" if it did not parse)
+    """
+
+    verdict: str
+    message: str
+    expected: str
+    answer: str
+    diagnosis: str | None = None
+    pretty: str = ""
+
+    @property
+    def correct(self) -> bool:
+        return self.verdict == "correct"
+
+    def to_dict(self) -> dict:
+        """The contract JSON object of ``studyapp check-answer``."""
+        return {"verdict": self.verdict, "message": self.message, "expected": self.expected,
+                "answer": self.answer, "diagnosis": self.diagnosis}
+
+
+def _echo(text) -> str:
+    if not isinstance(text, str):
+        return repr(text)[:_ECHO_LIMIT]
+    return text if len(text) <= _ECHO_LIMIT else text[:_ECHO_LIMIT] + "…"
+
+
+def _shape_name(shp: tuple) -> str:
+    if not shp:
+        return "a number or formula"
+    if len(shp) == 1:
+        return f"a {shp[0]}-vector"
+    return f"a {shp[0]}×{shp[1]} matrix"
+
+
+def _validate_tolerances(rel_tol: float, abs_tol: float) -> None:
+    for name, value in (("rel_tol", rel_tol), ("abs_tol", abs_tol)):
+        if not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+            raise ValueError(f"{name} must be a finite number ≥ 0, got {value!r}")
+
+
+def canonical_variables(variables) -> list[str] | None:
+    """``"z, y,a"`` or ``["θ", "beta1"]`` -> canonical names, or None."""
+    if variables is None:
+        return None
+    if isinstance(variables, str):
+        variables = [v for v in variables.replace(";", ",").split(",")]
+    out = []
+    for raw in variables:
+        raw = str(raw).strip()
+        if not raw:
+            continue
+        try:
+            node = parse(raw)
+        except ParseError:
+            raise ValueError(f"not a variable name: {raw!r}") from None
+        syms = free_symbols(node)
+        if len(syms) != 1:
+            raise ValueError(f"not a variable name: {raw!r}")
+        out.append(next(iter(syms)))
+    return out
+
+
+def _within(expected: float, answer: float, rel_tol: float, abs_tol: float) -> bool:
+    err = abs(answer - expected)
+    slack = 1e-12 * max(abs(expected), 1e-300)  # 0.035 - 0.0345 is 5.000000000000004e-4 in floats
+    if err <= rel_tol * abs(expected) + slack:
+        return True
+    return abs(expected) < 0.1 and err <= abs_tol * (1 + 1e-9)
+
+
+def _tolerance_text(rel_tol: float, abs_tol: float, expected: float) -> str:
+    if abs(expected) < 0.1:
+        return f"within {format_number(abs_tol)}"
+    return f"within {format_number(rel_tol * 100)} %"
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def check(expected: str, answer: str, kind: str = "auto", rel_tol: float = 0.005,
+          abs_tol: float = 5e-4, variables=None, symbolic_timeout: float = SYMBOLIC_TIMEOUT
+          ) -> Verdict:
+    """Grade typed ``answer`` against typed ``expected``.
+
+    kind: "auto" (numbers within tolerance, formulas exactly), "numeric" (the answer must be a
+    number), "expression" (exact equality even for constants), "matrix" (vectors/matrices
+    entry by entry). ``variables``: allowed variable names (list or "z,y,a"); other names in
+    the answer make it invalid. Raises ValueError only for bad ``kind``/tolerances.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    _validate_tolerances(rel_tol, abs_tol)
+    allowed = canonical_variables(variables)
+    try:
+        e_node = parse(expected, known_vars=allowed)
+    except ParseError as exc:
+        return Verdict("invalid", f"expected answer cannot be read: {exc}", _echo(expected),
+                       _echo(answer))
+    known = set(free_symbols(e_node)) | set(allowed or ())
+    try:
+        a_node = parse(answer, known_vars=known)
+    except ParseError as exc:
+        return Verdict("invalid", f"answer cannot be read: {exc}", render_text(e_node),
+                       _echo(answer))
+    return grade_nodes(e_node, a_node, kind, rel_tol, abs_tol, allowed, symbolic_timeout)
+
+
+def grade_nodes(e_node: Node, a_node: Node, kind: str = "auto", rel_tol: float = 0.005,
+                abs_tol: float = 5e-4, allowed: list[str] | None = None,
+                symbolic_timeout: float = SYMBOLIC_TIMEOUT) -> Verdict:
+    """:func:`check` for already parsed trees."""
+    exp_text, ans_text = render_text(e_node), render_text(a_node)
+    pretty = render_unicode(a_node)
+
+    def verdict(v: str, message: str, diagnosis: str | None = None) -> Verdict:
+        return Verdict(v, message, exp_text, ans_text, diagnosis, pretty)
+
+    if allowed is not None:
+        for label, node in (("answer", a_node), ("expected answer", e_node)):
+            extra = sorted(free_symbols(node) - set(allowed))
+            if extra:
+                return verdict("invalid", f"the {label} uses {', '.join(extra)}, which is not "
+                               f"among the variables {', '.join(allowed) or '(none)'}")
+    se, sa = shape(e_node), shape(a_node)
+    if se or sa or kind == "matrix":
+        return _grade_arrays(e_node, a_node, se, sa, kind, rel_tol, abs_tol, verdict,
+                             symbolic_timeout)
+    names = sorted(free_symbols(e_node) | free_symbols(a_node))
+    if kind == "numeric" and free_symbols(a_node):
+        return verdict("invalid", "a number is expected, but the answer contains "
+                       + ", ".join(sorted(free_symbols(a_node))))
+    if not names and kind != "expression":
+        return _grade_number(e_node, a_node, rel_tol, abs_tol, verdict)
+    return _grade_formula(e_node, a_node, names, verdict, symbolic_timeout)
+
+
+def check_value(expected, answer: str, rel_tol: float = 0.005, abs_tol: float = 5e-4) -> Verdict:
+    """Grade typed ``answer`` against a float, a (nested) list or a numpy array of floats.
+
+    The answer may be any constant formula (``1/3``, ``σ(0.5)``), a vector ``(0.5, 0.8)`` or
+    a matrix ``[[1, 2], [3, 4]]``. Shape mismatches are explained; 1×n / n×1 matrices and
+    n-vectors are interchangeable, as are a number and a 1-vector.
+    """
+    _validate_tolerances(rel_tol, abs_tol)
+    values = expected.tolist() if hasattr(expected, "tolist") else expected
+    exp_text, exp_shape, flat = _describe_value(values)
+    try:
+        a_node = parse(answer)
+    except ParseError as exc:
+        return Verdict("invalid", f"answer cannot be read: {exc}", exp_text, _echo(answer))
+    ans_text, pretty = render_text(a_node), render_unicode(a_node)
+
+    def verdict(v: str, message: str, diagnosis: str | None = None) -> Verdict:
+        return Verdict(v, message, exp_text, ans_text, diagnosis, pretty)
+
+    syms = free_symbols(a_node)
+    if syms:
+        return verdict("invalid", "a number is expected, but the answer contains "
+                       + ", ".join(sorted(syms)))
+    got = _node_values(a_node)
+    if isinstance(got, str):
+        return verdict("invalid", got)
+    return _compare_arrays(flat, exp_shape, got[0], got[1], rel_tol, abs_tol, verdict,
+                           answer_text=answer)
+
+
+def equivalent(a: str, b: str, variables=None) -> bool:
+    """True when the two typed formulas are mathematically equal (exact, not within tolerance)."""
+    return check(a, b, kind="expression", variables=variables).verdict == "correct"
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def _number(node: Node):
+    """Float value of a constant scalar tree, or an error string."""
+    from studyapp.core.checker.numeric import Undefined, evaluate
+
+    try:
+        value = evaluate(node, {}, dps=30)
+    except Undefined as exc:
+        return f"the value is undefined ({exc})"
+    return float(value)
+
+
+def _grade_number(e_node, a_node, rel_tol, abs_tol, verdict) -> Verdict:
+    e = _number(e_node)
+    if isinstance(e, str):
+        return verdict("invalid", f"expected answer: {e}")
+    a = _number(a_node)
+    if isinstance(a, str):
+        return verdict("invalid", f"answer: {a}")
+    if not math.isfinite(e) or not math.isfinite(a):
+        return verdict("invalid", "the value is too large to compare")
+    if _within(e, a, rel_tol, abs_tol):
+        return verdict("correct", f"Correct ({_tolerance_text(rel_tol, abs_tol, e)} of "
+                       f"{format_number(e)}).")
+    from studyapp.core.checker.diagnose import diagnose_number
+
+    typed = render_text(a_node)
+    return verdict("incorrect", f"Not correct: expected {format_number(e)}, got "
+                   f"{format_number(a)}.", diagnose_number(e, a, typed))
+
+
+# --------------------------------------------------------------------------- formulas
+
+
+def _grade_formula(e_node, a_node, names, verdict, symbolic_timeout) -> Verdict:
+    """Exact comparison of two scalar formulas (numeric first, sympy if inconclusive)."""
+    outcome, comparison = compare_formulas(e_node, a_node, names, symbolic_timeout)
+    if outcome == "equal":
+        how = " (confirmed symbolically)" if comparison is None or comparison.status != "equal" \
+            else ""
+        return verdict("correct", f"Correct: equal to the expected formula{how}.")
+    if outcome == "unknown":
+        return verdict("incorrect", "Could not confirm that the answer equals the expected "
+                       "formula (they are not defined at enough common points).")
+    diagnosis = None
+    message = "Not equal to the expected formula."
+    if comparison is not None:
+        from studyapp.core.checker.diagnose import diagnose_expression
+
+        diagnosis = diagnose_expression(comparison.samples, sorted(free_symbols(e_node)))
+        if comparison.witness is not None:
+            point, e, a = comparison.witness
+            where = ", ".join(f"{k} = {format_number(v, 4)}" for k, v in sorted(point.items()))
+            at = f" at {where}" if where else ""
+            message = (f"Not equal to the expected formula:{at} it gives "
+                       f"{format_number(float(a), 5)}, expected {format_number(float(e), 5)}.")
+    return verdict("incorrect", message, diagnosis)
+
+
+def compare_formulas(e_node: Node, a_node: Node, names: list[str],
+                     symbolic_timeout: float = SYMBOLIC_TIMEOUT):
+    """("equal" | "different" | "unknown", numeric Comparison or None) for two scalar trees."""
+    from studyapp.core.checker.numeric import compare_functions
+
+    seed = render_text(e_node) + "\x00" + render_text(a_node)
+    comparison = compare_functions(e_node, a_node, names, seed)
+    if comparison.status == "different":
+        return "different", comparison
+    if comparison.status == "equal":
+        return "equal", comparison
+    # Inconclusive numerically: ask sympy, in the worker, under the deadline.
+    from studyapp.core.checker.worker import get_worker
+
+    result = get_worker().ask(to_json(e_node), to_json(a_node), symbolic_timeout)
+    if result == "equal":
+        return "equal", comparison
+    if result == "different":
+        return "different", comparison
+    # No decision: lean on whatever numeric evidence exists.
+    if comparison.agree > 0 and comparison.differ == 0:
+        return "equal", comparison
+    return "unknown", comparison
+
+
+# --------------------------------------------------------------------------- arrays
+
+
+def _describe_value(values):
+    """(text, shape, flat list of floats) of a float / list / nested list."""
+    if isinstance(values, (int, float)):
+        return format_number(float(values), 10), (), [float(values)]
+    if isinstance(values, (list, tuple)) and values and all(
+            isinstance(r, (list, tuple)) for r in values):
+        width = {len(r) for r in values}
+        if len(width) != 1:
+            raise ValueError("expected matrix rows have different lengths")
+        flat = [float(x) for r in values for x in r]
+        text = "[" + ", ".join("[" + ", ".join(format_number(float(x), 10) for x in r) + "]"
+                               for r in values) + "]"
+        return text, (len(values), len(values[0])), flat
+    if isinstance(values, (list, tuple)) and values:
+        flat = [float(x) for x in values]
+        return "[" + ", ".join(format_number(x, 10) for x in flat) + "]", (len(flat),), flat
+    raise ValueError(f"expected must be a number, a list or a matrix, got {values!r}")
+
+
+def _node_values(node: Node):
+    """(flat floats, shape) of a constant tree, or an error string."""
+    items = _entries(node)
+    flat = []
+    for item in items:
+        v = _number(item)
+        if isinstance(v, str):
+            return f"answer: {v}"
+        flat.append(v)
+    return flat, shape(node)
+
+
+def _entries(node: Node) -> list[Node]:
+    if isinstance(node, Vec):
+        return list(node.items)
+    if isinstance(node, Mat):
+        return [x for row in node.rows for x in row]
+    return [node]
+
+
+def _compatible(es: tuple, as_: tuple) -> bool:
+    """Same shape, or the same entries laid out as vector / row / column / single number."""
+    if es == as_:
+        return True
+    size_e = math.prod(es) if es else 1
+    size_a = math.prod(as_) if as_ else 1
+    if size_e != size_a:
+        return False
+    degenerate = lambda s: len(s) <= 1 or 1 in s  # noqa: E731
+    return degenerate(es) and degenerate(as_)
+
+
+def _position(index: int, shp: tuple) -> str:
+    if len(shp) == 2:
+        return f"row {index // shp[1] + 1}, column {index % shp[1] + 1}"
+    if len(shp) == 1:
+        return f"entry {index + 1}"
+    return "the value"
+
+
+def _compare_arrays(exp_flat, exp_shape, ans_flat, ans_shape, rel_tol, abs_tol, verdict,
+                    answer_text=None) -> Verdict:
+    from studyapp.core.checker.diagnose import diagnose_number
+
+    if not all(math.isfinite(x) for x in ans_flat):
+        return verdict("invalid", "the value is too large to compare")
+    if not _compatible(exp_shape, ans_shape):
+        if (len(exp_shape) == 2 and len(ans_shape) == 2 and exp_shape == ans_shape[::-1]):
+            rows, cols = exp_shape
+            transposed = [ans_flat[c * rows + r] for r in range(rows) for c in range(cols)]
+            if all(_within(e, a, rel_tol, abs_tol) for e, a in zip(exp_flat, transposed)):
+                return verdict("incorrect", f"expected {_shape_name(exp_shape)}, got "
+                               f"{_shape_name(ans_shape)}.", "transposed matrix: rows and "
+                               "columns are swapped")
+        return verdict("incorrect", f"expected {_shape_name(exp_shape)}, got "
+                       f"{_shape_name(ans_shape)}.")
+    wrong = [i for i, (e, a) in enumerate(zip(exp_flat, ans_flat))
+             if not _within(e, a, rel_tol, abs_tol)]
+    if not wrong:
+        return verdict("correct", "Correct." if len(exp_flat) == 1 else
+                       f"Correct: all {len(exp_flat)} entries match.")
+    if len(exp_flat) == 1:
+        e, a = exp_flat[0], ans_flat[0]
+        return verdict("incorrect", f"Not correct: expected {format_number(e)}, got "
+                       f"{format_number(a)}.", diagnose_number(e, a, answer_text))
+    first = wrong[0]
+    message = (f"{len(wrong)} of {len(exp_flat)} entries differ; {_position(first, exp_shape)}: "
+               f"expected {format_number(exp_flat[first])}, got {format_number(ans_flat[first])}.")
+    return verdict("incorrect", message, _array_slip(exp_flat, exp_shape, ans_flat, rel_tol,
+                                                     abs_tol))
+
+
+def _array_slip(exp_flat, exp_shape, ans_flat, rel_tol, abs_tol) -> str | None:
+    if len(exp_shape) == 2 and exp_shape[0] == exp_shape[1]:
+        n = exp_shape[0]
+        transposed = [ans_flat[c * n + r] for r in range(n) for c in range(n)]
+        if all(_within(e, a, rel_tol, abs_tol) for e, a in zip(exp_flat, transposed)):
+            return "transposed matrix: rows and columns are swapped"
+    if all(_within(e, -a, rel_tol, abs_tol) for e, a in zip(exp_flat, ans_flat)):
+        return "sign flipped: every entry has the opposite sign"
+    for k, phrase in ((2.0, "twice"), (0.5, "half")):
+        if all(_within(k * e, a, rel_tol, abs_tol) for e, a in zip(exp_flat, ans_flat)):
+            return f"off by a constant factor: every entry is {phrase} the expected value"
+    if sorted(exp_flat) == sorted(ans_flat) or all(
+            _within(e, a, rel_tol, abs_tol) for e, a in zip(sorted(exp_flat), sorted(ans_flat))):
+        return "right numbers in the wrong places"
+    signs = [i for i, (e, a) in enumerate(zip(exp_flat, ans_flat))
+             if not _within(e, a, rel_tol, abs_tol) and _within(e, -a, rel_tol, abs_tol)]
+    wrong = [i for i, (e, a) in enumerate(zip(exp_flat, ans_flat))
+             if not _within(e, a, rel_tol, abs_tol)]
+    if signs and signs == wrong:
+        return "sign flipped in " + ", ".join(_position(i, exp_shape) for i in signs)
+    return None
+
+
+def _grade_arrays(e_node, a_node, se, sa, kind, rel_tol, abs_tol, verdict, symbolic_timeout):
+    names = sorted(free_symbols(e_node) | free_symbols(a_node))
+    if not names:
+        e_vals = _node_values(e_node)
+        if isinstance(e_vals, str):
+            return verdict("invalid", "expected " + e_vals)
+        a_vals = _node_values(a_node)
+        if isinstance(a_vals, str):
+            return verdict("invalid", a_vals)
+        return _compare_arrays(e_vals[0], se, a_vals[0], sa, rel_tol, abs_tol, verdict)
+    if not _compatible(se, sa):
+        return verdict("incorrect", f"expected {_shape_name(se)}, got {_shape_name(sa)}.")
+    wrong = []
+    for i, (e, a) in enumerate(zip(_entries(e_node), _entries(a_node))):
+        outcome, _cmp = compare_formulas(e, a, names, symbolic_timeout)
+        if outcome != "equal":
+            wrong.append(i)
+    if not wrong:
+        return verdict("correct", "Correct: every entry equals the expected formula.")
+    return verdict("incorrect", f"{len(wrong)} of {len(_entries(e_node))} entries differ "
+                   f"(first: {_position(wrong[0], se or sa)}).")
+

@@ -1,0 +1,245 @@
+"""Explanations of wrong answers by the slips students make most.
+
+Given the sample points where both formulas were evaluated, each test below asks whether a
+known slip turns the expected formula into the answer at *every* point (to 1e-9): a flipped
+sign, a constant factor (2, ½, ...), a factor of a variable (n), a constant offset, the
+derivative of a different activation, the activation instead of its derivative, or a chain
+rule with the activation-derivative factor left out. For numbers, vectors and matrices:
+sign, factor, power of ten, transposition, and rounding too coarsely.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from functools import lru_cache
+
+from studyapp.core.checker.limits import CONTENT_LIMITS
+from studyapp.core.checker.render import format_number
+
+REL = 1e-9
+
+# activation -> (display name, function template, derivative template, derivative shown)
+ACTIVATIONS = {
+    "sigmoid": ("σ", "sigma({v})", "sigma({v})*(1 - sigma({v}))", "σ′({v}) = σ({v})(1 − σ({v}))"),
+    "tanh": ("tanh", "tanh({v})", "1 - tanh({v})^2", "tanh′({v}) = 1 − tanh²({v})"),
+    "relu": ("ReLU", "max(0, {v})", "step({v})", "ReLU′({v}) = 1 for {v} ≥ 0, else 0"),
+    "softplus": ("softplus", "softplus({v})", "sigma({v})", "softplus′({v}) = σ({v})"),
+    "swish": ("swish", "{v}*sigma({v})", "sigma({v}) + {v}*sigma({v})*(1 - sigma({v}))",
+              "swish′({v}) = σ({v}) + {v}·σ({v})(1 − σ({v}))"),
+    "exp": ("exp", "exp({v})", "exp({v})", "exp′({v}) = exp({v})"),
+}
+# derivatives written in the activation's output a (the notes' a(1 − a) and 1 − a²)
+OUTPUT_FORMS = {
+    "sigmoid": ("{v}*(1 - {v})", "σ′ written in the output: {v}(1 − {v})"),
+    "tanh": ("1 - {v}^2", "tanh′ written in the output: 1 − {v}²"),
+}
+
+_NICE_FACTORS = {2.0: "twice", 0.5: "half", -2.0: "−2 times", -0.5: "−½ times", 4.0: "4 times",
+                 0.25: "a quarter of"}
+
+
+def _close(x, y, rel: float = REL) -> bool:
+    if x == y:
+        return True
+    return abs(x - y) <= rel * max(abs(x), abs(y), 1e-300)
+
+
+def _all_close(xs, ys) -> bool:
+    return len(xs) >= 3 and all(_close(x, y) for x, y in zip(xs, ys))
+
+
+def _factor_phrase(r: float) -> str:
+    for value, phrase in _NICE_FACTORS.items():
+        if _close(r, value):
+            return f"{phrase} the expected value" if "times" not in phrase else \
+                f"{phrase} the expected value"
+    frac = Fraction(r).limit_denominator(12)
+    if _close(float(frac), r, 1e-12):
+        shown = str(frac)
+    else:
+        shown = format_number(r)
+    return f"{shown} times the expected value"
+
+
+@lru_cache(maxsize=512)
+def _compiled(formula: str):
+    from studyapp.core.checker.numeric import compile_node
+    from studyapp.core.checker.parser import parse
+
+    return compile_node(parse(formula, limits=CONTENT_LIMITS))
+
+
+class _Candidates:
+    """Values of template formulas at the sample points, computed lazily.
+
+    ``matches`` first evaluates a candidate at 3 points and only goes on to the rest when
+    those agree, so trying ~50 candidates costs little more than trying a few.
+    """
+
+    def __init__(self, samples):
+        from studyapp.core.checker.numeric import LOW_DPS, context
+
+        self.ctx = ctx = context(LOW_DPS)
+        self.envs = [{k: ctx.mpf(x) for k, x in point.items()} for point, _e, _a in samples]
+        self.cache: dict = {}
+
+    def values(self, formula: str, upto: int):
+        from studyapp.core.checker.numeric import Undefined
+
+        done = self.cache.setdefault(formula, [])
+        if len(done) < upto:
+            fn = _compiled(formula)
+            for env in self.envs[len(done):upto]:
+                try:
+                    done.append(fn(self.ctx, env))
+                except (Undefined, ZeroDivisionError, ValueError, OverflowError):
+                    done.append(None)
+        return done[:upto]
+
+    def matches(self, values, formula: str) -> bool:
+        if not _match(values[:3], self.values(formula, 3), need=3):
+            return False
+        return _match(values, self.values(formula, len(values)))
+
+
+def _match(values, candidate, need: int | None = None) -> bool:
+    pairs = [(x, c) for x, c in zip(values, candidate) if c is not None]
+    if need is None:
+        ok = len(pairs) >= 3 and len(pairs) >= len(values) - 2
+    else:
+        ok = len(pairs) >= need
+    return ok and all(_close(x, c) for x, c in pairs)
+
+
+def diagnose_expression(samples, names: list[str]) -> str | None:
+    """Name the slip that turns the expected formula into the answer, if a known one does.
+
+    ``samples``: (point, expected value, answer value) at well-defined points (mpf values).
+    ``names``: the variables to try as activation arguments (those of the expected formula).
+    """
+    if len(samples) < 3:
+        return None
+    samples = samples[:16]
+    E = [e for _, e, _ in samples]
+    A = [a for _, _, a in samples]
+    names = sorted(names)[:3]
+
+    if names:
+        found = _activation_slip(_Candidates(samples), names, E, A)
+        if found:
+            return found
+
+    nonzero = [(p, e, a) for p, e, a in samples if e]
+    if len(nonzero) >= 3:
+        ratios = [a / e for _, e, a in nonzero]
+        if all(_close(r, ratios[0]) for r in ratios):
+            r = float(ratios[0])
+            if _close(r, -1.0):
+                return ("sign flipped: the answer is the negative of the expected one "
+                        "(e.g. y − a instead of a − y)")
+            if not _close(r, 1.0):
+                return f"off by a constant factor: the answer is {_factor_phrase(r)}"
+        for v in sorted({k for p, _, _ in nonzero for k in p}):
+            if all(_close(r, p[v]) for r, (p, _, _) in zip(ratios, nonzero)):
+                return f"off by a factor of {v}: the answer is {v} times the expected one"
+            if all(_close(r * p[v], 1.0) for r, (p, _, _) in zip(ratios, nonzero)):
+                return f"off by a factor of {v}: the answer is the expected one divided by {v}"
+    diffs = [a - e for e, a in zip(E, A)]
+    if all(_close(d, diffs[0]) for d in diffs) and diffs[0]:
+        d = float(diffs[0])
+        return (f"differs by a constant: the answer is the expected one "
+                f"{'plus' if d > 0 else 'minus'} {format_number(abs(d))}")
+    return None
+
+
+def _activation_slip(cands: _Candidates, names, E, A) -> str | None:
+    def deriv_forms(x, v):
+        forms = [ACTIVATIONS[x][2].format(v=v)]
+        if x in OUTPUT_FORMS:
+            forms.append(OUTPUT_FORMS[x][0].format(v=v))
+        return forms
+
+    def is_deriv(values, x, v):
+        return any(cands.matches(values, f) for f in deriv_forms(x, v))
+
+    def is_func(values, x, v):
+        return cands.matches(values, ACTIVATIONS[x][1].format(v=v))
+
+    for v in names:
+        for x, (disp_x, _f, _d, shown_x) in ACTIVATIONS.items():
+            if is_deriv(E, x, v):
+                if is_func(A, x, v) and not is_deriv(A, x, v):
+                    return (f"this is {disp_x}({v}) itself, not its derivative "
+                            f"({shown_x.format(v=v)})")
+                for y, (disp_y, _f2, _d2, _s2) in ACTIVATIONS.items():
+                    if y != x and is_deriv(A, y, v) and not is_deriv(E, y, v):
+                        return (f"derivative of the wrong function: this is the derivative of "
+                                f"{disp_y}, but the question is about {disp_x} "
+                                f"({shown_x.format(v=v)})")
+            elif is_func(E, x, v):
+                if is_deriv(A, x, v):
+                    return (f"this is the derivative of {disp_x}, but the question asks for "
+                            f"{disp_x}({v}) itself")
+                for y, (disp_y, _f2, _d2, _s2) in ACTIVATIONS.items():
+                    if y != x and is_func(A, y, v):
+                        return f"wrong function: this is {disp_y}({v}), not {disp_x}({v})"
+    # chain rule: expected = answer × f'(v), i.e. the ratio expected/answer is an f'(v)
+    ratios = [e / a if a else None for e, a in zip(E, A)]
+    usable = [r for r in ratios if r is not None]
+    if len(usable) >= 3 and not all(_close(r, usable[0]) for r in usable):
+        for v in names:
+            for x, (_disp, _f, _d, shown) in ACTIVATIONS.items():
+                if x == "exp":
+                    continue
+                texts = [shown.format(v=v)]
+                if x in OUTPUT_FORMS:
+                    texts.append(OUTPUT_FORMS[x][1].format(v=v))
+                for form, text in zip(deriv_forms(x, v), texts):
+                    vals = cands.values(form, len(ratios))
+                    pairs = [(r, c) for r, c in zip(ratios, vals) if r is not None and c is not None]
+                    if len(pairs) >= 3 and all(_close(r, c) for r, c in pairs):
+                        return ("missing the activation-derivative factor of the chain rule: "
+                                f"multiply by {text}")
+    return None
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def _decimals_typed(text: str) -> int | None:
+    """Digits after the decimal point in a plain typed number (``0.73`` -> 2), else None."""
+    t = text.strip().replace("−", "-")
+    try:
+        d = Decimal(t)
+    except Exception:
+        return None
+    if not d.is_finite():
+        return None
+    exp = d.as_tuple().exponent
+    return max(0, -exp) if isinstance(exp, int) else None
+
+
+def diagnose_number(expected: float, answer: float, answer_text: str | None = None) -> str | None:
+    """Name the slip between two numbers: sign, factor 2/½, power of ten, rounding."""
+    if expected == 0 or answer == 0:
+        return None
+    if _close(answer, -expected, 1e-3):
+        return "sign flipped: the answer has the opposite sign"
+    r = answer / expected
+    for k in (2.0, 0.5):
+        if _close(r, k, 2e-3):
+            return f"off by a constant factor: the answer is {_factor_phrase(k)}"
+    for p in range(1, 7):
+        for k in (10.0 ** p, 10.0 ** -p):
+            if _close(r, k, 2e-3):
+                return (f"off by a power of ten: the answer is {format_number(k)} times the "
+                        "expected value (decimal point slip?)")
+    if answer_text is not None:
+        places = _decimals_typed(answer_text)
+        if places is not None and places < 12:
+            rounded = round(expected, places)
+            if _close(rounded, answer, 1e-12) or abs(rounded - answer) < 0.5 * 10 ** -places:
+                return (f"right value but rounded too coarsely: {format_number(expected, 6)} "
+                        f"needs more digits than {places} decimal place{'s' if places != 1 else ''}")
+    return None

@@ -1,0 +1,268 @@
+"""Symbolic confirmation with sympy in a separate, killable, memory-limited process.
+
+The numeric test (:mod:`.numeric`) settles almost every answer. When it cannot (too few
+points where both formulas are defined), the two *trees* - never the typed text - are sent
+as JSON to a small worker process that has sympy imported already and answers
+``equal``/``different``/``unknown``. The client waits at most until a deadline; a worker
+that is late is killed (its whole process group) and a fresh one is started in the
+background, so the next question finds it warm.
+
+The worker runs with an address-space limit (``WORKER_MEMORY_BYTES``), no core dumps and a
+file-size limit of 0 bytes (it cannot leave files behind), and exits when its stdin closes.
+
+Run as a worker: ``python -c "from studyapp.core.checker.worker import serve; serve()"``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+WORKER_MEMORY_BYTES = 1 << 30  # 1 GiB of address space: sympy needs ~300 MB
+WORKER_CPU_SECONDS = 600  # a worker is recycled long before; this only stops a runaway
+MAX_REQUESTS_PER_WORKER = 200  # sympy's caches grow; recycle the process now and then
+_ROOT = str(Path(__file__).resolve().parents[3])  # the directory that holds the studyapp package
+
+
+# --------------------------------------------------------------------------- worker side
+
+
+def _limit_resources() -> None:
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on POSIX
+        return
+    for limit, value in (
+        (resource.RLIMIT_AS, WORKER_MEMORY_BYTES),
+        (resource.RLIMIT_CORE, 0),
+        (resource.RLIMIT_FSIZE, 0),
+        (resource.RLIMIT_CPU, WORKER_CPU_SECONDS),
+    ):
+        try:
+            soft, hard = resource.getrlimit(limit)
+            new = value if hard == resource.RLIM_INFINITY else min(value, hard)
+            resource.setrlimit(limit, (new, hard))
+        except (ValueError, OSError):  # pragma: no cover - platform refuses; keep going
+            pass
+
+
+def decide(expected_json, answer_json) -> str:
+    """``equal``, ``different`` or ``unknown`` for two serialized trees (runs in the worker)."""
+    import sympy as sp
+
+    from studyapp.core.checker.nodes import from_json
+    from studyapp.core.checker.to_sympy import to_sympy
+
+    symbols: dict = {}
+    e = to_sympy(from_json(expected_json), symbols)
+    a = to_sympy(from_json(answer_json), symbols)
+    if isinstance(e, sp.MatrixBase) or isinstance(a, sp.MatrixBase):
+        return "unknown"
+    diff = e - a
+    if diff == 0:
+        return "equal"
+    simplified = sp.simplify(diff)
+    if simplified == 0:
+        return "equal"
+    rewritten = sp.simplify(diff.rewrite(sp.exp))
+    if rewritten == 0:
+        return "equal"
+    verdict = e.equals(a)
+    if verdict is True:
+        return "equal"
+    if verdict is False:
+        return "different"
+    return "unknown"
+
+
+def serve() -> None:
+    """Worker main loop: one JSON request per stdin line, one JSON reply per stdout line."""
+    _limit_resources()
+    out = sys.stdout
+    import sympy  # noqa: F401  - prewarm: the import is the slow part
+
+    out.write(json.dumps({"ready": True}) + "\n")
+    out.flush()
+    for line in sys.stdin:
+        try:
+            request = json.loads(line)
+            result = decide(request["expected"], request["answer"])
+            reply = {"id": request.get("id"), "result": result}
+        except MemoryError:
+            reply = {"result": "unknown", "error": "memory limit"}
+        except Exception as exc:  # a reply, not a crash: the client treats it as "unknown"
+            reply = {"result": "unknown", "error": f"{type(exc).__name__}: {exc}"[:200]}
+        out.write(json.dumps(reply) + "\n")
+        out.flush()
+
+
+# --------------------------------------------------------------------------- client side
+
+
+class SymbolicWorker:
+    """Client for one worker process; thread-safe (one question at a time)."""
+
+    def __init__(self) -> None:
+        self._proc: subprocess.Popen | None = None
+        self._buffer = b""
+        self._ready = False
+        self._requests = 0
+        self._lock = threading.Lock()
+        self.timeouts = 0
+        self.starts = 0
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc else None
+
+    def start(self) -> None:
+        """Spawn the worker now (it imports sympy in the background); no-op if running."""
+        with self._lock:
+            self._ensure_started()
+
+    def _ensure_started(self) -> None:
+        if self._proc is not None and self._proc.poll() is None:
+            return
+        self._kill()
+        code = (f"import sys; sys.path.insert(0, {_ROOT!r}); "
+                "from studyapp.core.checker.worker import serve; serve()")
+        self._proc = subprocess.Popen(
+            [sys.executable, "-B", "-E", "-s", "-c", code],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            cwd="/",
+            start_new_session=True,  # its own process group, so a kill takes everything
+            close_fds=True,
+        )
+        self._buffer = b""
+        self._ready = False
+        self._requests = 0
+        self.starts += 1
+
+    def _kill(self) -> None:
+        proc, self._proc = self._proc, None
+        self._ready = False
+        if proc is None:
+            return
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError, OSError):
+            pass
+        try:
+            proc.kill()
+        except OSError:
+            pass
+        try:
+            proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:  # pragma: no cover
+            pass
+        for stream in (proc.stdin, proc.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        """Stop the worker process."""
+        with self._lock:
+            self._kill()
+
+    def _readline(self, deadline: float) -> bytes | None:
+        assert self._proc is not None and self._proc.stdout is not None
+        fd = self._proc.stdout.fileno()
+        while b"\n" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            ready, _, _ = select.select([fd], [], [], remaining)
+            if not ready:
+                return None
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                return b""  # the worker died
+            self._buffer += chunk
+            if len(self._buffer) > 1 << 20:
+                return b""
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        return line
+
+    def ask(self, expected_json, answer_json, timeout: float) -> str:
+        """``equal``/``different``/``unknown``, or ``timeout`` when the deadline passed."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            try:
+                self._ensure_started()
+                if not self._ready:
+                    line = self._readline(deadline)
+                    if not line:
+                        return self._give_up(line)
+                    self._ready = True
+                request = json.dumps({"id": self._requests, "expected": expected_json,
+                                      "answer": answer_json})
+                assert self._proc is not None and self._proc.stdin is not None
+                self._proc.stdin.write(request.encode() + b"\n")
+                self._proc.stdin.flush()
+                self._requests += 1
+                line = self._readline(deadline)
+                if not line:
+                    return self._give_up(line)
+                reply = json.loads(line)
+                if self._requests >= MAX_REQUESTS_PER_WORKER:
+                    self._kill()
+                result = reply.get("result")
+                return result if result in ("equal", "different", "unknown") else "unknown"
+            except (OSError, ValueError):
+                self._kill()
+                return "unknown"
+
+    def _give_up(self, line: bytes | None) -> str:
+        """Kill a late or dead worker and start a fresh one so the next question finds it warm."""
+        self._kill()
+        if line is None:
+            self.timeouts += 1
+        try:
+            self._ensure_started()
+        except OSError:  # pragma: no cover
+            pass
+        return "timeout" if line is None else "unknown"
+
+
+_WORKER: SymbolicWorker | None = None
+_WORKER_LOCK = threading.Lock()
+
+
+def get_worker() -> SymbolicWorker:
+    """The process-wide worker client (started lazily; stopped at exit)."""
+    global _WORKER
+    with _WORKER_LOCK:
+        if _WORKER is None:
+            _WORKER = SymbolicWorker()
+            atexit.register(_WORKER.close)
+        return _WORKER
+
+
+def prewarm() -> None:
+    """Start the worker now so that the first symbolic check does not wait for sympy's import.
+
+    The UI may call this at start-up; the CLI does not (most answers never need it).
+    """
+    get_worker().start()
+
+
+def shutdown() -> None:
+    """Stop the worker if it runs."""
+    if _WORKER is not None:
+        _WORKER.close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    serve()
