@@ -434,7 +434,9 @@ class ExerciseScreen(Screen):
             feedback.update(Text(fb.message, style="yellow"))
             return
         mark, style = STATUS_MARK.get(fb.status, ("", ""))
-        line = Text(f"{mark} {step.label}: {fb.message}", style=f"bold {style}")
+        words = STATUS_WORDS.get(fb.status, fb.status)
+        detail = "" if fb.message in ("", words) else f" — {fb.message}"
+        line = Text.assemble((f"{mark} {step.label}: {words}", f"bold {style}"), detail)
         if fb.diagnosis:
             line.append(f"\n  {fb.diagnosis}", style="italic")
         feedback.update(line)
