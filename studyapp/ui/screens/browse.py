@@ -37,6 +37,8 @@ def _when(value) -> str:
 class BrowseScreen(Screen):
     """Search, table, details."""
 
+    SUB_TITLE = "Browse"
+
     BINDINGS = [
         Binding("slash", "focus_search", "Search", key_display="/"),
         Binding("s", "toggle_suspend", "Suspend/unsuspend"),
@@ -63,7 +65,7 @@ class BrowseScreen(Screen):
     def on_mount(self) -> None:
         table = self.query_one("#browse-table", DataTable)
         table.add_column("Topic", key="topic", width=11)
-        table.add_column("Card", key="front", width=34)
+        table.add_column("Card", key="front", width=24)
         table.add_column("State", key="state", width=9)
         table.add_column("Due", key="due", width=10)
         self.query_one(FunctionPlot).display = False
@@ -96,9 +98,9 @@ class BrowseScreen(Screen):
         for row in found:
             key = _field(row, "key")
             self.rows[key] = row
-            table.add_row(_field(row, "topic") or "", _short(readable(_field(row, "front") or key), 34),
+            table.add_row(_field(row, "topic") or "", _short(readable(_field(row, "front") or key), 24),
                           _state(row), _when(_field(row, "due")) if _field(row, "reps") else "new", key=key)
-        self.sub_title = f"{len(found)} card{'s' if len(found) != 1 else ''}"
+        self.sub_title = f"Browse · {len(found)} card{'s' if len(found) != 1 else ''}"
         if found:
             self.show_details(_field(found[0], "key"))
         else:
@@ -123,8 +125,10 @@ class BrowseScreen(Screen):
             "",
             escape_markup(readable(back)),
             "",
-            f"[dim]{escape_markup(deck)} · {_state(row)} · due {_when(_field(row, 'due'))}"
-            f" · lapses {_field(row, 'lapses', 0) or 0}[/dim]",
+            f"[dim]{escape_markup(deck)} · {_state(row)}"
+            + (f" · due {_when(_field(row, 'due'))} · reviews {_field(row, 'reps', 0)}"
+               f" · lapses {_field(row, 'lapses', 0) or 0}" if _field(row, "reps") else "")
+            + "[/dim]",
         ]
         if tags or source:
             lines.append(f"[dim]{escape_markup(tags)}  {escape_markup(source)}[/dim]")

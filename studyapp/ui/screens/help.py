@@ -83,9 +83,9 @@ class HelpScreen(ModalScreen):
             with VerticalScroll(id="help-scroll"):
                 for title, rows in help_sections(self.current):
                     table = Table(title=title, title_justify="left", show_header=False, box=None,
-                                  expand=True, title_style="bold", padding=(0, 1))
-                    table.add_column("key", style="bold", width=10, no_wrap=True)
-                    table.add_column("does")
+                                  title_style="bold", padding=(0, 1))
+                    table.add_column("key", style="bold", min_width=8, no_wrap=True)
+                    table.add_column("does", ratio=1)
                     for key, text in rows:
                         table.add_row(key, text)
                     yield Static(table, classes="help-section")

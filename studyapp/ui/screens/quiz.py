@@ -56,6 +56,8 @@ def expected_text(question) -> str:
 class QuizScreen(Screen):
     """``count`` generated questions (optionally on one ``topic``), then the score."""
 
+    SUB_TITLE = "Quiz"
+
     BINDINGS = [
         Binding("1", "choose(0)", "Choice 1", show=False),
         Binding("2", "choose(1)", "Choice 2", show=False),
@@ -133,8 +135,7 @@ class QuizScreen(Screen):
         self.graded = False
         self.grading = False
         self._asked_at = time.monotonic()
-        title = f"Question {self.index + 1}/{len(self.questions)} · {q.topic} · {q.kind.replace('_', ' ')}"
-        self.query_one("#quiz-progress", Label).update(f"{title} · score {self.score}")
+        self._update_progress()
         self.query_one("#quiz-prompt", Static).update(escape_markup(readable(q.prompt)))
         self.query_one(Feedback).clear()
         area = self.query_one("#quiz-answer", Vertical)
@@ -152,6 +153,11 @@ class QuizScreen(Screen):
             box = MathInput(placeholder=placeholder, math=math, id="quiz-input")
             await area.mount(box)
             self.call_after_refresh(lambda: box.input.focus())
+
+    def _update_progress(self) -> None:
+        q = self.question
+        title = f"Question {self.index + 1}/{len(self.questions)} · {q.topic} · {q.kind.replace('_', ' ')}"
+        self.query_one("#quiz-progress", Label).update(f"{title} · score {self.score}")
 
     async def _show_score(self) -> None:
         total = len(self.questions)
@@ -238,9 +244,7 @@ class QuizScreen(Screen):
             self.query_one(ChoiceList).mark(chosen if chosen is not None else -1, right)
         for widget in self.query_one("#quiz-answer").query("Input, Button"):
             widget.disabled = True
-        self.query_one("#quiz-progress", Label).update(
-            f"Question {self.index + 1}/{len(self.questions)} · score {self.score}"
-        )
+        self._update_progress()
         self.set_focus(None)
 
     async def action_next(self, force: bool = False) -> None:

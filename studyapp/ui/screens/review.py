@@ -22,6 +22,8 @@ from studyapp.ui.widgets.rating_bar import RATINGS, RatingBar
 class ReviewScreen(Screen):
     """One review session over the cards that are due (learning, then reviews, then new)."""
 
+    SUB_TITLE = "Review"
+
     BINDINGS = [
         Binding("space", "reveal", "Show answer"),
         Binding("1", "rate(1)", "Again"),

@@ -35,8 +35,27 @@ def _series(value) -> list[float]:
     return out
 
 
+def weekly_retention(storage, now, weeks: int = 12) -> list[float | None]:
+    """Share of passed reviews (of cards in review) in each of the last ``weeks`` weeks, oldest
+    first; None for a week without such reviews.
+
+    Built from ``Storage.review_retention(since)`` (cumulative since a time): the difference of
+    two cumulative counts is one week's count.
+    """
+    from datetime import timedelta
+
+    cumulative = [storage.review_retention(now - timedelta(weeks=k)) for k in range(weeks, -1, -1)]
+    out: list[float | None] = []
+    for (p0, t0), (p1, t1) in zip(cumulative, cumulative[1:]):
+        passed, total = p0 - p1, t0 - t1
+        out.append(passed / total if total else None)
+    return out
+
+
 class StatsScreen(Screen):
     """Plots and tables from :func:`studyapp.core.stats.compute_stats`."""
+
+    SUB_TITLE = "Statistics"
 
     BINDINGS = [
         Binding("r", "reload", "Reload"),
@@ -67,7 +86,9 @@ class StatsScreen(Screen):
         try:
             from studyapp.core.stats import compute_stats
 
-            stats = compute_stats(self.app.storage, self.app.now())
+            now = self.app.now()
+            stats = compute_stats(self.app.storage, now)
+            stats.setdefault("retention_by_week", weekly_retention(self.app.storage, now))
         except Exception as exc:
             self.app.call_from_thread(
                 self.query_one("#stats-summary", Static).update, f"Statistics unavailable: {exc}"
@@ -95,18 +116,16 @@ class StatsScreen(Screen):
         plt = plot.plt
         plt.clear_data()
         plt.clear_figure()
-        series = _series(stats.get("retention_by_week") or stats.get("retention_per_week"))
-        if series:
-            plt.title("Retention per week")
-            plt.plot(list(range(-len(series) + 1, 1)), [100 * v if v <= 1 else v for v in series], marker="braille")
-            plt.ylim(0, 100)
-        else:
-            # Only the 30-day figure is known: show it against the desired retention.
-            desired = float(self.app.settings().get("desired_retention", 0.9) or 0.9)
-            actual = 0.0 if retention is None else float(retention)
-            plt.title("Retention, last 30 days (%)")
-            plt.bar(["actual", "desired"], [100 * actual, 100 * desired])
-            plt.ylim(0, 100)
+        weekly = list(stats.get("retention_by_week") or [])
+        points = [(i - len(weekly) + 1, 100 * v) for i, v in enumerate(weekly) if v is not None]
+        desired = 100 * float(self.app.settings().get("desired_retention", 0.9) or 0.9)
+        plt.title("Retention % per week" if points else "Retention % per week (no data yet)")
+        if points:
+            plt.plot([x for x, _ in points], [y for _, y in points], marker="braille", label="actual")
+        # The target line, so the user sees whether the schedule is keeping its promise.
+        plt.plot([-len(weekly) + 1, 0], [desired, desired], marker="braille", label="desired")
+        plt.ylim(0, 100)
+        plt.xlabel("weeks ago")
         plot.refresh()
 
         table = self.query_one("#stats-accuracy", DataTable)
@@ -132,6 +151,7 @@ class StatsScreen(Screen):
             xs = [-(len(values) - 1 - i) for i in range(len(values))] if reverse else list(range(len(values)))
             plt.bar(xs, values, width=0.6)
             plt.xlabel(x_label)
+            plt.ylim(0, max(1.0, max(values) * 1.1))  # empty history: axes from 0, not -1..1
         plot.refresh()
 
     def action_back(self) -> None:

@@ -22,7 +22,7 @@ class ChoiceList(Vertical):
 
     def compose(self) -> ComposeResult:
         for i, choice in enumerate(self.choices):
-            yield Button(f"{i + 1}  {readable(choice)}", id=f"choice-{i}", classes="choice")
+            yield Button(f"{i + 1}  {readable(choice)}", id=f"choice-{i}", classes="choice", compact=True)
 
     def mark(self, chosen: int, correct: int | None) -> None:
         """Colour the chosen and the correct choice once the answer is graded."""
