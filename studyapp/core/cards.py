@@ -285,6 +285,25 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "column"
 
 
+_INLINE_MATH_RE = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)", re.S)
+
+
+def _inline_text(text: str) -> str:
+    """Markdown text with ``$…$`` math rendered as Unicode."""
+    return _INLINE_MATH_RE.sub(lambda m: latex_to_unicode(next(g for g in m.groups() if g is not None)), text)
+
+
+def _inline_html(text: str) -> str:
+    """Markdown text as HTML with ``$…$`` math turned into MathJax ``\\( … \\)``."""
+    out, pos = [], 0
+    for m in _INLINE_MATH_RE.finditer(text):
+        out.append(html.escape(text[pos:m.start()]))
+        out.append(_mathjax(next(g for g in m.groups() if g is not None)))
+        pos = m.end()
+    out.append(html.escape(text[pos:]))
+    return "".join(out).replace("\n", "<br>")
+
+
 def _user_cards(entry: Entry) -> list[CardSpec]:
     columns: dict[str, str] = entry.fields["columns"]
     items = list(columns.items())
@@ -297,10 +316,12 @@ def _user_cards(entry: Entry) -> list[CardSpec]:
         while template in used:
             template += "_"
         used.add(template)
-        cards.append(_card(entry.id, template, "user", DECKS["user"],
-                           [("text", f"{entry.name} — {header}?")],
-                           [("list", [v.strip() for v in value.split("\n") if v.strip()])],
-                           entry.source, _tags(entry, "note")))
+        card = _card(entry.id, template, "user", DECKS["user"],
+                     [("text", f"{_inline_text(entry.name)} — {_inline_text(header)}?")],
+                     [("text", _inline_text(value))], entry.source, _tags(entry, "note"))
+        card.front_html = f"<div>{_inline_html(entry.name)} — {_inline_html(header)}?</div>"
+        card.back_html = f"<div>{_inline_html(value)}</div>"
+        cards.append(card)
     return cards
 
 

@@ -50,7 +50,7 @@ class Entry:
     topic: str
     name: str
     fields: dict[str, Any]
-    source: str  # "file:line" of the entry's header
+    source: str  # "file:line" of the entry's `id = ...` line
 
     @property
     def deck(self) -> str:
@@ -297,23 +297,33 @@ def _fallback_parse(text: str, variables: set[str]) -> None:
         raise ValueError(f"unexpected {tokens[i][1]!r} at {tokens[i][2] + 1}")
 
 
+def _checker_parse():
+    """The answer checker's parser (with its limits for stored content), or None if absent."""
+    try:
+        from studyapp.core.checker import parse
+    except Exception:  # noqa: BLE001 - the checker is another part; content must load without it
+        return None
+    try:
+        from studyapp.core.checker import CONTENT_LIMITS
+    except Exception:  # noqa: BLE001
+        return parse
+    return lambda text: parse(text, limits=CONTENT_LIMITS)
+
+
 def formula_problem(text: str, variables: set[str]) -> str | None:
     """Why ``text`` is not a valid formula in the checker's syntax, or None if it is."""
     if not isinstance(text, str) or not text.strip():
         return "empty formula"
-    try:
-        from studyapp.core.checker import parse as checker_parse  # the real parser when present
-    except Exception:  # noqa: BLE001 - the checker may not exist yet in this checkout
-        checker_parse = None
+    checker_parse = _checker_parse()
     if checker_parse is not None:
         try:
             checker_parse(text)
         except Exception as exc:  # noqa: BLE001 - ParseError or anything the parser raises
-            return f"formula {text!r} does not parse: {exc}"
+            return f"{text!r} does not parse: {exc}"
     try:
         _fallback_parse(text, variables)
     except ValueError as exc:
-        return f"formula {text!r} is invalid: {exc}"
+        return f"{text!r} is invalid: {exc}"
     return None
 
 
@@ -534,7 +544,7 @@ def _load_file(path: Path, label: str, is_user: bool, problems: list[str],
                         fields = {k: item.get(k) for k in SCHEMAS[topic] if k not in ("id", "name")}
                         if topic in ("backprop", "concepts") and not fields.get("title"):
                             fields["title"] = item["name"]
-                        entries.append(Entry(item["id"], topic, item["name"], fields, where(None)))
+                        entries.append(Entry(item["id"], topic, item["name"], fields, where("id")))
     elif topic is not None and "erratum" not in data and "recommendation" not in data:
         problems.append(f"{label}:1: topic file has no [[entry]] tables")
     for table, schema, sink in (("erratum", _ERRATUM, errata), ("recommendation", _RECOMMENDATION, recs)):
@@ -552,9 +562,9 @@ def _load_file(path: Path, label: str, is_user: bool, problems: list[str],
             if len(problems) == before:
                 if table == "erratum":
                     sink.append(Erratum(item["id"], item["location"], item["says"], item["correct"],
-                                        item["why"], list(item.get("entries", [])), where(None)))
+                                        item["why"], list(item.get("entries", [])), where("id")))
                 else:
-                    sink.append({**{k: item.get(k) for k in schema}, "source": where(None)})
+                    sink.append({**{k: item.get(k) for k in schema}, "source": where("id")})
 
 
 def validate(content_dir: Path | None = None, user_dir: Path | None = None,
@@ -602,11 +612,18 @@ def validate(content_dir: Path | None = None, user_dir: Path | None = None,
         for ref in erratum.entries:
             if ref not in known:
                 problems.append(f"{erratum.source}: erratum {erratum.id!r} refers to unknown entry {ref!r}")
+    problems = sorted(problems, key=_problem_order)
     unique = {}
     for e in entries:
         unique.setdefault(e.id, e)
     content = Content(list(unique.values()), errata, recs, files)
     return content, problems
+
+
+def _problem_order(problem: str) -> tuple[str, int]:
+    """Sort key: file, then line number (problems are reported in reading order)."""
+    m = re.match(r"^(.*?):(\d+): ", problem)
+    return (m.group(1), int(m.group(2))) if m else (problem, 0)
 
 
 _CACHE: dict[tuple, Content] = {}

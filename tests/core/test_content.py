@@ -1,0 +1,251 @@
+"""The content loader: the shipped content is valid, and broken content is reported as
+``file:line: message``, every problem at once."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from studyapp.core.content import (
+    ContentError,
+    Entry,
+    Erratum,
+    _fallback_parse,
+    formula_problem,
+    load_content,
+    validate,
+)
+from studyapp.errors import DataError
+
+TOPICS = {"activations", "losses", "optimizers", "terms", "backprop", "concepts"}
+
+
+@pytest.fixture(scope="module")
+def content():
+    return load_content(include_user=False)
+
+
+def test_shipped_content_has_no_problems():
+    content, problems = validate(include_user=False)
+    assert problems == []
+    assert {e.topic for e in content.entries} == TOPICS
+
+
+def test_every_table_of_the_notes_is_covered(content):
+    by_topic = {t: {e.name for e in content.topic(t)} for t in TOPICS}
+    # the 11 activations of the notes' table (+ linear), every loss and optimizer, all 13 terms
+    for name in ["Sigmoid", "Tanh", "ReLU", "Leaky ReLU", "ELU", "Softmax", "Argmax", "PReLU",
+                 "Swish", "Maxout", "Softplus"]:
+        assert name in by_topic["activations"]
+    assert len(content.topic("losses")) >= 9
+    optimizer_ids = {e.id for e in content.topic("optimizers")}
+    assert {"opt.batch_gd", "opt.sgd", "opt.minibatch_gd", "opt.momentum", "opt.adagrad",
+            "opt.adadelta", "opt.rmsprop", "opt.adam", "opt.nesterov", "opt.adamw"} <= optimizer_ids
+    assert len(content.topic("terms")) == 13
+    assert len(content.recommendations) == 8
+    assert "concept.ewa" in content.by_id  # the notes' open question, answered
+
+
+def test_ids_are_unique_and_well_formed(content):
+    ids = [e.id for e in content.entries] + [e.id for e in content.errata] + [r["id"] for r in content.recommendations]
+    assert len(ids) == len(set(ids))
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)+", i) for i in ids)
+
+
+def test_ids_are_written_in_the_files_not_derived(content):
+    # every id appears literally as `id = "<id>"` in its file, at the line the entry reports
+    for entry in content.entries:
+        path, line = entry.source.rsplit(":", 1)
+        from studyapp import paths
+
+        text = (paths.content_dir() / Path(path).name).read_text(encoding="utf-8").splitlines()
+        assert text[int(line) - 1] == f'id = "{entry.id}"', entry.source
+
+
+def test_entry_fields_follow_the_interface(content):
+    sigmoid = content.by_id["act.sigmoid"]
+    assert isinstance(sigmoid, Entry) and sigmoid.topic == "activations"
+    for key in ("aliases", "formula", "derivative", "latex", "derivative_latex", "range", "use",
+                "pros", "cons", "notes"):
+        assert key in sigmoid.fields
+    assert content.by_id["act.softmax"].fields["derivative"] is None
+    assert content.by_id["act.softmax"].fields["derivative_note"]
+    assert content.by_id["act.argmax"].fields["derivative"] is None
+    assert sigmoid.deck == "Deep Learning::Activations"
+    adam = content.by_id["opt.adam"].fields
+    assert [s["lhs"] for s in adam["steps"]] == ["m", "v", "m_hat", "v_hat", "theta"]
+    assert adam["hyperparameters"]["beta1"] == 0.9
+    term = content.by_id["term.dropout"].fields
+    assert term["definition"] and term["questions"] and term["key_concepts"]
+    concept = content.by_id["concept.ewa"].fields
+    assert concept["title"] and concept["body"] and concept["key_points"]
+
+
+def test_errata_record_the_known_mistakes(content):
+    ids = {e.id for e in content.errata}
+    for known in ["err.gradient_descent_sign", "err.sigmoid_sign", "err.squared_error_derivative",
+                  "err.tanh_derivative", "err.example_layer_labels", "err.adaptive_loss"]:
+        assert known in ids
+    assert len(content.errata) >= 20
+    for e in content.errata:
+        assert isinstance(e, Erratum)
+        assert e.location and e.says and e.correct and e.why
+        assert e.says != e.correct
+        assert all(ref in content.by_id for ref in e.entries)
+
+
+def test_corrected_values_are_the_ones_stored(content):
+    assert content.by_id["act.sigmoid"].fields["formula"] == "1/(1 + exp(-z))"
+    assert content.by_id["loss.half_sse"].fields["derivative"] == "a - y"
+    assert content.by_id["act.tanh"].fields["derivative"] == "1 - tanh(z)^2"
+    gd = content.by_id["opt.batch_gd"].fields["steps"]
+    assert gd[-1]["rhs"] == "theta - eta*g"
+
+
+def test_load_content_is_cached_until_a_file_changes(tmp_path):
+    src = _write(tmp_path, "a.toml", _GOOD)
+    first = load_content(include_user=False, content_dir=src.parent)
+    assert load_content(include_user=False, content_dir=src.parent) is first
+    src.write_text(_GOOD.replace('name = "Good"', 'name = "Better"'), encoding="utf-8")
+    import os
+
+    os.utime(src, ns=(1, 1))  # a different mtime, whatever the clock resolution
+    assert load_content(include_user=False, content_dir=src.parent).by_id["act.good"].name == "Better"
+
+
+# ---------------------------------------------------------------------------------------------
+# Broken content
+# ---------------------------------------------------------------------------------------------
+
+_GOOD = textwrap.dedent('''\
+    topic = "activations"
+
+    [[entry]]
+    id = "act.good"
+    name = "Good"
+    kind = "elementwise"
+    formula = "z"
+    derivative = "1"
+    latex = 'f(z) = z'
+    derivative_latex = "f'(z) = 1"
+    range = "all reals"
+    use = ["tests"]
+    pros = ["simple"]
+    cons = ["linear"]
+''')
+
+_BROKEN = textwrap.dedent('''\
+    topic = "activations"
+
+    [[entry]]
+    id = "act.one"
+    name = "One"
+    kind = "elementwise"
+    formula = "1/(1 + exp(-z)"
+    bogus = 1
+    derivative = "sigma(z)*(1 - sigma(z))"
+    derivative_latex = "x"
+    range = "(0, 1)"
+    use = ["a"]
+    pros = ["b"]
+    cons = ["c"]
+
+    [[entry]]
+    id = "act.one"
+    name = "Duplicate"
+    kind = "sideways"
+    formula = "foo(z)"
+    derivative = "zz + q"
+    latex = "x"
+    derivative_latex = "x"
+    range = "(0, 1)"
+    use = []
+    pros = ["b"]
+    cons = ["c"]
+''')
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    d = tmp_path / "content"
+    d.mkdir(exist_ok=True)
+    path = d / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_broken_content_reports_every_problem_with_file_and_line(tmp_path):
+    path = _write(tmp_path, "act.toml", _BROKEN)
+    _, problems = validate(path.parent, include_user=False)
+    text = "\n".join(problems)
+    assert all(re.match(r"^content/act\.toml:\d+: \S", p) for p in problems), problems
+    assert re.search(r"act\.toml:7: formula .*does not parse|act\.toml:7: formula .*invalid", text)
+    assert "act.toml:8: unknown key 'bogus'" in text
+    assert "act.toml:3: missing field 'latex'" in text
+    assert re.search(r"act\.toml:17: duplicate id 'act\.one' \(first defined at content/act\.toml:4\)", text)
+    assert "act.toml:19: kind must be one of" in text
+    assert re.search(r"act\.toml:20: formula 'foo\(z\)'", text)
+    assert re.search(r"act\.toml:21: derivative 'zz \+ q' is invalid: unknown name 'zz'", text)
+    assert "act.toml:25: use must be a non-empty list" in text
+    assert len(problems) >= 8
+
+
+def test_load_content_raises_content_error_listing_problems(tmp_path):
+    path = _write(tmp_path, "act.toml", _BROKEN)
+    with pytest.raises(ContentError) as info:
+        load_content(include_user=False, content_dir=path.parent)
+    assert isinstance(info.value, DataError)
+    assert len(info.value.problems) >= 8
+    assert "\n" not in str(info.value)  # one line for the CLI
+    assert str(info.value).startswith("content/act.toml:")
+
+
+def test_invalid_toml_and_unknown_top_level_keys(tmp_path):
+    _write(tmp_path, "bad.toml", 'topic = "terms"\n\n[[entry]]\nid = "term.x\n')
+    _write(tmp_path, "top.toml", _GOOD.replace('topic = "activations"', 'topic = "activations"\ncolour = "red"')
+           .replace("act.good", "act.good2"))
+    _, problems = validate(tmp_path / "content", include_user=False)
+    assert any(re.match(r"content/bad\.toml:4: invalid TOML", p) for p in problems), problems
+    assert "content/top.toml:2: unknown top-level key 'colour' (allowed: entry, erratum, recommendation, schema, topic)" in problems
+
+
+def test_unknown_topic_and_bad_nested_tables(tmp_path):
+    _write(tmp_path, "x.toml", 'topic = "astrology"\n[[entry]]\nid = "x.y"\nname = "n"\n')
+    opt = textwrap.dedent('''\
+        topic = "optimizers"
+
+        [[entry]]
+        id = "opt.bad"
+        name = "Bad"
+        gradient = "g"
+        steps = [ { lhs = "theta", rhs = "theta - eta*g", latex = "x", colour = "red" } ]
+        hyperparameters = { eta = "fast" }
+        use = ["a"]
+        pros = ["b"]
+        cons = ["c"]
+        ''')
+    _write(tmp_path, "opt.toml", opt)
+    _, problems = validate(tmp_path / "content", include_user=False)
+    text = "\n".join(problems)
+    assert "content/x.toml:1: topic must be one of" in text
+    assert "content/opt.toml:7: steps step 1: unknown key(s) colour" in text
+    assert "content/opt.toml:8: hyperparameters values must be numbers (not: eta)" in text
+
+
+@pytest.mark.parametrize("formula", ["1/(1 + exp(-z))", "sigma(z)*(1 - sigma(z))", "max(0, z)",
+                                     "2z", "z(1 - z)", "-z^2", "abs(z)", "beta*z*sigma(beta*z)"])
+def test_fallback_parser_accepts_checker_syntax(formula):
+    _fallback_parse(formula, {"z", "beta"})
+
+
+@pytest.mark.parametrize("formula, message", [
+    ("1/(1 + exp(-z)", "expected ')'"), ("z +", "ends too early"), ("__import__('os')", "unexpected character"), ("__import__(z)", "unknown name"),
+    ("exp", "needs parentheses"), ("z $ 2", "unexpected character"), ("", "empty"), ("y", "unknown name"),
+    ("(z))", "unexpected ')'"),
+])
+def test_fallback_parser_rejects_bad_formulas(formula, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        _fallback_parse(formula, {"z"})
+    assert formula_problem(formula, {"z"}) is not None
