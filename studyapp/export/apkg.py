@@ -9,8 +9,10 @@ in every user's collection.
 Note types (all carry a ``Source`` field naming the content line the card came from):
 
 * ``studyapp Basic`` — Front, Back, Source; one card.
-* ``studyapp Basic (and reversed)`` — same fields; a second card asks Back -> Front. Used only for
-  cards whose two sides name each other (see ``records.ExportCard.note_kind``).
+* ``studyapp Basic (and reversed)`` — Front, Back, Reverse Front, Reverse Back, Source; card 2
+  asks Reverse Front -> Reverse Back. It carries a content pair (``definition`` + ``term``: the
+  reverse card keeps the content's own wording) or mirrors a short card (Reverse = Back/Front).
+  See ``records.plan_notes``.
 * ``studyapp Cloze`` — Text, Back Extra, Source; Anki's cloze type.
 
 Formulas stay as MathJax ``\\( … \\)`` (Anki renders MathJax natively on desktop and mobile).
@@ -30,6 +32,8 @@ from studyapp.export.records import (
     DECK_NAMES,
     ROOT_DECK,
     ExportCard,
+    NotePlan,
+    plan_notes,
 )
 
 # Fixed forever: see the module docstring. Drawn once with random.randrange(1 << 30, 1 << 31).
@@ -97,7 +101,8 @@ def _models():
     reversed_ = genanki.Model(
         BASIC_REVERSED_MODEL_ID,
         "studyapp Basic (and reversed)",
-        fields=[dict(f) for f in basic_fields],
+        fields=[{"name": "Front"}, {"name": "Back"}, {"name": "Reverse Front"},
+                {"name": "Reverse Back"}, {"name": "Source"}],
         templates=[
             {
                 "name": "Card 1",
@@ -106,8 +111,9 @@ def _models():
             },
             {
                 "name": "Card 2",
-                "qfmt": '<div class="front">{{Back}}</div>',
-                "afmt": '{{FrontSide}}<hr id="answer"><div class="back">{{Front}}</div>' + _SOURCE,
+                "qfmt": '<div class="front">{{Reverse Front}}</div>',
+                "afmt": '{{FrontSide}}<hr id="answer"><div class="back">{{Reverse Back}}</div>'
+                + _SOURCE,
             },
         ],
         css=CARD_CSS,
@@ -150,14 +156,29 @@ def _escape_source(text: str) -> str:
     return html.escape(text)
 
 
-def note_fields(card: ExportCard) -> list[str]:
+def note_fields(plan: NotePlan) -> list[str]:
     """The note's field values (HTML), in the order of its note type's fields."""
+    card = plan.card
     source = _escape_source(card.source)
-    if card.note_kind == CLOZE:
+    if plan.kind == CLOZE:
         # The back of a cloze card shows the whole text already; Back Extra adds the card's
         # back only when it says something beyond the cloze sentence.
         return [card.cloze or "", card.cloze_extra, source]
+    if plan.kind == BASIC_REVERSED:
+        if plan.reverse is not None:
+            reverse_front, reverse_back = plan.reverse.front_html, plan.reverse.back_html
+        else:
+            reverse_front, reverse_back = card.back_html, card.front_html
+        return [card.front_html, card.back_html, reverse_front, reverse_back, source]
     return [card.front_html, card.back_html, source]
+
+
+def note_tags(plan: NotePlan) -> list[str]:
+    """Tags of every card the note carries, first occurrence order."""
+    tags: list[str] = []
+    for card in plan.cards:
+        tags.extend(t for t in card.tags if t not in tags)
+    return tags
 
 
 def write_apkg(
@@ -168,9 +189,10 @@ def write_apkg(
 ) -> int:
     """Write ``cards`` as an Anki package to ``path`` (the caller handles atomicity).
 
-    One note per card; decks from ``card.deck``; tags from ``card.tags``. ``timestamp`` (seconds)
-    becomes the notes' modification time: Anki only updates an existing note from an import
-    whose note is newer, so it defaults to now. Returns the number of notes written.
+    Notes as planned by :func:`records.plan_notes` (one per card, except that a content pair
+    shares one two-card note); decks from ``card.deck``; tags from the cards. ``timestamp``
+    (seconds) becomes the notes' modification time: Anki only updates an existing note from an
+    import whose note is newer, so it defaults to now. Returns the number of notes written.
     """
     import warnings
 
@@ -178,8 +200,10 @@ def write_apkg(
 
     models = _models()
     decks: dict[str, genanki.Deck] = {}
-    total = len(cards)
-    for done, card in enumerate(cards, start=1):
+    plans = plan_notes(cards)
+    total = len(plans)
+    for done, plan in enumerate(plans, start=1):
+        card = plan.card
         deck = decks.get(card.deck)
         if deck is None:
             deck = decks[card.deck] = genanki.Deck(
@@ -187,9 +211,9 @@ def write_apkg(
             )
         deck.add_note(
             genanki.Note(
-                model=models[card.note_kind],
-                fields=note_fields(card),
-                tags=list(card.tags),
+                model=models[plan.kind],
+                fields=note_fields(plan),
+                tags=note_tags(plan),
                 guid=card.guid,
             )
         )
@@ -197,8 +221,8 @@ def write_apkg(
             progress(done, total + 1)  # +1: writing the zip is the last step
     package = genanki.Package(list(decks.values()))
     with warnings.catch_warnings():
-        # genanki warns about HTML it does not know (e.g. MathML tags); the fields are ours and
-        # already HTML, so the warning would only be noise on the user's terminal.
+        # genanki warns about HTML tags it does not know; the fields are the content's HTML
+        # already, so the warning would only be noise on the user's terminal.
         warnings.simplefilter("ignore")
         package.write_to_file(str(Path(path)), timestamp=time.time() if timestamp is None else timestamp)
     if progress is not None:

@@ -37,14 +37,14 @@ BASIC = "basic"
 BASIC_REVERSED = "basic_reversed"
 CLOZE = "cloze"
 
-#: Card templates whose two sides are short, unique names for each other (a term and its
-#: definition, a function and its formula), so asking back -> front is a real question.
-#: Templates that ask for a derivative, a list of pros, or an explanation are one-way: their
-#: back does not identify a single front.
-REVERSIBLE_TEMPLATES: frozenset[str] = frozenset(
-    {"definition", "term", "formula", "name", "term_definition", "name_formula", "define"}
-)
-#: A side longer than this (plain-text characters) makes a poor question, so no reverse card.
+#: Templates that come in explicit pairs: the content writes the back->front card itself (with
+#: its own wording), e.g. ``definition`` ("Define: epoch") and ``term`` ("Which term is this?").
+#: In an .apkg such a pair becomes ONE two-card note, the way Anki users model it.
+REVERSE_PAIRS: dict[str, str] = {"definition": "term"}
+#: Templates whose two sides name each other, so a mirrored card (back as the question) is a real
+#: question; used only when the content has no explicit reverse card for the entry.
+REVERSIBLE_TEMPLATES: frozenset[str] = frozenset({"definition", "name", "symbol", "abbreviation"})
+#: A side longer than this (plain-text characters) makes a poor question, so no mirrored card.
 MAX_REVERSIBLE_CHARS = 160
 
 _TAG_BAD = re.compile(r"[\s\"]+")
@@ -95,16 +95,8 @@ class ExportCard:
 
     @property
     def note_kind(self) -> str:
-        """``cloze``, ``basic_reversed`` or ``basic`` (see :data:`REVERSIBLE_TEMPLATES`)."""
-        if self.cloze:
-            return CLOZE
-        if (
-            self.template in REVERSIBLE_TEMPLATES
-            and 0 < len(self.front) <= MAX_REVERSIBLE_CHARS
-            and 0 < len(self.back) <= MAX_REVERSIBLE_CHARS
-        ):
-            return BASIC_REVERSED
-        return BASIC
+        """``cloze`` or ``basic`` for this card alone (pairs are decided by :func:`plan_notes`)."""
+        return CLOZE if self.cloze else BASIC
 
     @property
     def cloze_extra(self) -> str:
@@ -201,6 +193,62 @@ def load_cards(topic: str | None = None) -> list[ExportCard]:
     except ImportError as exc:  # the content part not installed in this build
         raise DataError(f"the study content cannot be loaded: {exc}") from None
     return select(build_cards(load_content()), topic)
+
+
+@dataclass(frozen=True)
+class NotePlan:
+    """One Anki note: ``card`` gives its GUID and first card; ``reverse`` is the explicit
+    back->front card of a pair (None: a ``basic_reversed`` note mirrors ``card``)."""
+
+    kind: str
+    card: ExportCard
+    reverse: ExportCard | None = None
+
+    @property
+    def cards(self) -> tuple[ExportCard, ...]:
+        return (self.card,) if self.reverse is None else (self.card, self.reverse)
+
+
+def _reversible(card: ExportCard) -> bool:
+    return (
+        card.template in REVERSIBLE_TEMPLATES
+        and 0 < len(card.front) <= MAX_REVERSIBLE_CHARS
+        and 0 < len(card.back) <= MAX_REVERSIBLE_CHARS
+    )
+
+
+def plan_notes(cards: Sequence[ExportCard], merge_pairs: bool = True) -> list[NotePlan]:
+    """Group cards into Anki notes, in card order.
+
+    * a cloze card -> a ``cloze`` note;
+    * with ``merge_pairs``, a card of :data:`REVERSE_PAIRS` whose partner exists -> one
+      ``basic_reversed`` note carrying both cards' wording (the partner is not a note of its own);
+    * a short card of :data:`REVERSIBLE_TEMPLATES` with no explicit partner -> a mirrored
+      ``basic_reversed`` note;
+    * anything else -> ``basic``.
+
+    Anki's stock "Basic (and reversed card)" (TSV) can only mirror, so TSV passes
+    ``merge_pairs=False`` and keeps both cards of a pair as separate notes.
+    """
+    by_slot = {(c.entry_id, c.template): c for c in cards}
+    partners = {v: k for k, v in REVERSE_PAIRS.items()}  # reverse template -> forward template
+    plans: list[NotePlan] = []
+    for card in cards:
+        if card.cloze:
+            plans.append(NotePlan(CLOZE, card))
+            continue
+        forward = partners.get(card.template)
+        if merge_pairs and forward and (card.entry_id, forward) in by_slot:
+            continue  # carried by its forward card's note
+        reverse_template = REVERSE_PAIRS.get(card.template)
+        reverse = by_slot.get((card.entry_id, reverse_template)) if reverse_template else None
+        if reverse is not None and merge_pairs:
+            plans.append(NotePlan(BASIC_REVERSED, card, reverse))
+        elif reverse is None and _reversible(card):
+            plans.append(NotePlan(BASIC_REVERSED, card))
+        else:
+            plans.append(NotePlan(BASIC, card))
+    return plans
 
 
 def check_unique(cards: Sequence[ExportCard]) -> None:

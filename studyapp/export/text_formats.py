@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from html.parser import HTMLParser
 
-from studyapp.export.records import BASIC, BASIC_REVERSED, CLOZE, TOPICS, ExportCard
+from studyapp.export.records import BASIC, BASIC_REVERSED, CLOZE, TOPICS, ExportCard, plan_notes
 
 # --------------------------------------------------------------------------- Anki TSV
 
@@ -44,14 +44,17 @@ def to_anki_tsv(cards: Sequence[ExportCard]) -> str:
     out.write("#tags column:5\n")
     out.write("#guid column:6\n")
     writer = csv.writer(out, delimiter="\t", quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
-    for card in cards:
-        if card.note_kind == CLOZE:
+    # Stock note types cannot carry a content pair's separate reverse wording, so pairs stay two
+    # Basic notes here; a mirrored card uses "Basic (and reversed card)".
+    for plan in plan_notes(cards, merge_pairs=False):
+        card = plan.card
+        if plan.kind == CLOZE:
             first, second = card.cloze or "", card.cloze_extra
         else:
             first, second = card.front_html, card.back_html
         writer.writerow(
             [
-                TSV_NOTETYPES[card.note_kind],
+                TSV_NOTETYPES[plan.kind],
                 card.deck,
                 _tsv_field(first),
                 _tsv_field(second),
@@ -116,9 +119,11 @@ class _HtmlToMarkdown(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self._pending: list[str] = []
         self._list_depth = 0
 
     def handle_starttag(self, tag, attrs):
+        self.flush()
         if tag in self._INLINE:
             self.parts.append(self._INLINE[tag])
         elif tag == "br":
@@ -134,6 +139,7 @@ class _HtmlToMarkdown(HTMLParser):
             self.parts.append("**")
 
     def handle_endtag(self, tag):
+        self.flush()
         if tag in self._INLINE:
             self.parts.append(self._INLINE[tag])
         elif tag in ("p", "div"):
@@ -143,9 +149,28 @@ class _HtmlToMarkdown(HTMLParser):
             self.parts.append("\n")
 
     def handle_data(self, data):
-        self.parts.append(data)
+        # HTMLParser may cut one text run into several calls (at a bare "<"); collect the run and
+        # convert it whole at the next tag, so a formula is never split.
+        self._pending.append(data)
+
+    def flush(self) -> None:
+        data = "".join(self._pending)
+        self._pending.clear()
+        for i, piece in enumerate(_MATH_ANY.split(data)):
+            if i % 2:  # a captured formula: keep LaTeX verbatim, switch to $ delimiters
+                body = piece[2:-2].strip()
+                self.parts.append(f"$${body}$$" if piece.startswith("\\[") else f"${body}$")
+            else:
+                # Outside formulas, characters Markdown would read as markup are escaped:
+                # "$" would open a formula, "*" and "_" emphasis (e.g. "sigma(z)*(1 - sigma(z))").
+                self.parts.append(_MD_SPECIAL.sub(r"\\\g<0>", piece))
+
+    def close(self) -> None:
+        super().close()
+        self.flush()
 
 
+_MD_SPECIAL = re.compile(r"[$*_\\]")
 _MATH_ANY = re.compile(r"(\\\(.+?\\\)|\\\[.+?\\\])", re.S)
 _CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::(.*?))?\}\}", re.S)
 
@@ -156,17 +181,6 @@ def html_to_markdown(fragment: str) -> str:
     parser.feed(fragment)
     parser.close()
     text = "".join(parser.parts)
-    # Outside formulas a literal "$" would open a formula in Markdown renderers: escape it.
-    pieces = _MATH_ANY.split(text)
-    out = []
-    for i, piece in enumerate(pieces):
-        if i % 2:  # a captured formula
-            display = piece.startswith("\\[")
-            body = piece[2:-2].strip()
-            out.append(f"$${body}$$" if display else f"${body}$")
-        else:
-            out.append(piece.replace("$", "\\$"))
-    text = "".join(out)
     text = text.replace("\t", " ")
     text = re.sub(r"[ \t]+\n", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text)

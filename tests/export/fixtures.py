@@ -1,7 +1,8 @@
 """A small CardSpec-like fixture list, shaped like ``studyapp.core.cards.CardSpec``.
 
 The export must only rely on the documented CardSpec fields, so these are plain dataclasses with
-exactly those fields; cards cover a basic card, a reversible definition, a cloze card, HTML that
+exactly those fields; cards cover basic cards, a definition/term pair (one two-card note in an
+.apkg), a short definition with no pair (mirrored reverse card), a cloze card, HTML that
 needs escaping, a formula with ``<`` inside MathJax, tabs/newlines/quotes, and several topics.
 """
 
@@ -66,6 +67,21 @@ def fixture_cards() -> list[FakeCardSpec]:
             front="Epoch", back="One full pass over the training set",
             front_html="Epoch", back_html="One full pass over the training set",
             tags=["terms", "training loop"], source="content/terms.toml:7",
+        ),
+        FakeCardSpec(
+            key="term.epoch::term", entry_id="term.epoch", template="term",
+            topic="terms", deck="Deep Learning::Terms",
+            front="Which term is this?\nOne full pass over the training set", back="Epoch",
+            front_html="<div>Which term is this?</div><div>One full pass over the training set</div>",
+            back_html="<div>Epoch</div>",
+            tags=["terms", "term"], source="content/terms.toml:7",
+        ),
+        FakeCardSpec(
+            key="term.bias::definition", entry_id="term.bias", template="definition",
+            topic="terms", deck="Deep Learning::Terms",
+            front="Bias", back="The constant term b added to W·a",
+            front_html="Bias", back_html="The constant term \\(b\\) added to \\(W a\\)",
+            tags=["terms"], source="content/terms.toml:20",
         ),
         FakeCardSpec(
             key="concept.tricky::explain", entry_id="concept.tricky", template="explain",

@@ -60,13 +60,15 @@ def test_apkg_second_import_updates_instead_of_duplicating(tmp_path):
 
     out = _probe("apkg", tmp_path / "collection.anki2", first, second)
     one, two = out["imports"]
-    assert one["new"] == len(cards)
+    n_notes = len(cards) - 1  # the definition/term pair is one note
+    assert one["new"] == n_notes
     assert two["new"] == 0
-    assert two["updated"] == len(cards)  # newer notes replace the old ones, same GUIDs
+    assert two["updated"] == n_notes  # newer notes replace the old ones, same GUIDs
     notes = {n["guid"]: n for n in out["notes"]}
-    assert len(notes) == len(cards)
+    assert len(notes) == n_notes
     epoch = notes[genanki.guid_for("term.epoch::definition")]
     assert epoch["fields"][1] == "One complete pass"
+    assert epoch["fields"][3] == "<div>Epoch</div>"  # the term card's own wording, reversed
     assert epoch["notetype"] == "studyapp Basic (and reversed)" and epoch["cards"] == 2
     assert epoch["decks"] == ["Deep Learning::Terms"]
     sigmoid = notes[genanki.guid_for("act.sigmoid::formula")]
@@ -90,4 +92,5 @@ def test_tsv_imports_with_its_headers_and_reimports_without_duplicates(tmp_path)
     assert len(notes) == len(cards)
     assert notes[genanki.guid_for("act.relu::cloze")]["notetype"] == "Cloze"
     assert notes[genanki.guid_for("term.epoch::definition")]["tags"] == ["terms", "training_loop"]
+    assert notes[genanki.guid_for("term.bias::definition")]["cards"] == 2  # mirrored reverse
     assert notes[genanki.guid_for("loss.hinge::formula")]["decks"] == ["Deep Learning::Losses"]

@@ -14,7 +14,7 @@ import pytest
 from studyapp.errors import UsageError
 from studyapp.export import export_cards
 from studyapp.export.apkg import BASIC_MODEL_ID, BASIC_REVERSED_MODEL_ID, CLOZE_MODEL_ID, DECK_IDS
-from studyapp.export.records import BASIC, BASIC_REVERSED, CLOZE, from_spec, select
+from studyapp.export.records import BASIC, BASIC_REVERSED, CLOZE, from_spec, plan_notes, select
 from studyapp.export.text_formats import html_to_markdown, read_anki_tsv
 from tests.export.fixtures import edited, fixture_cards
 
@@ -33,17 +33,36 @@ def test_guid_is_genanki_guid_of_the_card_key(cards):
     assert card.guid == genanki.guid_for("act.sigmoid::formula")
 
 
-def test_note_kinds(cards):
-    kinds = {from_spec(c).id: from_spec(c).note_kind for c in cards}
-    assert kinds["act.relu::cloze"] == CLOZE
-    assert kinds["term.epoch::definition"] == BASIC_REVERSED  # term <-> definition
-    assert kinds["act.sigmoid::derivative"] == BASIC  # a derivative does not name its function
+def _plans(cards, **kw):
+    return {p.card.id: p for p in plan_notes(select(cards), **kw)}
 
 
-def test_long_sides_are_not_reversed(cards):
-    long = edited(cards, "term.epoch::definition", back="x" * 500)
-    card = next(from_spec(c) for c in long if c.key == "term.epoch::definition")
-    assert card.note_kind == BASIC
+def test_note_plan(cards):
+    plans = _plans(cards)
+    assert plans["act.relu::cloze"].kind == CLOZE
+    assert plans["act.sigmoid::derivative"].kind == BASIC  # a derivative does not name its function
+    # the content's definition/term pair becomes one two-card note; the term card is not a note
+    pair = plans["term.epoch::definition"]
+    assert pair.kind == BASIC_REVERSED and pair.reverse.id == "term.epoch::term"
+    assert "term.epoch::term" not in plans
+    # a short definition without a pair is mirrored
+    assert plans["term.bias::definition"].kind == BASIC_REVERSED
+    assert plans["term.bias::definition"].reverse is None
+    # every card is carried by exactly one note
+    carried = [c.id for p in plans.values() for c in p.cards]
+    assert sorted(carried) == sorted(c.key for c in cards)
+
+
+def test_without_merging_pairs_every_card_is_a_note(cards):
+    plans = _plans(cards, merge_pairs=False)
+    assert len(plans) == len(cards)
+    assert plans["term.epoch::definition"].kind == BASIC  # its reverse is a note of its own
+    assert plans["term.bias::definition"].kind == BASIC_REVERSED
+
+
+def test_long_sides_are_not_mirrored(cards):
+    long = edited(cards, "term.bias::definition", back="x" * 500)
+    assert _plans(long)["term.bias::definition"].kind == BASIC
 
 
 def test_tags_are_anki_safe_and_include_topic(cards):
@@ -54,7 +73,7 @@ def test_tags_are_anki_safe_and_include_topic(cards):
 
 def test_select_orders_by_topic_and_filters(cards):
     order = [c.topic for c in select(cards)]
-    assert order == ["activations"] * 3 + ["losses", "terms", "concepts"]
+    assert order == ["activations"] * 3 + ["losses"] + ["terms"] * 3 + ["concepts"]
     assert {c.topic for c in select(cards, "losses")} == {"losses"}
 
 
@@ -123,7 +142,9 @@ def test_tsv_has_anki_headers_and_parses_back(cards, tmp_path):
     assert not any(line.startswith("#") for line in body.splitlines())
     by_guid = {r[5]: r for r in rows}
     sigmoid = by_guid[genanki.guid_for("act.sigmoid::formula")]
-    assert sigmoid[:2] == ["Basic (and reversed card)", "Deep Learning::Activations"]
+    assert sigmoid[:2] == ["Basic", "Deep Learning::Activations"]
+    assert by_guid[genanki.guid_for("term.bias::definition")][0] == "Basic (and reversed card)"
+    assert by_guid[genanki.guid_for("term.epoch::term")][0] == "Basic"  # pairs stay two notes
     assert "\\(" in sigmoid[3]
     cloze = by_guid[genanki.guid_for("act.relu::cloze")]
     assert cloze[0] == "Cloze" and "{{c1::" in cloze[2]
@@ -176,7 +197,8 @@ def test_apkg_round_trip(cards, tmp_path):
     out = tmp_path / "deck.apkg"
     assert export_cards("apkg", out, cards=cards, timestamp=1_700_000_000) == len(cards)
     notes, card_rows, models, decks = _read_apkg(out)
-    assert sorted(g for g, *_ in notes) == sorted(genanki.guid_for(c.key) for c in cards)
+    note_keys = [c.key for c in cards if c.key != "term.epoch::term"]  # carried by its pair's note
+    assert sorted(g for g, *_ in notes) == sorted(genanki.guid_for(k) for k in note_keys)
     assert {int(k) for k in models} == {BASIC_MODEL_ID, BASIC_REVERSED_MODEL_ID, CLOZE_MODEL_ID}
     deck_names = {d["name"]: int(k) for k, d in decks.items()}
     for name in ("Deep Learning::Activations", "Deep Learning::Losses", "Deep Learning::Terms",
@@ -187,16 +209,23 @@ def test_apkg_round_trip(cards, tmp_path):
     assert sigmoid[1] == "\\(\\sigma(z) = \\frac{1}{1 + e^{-z}}\\)"  # MathJax kept verbatim
     assert sigmoid[2] == "content/activations.toml:3"
     assert fields[genanki.guid_for("act.relu::cloze")][0] == "ReLU(z) = {{c1::\\(\\max(0, z)\\)}}"
+    epoch = fields[genanki.guid_for("term.epoch::definition")]
+    assert epoch[:4] == ["Epoch", "One full pass over the training set",
+                         "<div>Which term is this?</div><div>One full pass over the training set</div>",
+                         "<div>Epoch</div>"]
+    bias = fields[genanki.guid_for("term.bias::definition")]
+    assert bias[2:4] == [bias[1], bias[0]]  # mirrored
     tags = {g: t.split() for g, _mid, _f, t in notes}
-    assert tags[genanki.guid_for("term.epoch::definition")] == ["terms", "training_loop"]
-    # reversed notes give two cards, the others one: 6 notes -> 6 + 3 reversed cards
-    assert len(card_rows) == len(cards) + 3
+    assert tags[genanki.guid_for("term.epoch::definition")] == ["terms", "training_loop", "term"]
+    # two reversed notes give two cards each, the others one
+    assert len(notes) == len(cards) - 1
+    assert len(card_rows) == len(notes) + 2
 
 
 def test_apkg_guids_stable_across_two_exports(cards, tmp_path):
     first, second = tmp_path / "a.apkg", tmp_path / "b.apkg"
     export_cards("apkg", first, cards=cards, timestamp=1_700_000_000)
-    changed = edited(cards, "term.epoch::definition", back_html="One complete pass")
+    changed = edited(cards, "term.bias::definition", back_html="One complete pass")
     export_cards("apkg", second, cards=changed, timestamp=1_700_000_500)
     a, _, models_a, decks_a = _read_apkg(first)
     b, _, models_b, decks_b = _read_apkg(second)
@@ -306,8 +335,12 @@ def test_progress_bar_only_on_a_terminal():
     assert render_bar("L", 2, 4, width=4) == "L [##..] 2/4  50%"
 
 
-def test_markdown_escapes_literal_dollars():
+def test_markdown_escapes_markup_outside_formulas_only():
     assert html_to_markdown("costs $5 and \\(a &lt; b\\)") == "costs \\$5 and $a < b$"
+    assert html_to_markdown("sigma(z)*(1 - sigma(z)), leaky_relu, \\(a_i^2\\)") == (
+        "sigma(z)\\*(1 - sigma(z)), leaky\\_relu, $a_i^2$")
+    # a bare "<" splits HTMLParser's text run; the formula must still come out whole
+    assert html_to_markdown("\\(a < b\\)") == "$a < b$"
 
 
 # ----------------------------------------------------------------------------- properties
