@@ -9,7 +9,7 @@ into the symbolic worker process.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 
@@ -55,7 +55,7 @@ class BinOp(Node):
     op: str
     left: Node
     right: Node
-    implicit: bool = False
+    implicit: bool = field(default=False, compare=False)  # display only, not meaning
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,6 +66,8 @@ _PRECOMPOSED_HAT = {"ŷ": "y", "ĥ": "h", "x̂": "x", "ŵ": "w", "ĝ": "g"}
 _WORD_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _LETTERS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _DIGITS = set("0123456789")
+_VULGAR = {"½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5),
+           "⅙": (1, 6), "⅛": (1, 8)}
 _SPACES = set(" \t\n\r\u00a0\u2009\u202f")
 
 
@@ -164,6 +166,14 @@ def tokenize(text: str, limits: Limits = DEFAULT_LIMITS) -> list[Token]:
                         f"unbalanced brackets: '{opener}' at position {at + 1} is closed by "
                         f"'{ch}' at position {i + 1}", i)
             tokens.append(Token(OP, ch, i))
+            i += 1
+            continue
+        if ch in _VULGAR:
+            # ½ reads as (1/2), so ½² and ½(a − y)² mean what they show
+            num, den = _VULGAR[ch]
+            tokens += [Token(OP, "(", i), Token(NUM, (Fraction(num), str(num)), i),
+                       Token(OP, "/", i), Token(NUM, (Fraction(den), str(den)), i),
+                       Token(OP, ")", i)]
             i += 1
             continue
         if ch in SUPERSCRIPTS:
@@ -556,6 +566,9 @@ class _Parser:
         nxt = self.peek()
         if nxt.is_op("("):
             self.advance()
+            if self.peek().is_op(")"):
+                raise ParseError(f"{spec.display} needs an argument inside the brackets "
+                                 f"(position {nxt.pos + 1})", nxt.pos)
             self.enter(nxt)
             args = [self.parse_expr()]
             while self.peek().is_op(","):

@@ -1,0 +1,272 @@
+"""Parser, preview, limits, verdict API and diagnosis of the answer checker."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from studyapp.core.checker import (
+    LimitError,
+    ParseError,
+    Verdict,
+    check,
+    check_value,
+    equivalent,
+    parse,
+    preview,
+    render_text,
+    to_unicode,
+)
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("sigma(z)*(1-sigma(z))", "σ(z)·(1 − σ(z))"),
+        ("σ(z)(1−σ(z))", "σ(z)(1 − σ(z))"),
+        ("z^2", "z²"),
+        ("z**3", "z³"),
+        ("1/2(a-y)^2", "½(a − y)²"),
+        ("theta - eta*m_hat/(sqrt(v_hat)+eps)", "θ − η·m̂/(√v̂ + ε)"),
+        ("beta1*m", "β₁·m"),
+        ("w_1 x_i", "w₁xᵢ"),
+        ("tanh²(z)", "tanh(z)²"),
+        ("2z", "2z"),
+        ("ŷ - y", "ŷ − y"),
+        ("|a - y|", "|a − y|"),
+        ("x^-1", "x⁻¹"),
+        ("e^(-z)", "e^(−z)"),
+        ("[[1,2],[3,4]]", "[[1, 2], [3, 4]]"),
+        ("σ'(z)", "σ′(z)"),
+        ("sqrt(v + eps)", "√(v + ε)"),
+    ],
+)
+def test_preview_renders_unicode(typed, shown):
+    assert preview(typed) == shown
+
+
+def test_preview_and_to_unicode_do_not_import_sympy_or_mpmath():
+    code = (
+        "import sys\n"
+        "from studyapp.core.checker import preview, to_unicode\n"
+        "preview('sigma(z)*(1-sigma(z))'); to_unicode('theta - eta*m/(sqrt(v)+eps)')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sympy', 'mpmath')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("", "empty input"),
+        ("   ", "empty input"),
+        ("(z+1", "unbalanced '(' at position 1"),
+        ("z+1)", "unbalanced ')' at position 4"),
+        ("(z]", "'(' at position 1 is closed by ']' at position 3"),
+        ("foo(z)", "unknown function 'foo'"),
+        ("exec(z)", "known functions: sigma"),
+        ("z +", "nothing after '+'"),
+        ("2 3", "missing operator"),
+        ("z!", "factorials are not supported"),
+        ("a.b", "unexpected character '.'"),
+        ("__import__", "names start with a letter"),
+        ("z\x00", "U+0000"),
+        ("max()", "needs an argument"),
+        ("(1, )", "missing entry"),
+        ("sigma(1, 2)", "takes 1 argument"),
+        ("[[1,2],[3]]", "different lengths"),
+    ],
+)
+def test_parse_errors_are_clear(text, fragment):
+    with pytest.raises(ParseError) as info:
+        parse(text)
+    assert fragment in str(info.value)
+
+
+def test_parse_error_has_position():
+    with pytest.raises(ParseError) as info:
+        parse("1 + (2 * z")
+    assert info.value.position == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("z" * 501, "input too long: 501 characters (limit 500)"),
+        ("(" * 31 + "z" + ")" * 31, "nested too deeply"),
+        ("9^9^9^9", "power too large"),
+        ("z^1001", "power too large"),
+        ("1e301", "too large"),
+        ("1" * 41, "too many digits"),
+        ("z" + "+z" * 240, "nested too deeply (limit depth 100)"),
+        ("[" + ",".join(["z+z+z"] * 70) + "]", "formula too large (limit 300 parts)"),
+    ],
+)
+def test_limits_are_named(text, fragment):
+    with pytest.raises(LimitError) as info:
+        parse(text)
+    assert fragment in str(info.value)
+
+
+def test_powers_up_to_the_limit_are_fine():
+    assert check("z^1000", "z^999*z").verdict == "correct"
+    assert parse("2^10") is not None
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["sigma(z)*(1 - sigma(z))", "theta - eta*m_hat/(sqrt(v_hat) + eps)", "-z^2", "(-z)^2",
+     "a - (b - c)", "a/(b*c)", "2*e^-z", "z^-1", "-(a*b)", "a - -b", "[[1, 2], [3, 4]]",
+     "max(0, z)", "log(x, 2)", "x^y^z", "(x^y)^z", "1/2*(a - y)^2", "3.4e-2*z"],
+)
+def test_text_rendering_round_trips(typed):
+    node = parse(typed)
+    assert parse(render_text(node)) == node
+
+
+def test_implicit_multiplication_and_names():
+    assert check("a*y", "ay").verdict == "correct"  # split into known variables
+    assert check("a*(1-a)", "a(1-a)").verdict == "correct"
+    assert check("2*sigma(z)", "2 σ(z)").verdict == "correct"
+    assert check("eps", "epsilon").verdict == "correct"
+    assert check("eps", "ε").verdict == "correct"
+    assert check("beta_1", "β1").verdict == "correct"
+    assert check("y_hat", "ŷ").verdict == "correct"
+    assert check("exp(z)", "e^z").verdict == "correct"
+    assert check("log(z)", "ln z").verdict == "correct"
+
+
+def test_adam_epsilon_trap_is_incorrect():
+    v = check("theta - eta*m/(sqrt(v)+eps)", "theta - eta*m/sqrt(v)")
+    assert v.verdict == "incorrect"
+    assert v.expected == "theta - eta*m/(sqrt(v) + eps)"
+
+
+def test_verdict_dict_is_the_contract():
+    v = check("a - y", "y - a")
+    assert isinstance(v, Verdict)
+    d = v.to_dict()
+    assert set(d) == {"verdict", "message", "expected", "answer", "diagnosis"}
+    json.dumps(d)
+    assert v.pretty == "y − a"
+
+
+@pytest.mark.parametrize(
+    ("expected", "answer", "fragment"),
+    [
+        ("a - y", "y - a", "sign flipped"),
+        ("1/2*(a-y)^2", "(a-y)^2", "off by a constant factor: the answer is twice"),
+        ("(a-y)^2", "1/2*(a-y)^2", "half"),
+        ("2*(a-y)/n", "2*(a-y)", "off by a factor of n"),
+        ("(a-y)*sigma(z)*(1-sigma(z))", "a - y", "missing the activation-derivative factor"),
+        ("(a-y)*a*(1-a)", "a - y", "a(1 − a)"),
+        ("sigma(z)*(1-sigma(z))", "1 - tanh(z)^2", "derivative of the wrong function"),
+        ("1 - tanh(z)^2", "sigma(z)*(1-sigma(z))", "derivative of σ"),
+        ("a*(1-a)", "1 - a^2", "derivative of the wrong function"),
+        ("sigma(z)*(1-sigma(z))", "sigma(z)", "itself, not its derivative"),
+        ("sigma(z)", "sigma(z)*(1-sigma(z))", "this is the derivative of σ"),
+        ("z + 1", "z + 2", "differs by a constant"),
+    ],
+)
+def test_diagnosis_of_classic_slips(expected, answer, fragment):
+    v = check(expected, answer)
+    assert v.verdict == "incorrect"
+    assert v.diagnosis is not None and fragment in v.diagnosis, v
+
+
+def test_no_diagnosis_when_no_known_slip():
+    v = check("sigma(z)", "z^3 + 1")
+    assert v.verdict == "incorrect" and v.diagnosis is None
+
+
+def test_number_tolerance_is_configurable():
+    assert check("100", "100.4").verdict == "correct"  # 0.4 %
+    assert check("100", "100.6").verdict == "incorrect"  # 0.6 %
+    assert check("100", "100.6", rel_tol=0.01).verdict == "correct"
+    assert check("0.01", "0.0104").verdict == "correct"  # absolute 5e-4 below 0.1
+    assert check("0.01", "0.0106").verdict == "incorrect"
+    assert check("0.01", "0.0106", abs_tol=1e-3).verdict == "correct"
+    assert check("1/3", "0.333", kind="expression").verdict == "incorrect"
+    with pytest.raises(ValueError):
+        check("1", "1", rel_tol=-1)
+    with pytest.raises(ValueError):
+        check("1", "1", kind="fuzzy")
+
+
+def test_number_slips():
+    assert "rounded too coarsely" in check("0.7310586", "0.7").diagnosis
+    assert "sign flipped" in check("0.25", "-0.25").diagnosis
+    assert "power of ten" in check("0.25", "2.5").diagnosis
+
+
+def test_variables_restrict_names():
+    assert check("z", "z", variables=["z"]).verdict == "correct"
+    v = check("z", "q + z - q", variables="z")
+    assert v.verdict == "invalid" and "q" in v.message
+    assert check("eps", "ε", variables=["epsilon"]).verdict == "correct"
+
+
+def test_kinds():
+    assert check("0.5", "z", kind="numeric").verdict == "invalid"
+    assert check("[[1,2],[3,4]]", "[[1,2],[3,4]]", kind="matrix").verdict == "correct"
+    v = check("[[1,2],[3,4]]", "(1, 2)")
+    assert v.verdict == "incorrect" and "expected a 2×2 matrix, got a 2-vector" in v.message
+    assert check("z", "(1, 2)").verdict == "incorrect"
+
+
+def test_invalid_answer_reports_position():
+    v = check("z", "(z + 1")
+    assert v.verdict == "invalid" and "position 1" in v.message and v.pretty == ""
+    assert v.answer == "(z + 1"
+
+
+def test_invalid_expected_is_invalid_too():
+    v = check("__class__", "z")
+    assert v.verdict == "invalid" and v.message.startswith("expected answer")
+
+
+def test_check_value_numbers_vectors_matrices():
+    import numpy as np
+
+    assert check_value(0.7310585786, "0.731").verdict == "correct"
+    assert check_value(0.7310585786, "σ(1)").verdict == "correct"
+    assert check_value(1 / 3, "1/3").verdict == "correct"
+    assert check_value([0.5, 0.8], "(0.5, 0.8)").verdict == "correct"
+    assert check_value([0.5, 0.8], "0.5, 0.8").verdict == "correct"
+    assert check_value(np.array([[0.2, 0.4], [0.3, 0.7]]), "[[0.2,0.4],[0.3,0.7]]").correct
+    assert check_value([[0.5, 0.6]], "(0.5, 0.6)").verdict == "correct"  # 1×2 vs 2-vector
+    assert check_value([0.3], "0.3").verdict == "correct"
+
+
+def test_check_value_diagnoses():
+    v = check_value([[0.1, 0.2], [0.3, 0.4]], "[[0.1, 0.3], [0.2, 0.4]]")
+    assert v.verdict == "incorrect" and "transposed" in v.diagnosis
+    v = check_value([[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], "[[0.1, 0.4], [0.2, 0.5], [0.3, 0.6]]")
+    assert "expected a 2×3 matrix, got a 3×2 matrix" in v.message and "transposed" in v.diagnosis
+    v = check_value([0.5, -0.25], "(-0.5, 0.25)")
+    assert "sign flipped" in v.diagnosis
+    v = check_value([[1.0, 2.0], [3.0, 4.0]], "(1, 2)")
+    assert "expected a 2×2 matrix, got a 2-vector" in v.message
+    v = check_value(0.5, "z")
+    assert v.verdict == "invalid" and "number is expected" in v.message
+    v = check_value(0.5, "1/0")
+    assert v.verdict == "invalid"
+    v = check_value(0.731, "0.7")
+    assert "rounded too coarsely" in v.diagnosis
+
+
+def test_equivalent():
+    assert equivalent("sigma(z)*(1-sigma(z))", "exp(-z)/(1+exp(-z))^2")
+    assert not equivalent("theta - eta*m/(sqrt(v)+eps)", "theta - eta*m/sqrt(v)")
+
+
+def test_to_unicode_accepts_long_content_formulas():
+    long = " + ".join(["sigma(z)*(1-sigma(z))"] * 30)
+    assert len(long) > 500
+    assert to_unicode(long).startswith("σ(z)·(1 − σ(z)) + ")
+    with pytest.raises(LimitError):
+        preview(long)

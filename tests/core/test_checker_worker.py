@@ -1,0 +1,70 @@
+"""The symbolic worker: answers, hard deadline, kill and restart, resource limits."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from studyapp.core.checker.nodes import to_json
+from studyapp.core.checker.parser import parse
+from studyapp.core.checker.worker import SymbolicWorker, decide
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="worker limits are POSIX")
+
+
+def _j(text):
+    return to_json(parse(text))
+
+
+def test_decide_in_process():
+    assert decide(_j("sqrt(-1-z^2)"), _j("sqrt(-1-z^2)")) == "equal"
+    assert decide(_j("sigma(z)*(1-sigma(z))"), _j("exp(-z)/(1+exp(-z))^2")) == "equal"
+    assert decide(_j("z + 1"), _j("z + 2")) == "different"
+
+
+@pytest.fixture
+def worker():
+    w = SymbolicWorker()
+    yield w
+    w.close()
+
+
+def test_worker_answers_and_is_reused(worker):
+    assert worker.ask(_j("(z+1)^2"), _j("z^2 + 2z + 1"), timeout=30) == "equal"
+    pid = worker.pid
+    assert worker.ask(_j("z"), _j("z+1"), timeout=30) == "different"
+    assert worker.pid == pid and worker.starts == 1
+
+
+def test_worker_is_killed_after_the_deadline_and_restarted(worker):
+    worker.ask(_j("z"), _j("z"), timeout=30)  # warm
+    old = worker.pid
+    slow = "(" + "+".join(f"x_{i}" for i in range(12)) + ")^40"
+    start = time.monotonic()
+    result = worker.ask(_j(slow), _j(slow + " + 1 - 1"), timeout=0.3)
+    elapsed = time.monotonic() - start
+    assert result in ("timeout", "equal")
+    if result == "timeout":
+        assert elapsed < 1.5
+        assert worker.timeouts == 1
+        with pytest.raises(ProcessLookupError):
+            os.kill(old, 0)  # the late worker is gone
+        assert worker.pid is not None and worker.pid != old  # a fresh one was started
+        assert worker.ask(_j("z"), _j("z"), timeout=30) == "equal"
+
+
+def test_worker_has_resource_limits(worker):
+    worker.ask(_j("z"), _j("z"), timeout=30)
+    limits = open(f"/proc/{worker.pid}/limits").read() if os.path.exists("/proc") else ""
+    if not limits:
+        pytest.skip("no /proc")
+    lines = {line[:26].strip(): line for line in limits.splitlines()}
+    assert "1073741824" in lines["Max address space"]
+    assert lines["Max file size"].split()[3] == "0"
+
+
+def test_malformed_requests_do_not_kill_the_worker(worker):
+    assert worker.ask(["bogus"], ["sym", "z"], timeout=30) == "unknown"
+    assert worker.ask(_j("z"), _j("z"), timeout=30) == "equal"
