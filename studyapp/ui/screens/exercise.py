@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -33,6 +34,7 @@ from studyapp.core.workspace import (
     generate,
     parse_layers,
     randomize_settings,
+    step_abs_tol,
 )
 from studyapp.errors import StudyappError, UsageError
 from studyapp.ui.widgets.network_diagram import NetworkDiagram, givens_text
@@ -94,6 +96,9 @@ ExerciseScreen #ex-feedback {
 ExerciseScreen.-finished #ex-answer, ExerciseScreen.-finished #ex-preview {
     display: none;
 }
+"""
+
+DIALOG_CSS = """
 ExerciseOptions {
     align: center middle;
 }
@@ -133,6 +138,8 @@ def _select(options, value, id_: str) -> Select:
 
 class ExerciseOptions(ModalScreen[ExerciseSettings | None]):
     """Choose the exercise: the notes' preset, a backprop net of your own, or an optimizer step."""
+
+    DEFAULT_CSS = DIALOG_CSS
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
@@ -296,11 +303,13 @@ class ExerciseScreen(Screen):
         self.saved_attempts = 0
         self.remove_class("-finished")
         ws = self.workspace
-        origin = ("the notes' worked example" if exercise.get("preset")
-                  else f"seed {exercise.get('seed')}")
-        self.query_one("#ex-title", Static).update(
-            f"{self.settings.describe() if not exercise.get('preset') else 'Like the notes'}"
-            f" — {origin}, {len(ws.steps)} steps")
+        if exercise.get("preset"):
+            title = "Like the notes (2-2-1, sigmoid, half_sse, η 0.1)"
+        elif self._given_exercise is exercise:
+            title = f"Exercise — seed {exercise.get('seed')}"
+        else:
+            title = f"{self.settings.describe()} — seed {exercise.get('seed')}"
+        self.query_one("#ex-title", Static).update(f"{title}, {len(ws.steps)} steps")
         width = max(40, (self.size.width or 80) - 4)
         self.query_one("#ex-givens", Static).update(Text("Given\n", style="bold")
                                                      + Text(givens_text(exercise, width=width)))
@@ -320,17 +329,19 @@ class ExerciseScreen(Screen):
             return
         known = {}
         for step, res in zip(ws.steps, ws.results, strict=True):
-            if res.done and step.kind in ("z", "a"):
-                value = res.value if res.value is not None else None
-                if value is not None:
-                    known[step.key] = (value, res.status)
+            if res.done and step.kind in ("z", "a") and res.value is not None:
+                # colour each unit on its own: one wrong entry should not paint the right ones red
+                close = np.isclose(res.value, step.expected, rtol=0.005, atol=step_abs_tol(step.expected))
+                statuses = [res.status if res.status != "incorrect" or not ok else "correct"
+                            for ok in np.atleast_1d(close)]
+                known[step.key] = (res.value, statuses)
         self.query_one(NetworkDiagram).show(ws.exercise, known)
         self.query_one("#ex-transcript", Static).update(self._transcript())
         prompt = self.query_one("#ex-prompt", Static)
         if ws.finished:
             got, total = ws.score
-            prompt.update(Text(f"Done: {got:g} / {total} — score per step type and the worked "
-                               "solution are above. n: new exercise, escape: back", style="bold"))
+            prompt.update(Text(f"Done: {got:g} / {total}. Scores and the worked solution are above "
+                               "(↑/↓ scroll) · n new exercise · escape back", style="bold"))
         else:
             step = ws.step
             prompt.update(Text.assemble(
@@ -374,8 +385,9 @@ class ExerciseScreen(Screen):
         self._save()
         self.refresh_view()
         self.query_one("#ex-problem").focus()
-        self.query_one("#ex-problem", VerticalScroll).scroll_to_widget(
-            self.query_one("#ex-summary"), animate=False, top=True)
+        # after the summary has been laid out, bring it to the top of the view
+        self.call_after_refresh(lambda: self.query_one("#ex-problem", VerticalScroll).scroll_to_widget(
+            self.query_one("#ex-summary"), animate=False, top=True))
 
     def _save(self) -> None:
         ws = self.workspace
@@ -410,7 +422,8 @@ class ExerciseScreen(Screen):
             preview.update("")
             return
         try:
-            from studyapp.core.checker import ParseError, preview as render
+            from studyapp.core.checker import ParseError
+            from studyapp.core.checker import preview as render
         except ImportError:
             preview.update("")
             return

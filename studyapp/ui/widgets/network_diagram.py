@@ -138,11 +138,12 @@ def can_draw(layers: list[int]) -> bool:
     return len(layers) <= MAX_LAYERS and max(layers) <= MAX_UNITS
 
 
-def diagram_text(ex: dict, known: dict[str, tuple[np.ndarray, str]] | None = None) -> Text | None:
+def diagram_text(ex: dict, known: dict[str, tuple[np.ndarray, object]] | None = None) -> Text | None:
     """The network of a backprop exercise as styled text, or None when it is too big to draw.
 
     ``known`` maps a step key (``z1``, ``a2`` …) to (value shape (N^m,), status) for the values the
-    user has given so far; they appear in the unit boxes in the status colour, ``?`` otherwise.
+    user has given so far — status one string or one per unit (correct, correct_cf, incorrect,
+    revealed); they appear in the unit boxes in the status colour, ``?`` otherwise.
     """
     known = known or {}
     layers = [len(ex["x"])] + [len(b) for b in ex["biases"]]
@@ -163,6 +164,8 @@ def diagram_text(ex: dict, known: dict[str, tuple[np.ndarray, str]] | None = Non
                     rows.append((f"{name} ?", "dim"))
                 else:
                     value, status = entry
+                    if not isinstance(status, str):  # one status per unit
+                        status = list(status)[j]
                     rows.append((f"{name} {num(np.asarray(value).reshape(-1)[j])}",
                                  STATUS_STYLE.get(status, "")))
             col.append(_Unit(rows))
@@ -184,9 +187,7 @@ def diagram_text(ex: dict, known: dict[str, tuple[np.ndarray, str]] | None = Non
         x += col[0].width
         if c < big_l:
             x += 1 + 2 * layers[c] + label_w[c] + 2
-    target_label = f" y{sub(1)} {num(ex['target'][0])}"
     width = x + 2 + max(len(f" y{sub(j + 1)} {num(t)}") for j, t in enumerate(ex["target"]))
-    del target_label
     # --- y positions: centre each column, then nudge a column so that no source row meets a
     # target input row in the lane area (a shared row would look like a connection).
     heights = [sum(u.height for u in col) + len(col) - 1 for col in columns]
@@ -223,7 +224,7 @@ def diagram_text(ex: dict, known: dict[str, tuple[np.ndarray, str]] | None = Non
             if u.in_ports:
                 u.in_ports = [p - top for p in u.in_ports]
     height = bottom - top
-    canvas = _Canvas(width, height + 1)
+    canvas = _Canvas(width, height)
     # --- edges
     for c in range(big_l):
         src, dst = columns[c], columns[c + 1]
