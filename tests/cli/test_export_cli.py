@@ -10,10 +10,6 @@ import zipfile
 import pytest
 
 
-def _needs_cards():
-    pytest.importorskip("studyapp.core.cards", reason="the content part's card builder has not landed")
-
-
 @pytest.mark.parametrize(
     "args,message",
     [
@@ -33,7 +29,6 @@ def test_bad_usage_is_one_line_exit_2(cli, tmp_path, args, message):
 
 
 def test_json_export_of_the_real_content(cli, tmp_path):
-    _needs_cards()
     out = tmp_path / "cards.json"
     result = cli("export", "--format", "json", "--output", str(out))
     assert result.returncode == 0, result.stderr
@@ -51,7 +46,6 @@ def test_json_export_of_the_real_content(cli, tmp_path):
 
 
 def test_topic_filter_and_every_format(cli, tmp_path):
-    _needs_cards()
     for fmt in ("apkg", "tsv", "md", "json", "csv"):
         out = tmp_path / f"act.{fmt}"
         result = cli("export", "--format", fmt, "--output", str(out), "--topic", "activations")
@@ -72,9 +66,15 @@ def test_topic_filter_and_every_format(cli, tmp_path):
 
 
 def test_existing_output_is_backed_up(cli, tmp_path):
-    _needs_cards()
     out = tmp_path / "cards.md"
     out.write_text("my own notes", encoding="utf-8")
     assert cli("export", "--format", "md", "--output", str(out)).returncode == 0
     assert (tmp_path / "cards.md.bak").read_text(encoding="utf-8") == "my own notes"
     assert out.read_text(encoding="utf-8").startswith("# Deep Learning")
+
+
+def test_user_topic_without_imported_notes(cli, tmp_path):
+    result = cli("export", "--format", "json", "--output", str(tmp_path / "u.json"), "--topic", "user")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "no cards for topic 'user'" in result.stderr
+    assert not (tmp_path / "u.json").exists()
