@@ -12,7 +12,8 @@ Templates:
   of the formula hidden; only when the LaTeX has an ``=``)
 - optimizers: ``update``, ``hyperparameters``, ``proscons``, ``cloze`` (each step's right-hand side)
 - terms: ``definition``, ``term`` (reverse: definition → term), ``questions``
-- concepts, backprop: ``concept``, ``formulas`` (if any), ``q1``, ``q2``… (one per question)
+- concepts, backprop: ``concept``, ``keypoints``, ``formulas`` (if any), ``q1``, ``q2``… (one per
+  question)
 - user (imported notes): ``col_<column>`` for each column after the first
 - errata: ``<erratum id>::erratum`` (“the notes say X; what is right?”), in the deck of the entry
   it concerns
@@ -263,9 +264,12 @@ def _concept_cards(entry: Entry) -> list[CardSpec]:
     f = entry.fields
     deck, topic, src = entry.deck, entry.topic, entry.source
     title = f.get("title") or entry.name
+    points = f["key_points"]
     cards = [_card(entry.id, "concept", topic, deck, [("text", f"Explain: {title}")],
-                   [("text", f["body"]), ("text", "Key points:"), ("list", f["key_points"])],
-                   src, _tags(entry, "concept"))]
+                   [("text", f["body"])], src, _tags(entry, "concept")),
+             _card(entry.id, "keypoints", topic, deck,
+                   [("text", f"{title}: name the {len(points)} key point{'s' if len(points) != 1 else ''}.")],
+                   [("list", points)], src, _tags(entry, "keypoints"))]
     formulas = f.get("formulas") or []
     if formulas:
         cards.append(_card(entry.id, "formulas", topic, deck,

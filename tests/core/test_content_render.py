@@ -1,0 +1,131 @@
+"""latex_to_unicode and build_cards."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from studyapp.core.cards import CardSpec, build_cards
+from studyapp.core.content import load_content
+from studyapp.core.mathtext import latex_to_unicode, to_subscript, to_superscript
+
+
+@pytest.mark.parametrize("latex, expected", [
+    (r"\sigma(z) = \frac{1}{1 + e^{-z}}", "σ(z) = 1/(1 + e⁻ᶻ)"),
+    (r"\tanh^\prime(z) = 1 - \tanh^2(z)", "tanh′(z) = 1 − tanh²(z)"),
+    (r"\frac{\partial C}{\partial w} = \frac{\partial C}{\partial z}\frac{\partial z}{\partial w}",
+     "∂C/∂w = (∂C/∂z)(∂z/∂w)"),
+    (r"\nabla f(x)", "∇f(x)"),
+    (r"x_{i+1} = x_i - \alpha \nabla f(x_i)", "xᵢ₊₁ = xᵢ − α∇f(xᵢ)"),
+    (r"\sqrt{x^2 + 1}", "√(x² + 1)"),
+    (r"\sqrt{v}", "√v"),
+    (r"\frac{1}{2}(a - y)^2", "½(a − y)²"),
+    (r"\hat{m}_t = \frac{m_t}{1 - \beta_1^t}", "m̂ₜ = mₜ/(1 − β₁ᵗ)"),
+    (r"W^m \in \mathbb{R}^{N}", "Wᵐ ∈ ℝᴺ"),
+    (r"\delta^m = (W^{m+1})^\top \delta^{m+1}", "δᵐ = (Wᵐ⁺¹)ᵀδᵐ⁺¹"),
+    (r"e^{z_i}", "e^(zᵢ)"),
+    (r"\theta \leftarrow \theta - \eta \nabla J", "θ ← θ − η∇J"),
+    (r"f(z) = \begin{cases} \alpha z & z < 0 \\ z & z \ge 0 \end{cases}", "f(z) = { αz if z < 0; z if z ≥ 0 }"),
+    (r"\begin{pmatrix} 0.2 & 0.4 \\ 0.3 & 0.7 \end{pmatrix}", "[[0.2, 0.4], [0.3, 0.7]]"),
+    (r"\text{not differentiable}", "not differentiable"),
+    (r"$$h = \sum_i w_i x_i$$", "h = Σᵢwᵢxᵢ"),
+    (r"-y \log(a)", "−y log(a)"),
+])
+def test_latex_to_unicode(latex, expected):
+    assert latex_to_unicode(latex) == expected
+
+
+def test_latex_to_unicode_never_raises_and_degrades_to_names():
+    for nasty in ["\\", "{", "}}}", "\\frac{", "^", "_", "\\begin{cases", "\\unknowncmd{x}", "a & b \\\\ c"]:
+        assert isinstance(latex_to_unicode(nasty), str)
+    assert latex_to_unicode(r"\foo(x)") == "foo(x)"
+    assert latex_to_unicode("") == ""
+
+
+def test_scripts_fall_back_when_a_character_has_no_form():
+    assert to_superscript("2") == "²" and to_superscript("-z") == "⁻ᶻ"
+    assert to_superscript("q") is None  # no superscript q in Unicode
+    assert to_subscript("ij") == "ᵢⱼ" and to_subscript("z") is None
+    assert latex_to_unicode("x_{z}") == "x_z"
+
+
+def test_mathtext_does_not_import_sympy():
+    out = subprocess.run([sys.executable, "-c", "import sys, studyapp.core.mathtext, studyapp.core.cards, "
+                          "studyapp.core.content as c; c.load_content(include_user=False); "
+                          "print('sympy' in sys.modules)"], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_every_latex_field_of_the_content_renders_without_leftover_commands():
+    content = load_content(include_user=False)
+    latexes = []
+    for e in content.entries:
+        latexes += [e.fields.get("latex"), e.fields.get("derivative_latex")]
+        latexes += [s["latex"] for s in e.fields.get("steps") or []]
+        latexes += [f["latex"] for f in e.fields.get("formulas") or []]
+    latexes = [x for x in latexes if x]
+    assert len(latexes) > 80
+    for latex in latexes:
+        text = latex_to_unicode(latex)
+        assert "\\" not in text and "{" not in text.replace("{ ", "").replace("{−", "").replace("{0", ""), (latex, text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Cards
+# ---------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def cards() -> list[CardSpec]:
+    return build_cards(load_content(include_user=False))
+
+
+def test_keys_are_unique_and_stable(cards):
+    keys = [c.key for c in cards]
+    assert len(keys) == len(set(keys))
+    assert all(c.key == f"{c.entry_id}::{c.template}" for c in cards)
+    assert [c.key for c in build_cards(load_content(include_user=False))] == keys
+
+
+def test_several_templates_per_entry(cards):
+    templates = {}
+    for c in cards:
+        templates.setdefault(c.entry_id, set()).add(c.template)
+    assert templates["act.sigmoid"] == {"formula", "derivative", "proscons", "cloze"}
+    assert templates["opt.adam"] == {"update", "hyperparameters", "proscons", "cloze"}
+    assert templates["term.dropout"] == {"definition", "term", "questions"}
+    assert {"concept", "keypoints", "formulas", "q1"} <= templates["concept.ewa"]
+    assert templates["err.sigmoid_sign"] == {"erratum"}
+    content = load_content(include_user=False)
+    assert all(len(templates[e.id]) >= 2 for e in content.entries)
+
+
+def test_card_sides(cards):
+    by_key = {c.key: c for c in cards}
+    sig = by_key["act.sigmoid::formula"]
+    assert sig.deck == "Deep Learning::Activations" and sig.topic == "activations"
+    assert "σ(z) = 1/(1 + e⁻ᶻ)" in sig.back
+    assert r"\(\sigma(z) = \frac{1}{1 + e^{-z}}\)" in sig.back_html
+    assert re.fullmatch(r"content/activations\.toml:\d+", sig.source)
+    assert "deep-learning" in sig.tags and "activations" in sig.tags
+    assert all(" " not in t for c in cards for t in c.tags)
+    cloze = by_key["act.sigmoid::cloze"]
+    assert cloze.cloze.startswith("Sigmoid: \\(\\sigma(z) =\\) {{c1::\\(")
+    assert "1/(1 + e⁻ᶻ)" not in cloze.front and "σ(z) = …" in cloze.front
+    adam = by_key["opt.adam::cloze"].cloze
+    assert all(f"{{{{c{n}::" in adam for n in range(1, 6))
+    err = by_key["err.gradient_descent_sign::erratum"]
+    assert "x_{i+1} = x_i + α∇f(x_i)" in err.front and "−" in err.back
+    assert err.deck == "Deep Learning::Concepts"
+
+
+def test_every_card_has_both_sides(cards):
+    for c in cards:
+        assert c.front.strip() and c.back.strip(), c.key
+        assert c.front_html.strip() and c.back_html.strip(), c.key
+        assert "<script" not in c.back_html
+    assert {c.deck for c in cards} == {"Deep Learning::Activations", "Deep Learning::Losses",
+                                       "Deep Learning::Optimizers", "Deep Learning::Terms",
+                                       "Deep Learning::Backprop", "Deep Learning::Concepts"}
