@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -94,3 +95,28 @@ def test_tsv_imports_with_its_headers_and_reimports_without_duplicates(tmp_path)
     assert notes[genanki.guid_for("term.epoch::definition")]["tags"] == ["terms", "training_loop"]
     assert notes[genanki.guid_for("term.bias::definition")]["cards"] == 2  # mirrored reverse
     assert notes[genanki.guid_for("loss.hinge::formula")]["decks"] == ["Deep Learning::Losses"]
+
+
+def test_real_content_imports_cleanly_and_reimports_without_duplicates(tmp_path):
+    from studyapp.export.records import load_cards, plan_notes
+
+    first, second = tmp_path / "v1.apkg", tmp_path / "v2.apkg"
+    count = export_cards("apkg", first, timestamp=1_700_000_000)
+    export_cards("apkg", second, timestamp=1_700_000_600)
+    plans = plan_notes(load_cards())
+    out = _probe("apkg", tmp_path / "collection.anki2", first, second)
+    one, two = out["imports"]
+    assert one["new"] == len(plans) and count > len(plans) > 100
+    assert two["new"] == 0 and two["updated"] == len(plans)
+    assert {k: v for k, v in one.items() if k not in ("new",)} == dict.fromkeys(
+        [k for k in one if k != "new"], 0)
+    # Anki cards per note: 2 for a reversed note, one per distinct {{cN::}} for a cloze, else 1
+    expected = sum(
+        2 if p.kind == "basic_reversed"
+        else len(set(re.findall(r"\{\{c(\d+)::", p.card.cloze))) if p.kind == "cloze" else 1
+        for p in plans
+    )
+    assert sum(n["cards"] for n in out["notes"]) == expected
+    decks = {d for n in out["notes"] for d in n["decks"]}
+    assert decks == {"Deep Learning::Activations", "Deep Learning::Losses", "Deep Learning::Optimizers",
+                     "Deep Learning::Terms", "Deep Learning::Backprop", "Deep Learning::Concepts"}
