@@ -1,0 +1,150 @@
+"""`studyapp content check|import|errata` as a user runs them."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import textwrap
+import tomllib
+from pathlib import Path
+
+from studyapp import paths
+from studyapp.core.cards import build_cards
+from studyapp.core.content import load_content
+
+NOTES = textwrap.dedent("""\
+    # My notes
+
+    Some prose, then a table:
+
+    | Function | Equation | Use Cases |
+    |----------|----------|-----------|
+    | **Sigmoid** | σ(x) = 1 / (1 + e^(-x)) | - Binary classification<br>- Gates |
+    | Tanh | $\\tanh(x)$ | Hidden layers |
+    | ReLU | max(0, x) | CNNs \\| MLPs |
+
+    | Term | Definition |
+    |---|---|
+    | Epoch | One pass over the data |
+    | Sigmoid | the logistic function |
+""")
+
+
+def test_check_passes_on_the_shipped_content(cli):
+    result = cli("content", "check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("content OK: ")
+    assert "errata" in lines[0]
+
+
+def test_check_fails_with_file_line_for_each_problem(cli, tmp_path):
+    bad = tmp_path / "content"
+    shutil.copytree(paths.content_dir(), bad)
+    text = (bad / "activations.toml").read_text(encoding="utf-8")
+    text = text.replace('formula = "1/(1 + exp(-z))"', 'formula = "1/(1 + exp(-z)"', 1)
+    text = text.replace('id = "act.tanh"', 'id = "act.sigmoid"', 1)
+    text = text.replace('range = "(0, 1), never reaching 0 or 1"', 'rnage = "(0, 1)"', 1)
+    (bad / "activations.toml").write_text(text, encoding="utf-8")
+    result = cli("content", "check", "--path", str(bad))
+    assert result.returncode == 1
+    problems = result.stdout.strip().splitlines()
+    assert len(problems) >= 4
+    assert all(re.match(r"^[^:]+\.toml:\d+: \S", p) for p in problems), problems
+    joined = "\n".join(problems)
+    assert "does not parse" in joined or "is invalid" in joined
+    assert "duplicate id 'act.sigmoid'" in joined
+    assert "unknown key 'rnage'" in joined and "missing field 'range'" in joined
+    assert "Traceback" not in result.stderr
+
+
+def test_usage_errors_are_one_line(cli, tmp_path):
+    for args in (("content",), ("content", "import", str(tmp_path / "missing.md")),
+                 ("content", "check", "--path", str(tmp_path / "nope"))):
+        result = cli(*args)
+        assert result.returncode == 2, args
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert "Traceback" not in result.stderr
+    empty = tmp_path / "empty.md"
+    empty.write_text("no tables here\n", encoding="utf-8")
+    result = cli("content", "import", str(empty))
+    assert result.returncode == 2 and "no Markdown tables" in result.stderr
+
+
+def test_import_then_reimport_keeps_ids(cli, tmp_path, data_dir):
+    notes = tmp_path / "notes.md"
+    notes.write_text(NOTES, encoding="utf-8")
+    result = cli("content", "import", str(notes))
+    assert result.returncode == 0, result.stderr
+    assert "imported 5 rows from 2 tables" in result.stdout
+    target = data_dir / "content" / "notes.toml"
+    first = tomllib.loads(target.read_text(encoding="utf-8"))
+    ids = {(e["name"], e["table"]): e["id"] for e in first["entry"]}
+    assert first["topic"] == "user"
+    sigmoid = first["entry"][0]
+    assert sigmoid["name"] == "Sigmoid"  # bold markers removed
+    assert sigmoid["columns"]["Use Cases"] == "Binary classification\nGates"
+    assert first["entry"][2]["columns"]["Use Cases"] == "CNNs | MLPs"
+
+    # edit: change a cell, rename one row, reorder, add a row
+    edited = (NOTES.replace("Hidden layers", "Hidden layers, RNNs")
+              .replace("| ReLU | max(0, x)", "| Rectifier | max(0, x)")
+              .replace("| Epoch | One pass over the data |\n", "")
+              .replace("| Sigmoid | the logistic function |\n",
+                       "| Sigmoid | the logistic function |\n| Epoch | One full pass |\n| Batch | a few examples |\n"))
+    notes.write_text(edited, encoding="utf-8")
+    result = cli("content", "import", str(notes))
+    assert result.returncode == 0, result.stderr
+    assert "4 kept their ids, 2 new" in result.stdout
+    second = tomllib.loads(target.read_text(encoding="utf-8"))
+    new_ids = {e["name"]: e["id"] for e in second["entry"]}
+    assert new_ids["Tanh"] == ids[("Tanh", "Function | Equation | Use Cases")]
+    assert new_ids["Epoch"] == ids[("Epoch", "Term | Definition")]
+    sigmoids = [e["id"] for e in second["entry"] if e["name"] == "Sigmoid"]
+    assert sigmoids == [ids[("Sigmoid", "Function | Equation | Use Cases")], ids[("Sigmoid", "Term | Definition")]]
+    assert new_ids["Rectifier"] not in ids.values() and new_ids["Batch"] not in ids.values()
+    assert len(set(new_ids.values())) == len(new_ids)
+
+    # the imported notes are content like any other: validated, loaded, turned into cards
+    assert cli("content", "check").returncode == 0
+    content = load_content()
+    mine = content.topic("user")
+    assert len(mine) == 6 and all(e.deck == "Deep Learning::My notes" for e in mine)
+    cards = [c for c in build_cards(content) if c.topic == "user"]
+    tanh = next(c for c in cards if c.entry_id == new_ids["Tanh"] and c.template == "col_equation")
+    assert tanh.front == "Tanh — Equation?" and tanh.back == "tanh(x)"
+    assert tanh.back_html == "<div>\\(\\tanh(x)\\)</div>"
+
+
+def test_broken_user_file_is_reported_with_its_path(cli, data_dir):
+    user = data_dir / "content"
+    user.mkdir(parents=True, exist_ok=True)
+    (user / "mine.toml").write_text('topic = "user"\n\n[[entry]]\nid = "user.x.y"\nname = "Y"\n', encoding="utf-8")
+    result = cli("content", "check")
+    assert result.returncode == 1
+    assert re.search(r"mine\.toml:3: missing field 'columns'", result.stdout)
+
+
+def test_errata_command_lists_corrections(cli):
+    result = cli("content", "errata", "--format", "json")
+    assert result.returncode == 0
+    import json
+
+    errata = json.loads(result.stdout)["errata"]
+    assert any(e["id"] == "err.gradient_descent_sign" for e in errata)
+    assert all({"id", "location", "says", "correct", "why"} <= set(e) for e in errata)
+
+
+def test_import_in_process_validates_before_writing(tmp_path, data_dir):
+    import argparse
+
+    from studyapp.commands.content import parse_markdown_tables, run
+
+    tables = parse_markdown_tables(NOTES)
+    assert [t["headers"] for t in tables] == [["Function", "Equation", "Use Cases"], ["Term", "Definition"]]
+    notes = tmp_path / "n.md"
+    notes.write_text(NOTES, encoding="utf-8")
+    assert run(argparse.Namespace(content_command="import", notes=str(notes), name="Deep Notes!")) == 0
+    assert (Path(data_dir) / "content" / "deep_notes.toml").is_file()
+    ids = [e.id for e in load_content().topic("user")]
+    assert all(i.startswith("user.deep_notes.") for i in ids)
