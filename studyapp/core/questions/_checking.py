@@ -175,10 +175,33 @@ def equivalent(a: str, b: str) -> bool:
         return True
     try:
         if _REAL:
-            return bool(_checker.equivalent(a, b))
+            fast = _fast_equivalent(a, b)
+            return fast if fast is not None else bool(_checker.equivalent(a, b))
         return _fallback_equivalent(a, b)
     except Exception:
         return False
+
+
+def _fast_equivalent(a: str, b: str) -> bool | None:
+    """The checker's own formula comparison without the slip diagnosis that ``equivalent``
+    computes for unequal pairs (10x slower, and a distractor needs no diagnosis).
+    None when this path does not apply (numbers, vectors, or the checker's internals moved)."""
+    try:
+        from studyapp.core.checker.core import compare_formulas
+        from studyapp.core.checker.limits import CONTENT_LIMITS
+        from studyapp.core.checker.nodes import free_symbols, shape
+
+        ea = _checker.parse(a, limits=CONTENT_LIMITS)
+        eb = _checker.parse(b, limits=CONTENT_LIMITS)
+        if shape(ea) or shape(eb):
+            return None
+        names = sorted(set(free_symbols(ea)) | set(free_symbols(eb)))
+        if not names:
+            return None
+        outcome, _ = compare_formulas(ea, eb, names)
+        return outcome == "equal"
+    except Exception:
+        return None
 
 
 @lru_cache(maxsize=20000)
@@ -186,7 +209,12 @@ def parses(text: str) -> bool:
     """True when the checker can read ``text`` as a formula."""
     try:
         if _REAL and hasattr(_checker, "parse"):
-            _checker.parse(text)
+            try:
+                from studyapp.core.checker.limits import CONTENT_LIMITS
+            except ImportError:
+                _checker.parse(text)
+            else:
+                _checker.parse(text, limits=CONTENT_LIMITS)  # stored formulas may be long
         else:
             _parse(text)
         return True

@@ -78,7 +78,8 @@ def mutations(formula: str) -> list[str]:
         if re.search(pattern, formula):
             cands.append(re.sub(pattern, repl, formula, count=1))
     body = strip_outer(formula)
-    factors = split_top(body, "*/")
+    terms = split_top(body, "+-")
+    factors = split_top(body, "*/") if len(terms) == 1 else []
     if len(factors) > 1:
         for i in range(len(factors)):
             rest = [(o, p) for j, (o, p) in enumerate(factors) if j != i]
@@ -87,7 +88,6 @@ def mutations(formula: str) -> list[str]:
             elif rest and rest[0][0] == "*":
                 rest[0] = ("", rest[0][1])
             cands.append(join_parts(rest))
-    terms = split_top(body, "+-")
     if len(terms) > 1:
         flipped = [(("-" if o == "+" else "+") if o else o, p) for o, p in terms]
         cands.append(join_parts(flipped))
@@ -112,6 +112,8 @@ def distinct_formulas(answer: str, candidates: list[str], need: int) -> list[str
     for c in candidates:
         if len(chosen) >= need:
             break
+        if len(c.strip()) < 3 <= len(answer.strip()):
+            continue  # a bare symbol ("g") next to a full update rule fools nobody
         d = display(c)
         if d in shown or not chk.parses(c) or chk.equivalent(answer, c):
             continue

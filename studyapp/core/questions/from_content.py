@@ -16,6 +16,7 @@ import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from studyapp.core.questions import _checking as chk
 from studyapp.core.questions.formulas import (
@@ -103,6 +104,13 @@ def _mcq(entry, topic: str, template: str, prompt: str, answer: str, wrong: list
         expected_kind="choice", expected=answer, template=template, entry_id=entry.id)
 
 
+def _with_raw(q: Question | None, field: str, raws: list[str]) -> Question | None:
+    """Remember which stored formula is behind each displayed choice."""
+    if q is not None:
+        q.data = {"field": field, "raw": {display(r): r for r in raws}}
+    return q
+
+
 def _tf(entry, topic: str, template: str, statement: str, truth: bool, explanation: str,
         variant: str | None = None) -> Question:
     return Question(
@@ -116,9 +124,10 @@ def _formula_cloze(entry, topic: str, template: str, lhs: str, formula: str,
                    rng: random.Random, what: str) -> Question | None:
     """Blank one top-level factor or term of ``formula``; graded by substituting the answer."""
     body = strip_outer(formula)
-    pieces = split_top(body, "*/")
+    # lowest precedence first: terms of a sum, else factors of a product
+    pieces = split_top(body, "+-")
     if len(pieces) < 2:
-        pieces = split_top(body, "+-")
+        pieces = split_top(body, "*/")
     if len(pieces) < 2:
         return None
     # blank a piece that carries information (not a bare constant like 1 or 2)
@@ -148,18 +157,35 @@ through under until very were what when where which while with would your used u
 helps allows makes during without""".split())
 
 
+def course_vocabulary(content) -> set[str]:
+    """Subject words of the course: words of entry names, aliases and key concepts."""
+    words: set[str] = set()
+    for e in getattr(content, "entries", []):
+        texts = [e.name, *_as_list(e.fields.get("aliases")), *_as_list(e.fields.get("key_concepts"))]
+        for t in texts:
+            words |= {w.lower().rstrip("s") for w in re.findall(r"[A-Za-z][A-Za-z-]{4,}", t)}
+    return words - STOP
+
+
 def _text_cloze(entry, topic: str, template: str, text: str, phrases: list[str],
-                rng: random.Random, lead: str) -> Question | None:
+                rng: random.Random, lead: str, vocabulary: set[str] = frozenset()) -> Question | None:
     """Blank a key phrase (from ``phrases`` if one occurs in ``text``, else a long word)."""
     found = [p for p in phrases if len(p) >= 4 and re.search(rf"\b{re.escape(p)}\b", text, re.I)]
     if found:
         phrase = rng.choice(found)
     else:
-        words = [w for w in re.findall(r"[A-Za-z][A-Za-z-]{5,}", text)
-                 if w.lower() not in STOP and norm_text(w) not in norm_text(entry.name)]
+        words = list(dict.fromkeys(
+            w for w in re.findall(r"[A-Za-z][A-Za-z-]{4,}", text)
+            if w.lower() not in STOP and norm_text(w) not in norm_text(entry.name)))
         if not words:
             return None
-        phrase = rng.choice(sorted(set(words), key=words.index))
+        # a blank should hide a subject word (one the course names somewhere), not filler
+        first = re.match(r"\W*(\w+)", text)
+        first_word = first.group(1) if first else ""
+        # not the sentence's first word: "____ paths: sum over the paths" guesses badly
+        known = [w for w in words if w.lower().rstrip("s") in vocabulary and w != first_word]
+        pool = known or sorted(words, key=len, reverse=True)[:3]
+        phrase = rng.choice(pool)
     m = re.search(rf"\b{re.escape(phrase)}\b", text, re.I)
     if m is None:
         return None
@@ -234,7 +260,10 @@ def formula_table(content, topic: str) -> list[Candidate]:
         for field, value in (("formula", f), ("derivative", d)):
             if value is None:
                 continue
-            lhs = (f"{e.name}({var})" if field == "formula" else f"d/d{var} {e.name}")
+            if topic == "losses":
+                lhs = "L" if field == "formula" else "∂L/∂a"
+            else:
+                lhs = "f(z)" if field == "formula" else "f′(z)"
             label = "formula" if field == "formula" else f"derivative with respect to {var}"
 
             def mcq(rng, truth, e=e, field=field, value=value, label=label):
@@ -245,9 +274,10 @@ def formula_table(content, topic: str) -> list[Candidate]:
                 # mix siblings (the wrong function) and slips of this very formula
                 pool = [x for pair in zip(wrong_f, mut) for x in pair] + wrong_f + mut
                 wrong = distinct_formulas(value, pool, N_CHOICES - 1)
-                return _mcq(e, topic, field, f"Which expression is the {label} of {e.name}?",
-                            display(value), [display(w) for w in wrong],
-                            f"The {label} of {e.name} is {display(value)}.", rng)
+                q = _mcq(e, topic, field, f"Which expression is the {label} of {e.name}?",
+                         display(value), [display(w) for w in wrong],
+                         f"The {label} of {e.name} is {display(value)}.", rng)
+                return _with_raw(q, field, [value, *wrong])
 
             def typed(rng, truth, e=e, field=field, value=value, label=label, lhs=lhs):
                 names = ", ".join(symbols_in(value) or [var])
@@ -269,8 +299,10 @@ def formula_table(content, topic: str) -> list[Candidate]:
                     if not wrong:
                         return None
                     shown = wrong[0]
-                return _tf(e, topic, field, f"The {label} of {e.name} is {display(shown)}.",
-                           truth, f"The {label} of {e.name} is {display(value)}.")
+                q = _tf(e, topic, field, f"The {label} of {e.name} is {display(shown)}.",
+                        truth, f"The {label} of {e.name} is {display(value)}.")
+                q.data = {"field": field, "shown": shown, "true": value}
+                return q
 
             def cloze(rng, truth, e=e, field=field, value=value, lhs=lhs, label=label):
                 return _formula_cloze(e, topic, field, lhs, value, rng, f"{label} of {e.name}")
@@ -297,9 +329,12 @@ def formula_table(content, topic: str) -> list[Candidate]:
         if len(usable) >= 4:
             def match(rng, truth, field=field, usable=usable):
                 what = "formula" if field == "formula" else "derivative"
-                return _matching(topic, field + "s", usable, lambda e: e.name,
-                                 lambda e: e.fields.get(field), rng,
-                                 f"Match each {noun} to its {what}.", formulas=True)
+                q = _matching(topic, field + "s", usable, lambda e: e.name,
+                              lambda e: e.fields.get(field), rng,
+                              f"Match each {noun} to its {what}.", formulas=True)
+                if q is not None:
+                    q.data = {"field": field}
+                return q
 
             out.append(Candidate(topic, "matching", topic, field + "s", match))
     return out
@@ -322,9 +357,11 @@ def _pros_cons(e, topic: str) -> list[Candidate]:
             return None
         what = "an advantage" if as_pro else "a drawback"
         real = "an advantage" if (as_pro == truth) else "a drawback"
-        return _tf(e, topic, "pros_cons", f"“{item}” is {what} of {e.name}.", truth,
-                   f"The notes list “{item}” as {real} of {e.name}. Advantages: "
-                   f"{'; '.join(pros)}. Drawbacks: {'; '.join(cons)}.")
+        q = _tf(e, topic, "pros_cons", f"“{item}” is {what} of {e.name}.", truth,
+                f"The notes list “{item}” as {real} of {e.name}. Advantages: "
+                f"{'; '.join(pros)}. Drawbacks: {'; '.join(cons)}.")
+        q.data = {"item": item, "as": "pros" if as_pro else "cons"}
+        return q
 
     def mcq(rng, truth, e=e):
         # which of these is a drawback of X? (the other options are X's own advantages)
@@ -349,8 +386,10 @@ def _range_tf(e, entries, topic) -> Candidate:
             if not others:
                 return None
             shown = rng.choice(others)
-        return _tf(e, topic, "range", f"The output range of {e.name} is {shown}.", truth,
-                   f"The range of {e.name} is {mine}.")
+        q = _tf(e, topic, "range", f"The output range of {e.name} is {shown}.", truth,
+                f"The range of {e.name} is {mine}.")
+        q.data = {"shown": shown}
+        return q
 
     return Candidate(topic, "true_false", e.id, "range", tf)
 
@@ -373,7 +412,7 @@ def optimizer_table(content, topic: str = "optimizers") -> list[Candidate]:
             lhs, rhs = str(step["lhs"]), str(step["rhs"])
             tpl = f"step{idx + 1}"
 
-            def mcq(rng, truth, e=e, lhs=lhs, rhs=rhs, tpl=tpl):
+            def mcq(rng, truth, e=e, lhs=lhs, rhs=rhs, tpl=tpl, idx=idx):
                 same_lhs = [s["rhs"] for o, s in all_rhs if o.id != e.id and s["lhs"] == lhs]
                 others = [s["rhs"] for o, s in all_rhs if o.id != e.id and s["lhs"] != lhs]
                 mut = mutations(rhs)
@@ -382,9 +421,10 @@ def optimizer_table(content, topic: str = "optimizers") -> list[Candidate]:
                 rng.shuffle(others)
                 wrong = distinct_formulas(rhs, same_lhs[:2] + mut + same_lhs[2:] + others,
                                           N_CHOICES - 1)
-                return _mcq(e, topic, tpl, f"In {e.name}, which expression is the update "
-                            f"{display(lhs)} ← … ?", display(rhs), [display(w) for w in wrong],
-                            _steps_text(e), rng)
+                q = _mcq(e, topic, tpl, f"In {e.name}, which expression is the update "
+                         f"{display(lhs)} ← … ?", display(rhs), [display(w) for w in wrong],
+                         _steps_text(e), rng)
+                return _with_raw(q, f"steps[{idx}]", [rhs, *wrong])
 
             def typed(rng, truth, e=e, lhs=lhs, rhs=rhs, tpl=tpl):
                 return Question(
@@ -394,7 +434,7 @@ def optimizer_table(content, topic: str = "optimizers") -> list[Candidate]:
                     answer=rhs, explanation=_steps_text(e), source=source_of(e),
                     expected_kind="expression", expected=rhs, template=tpl, entry_id=e.id)
 
-            def tf(rng, truth, e=e, lhs=lhs, rhs=rhs, tpl=tpl):
+            def tf(rng, truth, e=e, lhs=lhs, rhs=rhs, tpl=tpl, idx=idx):
                 shown = rhs
                 if not truth:
                     pool = mutations(rhs)
@@ -403,8 +443,10 @@ def optimizer_table(content, topic: str = "optimizers") -> list[Candidate]:
                     if not wrong:
                         return None
                     shown = wrong[0]
-                return _tf(e, topic, tpl, f"In {e.name}, the update is {display(lhs)} ← "
-                           f"{display(shown)}.", truth, _steps_text(e))
+                q = _tf(e, topic, tpl, f"In {e.name}, the update is {display(lhs)} ← "
+                        f"{display(shown)}.", truth, _steps_text(e))
+                q.data = {"field": f"steps[{idx}]", "shown": shown, "true": rhs}
+                return q
 
             def cloze(rng, truth, e=e, lhs=lhs, rhs=rhs, tpl=tpl):
                 return _fix_arrow(_formula_cloze(e, topic, tpl, display(lhs), rhs, rng,
@@ -463,10 +505,12 @@ def _hyper_tf(e, topic) -> Candidate:
         if not truth:
             shown = rng.choice([v for v in (value * 10, value / 10, 1 - value if 0 < value < 1
                                             else value + 1) if v != value])
-        return _tf(e, topic, "hyperparameter",
-                   f"The usual default of {name} in {e.name} is {shown:g}.", truth,
-                   f"Usual defaults for {e.name}: "
-                   + ", ".join(f"{k} = {v}" for k, v in hyper.items()) + ".")
+        q = _tf(e, topic, "hyperparameter",
+                f"The usual default of {name} in {e.name} is {shown:g}.", truth,
+                f"Usual defaults for {e.name}: "
+                + ", ".join(f"{k} = {v}" for k, v in hyper.items()) + ".")
+        q.data = {"name": name, "shown": shown}
+        return q
 
     return Candidate(topic, "true_false", e.id, "hyperparameter", tf)
 
@@ -476,13 +520,16 @@ def _hyper_tf(e, topic) -> Candidate:
 
 def _mask(text: str, name: str) -> str:
     """Hide the term's own name inside its definition (it would give the answer away)."""
-    for word in sorted({name, *re.split(r"\s*/\s*|\s+and\s+", name)}, key=len, reverse=True):
+    words = {name, *re.split(r"\s*/\s*|\s+and\s+", name)}
+    words |= {w[:-1] for w in words if w.lower().endswith("s")}  # "Epochs" hides "epoch" too
+    for word in sorted(words, key=len, reverse=True):
         if len(word) >= 4:
             text = re.sub(re.escape(word), "…", text, flags=re.I)
     return text
 
 
 def terms_table(content, topic: str = "terms") -> list[Candidate]:
+    vocab = course_vocabulary(content)
     entries = [e for e in content.topic(topic) if e.fields.get("definition")]
     out: list[Candidate] = []
     for e in entries:
@@ -512,12 +559,14 @@ def terms_table(content, topic: str = "terms") -> list[Candidate]:
             if not truth:
                 other = rng.choice([o for o in entries if o.id != e.id])
                 shown = _mask(str(other.fields["definition"]), other.name)
-            return _tf(e, topic, "definition", f"{e.name}: “{shown}”", truth,
-                       f"{e.name}: {definition}")
+            q = _tf(e, topic, "definition", f"{e.name}: “{shown}”", truth,
+                    f"{e.name}: {definition}")
+            q.data = {"shown": shown}
+            return q
 
         def cloze(rng, truth, e=e, definition=definition):
             return _text_cloze(e, topic, "definition", definition,
-                               _as_list(e.fields.get("key_concepts")), rng, f"{e.name}: ")
+                               _as_list(e.fields.get("key_concepts")), rng, f"{e.name}: ", vocab)
 
         out += [Candidate(topic, "mcq", e.id, "term", which_term),
                 Candidate(topic, "mcq", e.id, "definition", which_def),
@@ -531,6 +580,7 @@ def terms_table(content, topic: str = "terms") -> list[Candidate]:
                              "Match each term to its definition.", formulas=False)
 
         out.append(Candidate(topic, "matching", topic, "definitions", match))
+    out += _question_answer(entries, topic)
     return out
 
 
@@ -538,6 +588,7 @@ def terms_table(content, topic: str = "terms") -> list[Candidate]:
 
 
 def concepts_table(content, topic: str) -> list[Candidate]:
+    vocab = course_vocabulary(content)
     entries = [e for e in content.topic(topic)]
     out: list[Candidate] = []
     for e in entries:
@@ -547,7 +598,7 @@ def concepts_table(content, topic: str) -> list[Candidate]:
             tpl = f"point{idx + 1}"
 
             def cloze(rng, truth, e=e, point=point, tpl=tpl, title=title):
-                return _text_cloze(e, topic, tpl, point, [], rng, f"({title}) ")
+                return _text_cloze(e, topic, tpl, point, [], rng, f"({title}) ", vocab)
 
             out.append(Candidate(topic, "cloze", e.id, tpl, cloze))
         if points:
@@ -557,9 +608,40 @@ def concepts_table(content, topic: str) -> list[Candidate]:
                          for p in _as_list(o.fields.get("key_points"))]
                 return _mcq(e, topic, "key_point", f"Which of these statements comes from the "
                             f"notes' section “{title}”?", answer, wrong,
-                            f"“{title}” says: " + " ".join(points), rng)
+                            f"“{title}” says: " + "; ".join(points) + ".", rng)
 
             out.append(Candidate(topic, "mcq", e.id, "key_point", which))
+        formulas = [f for f in (e.fields.get("formulas") or [])
+                    if isinstance(f, dict) and f.get("plain") and f.get("label")]
+        for idx, f in enumerate(formulas):
+            def which_formula(rng, truth, e=e, f=f, title=title):
+                wrong = [str(g["plain"]) for o in entries for g in (o.fields.get("formulas") or [])
+                         if isinstance(g, dict) and g.get("plain") and g is not f
+                         and norm_text(g.get("plain")) != norm_text(f["plain"])]
+                return _mcq(e, topic, "formula", f"{title}: which formula is the {f['label']}?",
+                            str(f["plain"]), wrong, f"{f['label']}: {f['plain']}", rng,
+                            variant=None)
+
+            if idx == 0:
+                out.append(Candidate(topic, "mcq", e.id, "formula", which_formula))
+    out += _question_answer(entries, topic)
+    return out
+
+
+def _question_answer(entries, topic: str) -> list[Candidate]:
+    """The notes' own "commonly asked questions" with their answers: the answer among the
+    answers to the other questions of the topic."""
+    pairs = [(e, i, str(q), str(a)) for e in entries
+             for i, (q, a) in enumerate(zip(_as_list(e.fields.get("questions")),
+                                            _as_list(e.fields.get("answers"))))]
+    out = []
+    for e, i, question, answer in pairs:
+        def build(rng, truth, e=e, i=i, question=question, answer=answer):
+            wrong = [a for o, _, _, a in pairs if a != answer]
+            return _mcq(e, topic, f"question{i + 1}", question, answer, wrong,
+                        f"{question} {answer}", rng)
+
+        out.append(Candidate(topic, "mcq", e.id, f"question{i + 1}", build))
     return out
 
 
@@ -603,8 +685,9 @@ def errata_candidates(content) -> list[Candidate]:
                 explanation=("True. " if truth else f"False: the notes say “{says}” but ")
                 + (f"correct is “{correct}”." if not truth else f"“{correct}”.")
                 + (f" {why}" if why else ""),
-                source=f"{err.id} (errata.toml)", expected_kind="boolean", expected=truth,
-                template="erratum", entry_id=err.id)
+                source=f"{err.id} ({getattr(err, 'source', '') or 'errata.toml'})",
+                expected_kind="boolean", expected=truth, template="erratum", entry_id=err.id,
+                data={"shown": shown})
 
         out.append(Candidate(topic, "true_false", err.id, "erratum", tf))
     return out
@@ -641,8 +724,10 @@ def generic_table(content, topic: str) -> list[Candidate]:
                     if not others:
                         return None
                     shown = rng.choice(others)
-                return _tf(e, topic, col, f"{e.name} — {col}: {shown}", truth,
-                           f"{e.name} — {col}: {value}")
+                q = _tf(e, topic, col, f"{e.name} — {col}: {shown}", truth,
+                        f"{e.name} — {col}: {value}")
+                q.data = {"shown": shown, "column": col}
+                return q
 
             out += [Candidate(topic, "mcq", e.id, col, mcq),
                     Candidate(topic, "true_false", e.id, col, tf)]
@@ -658,6 +743,61 @@ def generic_table(content, topic: str) -> list[Candidate]:
     return out
 
 
+REC_COLUMNS = (("activation", "output activation"), ("loss", "loss function"),
+               ("optimizer", "optimizer"))
+
+
+def _overlap(a: str, b: str) -> bool:
+    """One value contains the other ("ReLU" in "None (linear) / ReLU"): not safely different."""
+    na, nb = norm_text(a), norm_text(b)
+    return na in nb or nb in na
+
+
+def recommendation_candidates(content, topic: str = "concepts") -> list[Candidate]:
+    """The notes' recommendation table (scenario + task -> activation, loss, optimizer):
+    true/false on each cell, mcq on the output activation."""
+    rows = [r for r in getattr(content, "recommendations", []) or []
+            if isinstance(r, dict) and r.get("id") and r.get("task")]
+    out: list[Candidate] = []
+    for r in rows:
+        entry = SimpleNamespace(id=str(r["id"]), name=f"{r.get('scenario', '')} / {r['task']}",
+                                source=str(r.get("source") or "recommendations.toml"), fields=r)
+        case = f"for “{r['task']}” with “{r.get('scenario', '')}”"
+        for col, label in REC_COLUMNS:
+            if not r.get(col):
+                continue
+
+            def tf(rng, truth, entry=entry, col=col, label=label, case=case):
+                mine = str(entry.fields[col])
+                shown = mine
+                if not truth:
+                    others = sorted({str(o[col]) for o in rows if o.get(col)
+                                     and not _overlap(str(o[col]), mine)})
+                    if not others:
+                        return None
+                    shown = rng.choice(others)
+                q = _tf(entry, topic, f"recommend_{col}", f"The notes' table recommends "
+                        f"{shown} as the {label} {case}.", truth,
+                        f"The table recommends {mine} as the {label} {case}."
+                        + (f" {entry.fields['notes']}" if entry.fields.get("notes") else ""))
+                q.data = {"shown": shown, "column": col}
+                return q
+
+            out.append(Candidate(topic, "true_false", entry.id, f"recommend_{col}", tf))
+
+        def mcq(rng, truth, entry=entry, case=case):
+            mine = str(entry.fields["activation"])
+            wrong = sorted({str(o["activation"]) for o in rows if o.get("activation")
+                            and not _overlap(str(o["activation"]), mine)})
+            return _mcq(entry, topic, "recommend_activation", f"Which output activation does "
+                        f"the notes' table recommend {case}?", mine, wrong,
+                        f"The table recommends {mine} {case}.", rng)
+
+        if r.get("activation"):
+            out.append(Candidate(topic, "mcq", entry.id, "recommend_activation", mcq))
+    return out
+
+
 def candidates_for(content, topic: str) -> list[Candidate]:
     """All content-based candidates of one topic."""
     if topic in ("activations", "losses"):
@@ -670,5 +810,7 @@ def candidates_for(content, topic: str) -> list[Candidate]:
         out = concepts_table(content, topic)
     else:
         out = generic_table(content, topic)
+    if topic == "concepts":
+        out += recommendation_candidates(content, topic)
     out += [c for c in errata_candidates(content) if c.topic == topic]
     return out

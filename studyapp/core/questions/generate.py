@@ -18,6 +18,7 @@ stable across runs and platforms):
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Mapping
 
 from studyapp.core.questions import numeric as num
@@ -101,27 +102,30 @@ def allocate(count: int, shares: dict[str, float]) -> dict[str, int]:
 
 
 def _entry_for(content, topic: str, hint: str):
-    """The content entry a numeric family illustrates (by id, name or alias), or None."""
+    """The content entry a numeric family illustrates, or None.
+
+    First an exact match of the hint with an entry's ``engine`` name or id suffix (any topic,
+    the family's own first); then the hint as a phrase in a name, alias or title, searched only
+    in the family's topic and the prose topics (so "exponential" in an activation's alias
+    "exponential linear unit" cannot capture the weighted-average family).
+    """
     hint_l = hint.lower().replace("_", " ")
-    pools = [list(content.topic(topic)), list(getattr(content, "entries", []))]
-    for pool in pools:
-        for e in pool:
-            if str(e.fields.get("engine") or "").lower() == hint.lower() and \
-                    e.id.lower().split(".", 1)[-1] == hint.lower():
-                return e
-        for e in pool:
-            key = e.id.lower().split(".", 1)[-1].replace("_", " ").replace("-", " ")
-            if key == hint_l or e.name.lower().replace("-", " ") == hint_l:
-                return e
-        for e in pool:
-            if str(e.fields.get("engine") or "").lower() == hint.lower():
-                return e
-        for e in pool:
-            names = [e.name] + [str(a) for a in (e.fields.get("aliases") or [])]
-            title = str(e.fields.get("title") or "")
-            text = " ".join(names + [title, e.id]).lower().replace("-", " ").replace("_", " ")
-            if hint_l in text:
-                return e
+    own = list(content.topic(topic))
+    everything = own + [e for e in getattr(content, "entries", []) if e.topic != topic]
+    for e in everything:
+        suffix = e.id.lower().split(".", 1)[-1].replace("_", " ").replace("-", " ")
+        if suffix == hint_l:
+            return e
+    for e in everything:
+        if str(e.fields.get("engine") or "").lower() == hint.lower():
+            return e
+    prose = own + [e for t in ("concepts", "backprop") if t != topic for e in content.topic(t)]
+    for e in prose:
+        names = [e.name, str(e.fields.get("title") or "")]
+        names += [str(a) for a in (e.fields.get("aliases") or [])]
+        text = " ".join(names).lower().replace("-", " ").replace("_", " ")
+        if re.search(rf"\b{re.escape(hint_l)}", text):
+            return e
     return None
 
 
@@ -169,7 +173,8 @@ class _Numeric:
             id=make_id(entry_id, "numeric", draft.template, digest(draft.params)),
             kind="numeric", topic=draft.topic, prompt=draft.prompt, answer=answer,
             explanation=draft.explanation, source=source, expected_kind="numeric",
-            expected=float(draft.value), template=draft.template, entry_id=entry_id)
+            expected=float(draft.value), template=draft.template, entry_id=entry_id,
+            data=dict(draft.data))
 
 
 def generate_quiz(seed: int, count: int, topic: str | None = None,

@@ -49,6 +49,9 @@ class Question:
     # For cloze questions over a formula: the full formula with ``____`` where the blank is;
     # the user's text is substituted and the whole is compared (any equivalent filling counts).
     cloze_template: str | None = None
+    # What the question was made from (family inputs, raw formulas behind displayed choices,
+    # the formula shown in a true/false statement): lets tests and the UI recompute answers.
+    data: dict = field(default_factory=dict)
 
     @property
     def base_id(self) -> str:

@@ -45,6 +45,7 @@ class NumericDraft:
     value: float
     explanation: str
     params: tuple = field(default_factory=tuple)
+    data: dict = field(default_factory=dict)
 
 
 ANSWER_NOTE = "Give a decimal number (4 significant digits are enough)."
@@ -98,7 +99,8 @@ def activation_value(rng: random.Random) -> NumericDraft:
     return NumericDraft(
         "value", "activations", name,
         f"Compute the activation {label} at z = {fmt(z)}. {ANSWER_NOTE}",
-        v, f"{formula}; at z = {fmt(z)} this is {fmt(v, 6)}.", (name, z))
+        v, f"{formula}; at z = {fmt(z)} this is {fmt(v, 6)}.", (name, z),
+        {"family": "activation_value", "activation": name, "z": z})
 
 
 def activation_derivative(rng: random.Random) -> NumericDraft:
@@ -110,7 +112,7 @@ def activation_derivative(rng: random.Random) -> NumericDraft:
         "derivative", "activations", name,
         f"Compute the derivative of {label} with respect to z at z = {fmt(z)}. {ANSWER_NOTE}",
         v, f"{dformula}; at z = {fmt(z)} (f(z) = {fmt(f(z), 6)}) this is {fmt(v, 6)}.",
-        (name, z))
+        (name, z), {"family": "activation_derivative", "activation": name, "z": z})
 
 
 def softmax_component(rng: random.Random) -> NumericDraft:
@@ -129,7 +131,7 @@ def softmax_component(rng: random.Random) -> NumericDraft:
         soft[i],
         f"e^z = {fmt_vec(raw, 4)}, Σ = {fmt(sum(raw), 4)}; softmax(z) = {fmt_vec(soft, 4)}, "
         f"so component {i + 1} is {fmt(soft[i], 6)}.",
-        (tuple(z), i))
+        (tuple(z), i), {"family": "softmax", "z": z, "i": i})
 
 
 # --------------------------------------------------------------------------- losses
@@ -212,7 +214,8 @@ def loss_value(rng: random.Random) -> NumericDraft:
         "value", "losses", name,
         f"Compute the {label} for prediction a = {fmt_vec(a)} and target y = {fmt_vec(y)}. "
         f"{ANSWER_NOTE}",
-        value, f"{formula} = {fmt(value, 6)} (n = {len(a)}).", (name, tuple(a), tuple(y)))
+        value, f"{formula} = {fmt(value, 6)} (n = {len(a)}).", (name, tuple(a), tuple(y)),
+        {"family": "loss_value", "loss": name, "a": a, "y": y})
 
 
 def loss_gradient(rng: random.Random) -> NumericDraft:
@@ -227,7 +230,8 @@ def loss_gradient(rng: random.Random) -> NumericDraft:
         f"For the {label} with prediction a = {fmt_vec(a)} and target y = {fmt_vec(y)}, "
         f"compute ∂L/∂a{sub(i + 1)}. {ANSWER_NOTE}",
         grad[i], f"{dformula}; the gradient is {fmt_vec(grad, 6)}, component {i + 1} = "
-        f"{fmt(grad[i], 6)}.", (name, tuple(a), tuple(y), i))
+        f"{fmt(grad[i], 6)}.", (name, tuple(a), tuple(y), i),
+        {"family": "loss_gradient", "loss": name, "a": a, "y": y, "i": i})
 
 
 # --------------------------------------------------------------------------- perceptron & MP
@@ -254,7 +258,8 @@ def perceptron_update(rng: random.Random) -> NumericDraft:
         f"h = {fmt(h)}, so y = {fmt(y)}; t − y = {fmt(t - y)}; "
         f"w{sub(i + 1)} ← {fmt(w[i])} + {fmt(eta)}·({fmt(t - y)})·{fmt(x[i])} = {fmt(new[i], 6)}. "
         f"New weights {fmt_vec(new)}.",
-        (tuple(w), tuple(x), eta, t, i))
+        (tuple(w), tuple(x), eta, t, i),
+        {"family": "perceptron", "w": w, "x": x, "eta": eta, "t": t, "i": i})
 
 
 MP_GATES = {
@@ -287,7 +292,8 @@ def mcculloch_pitts(rng: random.Random) -> NumericDraft:
         f"h = Σ wᵢxᵢ > θ and 0 otherwise. What does it output for x = {fmt_vec(x)}? (0 or 1)",
         y, f"h = {' + '.join(f'{fmt(a)}·{fmt(b)}' for a, b in zip(w, x))} = {fmt(h)}, which is "
         f"{'>' if y else '≤'} θ = {fmt(theta)}, so y = {fmt(y)}.",
-        (gate, w, theta, x))
+        (gate, w, theta, x), {"family": "mcculloch_pitts", "gate": gate, "w": list(w),
+                              "theta": theta, "x": list(x)})
 
 
 # --------------------------------------------------------------------------- optimisation
@@ -309,7 +315,8 @@ def gd_quadratic(rng: random.Random) -> NumericDraft:
         f"f'(x) = {fmt(2 * a)}x + ({fmt(b)}), so f'(x₀) = {fmt(grad, 6)}; "
         f"x₁ = x₀ − η·f'(x₀) = {fmt(x0)} − {fmt(eta)}·{fmt(grad, 6)} = {fmt(x1, 6)}. "
         "(Descent subtracts the gradient; the notes' x + α∇f is ascent.)",
-        (a, b, c, x0, eta))
+        (a, b, c, x0, eta), {"family": "gd_quadratic", "a": a, "b": b, "c": c, "x0": x0,
+                             "eta": eta})
 
 
 def ewa(rng: random.Random) -> NumericDraft:
@@ -328,10 +335,11 @@ def ewa(rng: random.Random) -> NumericDraft:
     tail = (f"; v̂{sub(k)} = {fmt(v, 6)}/(1 − {fmt(beta)}{sup(k)}) = {fmt(value, 6)}"
             if corrected else "")
     return NumericDraft(
-        "ewa", "optimizers", "exponential",
+        "ewa", "optimizers", "weighted average",
         f"An exponentially weighted average vₜ = β·vₜ₋₁ + (1 − β)·xₜ with β = {fmt(beta)} and "
         f"v₀ = 0 sees the values x = {fmt_vec(xs)}. Compute {ask}. {ANSWER_NOTE}",
-        value, "; ".join(steps) + tail + ".", (beta, tuple(xs), corrected))
+        value, "; ".join(steps) + tail + ".", (beta, tuple(xs), corrected),
+        {"family": "ewa", "beta": beta, "xs": xs, "corrected": corrected})
 
 
 def chain_rule_neuron(rng: random.Random) -> NumericDraft:
@@ -358,7 +366,8 @@ def chain_rule_neuron(rng: random.Random) -> NumericDraft:
         f"z = {fmt(z, 6)}, a = {fmt(a, 6)}; ∂L/∂a = a − y = {fmt(dl_da, 6)}; ∂a/∂z = {dname} = "
         f"{fmt(dz, 6)}; ∂z/∂{wrt} = {fmt(local)}; ∂L/∂{wrt} = {fmt(dl_da, 6)}·{fmt(dz, 6)}·"
         f"{fmt(local)} = {fmt(value, 6)}.",
-        (act, w, b, x, y, wrt))
+        (act, w, b, x, y, wrt), {"family": "chain_rule", "activation": act, "w": w, "b": b,
+                                 "x": x, "y": y, "wrt": wrt})
 
 
 # --------------------------------------------------------------------------- engine-backed
@@ -397,7 +406,7 @@ def optimizer_step(rng: random.Random) -> NumericDraft:
         f"Rule: {rule}. New state: {new_state or 'none'}"
         + (f"; intermediates: {inter}" if inter else "")
         + f"; new θ = {fmt_vec(ans['params'], 6)}.",
-        (name, seed, i, key))
+        (name, seed, i, key), {"family": "optimizer", "exercise": ex, "i": i, "state_key": key})
 
 
 OPTIMIZER_RULES = {
@@ -471,7 +480,8 @@ def backprop_quantity(rng: random.Random) -> NumericDraft:
         value,
         f"Forward: {z}; {a}; L = {fmt(ans['loss'], 6)}. Backward: {d}. "
         f"∂L/∂Wᵐ = δᵐ·(aᵐ⁻¹)ᵀ, ∂L/∂bᵐ = δᵐ, Wᵐ ← Wᵐ − η·∂L/∂Wᵐ. Answer: {fmt(value, 6)}.",
-        (layers, act, out_act, loss, seed, what, m, j, k))
+        (layers, act, out_act, loss, seed, what, m, j, k),
+        {"family": "backprop", "exercise": ex, "what": what, "m": m, "j": j, "k": k})
 
 
 def _pick(ans: dict, what: str, m, j, k) -> float:
