@@ -17,7 +17,8 @@ def add_parser(subparsers) -> None:
         "the notes instead of duplicating them. An existing output file is kept as PATH.bak.",
     )
     parser.add_argument("--format", required=True, choices=FORMATS, help="output format")
-    parser.add_argument("--output", "-o", required=True, metavar="PATH", help="file to write")
+    parser.add_argument("--output", "-o", required=True, metavar="PATH",
+                        help="file to write (- for standard output, text formats only)")
     parser.add_argument("--topic", choices=TOPICS, help="export only this topic")
 
 
@@ -31,5 +32,6 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if bar is not None:
             bar.close()
-    print(f"wrote {count} cards to {args.output}", file=sys.stderr)
+    where = "standard output" if args.output == "-" else args.output
+    print(f"wrote {count} cards to {where}", file=sys.stderr)
     return 0

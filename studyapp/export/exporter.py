@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -28,13 +29,18 @@ def export_cards(
     called as cards are converted and written. ``timestamp`` (seconds since the epoch) fixes the
     .apkg notes' modification time (default now).
 
-    The file is replaced atomically and a previous file is kept as ``<path>.bak``. Raises
-    UsageError (one line) for an unknown format or topic or an unwritable path.
+    The file is replaced atomically and a previous file is kept as ``<path>.bak``. ``path`` "-"
+    writes a text format to standard output (for pipes: ``--output - | jq``). Raises UsageError
+    (one line) for an unknown format or topic or an unwritable path.
     """
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
+    to_stdout = str(path) == "-"
+    if to_stdout and fmt == "apkg":
+        raise UsageError("an .apkg is a binary file: give --output a file name, not -")
     # Fail on a bad path before loading content and building cards (which takes a moment).
-    check_writable(path)
+    if not to_stdout:
+        check_writable(path)
     selected = records.load_cards(topic) if cards is None else records.select(cards, topic)
     records.check_unique(selected)
     total = len(selected)
@@ -59,5 +65,9 @@ def export_cards(
     text = render(selected)
     if progress is not None:
         progress(total, total)
-    atomic_write_text(path, text)
+    if to_stdout:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        atomic_write_text(path, text)
     return total

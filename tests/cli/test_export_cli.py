@@ -78,3 +78,12 @@ def test_user_topic_without_imported_notes(cli, tmp_path):
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "no cards for topic 'user'" in result.stderr
     assert not (tmp_path / "u.json").exists()
+
+
+def test_text_export_to_standard_output(cli, tmp_path):
+    result = cli("export", "--format", "json", "--output", "-", "--topic", "losses")
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert {c["deck"] for c in doc["cards"]} == {"Deep Learning::Losses"}
+    refused = cli("export", "--format", "apkg", "--output", "-")
+    assert refused.returncode == 2 and "binary" in refused.stderr
