@@ -201,11 +201,11 @@ def build_user_toml(tables: list[dict], collection: str, source_name: str,
                 while ident in used_ids:
                     ident, k = f"{base}_{k}", k + 1
             used_ids.add(ident)
+            # where the row came from, as a comment: string fields would become quiz material
+            out.append(f"# {source_name}:{line}, table: {' | '.join(headers)}".replace("\n", " "))
             out.append("[[entry]]")
             out.append(f"id = {_toml_str(ident)}")
             out.append(f"name = {_toml_str(name)}")
-            out.append(f"table = {_toml_str(' | '.join(headers))}")
-            out.append(f"notes = {_toml_str(f'{source_name}:{line}')}")
             out.append("[entry.columns]")
             for header, cell in zip(headers, cells):
                 out.append(f"{_toml_str(header)} = {_toml_str(cell)}")

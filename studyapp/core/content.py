@@ -544,6 +544,12 @@ def _load_file(path: Path, label: str, is_user: bool, problems: list[str],
                         fields = {k: item.get(k) for k in SCHEMAS[topic] if k not in ("id", "name")}
                         if topic in ("backprop", "concepts") and not fields.get("title"):
                             fields["title"] = item["name"]
+                        if topic == "user" and isinstance(item.get("columns"), dict):
+                            # each column after the first (the name) is also a field of its own,
+                            # so question generators treat imported columns like any text field
+                            for header, value in list(item["columns"].items())[1:]:
+                                if header not in fields and header not in ("id", "name"):
+                                    fields[header] = value
                         entries.append(Entry(item["id"], topic, item["name"], fields, where("id")))
     elif topic is not None and "erratum" not in data and "recommendation" not in data:
         problems.append(f"{label}:1: topic file has no [[entry]] tables")

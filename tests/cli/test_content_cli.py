@@ -79,7 +79,8 @@ def test_import_then_reimport_keeps_ids(cli, tmp_path, data_dir):
     assert "imported 5 rows from 2 tables" in result.stdout
     target = data_dir / "content" / "notes.toml"
     first = tomllib.loads(target.read_text(encoding="utf-8"))
-    ids = {(e["name"], e["table"]): e["id"] for e in first["entry"]}
+    ids = {(e["name"], tuple(e["columns"])): e["id"] for e in first["entry"]}
+    fn, term = ("Function", "Equation", "Use Cases"), ("Term", "Definition")
     assert first["topic"] == "user"
     sigmoid = first["entry"][0]
     assert sigmoid["name"] == "Sigmoid"  # bold markers removed
@@ -98,10 +99,10 @@ def test_import_then_reimport_keeps_ids(cli, tmp_path, data_dir):
     assert "4 kept their ids, 2 new" in result.stdout
     second = tomllib.loads(target.read_text(encoding="utf-8"))
     new_ids = {e["name"]: e["id"] for e in second["entry"]}
-    assert new_ids["Tanh"] == ids[("Tanh", "Function | Equation | Use Cases")]
-    assert new_ids["Epoch"] == ids[("Epoch", "Term | Definition")]
+    assert new_ids["Tanh"] == ids[("Tanh", fn)]
+    assert new_ids["Epoch"] == ids[("Epoch", term)]
     sigmoids = [e["id"] for e in second["entry"] if e["name"] == "Sigmoid"]
-    assert sigmoids == [ids[("Sigmoid", "Function | Equation | Use Cases")], ids[("Sigmoid", "Term | Definition")]]
+    assert sigmoids == [ids[("Sigmoid", fn)], ids[("Sigmoid", term)]]
     assert new_ids["Rectifier"] not in ids.values() and new_ids["Batch"] not in ids.values()
     assert len(set(new_ids.values())) == len(new_ids)
 
@@ -114,6 +115,9 @@ def test_import_then_reimport_keeps_ids(cli, tmp_path, data_dir):
     tanh = next(c for c in cards if c.entry_id == new_ids["Tanh"] and c.template == "col_equation")
     assert tanh.front == "Tanh — Equation?" and tanh.back == "tanh(x)"
     assert tanh.back_html == "<div>\\(\\tanh(x)\\)</div>"
+    entry = content.by_id[new_ids["Tanh"]]
+    assert entry.fields["Equation"] == "$\\tanh(x)$" and entry.fields["Use Cases"] == "Hidden layers, RNNs"
+    assert "Function" not in entry.fields  # the first column is the name
 
 
 def test_broken_user_file_is_reported_with_its_path(cli, data_dir):
