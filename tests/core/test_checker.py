@@ -140,6 +140,27 @@ def test_implicit_multiplication_and_names():
     assert check("log(z)", "ln z").verdict == "correct"
 
 
+def test_partial_derivative_notation():
+    assert preview("∂C/∂a · ∂a/∂z") == "dC/da·da/dz"
+    assert check("dC/dz", "∂C/∂a · ∂a/∂z").verdict == "correct"
+    assert check("dC/dz", "∂C/∂a").verdict == "incorrect"
+
+
+def test_trailing_underscore_and_constants():
+    assert parse("w_") == parse("w")
+    assert check("e", "e_").verdict == "correct"
+
+
+def test_concurrent_checks_agree():
+    from concurrent.futures import ThreadPoolExecutor
+
+    pairs = [("sigma(z)*(1-sigma(z))", "exp(-z)/(1+exp(-z))^2"), ("a - y", "y - a"),
+             ("theta - eta*m/(sqrt(v)+eps)", "theta - eta*m/sqrt(v)"), ("1/3", "0.333")] * 6
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda p: check(*p).verdict, pairs))
+    assert got == [check(*p).verdict for p in pairs]
+
+
 def test_adam_epsilon_trap_is_incorrect():
     v = check("theta - eta*m/(sqrt(v)+eps)", "theta - eta*m/sqrt(v)")
     assert v.verdict == "incorrect"

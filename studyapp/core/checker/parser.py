@@ -3,6 +3,8 @@
 Nothing here evaluates text: the tokenizer accepts a fixed alphabet, the grammar builds
 :mod:`.nodes` objects, and only names listed in :mod:`.names` can be called.
 
+``∂C/∂a`` is read as ``dC/da`` (names dC and da), so chain-rule products cancel as on paper.
+
 Grammar (lowest to highest precedence)::
 
     input    := rows                                  # "0.5, 0.8" is a vector, "1,2;3,4" a matrix
@@ -111,6 +113,7 @@ def canonical_name(raw: str) -> str:
     ``beta1``/``β₁``/``beta_1`` -> ``beta_1``; ``epsilon``/``ε`` -> ``eps``; ``w1`` -> ``w_1``;
     ``yhat``/``ŷ`` -> ``y_hat``.
     """
+    raw = raw.rstrip("_") or raw  # "w_" is just w
     base, sep, sub = raw.partition("_")
     if not sep:
         # trailing digits are a subscript: w1 -> w_1, beta2 -> beta_2
@@ -168,6 +171,19 @@ def tokenize(text: str, limits: Limits = DEFAULT_LIMITS) -> list[Token]:
             tokens.append(Token(OP, ch, i))
             i += 1
             continue
+        if ch == "∂":
+            # ∂C/∂a is typed dC/da in ASCII: the partial becomes part of the name
+            j = i + 1
+            while j < n and text[j] in _SPACES:
+                j += 1
+            if j < n and (text[j] in _LETTERS or text[j] in GREEK_LETTERS):
+                before = len(tokens)
+                j = _lex_name(text, j, tokens)
+                tok = tokens[before]
+                tokens[before] = Token(NAME, "d" + tok.value, i)
+                i = j
+                continue
+            raise ParseError(f"'∂' at position {i + 1} must be followed by a name, as in ∂C/∂a", i)
         if ch in _VULGAR:
             # ½ reads as (1/2), so ½² and ½(a − y)² mean what they show
             num, den = _VULGAR[ch]
@@ -524,6 +540,8 @@ class _Parser:
         if raw in CONSTANTS:
             return Const(CONSTANTS[raw])
         name = canonical_name(raw)
+        if name in CONSTANTS:
+            return Const(CONSTANTS[name])
         nxt = self.peek()
         known = self.known_vars or frozenset()
         if name in known:

@@ -1,0 +1,102 @@
+"""Benchmark of the answer checker.
+
+Prints p50/p95/max in milliseconds, in-process, for numeric answers, formulas ("symbolic")
+and hostile inputs, then the median wall time of the ``studyapp check-answer`` CLI against
+``python -c "import sympy"`` measured in the same run (the reference a CLI that imported
+sympy could not beat).
+
+Targets (issue #4): p50 ≤ 2 ms numeric, ≤ 20 ms symbolic; worst hostile ≤ 3 s;
+CLI median ≤ 2.5 × the bare sympy import.
+
+    .venv/bin/python bench/check.py [--repeat N] [--cli-runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from studyapp.core.checker import check  # noqa: E402
+from tests.core.test_checker_corpus import ADVERSARIAL, EQUIVALENT, NOT_EQUIVALENT  # noqa: E402
+
+NUMERIC = [
+    ("0.7310585786", "0.731"), ("0.7310585786", "0.7"), ("1/3", "0.333"), ("0.0345", "0.035"),
+    ("2.5", "5/2"), ("-0.5", "-1/2"), ("0.25", "-0.25"), ("100", "100.6"), ("0.034", "3.4e-2"),
+    ("[[0.2, 0.4], [0.3, 0.7]]", "[[0.2,0.4],[0.3,0.7]]"), ("(0.5, 0.8)", "(0.8, 0.5)"),
+    ("[[1, 2], [3, 4]]", "[[1, 3], [2, 4]]"), ("0.7310585786", "sigma(1)"),
+]
+
+
+def _is_number_pair(pair) -> bool:
+    from studyapp.core.checker import parse
+    from studyapp.core.checker.nodes import free_symbols
+
+    return not (free_symbols(parse(pair[0])) | free_symbols(parse(pair[1])))
+
+
+def _time(pairs, repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        for expected, answer in pairs:
+            start = time.perf_counter()
+            check(expected, answer)
+            times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def _summary(name: str, times: list[float]) -> str:
+    times = sorted(times)
+    p50 = statistics.median(times)
+    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+    return f"{name:<10} n={len(times):<5} p50={p50:8.2f} ms  p95={p95:8.2f} ms  max={times[-1]:8.2f} ms"
+
+
+def _median_run(cmd: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, cwd=ROOT, capture_output=True, check=False)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="passes over each corpus")
+    parser.add_argument("--cli-runs", type=int, default=7, help="runs per CLI measurement")
+    args = parser.parse_args()
+
+    check("sigma(z)", "1/(1+exp(-z))")  # warm-up: mpmath import, first compile
+    symbolic = [p for p in EQUIVALENT + NOT_EQUIVALENT if not _is_number_pair(p)]
+    print(_summary("numeric", _time(NUMERIC, args.repeat)))
+    print(_summary("symbolic", _time(symbolic, args.repeat)))
+    hostile = [(e, a) for h in ADVERSARIAL for e, a in (("z", h), (h, "z"))]
+    print(_summary("hostile", _time(hostile, 1)))
+
+    py = sys.executable
+    sympy_import = _median_run([py, "-c", "import sympy"], args.cli_runs)
+    cli_cases = {
+        "number": ["--expected", "0.7310585786", "--answer", "0.731"],
+        "formula": ["--expected", "exp(-z)/(1+exp(-z))^2", "--answer", "σ(z)(1−σ(z))"],
+        "adam-eps": ["--expected", "theta - eta*m/(sqrt(v)+eps)",
+                     "--answer", "theta - eta*m/sqrt(v)"],
+    }
+    print(f"{'import sympy':<22} median {sympy_import * 1000:7.1f} ms  (reference)")
+    worst = 0.0
+    for name, extra in cli_cases.items():
+        t = _median_run([py, "-m", "studyapp", "check-answer", *extra], args.cli_runs)
+        worst = max(worst, t / sympy_import)
+        print(f"{'cli ' + name:<22} median {t * 1000:7.1f} ms  = {t / sympy_import:.2f} × import sympy")
+    print(f"worst CLI ratio {worst:.2f} (target ≤ 2.5)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
