@@ -254,10 +254,37 @@ class _NumberParser:
 
 
 def parse_numbers(text: str) -> np.ndarray | None:
-    """The numeric value of a literal answer, or None when it is not a plain number/vector/matrix."""
+    """The numeric value of an answer: a literal, or arithmetic the checker can evaluate
+    (``0.1 + 0.005881``, ``[sigma(0.52), sigma(0.91)]``); None when it has variables or is unreadable.
+    """
     if not text or len(text) > 2000:
         return None
-    return _NumberParser(text).parse()
+    value = _NumberParser(text).parse()
+    return value if value is not None else _checker_value(text)
+
+
+def _checker_value(text: str) -> np.ndarray | None:
+    """Evaluate typed arithmetic with the checker's own safe parser and evaluator (never eval)."""
+    try:
+        from studyapp.core.checker import parse
+        from studyapp.core.checker.nodes import Mat, Vec, free_symbols
+        from studyapp.core.checker.numeric import evaluate
+    except ImportError:
+        return None
+    try:
+        node = parse(text)
+        if free_symbols(node):
+            return None
+        if isinstance(node, Mat):
+            value = [[float(evaluate(c)) for c in row] for row in node.rows]
+        elif isinstance(node, Vec):
+            value = [float(evaluate(c)) for c in node.items]
+        else:
+            value = float(evaluate(node))
+        arr = np.asarray(value, dtype=float)
+    except Exception:  # any parse/evaluation problem: the value is just not carried forward
+        return None
+    return arr if np.all(np.isfinite(arr)) else None
 
 
 def _fit_shape(value: np.ndarray | None, shape: tuple[int, ...]) -> np.ndarray | None:
@@ -486,6 +513,8 @@ class Workspace:
                     diagnosis = cf.diagnosis or diagnosis
             if status == "incorrect" and not message:
                 message = "incorrect"
+            if status == "incorrect" and res.value is not None:
+                diagnosis = self.slip(step, res.value) or diagnosis
         res.status, res.message, res.diagnosis = status, message, diagnosis
         res.credit = 0.0 if status == "incorrect" else (CREDIT_NUMBERS_HINT if res.hints >= 2 else 1.0)
         self._close_step()
@@ -524,6 +553,24 @@ class Workspace:
         if self.kind == "optimizer":
             return None  # the engine has one optimizer step function; intermediates are not chained
         return _backprop_recompute(self, step)
+
+    def slip(self, step: Step, value: np.ndarray) -> str | None:
+        """Name a classic slip of backprop when the user's value is exactly what it gives.
+
+        Each candidate is the engine's computation with one ingredient left out or changed
+        (e.g. the activation derivative: the same function with ``linear``), on the user's own inputs.
+        """
+        if self.kind == "optimizer":
+            return None
+        truth = {s.key: s.expected for s in self.steps}
+        candidates = _backprop_slips(self, step, self.given) + \
+            _backprop_slips(self, step, truth.__getitem__)  # the slip on the true inputs too
+        for description, alt in candidates:
+            alt = np.asarray(alt, dtype=float)
+            if alt.shape == value.shape and not np.allclose(alt, step.expected, rtol=0.005) and \
+                    np.allclose(value, alt, rtol=REL_TOL, atol=step_abs_tol(alt)):
+                return description
+        return None
 
     # -- hints ----------------------------------------------------------------------------------
     def formula(self, step: Step | None = None) -> str:
@@ -681,6 +728,45 @@ def _backprop_recompute(ws: Workspace, step: Step) -> np.ndarray | None:
         # The contract's rule, updated = value − η·gradient, applied to the user's gradient.
         return _given_param(ex, which, m) - float(ex["learning_rate"]) * ws.given(f"grad_{which}{m}")
     return None
+
+
+def _backprop_slips(ws: Workspace, step: Step, given: Callable[[str], np.ndarray]
+                    ) -> list[tuple[str, np.ndarray]]:
+    """(what went wrong, the value it gives) for the slips a teacher looks for at this step.
+
+    ``given(key)`` supplies the earlier values (the user's own, or the true ones).
+    """
+    from engine import network
+
+    ex = ws.exercise
+    m = step.layer
+    y = np.asarray(ex["target"], dtype=float)[None, :]
+
+    def b1(v) -> np.ndarray:
+        return np.asarray(v, dtype=float)[None, ...]
+
+    out: list[tuple[str, np.ndarray]] = []
+    if step.kind == "z":
+        a_prev = np.asarray(ex["x"], dtype=float) if m == 1 else given(f"a{m - 1}")
+        z, _ = network.layer_forward(b1(_given_param(ex, "W", m)), b1(np.zeros(step.expected.shape)),
+                                     b1(a_prev), "linear")
+        out.append((f"the bias b{sup(m)} is missing: z = W·a + b", z[0]))
+    elif step.kind == "a":
+        out.append((f"this is z{sup(m)}: the activation function is not applied", given(f"z{m}")))
+    elif step.kind == "delta_output" and ex["output_activation"] not in ("linear", "softmax"):
+        d = network.output_delta(b1(given(f"z{m}")), b1(given(f"a{m}")), y, "linear", ex["loss"])
+        out.append((f"the factor f′(z{sup(m)}) is missing: δ = ∂L/∂a ∘ f′(z)", d[0]))
+    elif step.kind == "delta_hidden" and ex["activation"] != "linear":
+        d = network.hidden_delta(b1(_given_param(ex, "W", m + 1)), b1(given(f"delta{m + 1}")),
+                                 b1(given(f"z{m}")), "linear")
+        out.append((f"the factor f′(z{sup(m)}) is missing: δ = (Wᵀδ) ∘ f′(z)", d[0]))
+    elif step.kind == "update":
+        which = "W" if step.key.startswith("new_W") else "b"
+        param, grad = _given_param(ex, which, m), given(f"grad_{which}{m}")
+        eta = float(ex["learning_rate"])
+        out.append(("the gradient was added: a descent step subtracts η·gradient", param + eta * grad))
+        out.append((f"the learning rate η = {fmt_number(eta)} is missing", param - grad))
+    return out
 
 
 def _backprop_hint(ws: Workspace, step: Step, level: int) -> str:

@@ -217,7 +217,9 @@ def test_parse_numbers():
     assert parse_numbers("−0.5").tolist() == -0.5
     assert parse_numbers("(0.5, 0.8)").tolist() == [0.5, 0.8]
     assert parse_numbers("[[1, 2], [3, 4e-2]]").tolist() == [[1, 2], [3, 0.04]]
-    for bad in ("[1, [2]]", "[1, 2", "sigma(0.5)", "1 2", "[[[[[1]]]]]", ""):
+    assert parse_numbers("[0.1 + 0.2, 2^-1]").tolist() == pytest.approx([0.3, 0.5])
+    assert parse_numbers("σ(0)") == pytest.approx(0.5)  # arithmetic via the checker's evaluator
+    for bad in ("[1, [2]]", "[1, 2", "sigma(z)", "__import__('os')", "[[[[[1]]]]]", ""):
         assert parse_numbers(bad) is None, bad
 
 
@@ -264,3 +266,31 @@ def test_save_feeds_step_accuracy_of_the_real_storage():
         storage.close()
     assert acc["z"] == (1, 2)
     assert acc["delta_hidden"] == (1, 1)
+
+
+@pytest.mark.parametrize("answers, key, words", [
+    (["[0.42, 0.71]"], "z1", "bias b¹ is missing"),
+    (["[0.52, 0.91]", "[0.52, 0.91]"], "a1", "activation function is not applied"),
+    (["[0.52, 0.91]", "[0.6271, 0.713]", "1.041", "0.7391", "0.03403", "-0.261"], "delta2",
+     "f′(z²) is missing"),
+])
+def test_classic_slips_are_named(answers, key, words):
+    ws = preset_ws()
+    for text in answers:
+        fb = ws.submit(text)
+    assert ws.steps[ws.current - 1].key == key
+    assert fb.status == "incorrect" and words in fb.diagnosis
+
+
+def test_missing_derivative_in_hidden_delta_and_missing_eta_are_named():
+    ws = preset_ws()
+    while ws.step.key != "delta1":
+        ws.submit(fmt_value(ws.step.expected))
+    fb = ws.submit("[-0.02515, -0.03018]")  # W²ᵀδ² without σ′(z¹)
+    assert "f′(z¹) is missing" in fb.diagnosis
+    while ws.step.key != "new_b1":
+        ws.submit(fmt_value(ws.step.expected))
+    fb = ws.submit("[0.1 + 0.005881, 0.2 + 0.006176]")  # b¹ − ∂L/∂b¹ (an expression, no η)
+    assert fb.status == "incorrect" and "η = 0.1 is missing" in fb.diagnosis
+    fb = ws.submit("[[0.4968, 0.5964]]")  # W² + η·∂L/∂W²
+    assert "gradient was added" in fb.diagnosis

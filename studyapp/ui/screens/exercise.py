@@ -347,7 +347,10 @@ class ExerciseScreen(Screen):
             prompt.update(Text.assemble(
                 (f"Step {ws.current + 1}/{len(ws.steps)}  ", "dim"),
                 (f"{step.label}", "bold"),
-                (f"  {step.title} · type {step.shape_text}", "")))
+                (f"  {step.title}", "")))
+            # what to type goes in the box itself, so the prompt stays one line at 80 columns
+            self.query_one("#ex-answer", Input).placeholder = (
+                f"{step.label} = {step.shape_text}   (enter submits, ctrl+t hint)")
 
     def _transcript(self) -> Text:
         ws = self.workspace
