@@ -48,7 +48,7 @@ def _weights(no_history: bool):
         from studyapp.storage import Storage
     except ImportError:
         return None
-    storage = Storage.open(path)  # DataError (exit 2, one line) if it cannot be opened
+    storage = Storage.open(path, backup=False)  # DataError (exit 2, one line) if unusable
     try:
         return storage.topic_accuracy() or None
     finally:
