@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["latex_to_unicode", "to_superscript", "to_subscript"]
+__all__ = ["latex_to_unicode", "latex_to_plain", "render", "to_superscript", "to_subscript", "unicode_to_plain"]
 
 _SUP = dict(zip(
     "0123456789+-−=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVWβγδθιφχ⊤′*",
@@ -422,3 +422,90 @@ def latex_to_unicode(latex: str) -> str:
     result = re.sub(r"\s+\)", ")", result)
     result = re.sub(r"[ \t]+\n", "\n", result)
     return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Plain text (ASCII) and the three views of one formula
+# ---------------------------------------------------------------------------------------------
+
+_SUP_BACK = {v: k for k, v in _SUP.items() if k not in ("−", "⊤", "′", "*")}
+_SUP_BACK.update({"⁻": "-", "ᵀ": "T"})
+_SUB_BACK = {v: k for k, v in _SUB.items() if k != "−"}
+_SUB_BACK["₋"] = "-"
+_PLAIN = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "eps", "ζ": "zeta", "η": "eta",
+    "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi",
+    "π": "pi", "ρ": "rho", "σ": "sigma", "τ": "tau", "φ": "phi", "χ": "chi", "ψ": "psi",
+    "ω": "omega", "Γ": "Gamma", "Δ": "Delta", "Θ": "Theta", "Λ": "Lambda", "Σ": "sum",
+    "Π": "prod", "Φ": "Phi", "Ψ": "Psi", "Ω": "Omega", "∂": "d", "∇": "grad ", "∞": "inf",
+    "−": "-", "·": "*", "×": "*", "∘": "*", "≤": "<=", "≥": ">=", "≠": "!=", "≈": "~=",
+    "←": "<-", "→": "->", "⇒": "=>", "∈": " in ", "√": "sqrt", "′": "'", "…": "...", "⋯": "...",
+    "ℝ": "R", "½": "(1/2)", "⅓": "(1/3)", "⅔": "(2/3)", "¼": "(1/4)", "¾": "(3/4)", "⅕": "(1/5)",
+    "⅛": "(1/8)",
+    "‖": "||", "⊤": "T", "±": "+/-", "∑": "sum", "𝒪": "O",
+}
+_COMBINING = {"\u0302": "_hat", "\u0304": "_bar", "\u0303": "_tilde", "\u20d7": "_vec",
+              "\u0307": "_dot", "\u0308": "_ddot"}
+
+
+def _unscript(text: str, table: dict[str, str], mark: str) -> str:
+    """Runs of Unicode super/subscripts become ``^x`` / ``^(xy)`` (``_`` for subscripts)."""
+    out, run = [], []
+
+    def flush() -> None:
+        if run:
+            body = "".join(run)
+            out.append(f"{mark}{body}" if len(body) == 1 else f"{mark}({body})")
+            run.clear()
+
+    for ch in text:
+        if ch in table:
+            run.append(table[ch])
+        else:
+            had_run = bool(run)
+            flush()
+            scripted = ch in _SUP_BACK or ch in _SUB_BACK or ch in _COMBINING
+            if had_run and not scripted and (ch.isalnum() or ch in _PLAIN and _PLAIN[ch].isalpha()):
+                out.append("*")  # x_1m would read as one name: x_1*m
+            out.append(ch)
+    flush()
+    return "".join(out)
+
+
+def unicode_to_plain(text: str) -> str:
+    """ASCII transliteration of :func:`latex_to_unicode` output: ``σ(z) = 1/(1 + e⁻ᶻ)`` →
+    ``sigma(z) = 1/(1 + e^(-z))``."""
+    text = _unscript(text, _SUP_BACK, "^")
+    text = _unscript(text, _SUB_BACK, "_")
+    out = []
+    for ch in text:
+        if ch in _COMBINING:
+            out.append(_COMBINING[ch])
+        elif ch == "√":
+            out.append("sqrt")
+        else:
+            out.append(_PLAIN.get(ch, ch))
+    plain = "".join(out)
+    # sqrt must be followed by parentheses to read as a function
+    plain = re.sub(r"sqrt(?!\()([A-Za-z0-9_]+(?:_hat)?(?:_\w+|_\([^)]*\))?)", r"sqrt(\1)", plain)
+    # a Greek name glued to a following letter would read as one word: keep them apart
+    plain = re.sub(r"\b(alpha|beta|gamma|delta|eps|eta|theta|lambda|mu|rho|sigma|tau|phi|omega)(?=[a-z])",
+                   r"\1*", plain)
+    return re.sub(r"[ \t]{2,}", "  ", plain)
+
+
+def latex_to_plain(latex: str) -> str:
+    """Plain ASCII text for a LaTeX math string (for logs, TSV and CSV exports)."""
+    return unicode_to_plain(latex_to_unicode(latex))
+
+
+def render(latex: str, fmt: str = "unicode") -> str:
+    """One formula in one of its three views: ``unicode`` (terminal), ``latex`` (MathJax
+    ``\\( … \\)`` for Anki) or ``plain`` (ASCII)."""
+    if fmt == "unicode":
+        return latex_to_unicode(latex)
+    if fmt == "latex":
+        return "\\(" + latex + "\\)"
+    if fmt == "plain":
+        return latex_to_plain(latex)
+    raise ValueError(f"unknown format {fmt!r} (use unicode, latex or plain)")

@@ -129,3 +129,32 @@ def test_every_card_has_both_sides(cards):
     assert {c.deck for c in cards} == {"Deep Learning::Activations", "Deep Learning::Losses",
                                        "Deep Learning::Optimizers", "Deep Learning::Terms",
                                        "Deep Learning::Backprop", "Deep Learning::Concepts"}
+
+
+@pytest.mark.parametrize("latex, expected", [
+    (r"\sigma(z) = \frac{1}{1 + e^{-z}}", "sigma(z) = 1/(1 + e^(-z))"),
+    (r"\tanh^\prime(z) = 1 - \tanh^2(z)", "tanh'(z) = 1 - tanh^2(z)"),
+    (r"m_t = \beta_1 m_{t-1} + (1 - \beta_1) g_t", "m_t = beta_1*m_(t-1) + (1 - beta_1)g_t"),
+    (r"\theta_{t+1} = \theta_t - \frac{\eta \, \hat{m}_t}{\sqrt{\hat{v}_t} + \epsilon}",
+     "theta_(t+1) = theta_t - eta*m_hat_t/(sqrt(v_hat_t) + eps)"),
+    (r"\frac{\partial C}{\partial W^m} = \frac{\partial C}{\partial z^m} \left(a^{m-1}\right)^\top",
+     "dC/dW^m = (dC/dz^m)(a^(m-1))^T"),
+])
+def test_latex_to_plain(latex, expected):
+    from studyapp.core.mathtext import latex_to_plain
+
+    assert latex_to_plain(latex) == expected
+
+
+def test_three_views_of_every_formula_from_one_source():
+    from studyapp.core.mathtext import render
+
+    content = load_content(include_user=False)
+    for e in content.topic("activations") + content.topic("losses"):
+        latex = e.fields["latex"]
+        views = {fmt: render(latex, fmt) for fmt in ("unicode", "latex", "plain")}
+        assert views["latex"] == f"\\({latex}\\)"
+        assert views["plain"].isascii() and views["plain"].strip(), (e.id, views["plain"])
+        assert "\\" not in views["unicode"] and views["unicode"].strip()
+    with pytest.raises(ValueError):
+        render("x", "pdf")
