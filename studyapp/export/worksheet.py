@@ -174,6 +174,40 @@ def _md_numeric_answer(ex: dict) -> str:
                       f"- {gradient} = {_md_tuple(ans['grad'])}"])
 
 
+_HYPER_TEXT = {"lr": "lr", "gamma": "γ", "eps": "ε", "rho": "ρ", "beta1": "β₁", "beta2": "β₂"}
+
+
+def _md_optimizer_problem(ex: dict) -> str:
+    from studyapp.core.worked import OPTIMIZER_STEPS_TEXT
+
+    hyper = ", ".join(f"{_HYPER_TEXT.get(k, k)} = {X.num_text(v, 6)}"
+                      for k, v in ex["hyperparameters"].items())
+    lines = [f"**{ex['optimizer']}**, step t = {ex['t']}; {hyper}.", "",
+             f"- θ = {_md_tuple(ex['params'], X.fmt_given)}",
+             f"- g = {_md_tuple(ex['grad'], X.fmt_given)}"]
+    for k, v in ex["state"].items():
+        lines.append(f"- {k} (after step {ex['t'] - 1}) = {_md_tuple(v, X.fmt_given)}")
+    lines += ["", "Update rules (element-wise):", ""]
+    lines += [f"- {_md_escape(rule)}" for rule in OPTIMIZER_STEPS_TEXT[ex["optimizer"]]]
+    lines += ["", "Compute the new state, the intermediate values and the new θ."]
+    return "\n".join(lines)
+
+
+def _md_optimizer_answer(ex: dict) -> str:
+    from studyapp.export.formulas import QUANTITY_TEXT
+
+    ans = ex["answers"]
+    lines = [f"- {k} = {_md_tuple(v)}" for k, v in ans["state"].items()]
+    lines += [f"- {QUANTITY_TEXT.get(k, k)} = {_md_tuple(v)}" for k, v in ans["intermediates"].items()]
+    lines.append(f"- θ (new) = {_md_tuple(ans['params'])}")
+    return "\n".join(lines)
+
+
+def _md_escape(text: str) -> str:
+    """Escape what Markdown would read as emphasis in a plain-text formula."""
+    return text.replace("*", "\\*").replace("_", "\\_")
+
+
 def _md_tuple(values, cell=X.num_text) -> str:
     return "(" + ", ".join(cell(v) for v in values) + ")"
 
@@ -194,8 +228,9 @@ def render_markdown(items: list[Item], seed: int) -> str:
             problem = worked.render_backprop_problem(ex, "md")
             solution = _split_worked(problem, worked.render_backprop(ex, "md"))
         elif item.kind == "optimizer":
-            problem = worked.render_optimizer_problem(ex, "md")
-            solution = _split_worked(problem, worked.render_optimizer(ex, "md"))
+            # Our own Markdown: worked.render_optimizer's "md" output relies on indented blocks
+            # that CommonMark folds into one paragraph after "Rules:" (reported to the lead).
+            problem, solution = _md_optimizer_problem(ex), _md_optimizer_answer(ex)
         else:
             problem, solution = _md_numeric_problem(ex), _md_numeric_answer(ex)
         out += [problem, ""]
