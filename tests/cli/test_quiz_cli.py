@@ -162,3 +162,24 @@ def test_unreadable_database_is_one_line_exit_2(cli, data_dir):
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
     assert "studyapp.db" in result.stderr
+
+
+def test_imported_notes_become_the_user_topic(cli, tmp_path):
+    notes = tmp_path / "mynotes.md"
+    notes.write_text(
+        "| Term | Meaning | Example |\n|---|---|---|\n"
+        "| Gradient clipping | Cap the norm of the gradient | clip_grad_norm_ |\n"
+        "| Label smoothing | Soften one-hot targets | 0.9 / 0.1 targets |\n"
+        "| Warmup | Ramp the learning rate up at the start | linear warmup |\n"
+        "| Weight decay | Shrink weights each step | AdamW |\n"
+        "| Teacher forcing | Feed the true previous token | seq2seq training |\n",
+        encoding="utf-8")
+    imported = cli("content", "import", str(notes))
+    assert imported.returncode == 0, imported.stderr
+    out = _quiz(cli, "--count", "40", "--seed", "2", "--topic", "user", "--format", "json")
+    qs = out["questions"]
+    assert {q["topic"] for q in qs} == {"user"}
+    assert {"mcq", "true_false", "typed", "matching"} <= {q["kind"] for q in qs}
+    assert all(q["source"].startswith("user.") for q in qs if q["kind"] != "matching")
+    bad = cli("quiz", "--topic", "nope")
+    assert bad.returncode == 2 and "user" in bad.stderr

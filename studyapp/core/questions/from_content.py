@@ -729,8 +729,20 @@ def generic_table(content, topic: str) -> list[Candidate]:
                 q.data = {"shown": shown, "column": col}
                 return q
 
+            def typed(rng, truth, e=e, col=col, value=value):
+                same = [o for o in entries if isinstance(o.fields.get(col), str)
+                        and norm_text(o.fields[col]) == norm_text(value)]
+                if len(same) != 1:
+                    return None  # two rows share this value: the name would be ambiguous
+                return Question(
+                    id=make_id(e.id, "typed", col), kind="typed", topic=topic,
+                    prompt=f"Which entry has {col}: “{value}”?", answer=e.name,
+                    explanation=f"{e.name} — {col}: {value}", source=source_of(e),
+                    expected_kind="text", expected=[e.name], template=col, entry_id=e.id)
+
             out += [Candidate(topic, "mcq", e.id, col, mcq),
-                    Candidate(topic, "true_false", e.id, col, tf)]
+                    Candidate(topic, "true_false", e.id, col, tf),
+                    Candidate(topic, "typed", e.id, col, typed)]
     if columns and len(entries) >= 4:
         col = columns[0]
 
