@@ -286,13 +286,9 @@ def _m(*items, block: bool = False) -> str:
     return X.math(*items)
 
 
-def _sup_name(base: str, m: int | str) -> str:
-    return X.sup(base, m)
-
-
 def _transposed_w(m: int) -> str:
     """``(W^m)^T`` with parentheses, so the layer index and the transpose do not stack."""
-    return X.sup(X.paren(_sup_name("W", m)), "T")
+    return X.sup(X.paren(X.sup("W", m)), "T")
 
 
 def _html_backprop_problem(ex: dict) -> str:
@@ -309,8 +305,8 @@ def _html_backprop_problem(ex: dict) -> str:
     ]
     for m in range(1, L + 1):
         parts.append('<div class="given">'
-                     + _m(_sup_name("W", m), "=", X.matrix(ex["weights"][m - 1], X.given))
-                     + _m(_sup_name("b", m), "=", X.column(ex["biases"][m - 1], X.given))
+                     + _m(X.sup("W", m), "=", X.matrix(ex["weights"][m - 1], X.given))
+                     + _m(X.sup("b", m), "=", X.column(ex["biases"][m - 1], X.given))
                      + "</div>")
     parts.append(
         '<p class="task">Compute the forward pass '
@@ -331,12 +327,12 @@ def _html_backprop_solution(ex: dict) -> str:
     ans = ex["answers"]
     L = len(ex["weights"])
     act = lambda m: ex["output_activation"] if m == L else ex["activation"]  # noqa: E731
-    prev = lambda m: X.mi("x") if m == 1 else _sup_name("a", m - 1)  # noqa: E731
+    prev = lambda m: X.mi("x") if m == 1 else X.sup("a", m - 1)  # noqa: E731
     out = ['<h3>Forward pass</h3><div class="steps">']
     for m in range(1, L + 1):
-        out.append(_m(_sup_name("z", m), "=", _sup_name("W", m), prev(m), "+", _sup_name("b", m),
+        out.append(_m(X.sup("z", m), "=", X.sup("W", m), prev(m), "+", X.sup("b", m),
                       "=", X.column(ans["z"][m - 1]), block=True))
-        out.append(_m(_sup_name("a", m), "=", F.act_of(act(m), _sup_name("z", m)),
+        out.append(_m(X.sup("a", m), "=", F.act_of(act(m), X.sup("z", m)),
                       "=", X.column(ans["a"][m - 1]), block=True))
     out.append("</div><h3>Loss</h3><div class=\"steps\">")
     out.append(_m("L", "=", F.LOSS[ex["loss"]], "=", X.num(ans["loss"]), block=True))
@@ -346,26 +342,26 @@ def _html_backprop_solution(ex: dict) -> str:
     z_L = np.asarray(ans["z"][L - 1], dtype=float)[None]
     y = np.asarray(ex["target"], dtype=float)[None]
     out_act, loss = ex["output_activation"], ex["loss"]
-    dL = F.partial("L", _sup_name("z", L))
+    dL = F.partial("L", X.sup("z", L))
     if (out_act, loss) in (("sigmoid", "bce"), ("softmax", "cce")):
         why = ("σ′ = a(1 − a) cancels the denominator of ∂L/∂a" if out_act == "sigmoid"
                else "the softmax Jacobian times −y/a simplifies to a − y for a one-hot y")
-        out.append(_m(_sup_name("δ", L), "=", dL, "=", _sup_name("a", L), X.MINUS, "y",
+        out.append(_m(X.sup("δ", L), "=", dL, "=", X.sup("a", L), X.MINUS, "y",
                       "=", X.column(ans["delta"][L - 1]), block=True))
         out.append(f'<p class="note">Shortcut: {html.escape(why)}.</p>')
     else:
         grad_a = losses.LOSSES[loss].grad(a_L, y)[0]
         out.append(_m(F.DL_DA, "=", F.LOSS_GRAD[loss], "=", X.column(grad_a), block=True))
         if out_act == "softmax":
-            out.append(_m(_sup_name("δ", L), "=", X.sup("J", "T"), F.partial("L", _sup_name("a", L)),
+            out.append(_m(X.sup("δ", L), "=", X.sup("J", "T"), F.partial("L", X.sup("a", L)),
                           ",", X.space(), "J", "=", X.fn("diag", "a"), X.MINUS, "a", X.sup("a", "T"),
                           "=", X.column(ans["delta"][L - 1]), block=True))
         else:
             deriv = activations.ACTIVATIONS[out_act].derivative(z_L)[0]
             out.append(_m(F.act_prime_of(out_act, "z"), "=", F.DERIVATIVE[out_act], block=True))
-            out.append(_m(F.act_prime_of(out_act, _sup_name("z", L)), "=", X.column(deriv), block=True))
-            out.append(_m(_sup_name("δ", L), "=", F.partial("L", _sup_name("a", L)), "⊙",
-                          F.act_prime_of(out_act, _sup_name("z", L)),
+            out.append(_m(F.act_prime_of(out_act, X.sup("z", L)), "=", X.column(deriv), block=True))
+            out.append(_m(X.sup("δ", L), "=", F.partial("L", X.sup("a", L)), "⊙",
+                          F.act_prime_of(out_act, X.sup("z", L)),
                           "=", X.column(ans["delta"][L - 1]), block=True))
     for m in range(L, 0, -1):
         if m < L:
@@ -373,24 +369,24 @@ def _html_backprop_solution(ex: dict) -> str:
             deriv = activations.ACTIVATIONS[act(m)].derivative(z_m)[0]
             back = (np.asarray(ex["weights"][m], dtype=float).T
                     @ np.asarray(ans["delta"][m], dtype=float))
-            out.append(_m(_transposed_w(m + 1), _sup_name("δ", m + 1), "=", X.column(back), ",", X.space(),
-                          F.act_prime_of(act(m), _sup_name("z", m)), "=", X.column(deriv), block=True))
-            out.append(_m(_sup_name("δ", m), "=", F.act_prime_of(act(m), _sup_name("z", m)), "⊙",
-                          _transposed_w(m + 1), _sup_name("δ", m + 1),
+            out.append(_m(_transposed_w(m + 1), X.sup("δ", m + 1), "=", X.column(back), ",", X.space(),
+                          F.act_prime_of(act(m), X.sup("z", m)), "=", X.column(deriv), block=True))
+            out.append(_m(X.sup("δ", m), "=", F.act_prime_of(act(m), X.sup("z", m)), "⊙",
+                          _transposed_w(m + 1), X.sup("δ", m + 1),
                           "=", X.column(ans["delta"][m - 1]), block=True))
-        a_prev = X.mi("x") if m == 1 else _sup_name("a", m - 1)
-        out.append(_m(F.partial("L", _sup_name("W", m)), "=", _sup_name("δ", m), X.sup(X.paren(a_prev), "T"),
+        a_prev = X.mi("x") if m == 1 else X.sup("a", m - 1)
+        out.append(_m(F.partial("L", X.sup("W", m)), "=", X.sup("δ", m), X.sup(X.paren(a_prev), "T"),
                       "=", X.matrix(ans["grad_weights"][m - 1]), block=True))
-        out.append(_m(F.partial("L", _sup_name("b", m)), "=", _sup_name("δ", m),
+        out.append(_m(F.partial("L", X.sup("b", m)), "=", X.sup("δ", m),
                       "=", X.column(ans["grad_biases"][m - 1]), block=True))
     out.append('</div><h3>Update</h3><div class="steps">')
     eta = X.given(ex["learning_rate"])
     for m in range(1, L + 1):
-        out.append(_m(_sup_name("W", m), F.ARROW, _sup_name("W", m), X.MINUS, eta,
-                      F.partial("L", _sup_name("W", m)), "=", X.matrix(ans["updated_weights"][m - 1]),
+        out.append(_m(X.sup("W", m), F.ARROW, X.sup("W", m), X.MINUS, eta,
+                      F.partial("L", X.sup("W", m)), "=", X.matrix(ans["updated_weights"][m - 1]),
                       block=True))
-        out.append(_m(_sup_name("b", m), F.ARROW, _sup_name("b", m), X.MINUS, eta,
-                      F.partial("L", _sup_name("b", m)), "=", X.column(ans["updated_biases"][m - 1]),
+        out.append(_m(X.sup("b", m), F.ARROW, X.sup("b", m), X.MINUS, eta,
+                      F.partial("L", X.sup("b", m)), "=", X.column(ans["updated_biases"][m - 1]),
                       block=True))
     out.append("</div>")
     return "\n".join(out)
