@@ -291,3 +291,24 @@ def test_to_unicode_accepts_long_content_formulas():
     assert to_unicode(long).startswith("σ(z)·(1 − σ(z)) + ")
     with pytest.raises(LimitError):
         preview(long)
+
+
+def test_common_answers_never_start_the_sympy_worker():
+    code = (
+        "import sys\n"
+        "from studyapp.core.checker import check\n"
+        "from studyapp.core.checker import worker\n"
+        "for e, a in [('sigma(z)*(1-sigma(z))', 'exp(-z)/(1+exp(-z))^2'), ('a - y', 'y - a'),\n"
+        "             ('theta - eta*m/(sqrt(v)+eps)', 'theta - eta*m/sqrt(v)'), ('0.5', '1/2'),\n"
+        "             ('[[1,2],[3,4]]', '[[1,3],[2,4]]'), ('max(0,z)', 'relu(z)')]:\n"
+        "    check(e, a)\n"
+        "print(worker._WORKER is None, 'sympy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "False"]
+
+
+def test_inconclusive_numerics_are_settled_by_the_worker():
+    # both sides are undefined for every real z, so only sympy can tell
+    assert check("sqrt(-1-z^2)", "sqrt(-(1+z^2))").verdict == "correct"
+    assert check("sqrt(-1-z^2)", "sqrt(-2-z^2)").verdict == "incorrect"

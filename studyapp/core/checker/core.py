@@ -168,6 +168,11 @@ def grade_nodes(e_node: Node, a_node: Node, kind: str = "auto", rel_tol: float =
                        + ", ".join(sorted(free_symbols(a_node))))
     if not names and kind != "expression":
         return _grade_number(e_node, a_node, rel_tol, abs_tol, verdict)
+    for label, node in (("expected answer", e_node), ("answer", a_node)):
+        if not free_symbols(node):
+            value = _number(node)  # a constant with no value (log(0), 1/0) is not an answer
+            if isinstance(value, str):
+                return verdict("invalid", f"{label}: {value}")
     return _grade_formula(e_node, a_node, names, verdict, symbolic_timeout)
 
 
@@ -364,13 +369,13 @@ def _compare_arrays(exp_flat, exp_shape, ans_flat, ans_shape, rel_tol, abs_tol, 
         if (len(exp_shape) == 2 and len(ans_shape) == 2 and exp_shape == ans_shape[::-1]):
             rows, cols = exp_shape
             transposed = [ans_flat[c * rows + r] for r in range(rows) for c in range(cols)]
-            if all(_within(e, a, rel_tol, abs_tol) for e, a in zip(exp_flat, transposed)):
+            if all(_within(e, a, rel_tol, abs_tol) for e, a in zip(exp_flat, transposed, strict=False)):
                 return verdict("incorrect", f"expected {_shape_name(exp_shape)}, got "
                                f"{_shape_name(ans_shape)}.", "transposed matrix: rows and "
                                "columns are swapped")
         return verdict("incorrect", f"expected {_shape_name(exp_shape)}, got "
                        f"{_shape_name(ans_shape)}.")
-    wrong = [i for i, (e, a) in enumerate(zip(exp_flat, ans_flat))
+    wrong = [i for i, (e, a) in enumerate(zip(exp_flat, ans_flat, strict=False))
              if not _within(e, a, rel_tol, abs_tol)]
     if not wrong:
         return verdict("correct", "Correct." if len(exp_flat) == 1 else
@@ -390,19 +395,19 @@ def _array_slip(exp_flat, exp_shape, ans_flat, rel_tol, abs_tol) -> str | None:
     if len(exp_shape) == 2 and exp_shape[0] == exp_shape[1]:
         n = exp_shape[0]
         transposed = [ans_flat[c * n + r] for r in range(n) for c in range(n)]
-        if all(_within(e, a, rel_tol, abs_tol) for e, a in zip(exp_flat, transposed)):
+        if all(_within(e, a, rel_tol, abs_tol) for e, a in zip(exp_flat, transposed, strict=False)):
             return "transposed matrix: rows and columns are swapped"
-    if all(_within(e, -a, rel_tol, abs_tol) for e, a in zip(exp_flat, ans_flat)):
+    if all(_within(e, -a, rel_tol, abs_tol) for e, a in zip(exp_flat, ans_flat, strict=False)):
         return "sign flipped: every entry has the opposite sign"
     for k, phrase in ((2.0, "twice"), (0.5, "half")):
-        if all(_within(k * e, a, rel_tol, abs_tol) for e, a in zip(exp_flat, ans_flat)):
+        if all(_within(k * e, a, rel_tol, abs_tol) for e, a in zip(exp_flat, ans_flat, strict=False)):
             return f"off by a constant factor: every entry is {phrase} the expected value"
     if sorted(exp_flat) == sorted(ans_flat) or all(
-            _within(e, a, rel_tol, abs_tol) for e, a in zip(sorted(exp_flat), sorted(ans_flat))):
+            _within(e, a, rel_tol, abs_tol) for e, a in zip(sorted(exp_flat), sorted(ans_flat), strict=False)):
         return "right numbers in the wrong places"
-    signs = [i for i, (e, a) in enumerate(zip(exp_flat, ans_flat))
+    signs = [i for i, (e, a) in enumerate(zip(exp_flat, ans_flat, strict=False))
              if not _within(e, a, rel_tol, abs_tol) and _within(e, -a, rel_tol, abs_tol)]
-    wrong = [i for i, (e, a) in enumerate(zip(exp_flat, ans_flat))
+    wrong = [i for i, (e, a) in enumerate(zip(exp_flat, ans_flat, strict=False))
              if not _within(e, a, rel_tol, abs_tol)]
     if signs and signs == wrong:
         return "sign flipped in " + ", ".join(_position(i, exp_shape) for i in signs)
@@ -422,7 +427,7 @@ def _grade_arrays(e_node, a_node, se, sa, kind, rel_tol, abs_tol, verdict, symbo
     if not _compatible(se, sa):
         return verdict("incorrect", f"expected {_shape_name(se)}, got {_shape_name(sa)}.")
     wrong = []
-    for i, (e, a) in enumerate(zip(_entries(e_node), _entries(a_node))):
+    for i, (e, a) in enumerate(zip(_entries(e_node), _entries(a_node), strict=False)):
         outcome, _cmp = compare_formulas(e, a, names, symbolic_timeout)
         if outcome != "equal":
             wrong.append(i)

@@ -46,7 +46,7 @@ def _close(x, y, rel: float = REL) -> bool:
 
 
 def _all_close(xs, ys) -> bool:
-    return len(xs) >= 3 and all(_close(x, y) for x, y in zip(xs, ys))
+    return len(xs) >= 3 and all(_close(x, y) for x, y in zip(xs, ys, strict=False))
 
 
 def _factor_phrase(r: float) -> str:
@@ -104,7 +104,7 @@ class _Candidates:
 
 
 def _match(values, candidate, need: int | None = None) -> bool:
-    pairs = [(x, c) for x, c in zip(values, candidate) if c is not None]
+    pairs = [(x, c) for x, c in zip(values, candidate, strict=False) if c is not None]
     if need is None:
         ok = len(pairs) >= 3 and len(pairs) >= len(values) - 2
     else:
@@ -141,11 +141,11 @@ def diagnose_expression(samples, names: list[str]) -> str | None:
             if not _close(r, 1.0):
                 return f"off by a constant factor: the answer is {_factor_phrase(r)}"
         for v in sorted({k for p, _, _ in nonzero for k in p}):
-            if all(_close(r, p[v]) for r, (p, _, _) in zip(ratios, nonzero)):
+            if all(_close(r, p[v]) for r, (p, _, _) in zip(ratios, nonzero, strict=False)):
                 return f"off by a factor of {v}: the answer is {v} times the expected one"
-            if all(_close(r * p[v], 1.0) for r, (p, _, _) in zip(ratios, nonzero)):
+            if all(_close(r * p[v], 1.0) for r, (p, _, _) in zip(ratios, nonzero, strict=False)):
                 return f"off by a factor of {v}: the answer is the expected one divided by {v}"
-    diffs = [a - e for e, a in zip(E, A)]
+    diffs = [a - e for e, a in zip(E, A, strict=False)]
     if all(_close(d, diffs[0]) for d in diffs) and diffs[0]:
         d = float(diffs[0])
         return (f"differs by a constant: the answer is the expected one "
@@ -185,7 +185,7 @@ def _activation_slip(cands: _Candidates, names, E, A) -> str | None:
                     if y != x and is_func(A, y, v):
                         return f"wrong function: this is {disp_y}({v}), not {disp_x}({v})"
     # chain rule: expected = answer × f'(v), i.e. the ratio expected/answer is an f'(v)
-    ratios = [e / a if a else None for e, a in zip(E, A)]
+    ratios = [e / a if a else None for e, a in zip(E, A, strict=False)]
     usable = [r for r in ratios if r is not None]
     if len(usable) >= 3 and not all(_close(r, usable[0]) for r in usable):
         for v in names:
@@ -195,9 +195,9 @@ def _activation_slip(cands: _Candidates, names, E, A) -> str | None:
                 texts = [shown.format(v=v)]
                 if x in OUTPUT_FORMS:
                     texts.append(OUTPUT_FORMS[x][1].format(v=v))
-                for form, text in zip(deriv_forms(x, v), texts):
+                for form, text in zip(deriv_forms(x, v), texts, strict=False):
                     vals = cands.values(form, len(ratios))
-                    pairs = [(r, c) for r, c in zip(ratios, vals) if r is not None and c is not None]
+                    pairs = [(r, c) for r, c in zip(ratios, vals, strict=False) if r is not None and c is not None]
                     if len(pairs) >= 3 and all(_close(r, c) for r, c in pairs):
                         return ("missing the activation-derivative factor of the chain rule: "
                                 f"multiply by {text}")

@@ -18,8 +18,8 @@ from __future__ import annotations
 import random
 import threading
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from mpmath.ctx_mp import MPContext
 
