@@ -323,3 +323,57 @@ def test_worked_example_numbers_match_the_engine():
     assert w1.shape == (2, 2)
     for value in w1.ravel():
         assert f"{value:.6f}".replace("-", "−").rstrip("0") in body
+
+
+# ---------------------------------------------------------------------------------------------
+# The LaTeX shown to learners says the same as the typed formula
+# ---------------------------------------------------------------------------------------------
+
+def _latex_rhs_as_sympy(entry, latex: str):
+    """The right-hand side of ``latex`` (first ``=``) as sympy, via the plain-text view; None if
+    it is not a plain expression (cases, sums over i…)."""
+    from sympy.parsing.sympy_parser import implicit_multiplication_application
+
+    from studyapp.core.mathtext import latex_to_plain
+
+    parts = latex_to_plain(latex).split(" = ")
+    if len(parts) < 2:
+        return None
+    rhs = parts[1]
+    if entry.fields.get("formula"):
+        rhs = rhs.replace("f(z)", f"({entry.fields['formula']})")
+    for old, new in (("a^L", "a"), ("y_hat_i", "a"), ("y_hat", "a"), ("y_i", "y"), ("^T", ""),
+                     ("tanh^2(z)", "tanh(z)^2"), ("ln(", "log(")):
+        rhs = rhs.replace(old, new)
+    rhs = re.sub(r"\|([^|]+)\|", r"abs(\1)", rhs)
+    if re.search(r"[{};\[\]]|sum|,", rhs):
+        return None
+    local = {**SYMBOLS, **FUNCTIONS, "e": sp.E, "log": sp.log, "n": sp.Integer(1)}
+    try:
+        expr = parse_expr(rhs, local_dict=local, global_dict=dict(_GLOBALS),
+                          transformations=standard_transformations
+                          + (implicit_multiplication_application, convert_xor))
+    except Exception:  # noqa: BLE001 - not every display formula is a plain expression
+        return None
+    if not expr.free_symbols <= set(SYMBOLS.values()) or expr.atoms(sp.core.function.AppliedUndef):
+        return None  # display-only names (e.g. a sum index): not comparable
+    return expr
+
+
+def test_latex_agrees_with_the_typed_formula():
+    compared = 0
+    for entry in CONTENT.topic("activations") + CONTENT.topic("losses"):
+        for latex_key, key in (("latex", "formula"), ("derivative_latex", "derivative")):
+            if not entry.fields.get(key):
+                continue
+            shown = _latex_rhs_as_sympy(entry, entry.fields[latex_key])
+            if shown is None:
+                continue
+            typed = strict_sympy(entry.fields[key])
+            rng = random.Random(entry.id + key)
+            for _ in range(4):
+                point = _point(entry, rng)
+                assert _num(shown, point) == pytest.approx(_num(typed, point), rel=1e-9, abs=1e-12), (
+                    f"{entry.id}: {latex_key} {entry.fields[latex_key]!r} disagrees with {key} {entry.fields[key]!r}")
+            compared += 1
+    assert compared >= 15
