@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sqlite3
 import zipfile
 
@@ -373,3 +374,22 @@ def test_any_text_survives_json_and_csv_and_tsv_keeps_one_line_per_note(tmp_path
     assert [(norm(r["front"]), norm(r["back"])) for r in rows] == [(norm(s.front), norm(s.back)) for s in specs]
     _, tsv_rows = read_anki_tsv((d / "c.txt").read_text(encoding="utf-8"))
     assert [r[5] for r in tsv_rows] == [genanki.guid_for(s.key) for s in specs]
+
+
+def test_unwritable_directory_and_read_only_file(cards, tmp_path, monkeypatch):
+    """Permissions are simulated through os.access: tests may run as root, who writes anywhere."""
+    import studyapp.export.atomic as atomic
+
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    read_only = tmp_path / "ro.json"
+    read_only.write_text("keep", encoding="utf-8")
+    denied = {str(locked), str(read_only)}
+    real_access = os.access
+    monkeypatch.setattr(atomic.os, "access", lambda p, mode: str(p) not in denied and real_access(p, mode))
+    with pytest.raises(UsageError, match="permission denied for directory"):
+        export_cards("json", locked / "x.json", cards=cards)
+    with pytest.raises(UsageError, match="read-only"):
+        export_cards("json", read_only, cards=cards)
+    assert read_only.read_text(encoding="utf-8") == "keep"
+    assert not (tmp_path / "ro.json.bak").exists()
