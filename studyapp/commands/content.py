@@ -207,7 +207,7 @@ def build_user_toml(tables: list[dict], collection: str, source_name: str,
             out.append(f"id = {_toml_str(ident)}")
             out.append(f"name = {_toml_str(name)}")
             out.append("[entry.columns]")
-            for header, cell in zip(headers, cells):
+            for header, cell in zip(headers, cells, strict=True):
                 out.append(f"{_toml_str(header)} = {_toml_str(cell)}")
             out.append("")
     return "\n".join(out), kept, new

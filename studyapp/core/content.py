@@ -602,9 +602,8 @@ def validate(content_dir: Path | None = None, user_dir: Path | None = None,
 
     # Ids: well-formed and unique across every file (entries, errata and recommendations).
     seen: dict[str, str] = {}
-    for kind, items in (("entry", [(e.id, e.source) for e in entries]),
-                        ("erratum", [(e.id, e.source) for e in errata]),
-                        ("recommendation", [(r["id"], r["source"]) for r in recs])):
+    for items in ([(e.id, e.source) for e in entries], [(e.id, e.source) for e in errata],
+                  [(r["id"], r["source"]) for r in recs]):
         for ident, where in items:
             if not ID_RE.match(ident):
                 problems.append(f"{where}: id {ident!r} must look like 'act.sigmoid' "

@@ -179,7 +179,7 @@ def test_softmax_cross_entropy_gradient_claim():
     zs = sp.symbols("z1:4", real=True)
     ys = (sp.Rational(1, 5), sp.Rational(7, 10), sp.Rational(1, 10))  # sums to 1
     denom = sum(sp.exp(v) for v in zs)
-    loss = -sum(yi * sp.log(sp.exp(v) / denom) for yi, v in zip(ys, zs))
+    loss = -sum(yi * sp.log(sp.exp(v) / denom) for yi, v in zip(ys, zs, strict=True))
     point = {zs[0]: 0.5, zs[1]: -0.4, zs[2]: 1.1}
     for i in range(3):
         claim = sp.exp(zs[i]) / denom - ys[i]
