@@ -32,7 +32,7 @@ from studyapp.core.checker import (
         ("1/2(a-y)^2", "½(a − y)²"),
         ("theta - eta*m_hat/(sqrt(v_hat)+eps)", "θ − η·m̂/(√v̂ + ε)"),
         ("beta1*m", "β₁·m"),
-        ("w_1 x_i", "w₁xᵢ"),
+        ("w_1 x_i", "w₁·xᵢ"),
         ("tanh²(z)", "tanh(z)²"),
         ("2z", "2z"),
         ("ŷ - y", "ŷ − y"),
@@ -131,6 +131,7 @@ def test_text_rendering_round_trips(typed):
 def test_implicit_multiplication_and_names():
     assert check("a*y", "ay").verdict == "correct"  # split into known variables
     assert check("a*(1-a)", "a(1-a)").verdict == "correct"
+    assert check("b*eta", "beta").verdict == "incorrect"  # beta is β, not b·η
     assert check("2*sigma(z)", "2 σ(z)").verdict == "correct"
     assert check("eps", "epsilon").verdict == "correct"
     assert check("eps", "ε").verdict == "correct"
@@ -191,6 +192,7 @@ def test_verdict_dict_is_the_contract():
         ("sigma(z)*(1-sigma(z))", "sigma(z)", "itself, not its derivative"),
         ("sigma(z)", "sigma(z)*(1-sigma(z))", "this is the derivative of σ"),
         ("z + 1", "z + 2", "differs by a constant"),
+        ("exp(-z)", "2.718^(-z)", "a constant seems rounded"),
     ],
 )
 def test_diagnosis_of_classic_slips(expected, answer, fragment):

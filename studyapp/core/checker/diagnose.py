@@ -145,6 +145,9 @@ def diagnose_expression(samples, names: list[str]) -> str | None:
                 return f"off by a factor of {v}: the answer is {v} times the expected one"
             if all(_close(r * p[v], 1.0) for r, (p, _, _) in zip(ratios, nonzero, strict=False)):
                 return f"off by a factor of {v}: the answer is the expected one divided by {v}"
+    if nonzero and all(abs(a / e - 1) < 5e-3 for _, e, a in nonzero):
+        return ("almost equal but not exactly: a constant seems rounded (write exact values "
+                "such as 1/3, e or sqrt(2))")
     diffs = [a - e for e, a in zip(E, A, strict=False)]
     if all(_close(d, diffs[0]) for d in diffs) and diffs[0]:
         d = float(diffs[0])

@@ -111,7 +111,7 @@ def canonical_name(raw: str) -> str:
     """Canonical variable name: Greek spellings unified, trailing digits as subscripts, hats.
 
     ``beta1``/``β₁``/``beta_1`` -> ``beta_1``; ``epsilon``/``ε`` -> ``eps``; ``w1`` -> ``w_1``;
-    ``yhat``/``ŷ`` -> ``y_hat``.
+    ``yhat``/``ŷ`` -> ``y_hat``. Longer names keep their digits (``Eg2``, ``Edx2``).
     """
     raw = raw.rstrip("_") or raw  # "w_" is just w
     base, sep, sub = raw.partition("_")
@@ -120,7 +120,8 @@ def canonical_name(raw: str) -> str:
         i = len(base)
         while i > 0 and base[i - 1] in _DIGITS:
             i -= 1
-        if 0 < i < len(base):
+        # only after one letter or a Greek name (w1, beta1): Eg2 is E[g²], not Eg₂
+        if 0 < i < len(base) and (i == 1 or base[:i].lower() in GREEK_WORDS):
             base, sub, sep = base[:i], base[i:], "_"
     if not sep and base.endswith("hat") and len(base) > 3:
         stem = base[:-3]
@@ -638,8 +639,8 @@ def _looks_like_function(raw: str, name: str) -> bool:
 
 def _split_name(raw: str, known: frozenset[str]) -> list[Node] | None:
     """Split ``ay`` into ``a·y`` when every piece is a variable of the expected answer."""
-    if len(raw) < 2 or not raw.isalpha():
-        return None
+    if len(raw) < 2 or not raw.isalpha() or raw.lower() in GREEK_WORDS:
+        return None  # "beta" is β even when b and eta are variables
     pieces: list[Node] = []
     i = 0
     candidates = sorted((k for k in known if k.isalpha()), key=len, reverse=True)

@@ -120,11 +120,13 @@ class _Renderer:
         right = self.wrap(node.right, right_paren)
         if not pretty:
             return f"{left}*{right}"
-        if node.implicit and (right_paren or (not right[:1].isdigit() and right[:1] != "." and
-                                              not right.startswith("−"))):
+        # Juxtapose where it reads unambiguously: a(1 − a), 2z, 2σ(z), (a − y)σ(z);
+        # between two names keep the dot (β₁·w₁, not β₁w₁).
+        starts_safely = not right[:1].isdigit() and right[:1] not in ".−"
+        if node.implicit and (right_paren or right.startswith("(") or
+                              (isinstance(node.right, Call) and starts_safely)):
             return f"{left}{right}"
-        if isinstance(node.left, Num) and not right[:1].isdigit() and _prec(node.right) == ATOM \
-                and not right.startswith("−"):
+        if isinstance(node.left, Num) and starts_safely and _prec(node.right) >= POW:
             return f"{left}{right}"
         return f"{left}·{right}"
 
