@@ -287,6 +287,14 @@ def _checker_value(text: str) -> np.ndarray | None:
     return arr if np.all(np.isfinite(arr)) else None
 
 
+def _describe_shape(shape: tuple[int, ...]) -> str:
+    if len(shape) == 0:
+        return "a number"
+    if len(shape) == 1:
+        return f"a {shape[0]}-vector"
+    return f"a {'×'.join(str(n) for n in shape)} array"
+
+
 def _fit_shape(value: np.ndarray | None, shape: tuple[int, ...]) -> np.ndarray | None:
     """The user's value in the expected shape when it is the same thing written differently.
 
@@ -492,6 +500,12 @@ class Workspace:
         if not text:
             return Feedback("invalid", f"type {step.shape_text} for {step.label}")
         res = self.results[self.current]
+        typed = parse_numbers(text)
+        if typed is not None and typed.size != step.expected.size:
+            # a vector for a matrix, a number for a vector: a typing slip, not an answer to grade
+            # (a transposed matrix has the right size and is graded, with its diagnosis)
+            return Feedback("invalid", f"{step.label} is {step.shape_text}; you typed "
+                                       f"{_describe_shape(typed.shape)}")
         verdict = check_answer(step.expected, text)
         if verdict.verdict == "invalid":
             return Feedback("invalid", verdict.message)

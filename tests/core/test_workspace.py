@@ -59,6 +59,8 @@ def test_invalid_input_keeps_the_step_open():
     ws = preset_ws()
     assert ws.submit("").status == "invalid"
     assert ws.submit("[0.52, ").status == "invalid"
+    fb = ws.submit("0.52")  # a number for a 2-vector: said, not graded
+    assert fb.status == "invalid" and "2-vector" in fb.message and "a number" in fb.message
     assert ws.current == 0 and not ws.results[0].done
 
 
@@ -294,3 +296,11 @@ def test_missing_derivative_in_hidden_delta_and_missing_eta_are_named():
     assert fb.status == "incorrect" and "η = 0.1 is missing" in fb.diagnosis
     fb = ws.submit("[[0.4968, 0.5964]]")  # W² + η·∂L/∂W²
     assert "gradient was added" in fb.diagnosis
+
+
+def test_transposed_gradient_is_graded_with_the_checkers_diagnosis():
+    ws = preset_ws()
+    while ws.step.key != "grad_W1":
+        ws.submit(fmt_value(ws.step.expected))
+    fb = ws.submit(fmt_value(ws.step.expected.T))
+    assert fb.status == "incorrect" and "transpose" in (fb.diagnosis or "")
