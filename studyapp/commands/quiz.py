@@ -173,10 +173,14 @@ def ask(questions, seed, stdin=None, out=None) -> int:
             start = time.monotonic()
             verdict = None
             for _attempt in range(3):
-                print(f"   ({HELP.get(q.kind, 'answer')}) > ", end="", file=out, flush=True)
-                line = stdin.readline()
-                if not line:
-                    raise EOFError
+                prompt = f"   ({HELP.get(q.kind, 'answer')}) > "
+                if stdin is sys.stdin and out is sys.stdout and stdin.isatty():
+                    line = input(prompt) + "\n"  # a terminal: readline editing and history
+                else:
+                    print(prompt, end="", file=out, flush=True)
+                    line = stdin.readline()
+                    if not line:
+                        raise EOFError
                 verdict = grade(q, line.strip())
                 if verdict.verdict != "invalid":
                     break

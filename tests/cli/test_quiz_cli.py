@@ -113,7 +113,7 @@ def test_interactive_quiz_scores_right_and_wrong_answers(cli, data_dir):
         elif q["kind"] == "matching":
             wrong.append("1a 2a 3a 4a")
         else:
-            wrong.append("zzzz")
+            wrong.append("0")  # a readable formula or word that is never the answer
     result = cli("quiz", "--count", "10", "--seed", "9", "--interactive", "--no-history",
                  input="\n".join(wrong) + "\n")
     assert result.returncode == 0, result.stderr
@@ -183,3 +183,13 @@ def test_imported_notes_become_the_user_topic(cli, tmp_path):
     assert all(q["source"].startswith("user.") for q in qs if q["kind"] != "matching")
     bad = cli("quiz", "--topic", "nope")
     assert bad.returncode == 2 and "user" in bad.stderr
+
+
+def test_interactive_quiz_asks_again_after_an_unreadable_answer(cli):
+    qs = _quiz(cli, "--count", "1", "--seed", "0", "--topic", "losses", "--format",
+               "json")["questions"]
+    result = cli("quiz", "--count", "1", "--seed", "0", "--topic", "losses", "--interactive",
+                 "--no-history", input="(((\n" + qs[0]["answer"] + "\n")
+    assert result.returncode == 0, result.stderr
+    assert "Could not read that" in result.stdout
+    assert "Score: 1/1" in result.stdout

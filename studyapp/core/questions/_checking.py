@@ -235,10 +235,15 @@ def to_unicode(text: str) -> str:
     return out.replace("-", "−") if out.startswith("-") else out
 
 
-def check_expression(expected: str, answer: str):
-    """A Verdict for a typed formula."""
+def check_expression(expected: str, answer: str, variables: list[str] | None = None):
+    """A Verdict for a typed formula. With ``variables`` (the names of the expected formula),
+    an answer using other names is "invalid" with a message naming them, so it can be fixed."""
     if _REAL:
-        return _checker.check(expected, answer, kind="expression")
+        verdict = _checker.check(expected, answer, kind="expression", variables=variables)
+        if verdict.verdict == "invalid" and variables and "expected answer" in verdict.message:
+            # the names were the problem on our side, not the user's: grade without them
+            return _checker.check(expected, answer, kind="expression")
+        return verdict
     try:
         ok = _fallback_equivalent(expected, answer)
     except Exception as exc:

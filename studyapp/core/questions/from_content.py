@@ -232,7 +232,7 @@ def _matching(topic: str, template: str, entries: list, left: Callable, right: C
     ids = sorted(e.id for e in chosen)
     return Question(
         id=make_id(topic, "matching", template, digest(ids)), kind="matching", topic=topic,
-        prompt=f"{lead} (answer like 1{key['1']} 2… or give the pairs)\n" + "\n".join(lines),
+        prompt=f"{lead} Answer with number-letter pairs, e.g. 1c 2a 3b …\n" + "\n".join(lines),
         answer=json.dumps(pairs, ensure_ascii=False),
         explanation="; ".join(f"{i + 1}{key[str(i + 1)]}: {lefts[i]} → {rights[i]}"
                               for i in range(size)),

@@ -12,7 +12,7 @@ import json
 import re
 
 from studyapp.core.questions import _checking as chk
-from studyapp.core.questions.from_content import BLANK, norm_text
+from studyapp.core.questions.from_content import BLANK, norm_text, symbols_in
 from studyapp.core.questions.model import Question
 
 TRUE_WORDS = {"true", "t", "yes", "y", "1", "vrai", "wahr"}
@@ -32,13 +32,14 @@ def grade(question: Question, user_text: str):
     if kind == "numeric":
         return chk.check_value(float(question.expected), text)
     if kind == "expression":
+        names = symbols_in(question.expected) or None
         if question.cloze_template:
             # substitute the blank and compare whole formulas: any equivalent filling counts
             filled = question.cloze_template.replace(BLANK, text)
-            verdict = chk.check_expression(question.expected, filled)
+            verdict = chk.check_expression(question.expected, filled, names)
             return chk.make_verdict(verdict.verdict, verdict.message, question.answer, text,
                                     getattr(verdict, "diagnosis", None))
-        return chk.check_expression(question.expected, text)
+        return chk.check_expression(question.expected, text, names)
     if kind == "matching":
         return _grade_matching(question, text)
     return _grade_text(question, text)
@@ -83,6 +84,8 @@ def _grade_boolean(q: Question, text: str):
 
 def _grade_text(q: Question, text: str):
     got = norm_text(text)
+    if not got:
+        return chk.make_verdict("invalid", "type a word or phrase", q.answer, text)
     accepted = [norm_text(a) for a in (q.expected or [q.answer]) if str(a).strip()]
     ok = got in accepted or any(
         len(a) >= 5 and difflib.SequenceMatcher(None, got, a).ratio() >= 0.85 for a in accepted)
