@@ -148,7 +148,10 @@ def _function_cards(entry: Entry) -> list[CardSpec]:
     if f.get("targets"):
         back.append(("text", f"Targets: {f['targets']}"))
     if f.get("parameters"):
-        back.append(("text", "Parameters: " + ", ".join(f"{k} = {v}" for k, v in f["parameters"].items())))
+        learned = set(f.get("learned") or [])
+        back.append(("text", "Parameters: " + ", ".join(
+            f"{k} = {v}" + (" (learned; initial value)" if k in learned else "")
+            for k, v in f["parameters"].items())))
     cards.append(_card(entry.id, "formula", topic, deck,
                        [("text", f"{entry.name}: what is the formula of this {what}?")], back,
                        src, _tags(entry, "formula")))

@@ -125,7 +125,7 @@ _ACTIVATION = {
     "derivative": ("formula", False), "derivative_pieces": ("pieces", False),
     "derivative_note": ("str", False),
     "latex": ("str", True), "derivative_latex": ("str", True),
-    "parameters": ("table[number]", False), "range": ("str", True),
+    "parameters": ("table[number]", False), "learned": ("list[str]", False), "range": ("str", True),
     "use": ("list[str]", True), "pros": ("list[str]", True), "cons": ("list[str]", True),
     "notes": ("str", False), "engine": ("str", False), **_PROVENANCE,
 }
@@ -488,6 +488,10 @@ def _check_rules(item: dict, topic: str, where, problems: list[str]) -> None:
             problems.append(f"{where(None)}: needs formula, pieces or formula_text")
         if not any(k in item for k in ("derivative", "derivative_pieces", "derivative_note")):
             problems.append(f"{where(None)}: needs derivative, derivative_pieces or derivative_note")
+    learned = item.get("learned")
+    if isinstance(learned, list) and not set(learned) <= set(item.get("parameters") or {}):
+        problems.append(f"{where('learned')}: every learned parameter must be listed in parameters "
+                        "(with its initial value)")
     if topic == "optimizers" and isinstance(item.get("steps"), list):
         if not any(isinstance(s, dict) and s.get("lhs") == "theta" for s in item["steps"]):
             problems.append(f"{where('steps')}: steps never update theta")

@@ -249,3 +249,19 @@ def test_fallback_parser_rejects_bad_formulas(formula, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         _fallback_parse(formula, {"z"})
     assert formula_problem(formula, {"z"}) is not None
+
+
+def test_learned_parameters_and_honest_shapes(content, tmp_path):
+    prelu = content.by_id["act.prelu"].fields
+    assert prelu["learned"] == ["alpha"] and "alpha" in prelu["parameters"]
+    assert content.by_id["act.softmax"].fields["kind"] == "vector"
+    assert content.by_id["act.argmax"].fields["kind"] == "decision"
+    assert content.by_id["act.relu"].fields["derivative_pieces"]
+    bad = _GOOD.replace('cons = ["linear"]', 'cons = ["linear"]\nlearned = ["beta"]')
+    _write(tmp_path, "a.toml", bad)
+    _, problems = validate(tmp_path / "content", include_user=False)
+    assert problems == ["content/a.toml:15: every learned parameter must be listed in parameters (with its initial value)"]
+    pieces = _GOOD.replace('derivative = "1"', 'derivative_pieces = [ { when = "z <", value = "1" }, { when = "z > 0", value = "1" } ]')
+    _write(tmp_path, "a.toml", pieces)
+    _, problems = validate(tmp_path / "content", include_user=False)
+    assert len(problems) == 1 and "content/a.toml:8: derivative_pieces piece 1: condition 'z <' must compare" in problems[0]
