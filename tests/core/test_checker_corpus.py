@@ -199,6 +199,8 @@ ADVERSARIAL = [
     "$(rm -rf /)",
     "z; import os",
     "\\frac{1}{2}",
+    # many entries that each need sympy: one shared time budget, not one each
+    "[" + ", ".join(f"sqrt(-{k}-z^2)" for k in range(1, 30)) + "]",
 ]
 
 
@@ -231,3 +233,12 @@ def test_adversarial_inputs_are_rejected_quickly_and_leave_nothing(hostile, tmp_
         assert elapsed < 3.0, (hostile[:50], elapsed)
         assert len(verdict.message) < 600
     assert os.listdir(tmp_path) == []
+
+
+def test_vector_of_slow_entries_shares_one_time_budget():
+    expected = "[" + ", ".join(f"sqrt(-{k}-z^2)" for k in range(1, 30)) + "]"
+    answer = "[" + ", ".join(f"sqrt(-{k + 1}-z^2)" for k in range(1, 30)) + "]"
+    start = time.perf_counter()
+    verdict = check(expected, answer)
+    assert verdict.verdict == "incorrect"
+    assert time.perf_counter() - start < 3.0

@@ -14,6 +14,7 @@ Vectors and matrices are compared entry by entry with the same rules.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 
 from studyapp.core.checker.errors import ParseError
@@ -273,8 +274,11 @@ def _grade_formula(e_node, a_node, names, verdict, symbolic_timeout) -> Verdict:
 
 
 def compare_formulas(e_node: Node, a_node: Node, names: list[str],
-                     symbolic_timeout: float = SYMBOLIC_TIMEOUT):
-    """("equal" | "different" | "unknown", numeric Comparison or None) for two scalar trees."""
+                     symbolic_timeout: float = SYMBOLIC_TIMEOUT, deadline: float | None = None):
+    """("equal" | "different" | "unknown", numeric Comparison or None) for two scalar trees.
+
+    ``deadline`` (time.monotonic) caps the symbolic step when many entries share one budget.
+    """
     from studyapp.core.checker.numeric import compare_functions
 
     seed = render_text(e_node) + "\x00" + render_text(a_node)
@@ -286,7 +290,12 @@ def compare_formulas(e_node: Node, a_node: Node, names: list[str],
     # Inconclusive numerically: ask sympy, in the worker, under the deadline.
     from studyapp.core.checker.worker import get_worker
 
-    result = get_worker().ask(to_json(e_node), to_json(a_node), symbolic_timeout)
+    budget = symbolic_timeout
+    if deadline is not None:
+        budget = min(budget, deadline - time.monotonic())
+    result = "timeout"
+    if budget > 0.05:
+        result = get_worker().ask(to_json(e_node), to_json(a_node), budget)
     if result == "equal":
         return "equal", comparison
     if result == "different":
@@ -427,8 +436,9 @@ def _grade_arrays(e_node, a_node, se, sa, kind, rel_tol, abs_tol, verdict, symbo
     if not _compatible(se, sa):
         return verdict("incorrect", f"expected {_shape_name(se)}, got {_shape_name(sa)}.")
     wrong = []
+    deadline = time.monotonic() + symbolic_timeout  # one budget for all entries together
     for i, (e, a) in enumerate(zip(_entries(e_node), _entries(a_node), strict=False)):
-        outcome, _cmp = compare_formulas(e, a, names, symbolic_timeout)
+        outcome, _cmp = compare_formulas(e, a, names, symbolic_timeout, deadline)
         if outcome != "equal":
             wrong.append(i)
     if not wrong:
