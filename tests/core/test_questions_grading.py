@@ -1,0 +1,119 @@
+"""grade(): every way a learner may answer each kind, and what counts as unreadable."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from studyapp.core.questions import Question, generate_quiz, grade
+
+
+def _mcq():
+    return Question(id="x::mcq::t", kind="mcq", topic="terms", prompt="?", answer="Dropout",
+                    explanation="e", source="s", choices=["Epochs", "Dropout", "Batch Size", "Bias"],
+                    expected_kind="choice", expected="Dropout")
+
+
+def test_mcq_accepts_number_letter_or_text():
+    q = _mcq()
+    for text in ("2", " 2 ", "b", "(b)", "B", "dropout", "Dropout"):
+        assert grade(q, text).verdict == "correct", text
+    for text in ("1", "a", "Epochs"):
+        assert grade(q, text).verdict == "incorrect", text
+    for text in ("7", "", "zz top"):
+        assert grade(q, text).verdict == "invalid", text
+
+
+def test_true_false_words():
+    q = Question(id="x::true_false::t", kind="true_false", topic="terms", prompt="?",
+                 answer="False", explanation="e", source="s", expected_kind="boolean",
+                 expected=False)
+    for text in ("f", "False", "no", "FALSE", "false."):
+        assert grade(q, text).verdict == "correct", text
+    for text in ("t", "true", "yes"):
+        assert grade(q, text).verdict == "incorrect", text
+    assert grade(q, "maybe").verdict == "invalid"
+
+
+def test_text_answers_forgive_case_articles_and_small_typos():
+    q = Question(id="x::typed::term", kind="typed", topic="terms", prompt="?",
+                 answer="Early Stopping", explanation="e", source="s", expected_kind="text",
+                 expected=["Early Stopping"])
+    for text in ("early stopping", "Early-stopping", "the early stopping", "early stoping"):
+        assert grade(q, text).verdict == "correct", text
+    for text in ("dropout", "stopping", "late starting"):
+        assert grade(q, text).verdict == "incorrect", text
+    assert grade(q, "?!").verdict == "invalid"
+
+
+def _first(kind, topic=None, expected_kind=None):
+    for seed in range(50):
+        for q in generate_quiz(seed, 30, topic=topic):
+            if q.kind == kind and (expected_kind is None or q.expected_kind == expected_kind):
+                return q
+    raise AssertionError(f"no {kind} question")
+
+
+def test_matching_accepts_pairs_in_several_forms():
+    q = _first("matching", "activations")
+    key = q.expected["key"]
+    n = len(key)
+    assert grade(q, " ".join(f"{i}{key[i]}" for i in key)).verdict == "correct"
+    assert grade(q, ", ".join(f"{i}-{key[i].upper()}" for i in key)).verdict == "correct"
+    assert grade(q, " ".join(key[str(i)] for i in range(1, n + 1))).verdict == "correct"
+    assert grade(q, q.answer).verdict == "correct"  # the JSON object itself
+    pairs = json.loads(q.answer)
+    first, second = list(pairs)[:2]
+    pairs[first], pairs[second] = pairs[second], pairs[first]
+    assert grade(q, json.dumps(pairs)).verdict == "incorrect"
+    assert grade(q, "no idea").verdict == "invalid"
+
+
+def test_typed_formulas_accept_equivalent_forms_and_flag_unknown_names():
+    q = next(q for q in generate_quiz(0, 400, topic="activations")
+             if q.kind == "typed" and q.entry_id == "act.sigmoid" and q.template == "derivative")
+    assert grade(q, "σ(z)(1 − σ(z))").verdict == "correct"
+    assert grade(q, "exp(-z)/(1+exp(-z))^2").verdict == "correct"
+    assert grade(q, "sigma(z)*(1+sigma(z))").verdict == "incorrect"
+    unknown = grade(q, "a*(1-a)")
+    assert unknown.verdict == "invalid" and "a" in unknown.message
+
+
+def test_formula_cloze_accepts_any_equivalent_filling():
+    q = next(q for q in generate_quiz(0, 400, topic="activations")
+             if q.kind == "cloze" and q.cloze_template and "sigma" in q.answer)
+    assert grade(q, q.answer).verdict == "correct"
+    assert grade(q, q.answer + " + 1").verdict == "incorrect"
+
+
+def test_numeric_answers_within_tolerance():
+    q = _first("numeric")
+    value = float(q.answer)
+    assert grade(q, repr(value * (1 + 0.001))).verdict == "correct"
+    assert grade(q, repr(value + 1 + abs(value))).verdict == "incorrect"
+    assert grade(q, "abc(").verdict == "invalid"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**31 - 1), count=st.integers(1, 40),
+       topic=st.sampled_from([None, "activations", "losses", "optimizers", "terms",
+                              "backprop", "concepts"]))
+def test_any_seed_and_count_give_a_valid_quiz(seed, count, topic):
+    qs = generate_quiz(seed, count, topic=topic)
+    assert len(qs) == count
+    assert len({q.id for q in qs}) == count
+    for q in qs:
+        assert topic is None or q.topic == topic
+        assert grade(q, q.answer if q.kind != "mcq" else str(q.choices.index(q.answer) + 1)
+                     ).verdict == "correct", q.id
+
+
+def test_importing_questions_loads_neither_sympy_nor_textual():
+    code = ("import sys, studyapp.core.questions as q; q.generate_quiz(1, 20); "
+            "print(sorted(m for m in ('sympy', 'textual') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
