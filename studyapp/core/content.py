@@ -91,6 +91,10 @@ class Content:
     def topic(self, name: str) -> list[Entry]:
         return [e for e in self.entries if e.topic == name]
 
+    def errata_for(self, entry_id: str) -> list[Erratum]:
+        """The corrections of the notes that concern entry ``entry_id`` (to show next to it)."""
+        return [e for e in self.errata if entry_id in e.entries]
+
     def summary(self) -> str:
         counts: dict[str, int] = {}
         for e in self.entries:
@@ -427,6 +431,8 @@ def _type_problem(kind: str, value: Any, topic: str) -> str | None:
                 return f"piece {n} must be a table"
             if set(piece) != _PIECE_KEYS:
                 return f"piece {n} must have exactly the keys when, value (has {', '.join(sorted(piece))})"
+            if not isinstance(piece["when"], str) or not isinstance(piece["value"], str):
+                return f"piece {n}: when and value must be strings"
             problem = condition_problem(piece["when"], variables) or formula_problem(piece["value"], variables)
             if problem:
                 return f"piece {n}: {problem}"
@@ -443,6 +449,8 @@ def _type_problem(kind: str, value: Any, topic: str) -> str | None:
                 return (f"step {n}: " + "; ".join(
                     ([f"unknown key(s) {', '.join(sorted(unknown))}"] if unknown else [])
                     + ([f"missing {', '.join(sorted(missing))}"] if missing else [])))
+            if not all(isinstance(step[k], str) and step[k].strip() for k in step):
+                return f"step {n}: lhs, rhs, latex and note must be non-empty strings"
             if step["lhs"] not in variables:
                 return f"step {n}: lhs {step['lhs']!r} is not a known symbol"
             problem = formula_problem(step["rhs"], variables)
@@ -537,6 +545,9 @@ def _load_file(path: Path, label: str, is_user: bool, problems: list[str],
                                "not allowed in imported notes (use 'user')"))
         else:
             items = data["entry"] if isinstance(data["entry"], list) else []
+            if not isinstance(data["entry"], list):
+                problems.append(f"{label}:{lines.key_line(None, 0, 'entry')}: entry must be written "
+                                "as [[entry]] tables")
             for index, item in enumerate(items):
                 def where(key, _i=index):
                     n = lines.key_line("entry", _i, key) if key else lines.item_line("entry", _i)
@@ -563,6 +574,9 @@ def _load_file(path: Path, label: str, is_user: bool, problems: list[str],
         if is_user:
             problems.append(f"{label}:{lines.item_line(table, 0)}: [[{table}]] is not allowed in imported notes")
             continue
+        if not isinstance(data[table], list):
+            problems.append(f"{label}:{lines.key_line(None, 0, table)}: {table} must be written "
+                            f"as [[{table}]] tables")
         for index, item in enumerate(data[table] if isinstance(data[table], list) else []):
             def where(key, _i=index, _t=table):
                 n = lines.key_line(_t, _i, key) if key else lines.item_line(_t, _i)

@@ -265,3 +265,41 @@ def test_learned_parameters_and_honest_shapes(content, tmp_path):
     _write(tmp_path, "a.toml", pieces)
     _, problems = validate(tmp_path / "content", include_user=False)
     assert len(problems) == 1 and "content/a.toml:8: derivative_pieces piece 1: condition 'z <' must compare" in problems[0]
+
+
+def test_wrongly_typed_nested_values_are_problems_not_crashes(tmp_path):
+    text = _GOOD.replace('derivative = "1"', 'derivative_pieces = [ { when = 1, value = "1" }, { when = ["z"], value = 2 } ]')
+    _write(tmp_path, "a.toml", text)
+    opt = textwrap.dedent('''\
+        topic = "optimizers"
+        [[entry]]
+        id = "opt.x"
+        name = "X"
+        gradient = "g"
+        steps = [ { lhs = ["theta"], rhs = 1, latex = "x" }, "not a table" ]
+        hyperparameters = { eta = 0.1 }
+        use = ["a"]
+        pros = ["b"]
+        cons = ["c"]
+        ''')
+    _write(tmp_path, "o.toml", opt)
+    _write(tmp_path, "e.toml", '[[erratum]]\nid = "err.x"\nlocation = 3\n')
+    _, problems = validate(tmp_path / "content", include_user=False)
+    text = "\n".join(problems)
+    assert "content/a.toml:8: derivative_pieces piece 1: when and value must be strings" in text
+    assert "content/o.toml:6: steps step 1: lhs, rhs, latex and note must be non-empty strings" in text
+    assert "content/e.toml:3: location must be a non-empty string" in text
+    assert "content/e.toml:1: missing field 'says'" in text
+
+
+def test_tables_written_as_plain_keys_are_reported(tmp_path):
+    _write(tmp_path, "a.toml", 'topic = "terms"\nentry = 3\n')
+    _write(tmp_path, "b.toml", 'erratum = "oops"\n')
+    _, problems = validate(tmp_path / "content", include_user=False)
+    assert "content/a.toml:2: entry must be written as [[entry]] tables" in problems
+    assert "content/b.toml:1: erratum must be written as [[erratum]] tables" in problems
+
+
+def test_errata_for_an_entry(content):
+    assert {e.id for e in content.errata_for("act.sigmoid")} >= {"err.sigmoid_sign", "err.sigmoid_range"}
+    assert content.errata_for("term.epochs") == []
