@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import time
+from pathlib import Path
 
 import pytest
 
@@ -86,11 +88,15 @@ def test_usage_errors_are_one_line(cli, args):
     "hostile",
     ["9^9^9^9", "()." + "__class__", "z" * 100_000, "(" * 5000, "lambda: 0", "\udcff", "1e99999"],
 )
-def test_hostile_input_gets_a_verdict_and_leaves_nothing(cli, hostile, tmp_path):
-    before = set(os.listdir(tmp_path))
+def test_hostile_input_gets_a_verdict_and_leaves_nothing(cli, hostile, data_dir):
+    repo = Path(__file__).resolve().parents[2]  # the cli fixture runs there
+    before = set(os.listdir(repo))
+    start = time.monotonic()
     result = cli("check-answer", "--expected", "z", "--answer", hostile, timeout=10)
+    assert time.monotonic() - start < 5  # 3 s for the verdict plus interpreter start-up
     assert result.returncode in (1, 2)
     payload = json.loads(result.stdout)
     assert payload["verdict"] in ("incorrect", "invalid")
     assert "Traceback" not in result.stderr
-    assert set(os.listdir(tmp_path)) == before
+    assert set(os.listdir(repo)) <= before | {".pytest_cache"}
+    assert os.listdir(data_dir) == []

@@ -235,6 +235,9 @@ def test_variables_restrict_names():
 
 def test_kinds():
     assert check("0.5", "z", kind="numeric").verdict == "invalid"
+    assert check("z", "0.5", kind="numeric").verdict == "invalid"
+    v = check("1/3", "0.3", kind="expression")
+    assert v.verdict == "incorrect" and "rounded too coarsely" in v.diagnosis
     assert check("[[1,2],[3,4]]", "[[1,2],[3,4]]", kind="matrix").verdict == "correct"
     v = check("[[1,2],[3,4]]", "(1, 2)")
     assert v.verdict == "incorrect" and "expected a 2×2 matrix, got a 2-vector" in v.message

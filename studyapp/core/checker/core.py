@@ -164,6 +164,9 @@ def grade_nodes(e_node: Node, a_node: Node, kind: str = "auto", rel_tol: float =
         return _grade_arrays(e_node, a_node, se, sa, kind, rel_tol, abs_tol, verdict,
                              symbolic_timeout)
     names = sorted(free_symbols(e_node) | free_symbols(a_node))
+    if kind == "numeric" and free_symbols(e_node):
+        return verdict("invalid", "kind 'numeric' needs a number as the expected answer, but it "
+                       "contains " + ", ".join(sorted(free_symbols(e_node))))
     if kind == "numeric" and free_symbols(a_node):
         return verdict("invalid", "a number is expected, but the answer contains "
                        + ", ".join(sorted(free_symbols(a_node))))
@@ -263,7 +266,13 @@ def _grade_formula(e_node, a_node, names, verdict, symbolic_timeout) -> Verdict:
     if comparison is not None:
         from studyapp.core.checker.diagnose import diagnose_expression
 
-        diagnosis = diagnose_expression(comparison.samples, sorted(free_symbols(e_node)))
+        if names:
+            diagnosis = diagnose_expression(comparison.samples, sorted(free_symbols(e_node)))
+        elif comparison.witness is not None:  # two constants compared exactly
+            from studyapp.core.checker.diagnose import diagnose_number
+
+            _p, e, a = comparison.witness
+            diagnosis = diagnose_number(float(e), float(a), render_text(a_node))
         if comparison.witness is not None:
             point, e, a = comparison.witness
             where = ", ".join(f"{k} = {format_number(v, 4)}" for k, v in sorted(point.items()))
