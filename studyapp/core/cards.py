@@ -8,8 +8,8 @@ with the LaTeX kept as MathJax ``\\( … \\)``; ``cloze`` is Anki cloze text for
 
 Templates:
 
-- activations, losses: ``formula``, ``derivative``, ``proscons``, ``cloze`` (the right-hand side
-  of the formula hidden; only when the LaTeX has an ``=``)
+- activations, losses: ``formula``, ``derivative``, ``proscons``, ``range`` (activations),
+  ``cloze`` (the right-hand side of the formula hidden; only when the LaTeX has an ``=``)
 - optimizers: ``update``, ``hyperparameters``, ``proscons``, ``cloze`` (each step's right-hand side)
 - terms: ``definition``, ``term`` (reverse: definition → term), ``questions``
 - concepts, backprop: ``concept``, ``keypoints``, ``formulas`` (if any), ``q1``, ``q2``… (one per
@@ -17,6 +17,7 @@ Templates:
 - user (imported notes): ``col_<column>`` for each column after the first
 - errata: ``<erratum id>::erratum`` (“the notes say X; what is right?”), in the deck of the entry
   it concerns
+- recommendations: ``<rec id>::recommend`` (scenario and task → activation, loss, optimizer)
 """
 
 from __future__ import annotations
@@ -173,6 +174,11 @@ def _function_cards(entry: Entry) -> list[CardSpec]:
     cards.append(_card(entry.id, "proscons", topic, deck,
                        [("text", f"{entry.name}: where is it used, and what are its pros and cons?")],
                        pback, src, _tags(entry, "proscons")))
+
+    if f.get("range"):
+        cards.append(_card(entry.id, "range", topic, deck,
+                           [("text", f"{entry.name}: what is the range of its output?")],
+                           [("text", f["range"]), ("math", f["latex"])], src, _tags(entry, "range")))
 
     split = _split_equation(f["latex"])
     if split and split[1]:
@@ -342,6 +348,18 @@ def _erratum_card(err: Erratum, content: Content) -> CardSpec | None:
                  err.source, ["deep-learning", topic, "erratum"])
 
 
+def _recommendation_card(rec: dict) -> CardSpec:
+    """The notes' recommendation table: scenario and task -> activation, loss, optimizer."""
+    back: list[Part] = [("list", [f"Activation: {rec['activation']}", f"Loss: {rec['loss']}",
+                                  f"Optimizer: {rec['optimizer']}"])]
+    if rec.get("notes"):
+        back.append(("text", f"Note: {rec['notes']}"))
+    return _card(rec["id"], "recommend", "concepts", DECKS["concepts"],
+                 [("text", f"{rec['task']} with {rec['scenario'].lower()}: which activation, "
+                           "loss and optimizer do the notes recommend?")],
+                 back, rec.get("source", ""), ["deep-learning", "concepts", "recommendation"])
+
+
 _BUILDERS = {
     "activations": _function_cards, "losses": _function_cards, "optimizers": _optimizer_cards,
     "terms": _term_cards, "concepts": _concept_cards, "backprop": _concept_cards, "user": _user_cards,
@@ -361,6 +379,7 @@ def build_cards(content: Content | None = None) -> list[CardSpec]:
         card = _erratum_card(err, content)
         if card is not None:
             cards.append(card)
+    cards.extend(_recommendation_card(rec) for rec in content.recommendations)
     seen: set[str] = set()
     unique = []
     for card in cards:

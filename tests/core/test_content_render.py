@@ -93,7 +93,9 @@ def test_several_templates_per_entry(cards):
     templates = {}
     for c in cards:
         templates.setdefault(c.entry_id, set()).add(c.template)
-    assert templates["act.sigmoid"] == {"formula", "derivative", "proscons", "cloze"}
+    assert templates["act.sigmoid"] == {"formula", "derivative", "proscons", "range", "cloze"}
+    assert templates["loss.mse"] == {"formula", "derivative", "proscons", "cloze"}
+    assert templates["rec.binary_large"] == {"recommend"}
     assert templates["opt.adam"] == {"update", "hyperparameters", "proscons", "cloze"}
     assert templates["term.dropout"] == {"definition", "term", "questions"}
     assert {"concept", "keypoints", "formulas", "q1"} <= templates["concept.ewa"]
@@ -116,6 +118,9 @@ def test_card_sides(cards):
     assert "1/(1 + e⁻ᶻ)" not in cloze.front and "σ(z) = …" in cloze.front
     adam = by_key["opt.adam::cloze"].cloze
     assert all(f"{{{{c{n}::" in adam for n in range(1, 6))
+    rec = by_key["rec.regression_many_features::recommend"]
+    assert "Regression with more independent features" in rec.front
+    assert "Loss: Mean Squared Error (MSE)" in rec.back and "ReLU at the output only" in rec.back
     err = by_key["err.gradient_descent_sign::erratum"]
     assert "x_{i+1} = x_i + α∇f(x_i)" in err.front and "−" in err.back
     assert err.deck == "Deep Learning::Concepts"
