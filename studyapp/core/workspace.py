@@ -133,14 +133,14 @@ class ExerciseSettings:
     size: int = 3
 
     def describe(self) -> str:
-        """One line for the screen's title, e.g. ``backprop 2-2-1 · sigmoid/sigmoid · half_sse · η 0.1``."""
+        """One line for the screen's title, e.g. ``2-3-1 · tanh → sigmoid · half_sse · η 0.1``."""
         if self.kind == "optimizer":
-            return f"optimizer step · {self.optimizer} · {self.size} parameters · {self.decimals} decimals"
+            return f"{self.optimizer} step · {self.size} parameters"
         if self.preset:
             return f"like the notes ({self.preset}): 2-2-1 · sigmoid · half_sse · η 0.1"
         shape = "-".join(str(n) for n in self.layers)
-        return (f"backprop {shape} · {self.activation}/{self.output_activation} · {self.loss}"
-                f" · η {fmt_number(self.learning_rate)} · {self.decimals} decimals")
+        return (f"{shape} · {self.activation} → {self.output_activation} · {self.loss}"
+                f" · η {fmt_number(self.learning_rate)}")
 
 
 def parse_layers(text: str) -> tuple[int, ...]:

@@ -1,7 +1,7 @@
 """A small feed-forward network drawn with box-drawing characters, and the given values as matrices.
 
-Units are boxes with their values (x; b, z, a for layers 1..L — z and a show the user's answers as
-they are given, ``?`` before); every edge is a line from its source unit to its own input row of the
+Units are boxes with their values (x; for layers 1..L the bias b in the top border, then z and a,
+which show the user's answers as they are given, ``?`` before); every edge is a line from its source unit to its own input row of the
 target unit, labelled with its weight W^m[j][k]. Lines never merge: each source unit has its own
 vertical lane, a crossing is drawn ``┼`` and a connection ``├ ┤ ┌ └ ┐ ┘``.
 
@@ -123,6 +123,7 @@ class _Canvas:
 @dataclass
 class _Unit:
     rows: list[tuple[str, str | None]]  # (text, style) per content row
+    title: str = ""  # written into the top border (the bias), saves a row per unit
     width: int = 0
     height: int = 0
     x: int = 0
@@ -157,7 +158,7 @@ def diagram_text(ex: dict, known: dict[str, tuple[np.ndarray, object]] | None = 
     for m in range(1, big_l + 1):
         col = []
         for j in range(layers[m]):
-            rows: list[tuple[str, str | None]] = [(f"b {num(ex['biases'][m - 1][j])}", None)]
+            rows: list[tuple[str, str | None]] = []
             for name in ("z", "a"):
                 entry = known.get(f"{name}{m}")
                 if entry is None:
@@ -168,12 +169,12 @@ def diagram_text(ex: dict, known: dict[str, tuple[np.ndarray, object]] | None = 
                         status = list(status)[j]
                     rows.append((f"{name} {num(np.asarray(value).reshape(-1)[j])}",
                                  STATUS_STYLE.get(status, "")))
-            col.append(_Unit(rows))
+            col.append(_Unit(rows, title=f"b {num(ex['biases'][m - 1][j])}"))
         columns.append(col)
     # --- sizes
     for c, col in enumerate(columns):
         n_in = layers[c - 1] if c else 0
-        width = max(len(t) for u in col for t, _ in u.rows) + 2
+        width = max(max(max(len(t) for t, _ in u.rows) + 2, len(u.title) + 2) for u in col)
         for u in col:
             u.width = width + 2
             u.height = max(len(u.rows), n_in) + 2
@@ -246,6 +247,8 @@ def diagram_text(ex: dict, known: dict[str, tuple[np.ndarray, object]] | None = 
     for c, col in enumerate(columns):
         for u in col:
             canvas.box(u.y, u.x, u.width, u.height, "bold" if c in (0, big_l) else None)
+            if u.title:
+                canvas.put(u.y, u.x + 1, f" {u.title} ")
             for r, (t, style) in enumerate(u.rows):
                 canvas.put(u.y + 1 + r, u.x + 2, t, style)
             if c < big_l:
