@@ -242,3 +242,49 @@ def test_vector_of_slow_entries_shares_one_time_budget():
     verdict = check(expected, answer)
     assert verdict.verdict == "incorrect"
     assert time.perf_counter() - start < 3.0
+
+
+def _course_formulas():
+    import sympy as sp
+
+    z, a, y, t, m, v, g = sp.symbols("z a y t m v g", real=True)
+    b1, b2, eta, eps, th = sp.symbols("beta1 beta2 eta eps theta", real=True)
+
+    def s(x):
+        return 1 / (1 + sp.exp(-x))
+
+    return sp, [
+        s(z) * (1 - s(z)), 1 - sp.tanh(z) ** 2, sp.log(1 + sp.exp(z)), (a - y) / (a * (1 - a)),
+        (y - 1) * sp.log(1 - a) - y * sp.log(a), z * s(z), (a - y) ** 2 / 2,
+        th - eta * (m / (1 - b1**t)) / (sp.sqrt(v / (1 - b2**t)) + eps),
+        (a - y) * s(z) * (1 - s(z)), b1 * m + (1 - b1) * g, th - eta * g / sp.sqrt(v + eps),
+    ]
+
+
+def _text(expr) -> str:
+    return str(expr).replace("E", "e")  # sympy prints Euler's number as E
+
+
+def test_sympy_rewrites_of_course_formulas_are_correct():
+    sp, formulas = _course_formulas()
+    rewrites = [sp.expand, sp.factor, sp.together, sp.cancel, lambda e: e.rewrite(sp.exp)]
+    checked = 0
+    for expr in formulas:
+        for rewrite in rewrites:
+            other = _text(rewrite(expr))
+            if len(other) > 500:
+                continue
+            verdict = check(_text(expr), other)
+            assert verdict.verdict == "correct", (_text(expr), other, verdict.message)
+            checked += 1
+    assert checked >= 40
+
+
+def test_tiny_perturbations_of_course_formulas_are_incorrect():
+    sp, formulas = _course_formulas()
+    for expr in formulas:
+        first = sorted(expr.free_symbols, key=str)[0]
+        for other in (expr + sp.Rational(1, 10**6), expr * (1 + sp.Rational(1, 10**9)),
+                      expr.subs(first, first * (1 + sp.Rational(1, 10**7)))):
+            verdict = check(_text(expr), _text(other))
+            assert verdict.verdict == "incorrect", (_text(expr), _text(other))
