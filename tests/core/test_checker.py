@@ -285,6 +285,14 @@ def test_check_value_diagnoses():
     assert "rounded too coarsely" in v.diagnosis
 
 
+def test_friendly_hints():
+    assert "decimal point" in check_value(0.5, "0,5").message
+    assert "decimal point" in check("0.5", "0,5").message
+    assert "0.05" in check("0.05", "5%").message
+    assert check(0.731, "0.731").verdict == "correct"  # a float expected goes to check_value
+    assert check([0.5, 0.8], "(0.5, 0.8)").verdict == "correct"
+
+
 def test_equivalent():
     assert equivalent("sigma(z)*(1-sigma(z))", "exp(-z)/(1+exp(-z))^2")
     assert not equivalent("theta - eta*m/(sqrt(v)+eps)", "theta - eta*m/sqrt(v)")

@@ -14,6 +14,7 @@ Vectors and matrices are compared entry by entry with the same rules.
 from __future__ import annotations
 
 import math
+import re
 import time
 from dataclasses import dataclass
 
@@ -115,10 +116,12 @@ def _tolerance_text(rel_tol: float, abs_tol: float, expected: float) -> str:
 # --------------------------------------------------------------------------- public API
 
 
-def check(expected: str, answer: str, kind: str = "auto", rel_tol: float = 0.005,
+def check(expected, answer: str, kind: str = "auto", rel_tol: float = 0.005,
           abs_tol: float = 5e-4, variables=None, symbolic_timeout: float = SYMBOLIC_TIMEOUT
           ) -> Verdict:
     """Grade typed ``answer`` against typed ``expected``.
+
+    ``expected`` is text; a float, list or numpy array is graded with :func:`check_value`.
 
     kind: "auto" (numbers within tolerance, formulas exactly), "numeric" (the answer must be a
     number), "expression" (exact equality even for constants), "matrix" (vectors/matrices
@@ -128,6 +131,9 @@ def check(expected: str, answer: str, kind: str = "auto", rel_tol: float = 0.005
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
     _validate_tolerances(rel_tol, abs_tol)
+    if not isinstance(expected, str) and (isinstance(expected, (int, float, list, tuple))
+                                          or hasattr(expected, "tolist")):
+        return check_value(expected, answer, rel_tol=rel_tol, abs_tol=abs_tol)
     allowed = canonical_variables(variables)
     try:
         e_node = parse(expected, known_vars=allowed)
@@ -140,13 +146,15 @@ def check(expected: str, answer: str, kind: str = "auto", rel_tol: float = 0.005
     except ParseError as exc:
         return Verdict("invalid", f"answer cannot be read: {exc}", render_text(e_node),
                        _echo(answer))
-    return grade_nodes(e_node, a_node, kind, rel_tol, abs_tol, allowed, symbolic_timeout)
+    return grade_nodes(e_node, a_node, kind, rel_tol, abs_tol, allowed, symbolic_timeout,
+                       answer_text=answer)
 
 
 def grade_nodes(e_node: Node, a_node: Node, kind: str = "auto", rel_tol: float = 0.005,
                 abs_tol: float = 5e-4, allowed: list[str] | None = None,
-                symbolic_timeout: float = SYMBOLIC_TIMEOUT) -> Verdict:
-    """:func:`check` for already parsed trees."""
+                symbolic_timeout: float = SYMBOLIC_TIMEOUT, answer_text: str | None = None
+                ) -> Verdict:
+    """:func:`check` for already parsed trees (``answer_text``: as typed, for hints)."""
     exp_text, ans_text = render_text(e_node), render_text(a_node)
     pretty = render_unicode(a_node)
 
@@ -162,7 +170,7 @@ def grade_nodes(e_node: Node, a_node: Node, kind: str = "auto", rel_tol: float =
     se, sa = shape(e_node), shape(a_node)
     if se or sa or kind == "matrix":
         return _grade_arrays(e_node, a_node, se, sa, kind, rel_tol, abs_tol, verdict,
-                             symbolic_timeout)
+                             symbolic_timeout, answer_text)
     names = sorted(free_symbols(e_node) | free_symbols(a_node))
     if kind == "numeric" and free_symbols(e_node):
         return verdict("invalid", "kind 'numeric' needs a number as the expected answer, but it "
@@ -391,8 +399,11 @@ def _compare_arrays(exp_flat, exp_shape, ans_flat, ans_shape, rel_tol, abs_tol, 
                 return verdict("incorrect", f"expected {_shape_name(exp_shape)}, got "
                                f"{_shape_name(ans_shape)}.", "transposed matrix: rows and "
                                "columns are swapped")
+        hint = ""
+        if not exp_shape and answer_text and _DECIMAL_COMMA.fullmatch(answer_text):
+            hint = " Use a decimal point: write 0.5, not 0,5."
         return verdict("incorrect", f"expected {_shape_name(exp_shape)}, got "
-                       f"{_shape_name(ans_shape)}.")
+                       f"{_shape_name(ans_shape)}.{hint}")
     wrong = [i for i, (e, a) in enumerate(zip(exp_flat, ans_flat, strict=False))
              if not _within(e, a, rel_tol, abs_tol)]
     if not wrong:
@@ -432,7 +443,11 @@ def _array_slip(exp_flat, exp_shape, ans_flat, rel_tol, abs_tol) -> str | None:
     return None
 
 
-def _grade_arrays(e_node, a_node, se, sa, kind, rel_tol, abs_tol, verdict, symbolic_timeout):
+_DECIMAL_COMMA = re.compile(r"\s*[-−]?\d+,\d+\s*")
+
+
+def _grade_arrays(e_node, a_node, se, sa, kind, rel_tol, abs_tol, verdict, symbolic_timeout,
+                  answer_text=None):
     names = sorted(free_symbols(e_node) | free_symbols(a_node))
     if not names:
         e_vals = _node_values(e_node)
@@ -441,7 +456,8 @@ def _grade_arrays(e_node, a_node, se, sa, kind, rel_tol, abs_tol, verdict, symbo
         a_vals = _node_values(a_node)
         if isinstance(a_vals, str):
             return verdict("invalid", a_vals)
-        return _compare_arrays(e_vals[0], se, a_vals[0], sa, rel_tol, abs_tol, verdict)
+        return _compare_arrays(e_vals[0], se, a_vals[0], sa, rel_tol, abs_tol, verdict,
+                               answer_text)
     if not _compatible(se, sa):
         return verdict("incorrect", f"expected {_shape_name(se)}, got {_shape_name(sa)}.")
     wrong = []

@@ -102,6 +102,8 @@ def _char_error(ch: str, pos: int) -> ParseError:
         hint = " (names start with a letter)"
     elif ch == ".":
         hint = " (a dot only belongs inside a number such as 0.5)"
+    elif ch == "%":
+        hint = " (write a percentage as a number: 5% is 0.05)"
     elif ch in "{}":
         hint = " (use ( ) or [ ] for brackets)"
     return ParseError(f"unexpected character {_describe(ch)} at position {pos + 1}{hint}", pos)
