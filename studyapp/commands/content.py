@@ -219,7 +219,7 @@ def _import(args: argparse.Namespace) -> int:
 
     src = Path(args.notes)
     try:
-        text = src.read_text(encoding="utf-8")
+        text = src.read_text(encoding="utf-8-sig")  # -sig: a BOM must not stick to the first header
     except FileNotFoundError:
         raise UsageError(f"{args.notes}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -152,3 +152,16 @@ def test_import_in_process_validates_before_writing(tmp_path, data_dir):
     assert (Path(data_dir) / "content" / "deep_notes.toml").is_file()
     ids = [e.id for e in load_content().topic("user")]
     assert all(i.startswith("user.deep_notes.") for i in ids)
+
+
+def test_import_accepts_bom_and_crlf(tmp_path, data_dir):
+    import argparse
+
+    from studyapp.commands.content import run
+
+    notes = tmp_path / "win.md"
+    notes.write_bytes(("\ufeff" + NOTES).replace("\n", "\r\n").encode("utf-8"))
+    assert run(argparse.Namespace(content_command="import", notes=str(notes), name=None)) == 0
+    entries = tomllib.loads((Path(data_dir) / "content" / "win.toml").read_text(encoding="utf-8"))["entry"]
+    assert list(entries[0]["columns"]) == ["Function", "Equation", "Use Cases"]
+    assert entries[0]["columns"]["Use Cases"] == "Binary classification\nGates"
