@@ -203,19 +203,27 @@ def preset(name: str) -> dict:
 
 OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam", "adamw")
 
-# Range of each state variable after a few steps: (low, high, signed). Accumulators of squares are
-# positive; velocities and first moments may have either sign.
+# Typical size of each state variable after a few steps: (low, high, signed). Accumulators of
+# squares are positive; velocities and first moments may have either sign. Adam's moments start at
+# zero and are scaled by (1 − β^(t−1)) below, as they would be after t − 1 real steps.
 _STATE_RANGES = {
     "velocity": (0.05, 0.5, True), "G": (0.1, 2.0, False), "Eg2": (0.01, 1.0, False),
-    "Edx2": (0.01, 0.1, False), "m": (0.01, 0.5, True), "v": (0.01, 0.5, False),
+    "Edx2": (0.001, 0.05, False), "m": (0.05, 1.0, True), "v": (0.01, 1.0, False),
 }
 MAX_T = 10
 
 
 def _nonzero(values: np.ndarray, decimals: int) -> np.ndarray:
-    """Rounded values with exact zeros replaced by ±10^−decimals (state must be nonzero)."""
-    step = 10.0 ** -decimals
-    return np.where(values == 0, step, values)
+    """Rounded values with exact zeros replaced by 10^−decimals (a zero gradient teaches nothing)."""
+    return np.where(values == 0, 10.0 ** -decimals, values)
+
+
+def _round_significant(values: np.ndarray, digits: int) -> np.ndarray:
+    """Round to ``digits`` significant digits (state values can be tiny, e.g. Adam's v ≈ 0.004,
+    and rounding those to decimal places would give 0)."""
+    digits = max(digits, 1)
+    flat = [float(f"{v:.{digits}g}") for v in np.asarray(values, dtype=float).ravel().tolist()]
+    return np.array(flat).reshape(np.shape(values))
 
 
 def generate_optimizer(seed: int, count: int = 1, optimizer: str = "adam", size: int = 3,
@@ -237,13 +245,17 @@ def generate_optimizer(seed: int, count: int = 1, optimizer: str = "adam", size:
     blocks = np.split(u[:, 1:], 2 + 2 * n_state, axis=1)
     params = np.round(2.0 * blocks[0] - 1.0, decimals)
     grad = _nonzero(np.round(2.0 * blocks[1] - 1.0, decimals), decimals)
+    hyper = dict(opt.defaults)
     state = {}
     for j, key in enumerate(opt.state_keys):
         lo, hi, signed = _STATE_RANGES[key]
         mag = lo + (hi - lo) * blocks[2 + 2 * j]
+        if key in ("m", "v"):
+            beta = hyper["beta1" if key == "m" else "beta2"]
+            typical = mag if key == "m" else mag * mag  # v estimates g², m estimates g
+            mag = typical * (1.0 - beta ** (t[:, None] - 1.0))
         sign = np.where(blocks[3 + 2 * j] < 0.5, -1.0, 1.0) if signed else 1.0
-        state[key] = _nonzero(np.round(sign * mag, decimals), decimals)
-    hyper = dict(opt.defaults)
+        state[key] = _round_significant(sign * mag, decimals)
     new_params, new_state, inter = _opt.step(optimizer, params, grad, state, hyper, t[:, None])
     cols = {
         "params": params.tolist(), "grad": grad.tolist(), "new": new_params.tolist(),

@@ -26,33 +26,6 @@ import numpy as np
 Arrays = dict[str, np.ndarray]
 
 
-def _sgd(p, g, s, h, t):
-    return p - h["lr"] * g, {}, {}
-
-
-def _momentum(p, g, s, h, t):
-    velocity = h["gamma"] * s["velocity"] - h["lr"] * g
-    return p + velocity, {"velocity": velocity}, {}
-
-
-def _adagrad(p, g, s, h, t):
-    G = s["G"] + g * g
-    return p - h["lr"] * g / np.sqrt(G + h["eps"]), {"G": G}, {}
-
-
-def _adadelta(p, g, s, h, t):
-    rho, eps = h["rho"], h["eps"]
-    Eg2 = rho * s["Eg2"] + (1 - rho) * g * g
-    delta = -np.sqrt(s["Edx2"] + eps) / np.sqrt(Eg2 + eps) * g
-    Edx2 = rho * s["Edx2"] + (1 - rho) * delta * delta
-    return p + delta, {"Eg2": Eg2, "Edx2": Edx2}, {"delta": delta}
-
-
-def _rmsprop(p, g, s, h, t):
-    Eg2 = h["rho"] * s["Eg2"] + (1 - h["rho"]) * g * g
-    return p - h["lr"] * g / np.sqrt(Eg2 + h["eps"]), {"Eg2": Eg2}, {}
-
-
 def _power(base: float, t):
     """base**t with Python's float power for every t, so that one exercise gives bit-identical
     numbers whether it is solved alone (t an int) or in a batch (t an array of step numbers)."""
@@ -63,24 +36,49 @@ def _power(base: float, t):
     return table[inverse].reshape(np.shape(t))
 
 
-def _adam_moments(g, s, h, t):
-    m = h["beta1"] * s["m"] + (1 - h["beta1"]) * g
-    v = h["beta2"] * s["v"] + (1 - h["beta2"]) * g * g
-    m_hat = m / (1 - _power(h["beta1"], t))
-    v_hat = v / (1 - _power(h["beta2"], t))
-    return m, v, m_hat, v_hat
+# Each rule is a list of stages (name, fn(env) -> array), run in order over an environment that
+# holds "params", "grad", "t", the hyperparameters, the state after step t − 1 and the results of
+# earlier stages; a stage's result replaces the old value of that name. A grader can therefore
+# recompute any single stage from a student's own earlier values (error carried forward).
+Stage = tuple[str, Callable[[dict], np.ndarray]]
 
-
-def _adam(p, g, s, h, t):
-    m, v, m_hat, v_hat = _adam_moments(g, s, h, t)
-    new = p - h["lr"] * m_hat / (np.sqrt(v_hat) + h["eps"])
-    return new, {"m": m, "v": v}, {"m_hat": m_hat, "v_hat": v_hat}
-
-
-def _adamw(p, g, s, h, t):
-    m, v, m_hat, v_hat = _adam_moments(g, s, h, t)
-    new = p - h["lr"] * (m_hat / (np.sqrt(v_hat) + h["eps"]) + h["weight_decay"] * p)
-    return new, {"m": m, "v": v}, {"m_hat": m_hat, "v_hat": v_hat}
+_ADAM_MOMENTS: list[Stage] = [
+    ("m", lambda e: e["beta1"] * e["m"] + (1 - e["beta1"]) * e["grad"]),
+    ("v", lambda e: e["beta2"] * e["v"] + (1 - e["beta2"]) * e["grad"] ** 2),
+    ("m_hat", lambda e: e["m"] / (1 - _power(e["beta1"], e["t"]))),
+    ("v_hat", lambda e: e["v"] / (1 - _power(e["beta2"], e["t"]))),
+]
+_MOMENTUM: list[Stage] = [
+    ("velocity", lambda e: e["gamma"] * e["velocity"] - e["lr"] * e["grad"]),
+    ("params", lambda e: e["params"] + e["velocity"]),
+]
+STAGES: dict[str, list[Stage]] = {
+    "sgd": [("params", lambda e: e["params"] - e["lr"] * e["grad"])],
+    "momentum": _MOMENTUM,
+    "nesterov": _MOMENTUM,
+    "adagrad": [
+        ("G", lambda e: e["G"] + e["grad"] ** 2),
+        ("params", lambda e: e["params"] - e["lr"] * e["grad"] / np.sqrt(e["G"] + e["eps"])),
+    ],
+    "adadelta": [
+        ("Eg2", lambda e: e["rho"] * e["Eg2"] + (1 - e["rho"]) * e["grad"] ** 2),
+        ("delta", lambda e: -np.sqrt(e["Edx2"] + e["eps"]) / np.sqrt(e["Eg2"] + e["eps"])
+         * e["grad"]),
+        ("Edx2", lambda e: e["rho"] * e["Edx2"] + (1 - e["rho"]) * e["delta"] ** 2),
+        ("params", lambda e: e["params"] + e["delta"]),
+    ],
+    "rmsprop": [
+        ("Eg2", lambda e: e["rho"] * e["Eg2"] + (1 - e["rho"]) * e["grad"] ** 2),
+        ("params", lambda e: e["params"] - e["lr"] * e["grad"] / np.sqrt(e["Eg2"] + e["eps"])),
+    ],
+    "adam": [*_ADAM_MOMENTS, (
+        "params", lambda e: e["params"] - e["lr"] * e["m_hat"] / (np.sqrt(e["v_hat"]) + e["eps"]),
+    )],
+    "adamw": [*_ADAM_MOMENTS, (
+        "params", lambda e: e["params"] - e["lr"] * (e["m_hat"] / (np.sqrt(e["v_hat"]) + e["eps"])
+                                                     + e["weight_decay"] * e["params"]),
+    )],
+}
 
 
 @dataclass(frozen=True)
@@ -88,22 +86,23 @@ class Optimizer:
     name: str
     defaults: dict[str, float]  # usual hyperparameters
     state_keys: tuple[str, ...]
-    rule: Callable
+    intermediates: tuple[str, ...] = ()
 
 
 OPTIMIZERS: dict[str, Optimizer] = {
     o.name: o
     for o in (
-        Optimizer("sgd", {"lr": 0.1}, (), _sgd),
-        Optimizer("momentum", {"lr": 0.1, "gamma": 0.9}, ("velocity",), _momentum),
-        Optimizer("nesterov", {"lr": 0.1, "gamma": 0.9}, ("velocity",), _momentum),
-        Optimizer("adagrad", {"lr": 0.1, "eps": 1e-8}, ("G",), _adagrad),
-        Optimizer("adadelta", {"rho": 0.95, "eps": 1e-6}, ("Eg2", "Edx2"), _adadelta),
-        Optimizer("rmsprop", {"lr": 0.01, "rho": 0.9, "eps": 1e-8}, ("Eg2",), _rmsprop),
+        Optimizer("sgd", {"lr": 0.1}, ()),
+        Optimizer("momentum", {"lr": 0.1, "gamma": 0.9}, ("velocity",)),
+        Optimizer("nesterov", {"lr": 0.1, "gamma": 0.9}, ("velocity",)),
+        Optimizer("adagrad", {"lr": 0.1, "eps": 1e-8}, ("G",)),
+        Optimizer("adadelta", {"rho": 0.95, "eps": 1e-6}, ("Eg2", "Edx2"), ("delta",)),
+        Optimizer("rmsprop", {"lr": 0.01, "rho": 0.9, "eps": 1e-8}, ("Eg2",)),
         Optimizer("adam", {"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}, ("m", "v"),
-                  _adam),
+                  ("m_hat", "v_hat")),
         Optimizer("adamw", {"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8,
-                            "weight_decay": 0.01}, ("m", "v"), _adamw),
+                            "weight_decay": 0.01}, ("m", "v"),
+                  ("m_hat", "v_hat")),
     )
 }
 
@@ -138,5 +137,18 @@ def step(name: str, params, grad, state: Arrays | None = None,
     g = np.asarray(grad, dtype=float)
     s = initial_state(name, p) if state is None else {k: np.asarray(state[k], dtype=float)
                                                       for k in opt.state_keys}
-    h = {**opt.defaults, **(hyperparameters or {})}
-    return opt.rule(p, g, s, h, t)
+    env = {**opt.defaults, **(hyperparameters or {}), **s, "params": p, "grad": g, "t": t}
+    env = run_stages(name, env)
+    return (env["params"], {k: env[k] for k in opt.state_keys},
+            {k: env[k] for k in opt.intermediates})
+
+
+def run_stages(name: str, env: dict, until: str | None = None) -> dict:
+    """Run the stages of ``name`` over ``env`` (see STAGES) and return the new environment; with
+    ``until``, stop after that stage. ``env`` itself is not modified."""
+    env = dict(env)
+    for key, fn in STAGES[name]:
+        env[key] = fn(env)
+        if key == until:
+            break
+    return env

@@ -245,31 +245,36 @@ _HYPER_SYMBOL = {"lr": "lr", "gamma": "γ", "eps": "ε", "rho": "ρ", "beta1": "
 _NAME = {"delta": "Δθ", "m_hat": "m̂", "v_hat": "v̂"}
 
 
-def render_optimizer_problem(ex: dict, fmt: str = "text") -> str:
+def _optimizer_lines(ex: dict) -> tuple[str, list[str], list[str], list[str]]:
+    """(title, given lines, rule lines, answer lines) of an optimizer exercise."""
     hyper = ", ".join(f"{_HYPER_SYMBOL.get(k, k)} = {v:g}" for k, v in ex["hyperparameters"].items())
-    origin = f"seed {ex['seed']}, #{ex['index']}"
-    lines = [f"{ex['optimizer']} step t = {ex['t']} ({origin}); {hyper}", "",
-             f"  θ = {vec(ex['params'], given)}", f"  g = {vec(ex['grad'], given)}"]
-    for k, v in ex["state"].items():
-        lines.append(f"  {k} (after step {ex['t'] - 1}) = {vec(v, given)}")
-    lines += ["", "Rules:"] + [f"  {r}" for r in OPTIMIZER_STEPS_TEXT[ex["optimizer"]]]
-    lines += ["", "Compute the new state, the intermediates and the new θ."]
-    text = "\n".join(lines)
+    title = f"{ex['optimizer']} step t = {ex['t']} (seed {ex['seed']}, #{ex['index']}); {hyper}"
+    given_lines = [f"θ = {vec(ex['params'], given)}", f"g = {vec(ex['grad'], given)}"]
+    given_lines += [f"{k} (after step {ex['t'] - 1}) = {vec(v, given)}"
+                    for k, v in ex["state"].items()]
+    ans = ex.get("answers", {})
+    answer = [f"{k} = {vec(v)}" for k, v in ans.get("state", {}).items()]
+    answer += [f"{_NAME.get(k, k)} = {vec(v)}" for k, v in ans.get("intermediates", {}).items()]
+    if "params" in ans:
+        answer.append(f"θ (new) = {vec(ans['params'])}")
+    return title, given_lines, OPTIMIZER_STEPS_TEXT[ex["optimizer"]], answer
+
+
+def render_optimizer_problem(ex: dict, fmt: str = "text") -> str:
+    """The question of one optimizer exercise: given values and the update rules."""
+    title, given_lines, rules, _ = _optimizer_lines(ex)
+    ask = "Compute the new state, the intermediates and the new θ."
     if fmt == "md":
-        return "### " + text.replace("\n  ", "\n    ")
-    return text
+        return "\n".join([f"### {title}", "", *(f"- {g}" for g in given_lines), "",
+                          "Rules:", "", *(f"- {r}" for r in rules), "", ask])
+    return "\n".join([title, "", *(f"  {g}" for g in given_lines), "", "Rules:",
+                      *(f"  {r}" for r in rules), "", ask])
 
 
 def render_optimizer(ex: dict, fmt: str = "text") -> str:
     """Problem and worked answer of one optimizer exercise."""
-    ans = ex["answers"]
-    lines = [render_optimizer_problem(ex, fmt), "", "Answer"]
-    for k, v in ans["state"].items():
-        lines.append(f"  {k} = {vec(v)}")
-    for k, v in ans["intermediates"].items():
-        lines.append(f"  {_NAME.get(k, k)} = {vec(v)}")
-    lines.append(f"  θ (new) = {vec(ans['params'])}")
-    text = "\n".join(lines)
+    *_, answer = _optimizer_lines(ex)
     if fmt == "md":
-        return text.replace("\nAnswer\n  ", "\n**Answer**\n\n    ")
-    return text
+        return "\n".join([render_optimizer_problem(ex, fmt), "", "**Answer**", "",
+                          *(f"- {a}" for a in answer)])
+    return "\n".join([render_optimizer_problem(ex, fmt), "", "Answer", *(f"  {a}" for a in answer)])
