@@ -76,3 +76,30 @@ def test_worker_has_resource_limits(worker):
 def test_malformed_requests_do_not_kill_the_worker(worker):
     assert worker.ask(["bogus"], ["sym", "z"], timeout=30) == "unknown"
     assert worker.ask(_j("z"), _j("z"), timeout=30) == "equal"
+
+
+def test_numeric_and_sympy_meanings_of_every_function_agree():
+    """Each callable means the same thing to the mpmath evaluator and to the sympy conversion."""
+    from fractions import Fraction
+
+    import sympy as sp
+
+    from studyapp.core.checker.names import FUNCTIONS
+    from studyapp.core.checker.nodes import Call, Num, Sym
+    from studyapp.core.checker.numeric import evaluate
+    from studyapp.core.checker.to_sympy import to_sympy
+
+    specs = {spec.name: spec for spec in FUNCTIONS.values()}
+    for name, spec in specs.items():
+        args = (Sym("z"),) if spec.min_args == 1 else (Sym("z"), Num(Fraction(1, 3), "1/3"))
+        if name in ("log", "log10", "log2", "sqrt"):
+            points = (0.7, 2.5)
+        else:
+            points = (0.7, -0.4, 2.5)
+        node = Call(name, args)
+        symbols: dict = {}
+        expr = to_sympy(node, symbols)
+        for z in points:
+            numeric = float(evaluate(node, {"z": z}))
+            symbolic = float(sp.N(expr.subs(symbols["z"], sp.Float(z)), 30))
+            assert abs(numeric - symbolic) <= 1e-12 * max(1.0, abs(numeric)), (name, z)
