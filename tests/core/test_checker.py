@@ -268,6 +268,14 @@ def test_check_value_numbers_vectors_matrices():
     assert check_value([0.3], "0.3").verdict == "correct"
 
 
+def test_check_value_accepts_space_separated_entries():
+    assert check_value([0.5, -0.8], "0.5 -0.8").verdict == "correct"
+    assert check_value([[1, 2], [3, 4]], "[[1 2], [3 4]]").verdict == "correct"
+    assert check_value([[1, 2], [3, 4]], "[1 2; 3 4]").verdict == "correct"
+    assert check_value(-0.3, "0.5 - 0.8").verdict == "correct"  # scalar: arithmetic
+    assert check_value([0.5, 0.8], "0.5 - 0.8").verdict == "incorrect"
+
+
 def test_check_value_diagnoses():
     v = check_value([[0.1, 0.2], [0.3, 0.4]], "[[0.1, 0.3], [0.2, 0.4]]")
     assert v.verdict == "incorrect" and "transposed" in v.diagnosis

@@ -198,6 +198,10 @@ def check_value(expected, answer: str, rel_tol: float = 0.005, abs_tol: float = 
     _validate_tolerances(rel_tol, abs_tol)
     values = expected.tolist() if hasattr(expected, "tolist") else expected
     exp_text, exp_shape, flat = _describe_value(values)
+    if exp_shape and isinstance(answer, str) and _PLAIN_NUMBERS.fullmatch(answer):
+        # "0.5 0.8" or "[[1 2], [3 4]]" where a vector/matrix is expected: spaces separate
+        # entries (but "0.5 - 0.8", with a spaced operator, stays a subtraction)
+        answer = _SPACE_BETWEEN_NUMBERS.sub(", ", answer.strip())
     try:
         a_node = parse(answer)
     except ParseError as exc:
@@ -444,6 +448,8 @@ def _array_slip(exp_flat, exp_shape, ans_flat, rel_tol, abs_tol) -> str | None:
 
 
 _DECIMAL_COMMA = re.compile(r"\s*[-−]?\d+,\d+\s*")
+_PLAIN_NUMBERS = re.compile(r"[\s\d.eE+\-−,;\[\]()]{1,500}")
+_SPACE_BETWEEN_NUMBERS = re.compile(r"(?<=[\d.])\s+(?=[-−]?[\d.])")
 
 
 def _grade_arrays(e_node, a_node, se, sa, kind, rel_tol, abs_tol, verdict, symbolic_timeout,
