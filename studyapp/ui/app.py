@@ -8,10 +8,12 @@ opened, and sympy only when an answer is graded, so start-up stays close to a ba
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -80,6 +82,9 @@ class StudyApp(App):
         self.quiz_seed = quiz_seed
         self._storage: Storage | None = storage
         self._owns_storage = storage is None
+        # The dashboard opens the database in a worker so the first screen shows at once; the
+        # lock stops a key press on the UI thread from opening it a second time meanwhile.
+        self._storage_lock = threading.Lock()
         self._content = None
         self.load_error: str | None = None
 
@@ -96,11 +101,18 @@ class StudyApp(App):
         show that line instead of crashing.
         """
         if self._storage is None and self.load_error is None:
-            try:
-                self._storage = self._open_study()
-            except Exception as exc:  # shown to the user as one line, never a traceback
-                self.load_error = _one_line(exc)
+            with self._storage_lock:
+                if self._storage is None and self.load_error is None:
+                    try:
+                        self._storage = self._open_study()
+                    except Exception as exc:  # shown to the user as one line, never a traceback
+                        self.load_error = _one_line(exc)
         return self._storage
+
+    @property
+    def storage_ready(self) -> bool:
+        """True once the database is open (or failed to open) — no waiting involved."""
+        return self._storage is not None or self.load_error is not None
 
     def _open_study(self) -> Storage:
         """``studyapp.core.session.open_study``; if that module is missing, the same steps here
@@ -151,11 +163,33 @@ class StudyApp(App):
         return DashboardScreen()
 
     def on_mount(self) -> None:
-        self.apply_theme(self.settings().get("theme"))
+        if self.start == "review":
+            self.action_open("review")  # opens the data at once; the dashboard waits underneath
+
+    def on_ready(self) -> None:
+        """The first frame is on screen: now open the database (content parsing, card building
+        and syncing take a few hundred ms) in a worker, so start-up never waits for it."""
+        if self.storage_ready:
+            self.study_data_loaded()
+        else:
+            self._load_study_data()
+
+    @work(thread=True, exclusive=True, group="open-study")
+    def _load_study_data(self) -> None:
+        self.storage  # noqa: B018 - the property opens and syncs the database
+        self.call_from_thread(self.study_data_loaded)
+
+    def study_data_loaded(self) -> None:
+        """On the UI thread once the database is open: apply the saved theme, report a database
+        that cannot be used, and let the screens that were waiting fill in."""
         if self.load_error:
             self.notify(self.load_error, title="Cannot load study data", severity="error", timeout=10)
-        if self.start == "review":
-            self.action_open("review")
+        else:
+            self.apply_theme(self.settings().get("theme"))
+        for screen in self.screen_stack:
+            waiting = getattr(screen, "study_data_loaded", None)
+            if callable(waiting):
+                waiting()
 
     def on_unmount(self) -> None:
         if self._storage is not None and self._owns_storage:

@@ -70,3 +70,14 @@ def make_app():
     yield factory
     for storage in opened:
         storage.close()
+
+
+async def wait_until(pilot, predicate, timeout: float = 20.0) -> None:
+    """Let the app run until ``predicate()`` is true (workers finish at their own pace)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {predicate}")
+        await pilot.pause(0.05)

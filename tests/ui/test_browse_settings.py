@@ -7,7 +7,7 @@ from textual.widgets import DataTable, Input, Select
 from studyapp.ui.screens.browse import BrowseScreen
 from studyapp.ui.screens.settings import SettingsScreen
 
-from .conftest import SPECS
+from .conftest import SPECS, wait_until
 
 
 def _keys(table: DataTable) -> list[str]:
@@ -113,9 +113,8 @@ async def test_bad_settings_are_refused_with_one_line(make_app):
 async def test_dashboard_counts_and_menu(make_app):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        tile = app.screen.query_one("#tile-streak")
+        await wait_until(pilot, lambda: tile.value != "…")  # statistics come from a worker
         table = app.screen.query_one("#deck-table", DataTable)
         assert "activations" in _keys(table)
         assert table.get_row("__total__")[1].plain == str(len(SPECS))  # new cards today
@@ -166,9 +165,9 @@ async def test_stats_screen_fills_in(make_app):
         await pilot.press("r", "space", "3")
         await pilot.press("escape", "s")
         await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        summary = str(app.screen.query_one("#stats-summary").render())
+        box = app.screen.query_one("#stats-summary")
+        await wait_until(pilot, lambda: "Computing" not in str(box.render()))
+        summary = str(box.render())
         assert "1 in total" in summary, summary
 
 
@@ -179,5 +178,10 @@ async def test_app_with_no_arguments_uses_the_data_dir(data_dir):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert type(app.screen).__name__ == "DashboardScreen"
+        # The database opens in a worker after the first frame; then the counts fill in.
+        await wait_until(pilot, lambda: app.storage_ready)
         assert app.load_error is None, app.load_error
+        message = app.screen.query_one("#dash-message")
+        await wait_until(pilot, lambda: "Loading" not in str(message.render()))
+        assert "press r" in str(message.render()) or "Nothing due" in str(message.render())
     assert (data_dir / "studyapp.db").exists()

@@ -8,6 +8,8 @@ from studyapp.ui.screens.quiz import QuizScreen, choices_for
 from studyapp.ui.widgets.feedback import Feedback
 from studyapp.ui.widgets.math_input import MathInput
 
+from .conftest import wait_until
+
 KINDS = ("mcq", "true_false", "typed", "cloze", "numeric", "matching")
 
 
@@ -36,9 +38,13 @@ def _right_answer(q) -> tuple[list[str], str | None]:
 
 
 async def _settle(app, pilot):
+    """Wait until grading (a worker) is done and the feedback is on screen."""
     await pilot.pause()
     await app.workers.wait_for_complete()
     await pilot.pause()
+    screen = app.screen
+    if isinstance(screen, QuizScreen):
+        await wait_until(pilot, lambda: not screen.grading)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -110,24 +116,36 @@ async def test_typed_answer_has_live_math_preview(make_app, questions):
         assert box.query_one("#answer-preview").has_class("invalid"), box.preview_text
 
 
-async def test_generated_quiz_runs_to_a_score(make_app):
+async def test_generated_quiz_opens_from_the_dashboard(make_app):
     app = make_app(quiz_seed=5)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("z")
-        await _settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, QuizScreen)
+        await wait_until(pilot, lambda: screen.question is not None)
         assert len(screen.questions) == 10
-        for _ in range(10):
-            q = screen.question
-            keys, text = _right_answer(q)
-            if text is not None:
-                screen.query_one(MathInput).input.focus()
-                await pilot.press(*list(text), "enter")
-            else:
-                await pilot.press(*keys)
+        assert "Question 1/10" in str(screen.query_one("#quiz-progress").render())
+        await pilot.press("escape")
+        assert not isinstance(app.screen, QuizScreen)
+
+
+async def test_quiz_ends_with_the_score(make_app, questions):
+    qs = [questions["mcq"], questions["true_false"], questions["mcq"]]
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = QuizScreen(questions=qs)
+        await app.push_screen(screen)
+        await wait_until(pilot, lambda: screen.question is not None)
+        for i, q in enumerate(qs):
+            keys, _text = _right_answer(q)
+            if i == 2:  # the last one wrong
+                keys = [str(next(j for j, c in enumerate(choices_for(q)) if c != q.answer) + 1)]
+            await pilot.press(*keys)
             await _settle(app, pilot)
-            assert screen.graded, (q.kind, q.answer, str(screen.query_one(Feedback).render()))
-            await pilot.press("n")
-        assert screen.score == 10
-        assert "10 of 10" in str(screen.query_one("#quiz-prompt").render())
+            assert screen.graded
+            await pilot.press("enter")
+            await pilot.pause()
+        assert screen.score == 2
+        text = str(screen.query_one("#quiz-prompt").render())
+        assert "You scored 2 of 3" in text
+        assert text.count("✔") == 2 and text.count("✘") == 1

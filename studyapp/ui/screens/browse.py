@@ -37,6 +37,8 @@ def _when(value) -> str:
 class BrowseScreen(Screen):
     """Search, table, details."""
 
+    CSS_PATH = "browse.tcss"
+
     SUB_TITLE = "Browse"
 
     BINDINGS = [

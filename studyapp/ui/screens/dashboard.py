@@ -8,19 +8,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Label, Static
+from textual.widgets import Footer, Header, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
 from studyapp.ui.widgets.deck_table import DeckTable
 from studyapp.ui.widgets.stat_tile import StatTile
 
-#: button id -> (label, place); the place is what StudyApp.action_open understands.
+#: (place, label, key); the place is what StudyApp.action_open understands.
 MENU = [
-    ("review", "Review", "r"),
-    ("quiz", "Quiz", "z"),
-    ("exercises", "Exercises", "e"),
-    ("browse", "Browse", "b"),
-    ("stats", "Stats", "s"),
-    ("errata", "Errata", "x"),
+    ("review", "Review due cards", "r"),
+    ("quiz", "Quiz (10 questions)", "z"),
+    ("exercises", "Backprop exercises", "e"),
+    ("browse", "Browse cards", "b"),
+    ("stats", "Statistics", "s"),
+    ("errata", "Errata of the notes", "x"),
     ("settings", "Settings", ","),
 ]
 
@@ -32,10 +33,11 @@ class DashboardScreen(Screen):
         Binding("r", "app.open('review')", "Review"),
         Binding("z", "app.open('quiz')", "Quiz"),
         Binding("e", "app.open('exercises')", "Exercises"),
-        Binding("b", "app.open('browse')", "Browse"),
-        Binding("s", "app.open('stats')", "Stats"),
-        Binding("x", "app.open('errata')", "Errata"),
-        Binding("comma", "app.open('settings')", "Settings", key_display=","),
+        # Shown on the menu buttons; left out of the footer so it fits 80 columns.
+        Binding("b", "app.open('browse')", "Browse", show=False),
+        Binding("s", "app.open('stats')", "Stats", show=False),
+        Binding("x", "app.open('errata')", "Errata", show=False),
+        Binding("comma", "app.open('settings')", "Settings", key_display=",", show=False),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -52,17 +54,25 @@ class DashboardScreen(Screen):
                     yield StatTile("day streak", id="tile-streak")
                     yield StatTile("retention 30d", id="tile-retention")
                     yield StatTile("leeches", id="tile-leeches")
-                with Grid(id="dash-menu"):
-                    for place, label, key in MENU:
-                        yield Button(f"{label} [dim]{key}[/dim]", id=f"go-{place}",
-                                     variant="primary" if place == "review" else "default")
+                # One OptionList rather than seven Buttons: the dashboard is the first screen
+                # and every widget costs start-up time.
+                yield OptionList(*(Option(f"[b]{key}[/b]  {label}", id=place) for place, label, key in MENU),
+                                 id="dash-menu")
         yield Footer()
 
     def on_mount(self) -> None:
+        if self.app.storage_ready:
+            self.refresh_data()
+        else:
+            # The app opens the database after the first frame and then calls study_data_loaded.
+            self.query_one("#dash-message", Static).update("Loading your cards…")
+
+    def study_data_loaded(self) -> None:
         self.refresh_data()
 
     def on_screen_resume(self) -> None:
-        self.refresh_data()
+        if self.app.storage_ready:
+            self.refresh_data()
 
     def refresh_data(self) -> None:
         """Reload the counts (fast, on the UI thread) and the statistics (in a worker)."""
@@ -111,6 +121,6 @@ class DashboardScreen(Screen):
         count = leeches if isinstance(leeches, int) else len(leeches)
         self.query_one("#tile-leeches", StatTile).set_value(str(count))
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id and event.button.id.startswith("go-"):
-            self.app.action_open(event.button.id.removeprefix("go-"))
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_id:
+            self.app.action_open(event.option_id)

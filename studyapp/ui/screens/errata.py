@@ -15,6 +15,8 @@ from studyapp.ui.widgets.math_text import escape_markup, readable
 class ErrataScreen(Screen):
     """``Content.errata``: where the notes are wrong, what they say, what is right and why."""
 
+    CSS_PATH = "errata.tcss"
+
     SUB_TITLE = "Errata"
 
     BINDINGS = [Binding("escape", "back", "Back")]

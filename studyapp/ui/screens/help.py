@@ -67,6 +67,8 @@ def help_sections(current: type | None = None) -> list[tuple[str, list[tuple[str
 class HelpScreen(ModalScreen):
     """A scrollable list of key bindings; ``escape``, ``q`` or ``?`` closes it."""
 
+    CSS_PATH = "help.tcss"
+
     BINDINGS = [
         Binding("escape", "dismiss", "Close"),
         Binding("q", "dismiss", "Close", show=False),

@@ -56,6 +56,8 @@ def expected_text(question) -> str:
 class QuizScreen(Screen):
     """``count`` generated questions (optionally on one ``topic``), then the score."""
 
+    CSS_PATH = "quiz.tcss"
+
     SUB_TITLE = "Quiz"
 
     BINDINGS = [

@@ -22,6 +22,8 @@ from studyapp.ui.widgets.rating_bar import RATINGS, RatingBar
 class ReviewScreen(Screen):
     """One review session over the cards that are due (learning, then reviews, then new)."""
 
+    CSS_PATH = "review.tcss"
+
     SUB_TITLE = "Review"
 
     BINDINGS = [

@@ -38,6 +38,8 @@ def parse_settings(raw: dict[str, str]) -> dict[str, float | int]:
 class SettingsScreen(Screen):
     """A small form; ``ctrl+s`` or the Save button validates and writes it."""
 
+    CSS_PATH = "settings.tcss"
+
     SUB_TITLE = "Settings"
 
     BINDINGS = [

@@ -55,6 +55,8 @@ def weekly_retention(storage, now, weeks: int = 12) -> list[float | None]:
 class StatsScreen(Screen):
     """Plots and tables from :func:`studyapp.core.stats.compute_stats`."""
 
+    CSS_PATH = "stats.tcss"
+
     SUB_TITLE = "Statistics"
 
     BINDINGS = [
