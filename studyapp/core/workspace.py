@@ -8,7 +8,8 @@ Grading follows Numbas' *error carried forward*: every step is first checked aga
 from the user's **own** earlier answers — with the engine's per-step functions
 (``engine.network.layer_forward``, ``output_delta``, ``hidden_delta``, ``weight_gradient``, the
 activations' ``value`` and the losses' ``value``), never with a second implementation of the maths.
-A match there is credited as "correct given your earlier answer".
+A match there is credited as "correct given your earlier answer". Optimizer exercises do the same
+with the engine's named stages (``engine.optimizers.STAGES``: m, v, m̂, v̂, θ …).
 
 Shapes follow the notes: ``W^m`` is (N^m, N^(m-1)); ``z^m``, ``a^m``, ``b^m``, ``δ^m`` are (N^m,);
 the loss is a scalar.  The engine works on a leading batch axis, so one exercise is a batch of one.
@@ -565,7 +566,7 @@ class Workspace:
     def carried_expected(self, step: Step) -> np.ndarray | None:
         """The step's value recomputed by the engine from the user's own earlier values."""
         if self.kind == "optimizer":
-            return None  # the engine has one optimizer step function; intermediates are not chained
+            return _optimizer_recompute(self, step)
         return _backprop_recompute(self, step)
 
     def slip(self, step: Step, value: np.ndarray) -> str | None:
@@ -904,7 +905,13 @@ def _optimizer_steps(ex: dict) -> list[Step]:
     ans = ex["answers"]
     name = ex["optimizer"]
     state, inter = ans.get("state", {}) or {}, ans.get("intermediates", {}) or {}
-    order = [k for k in _OPT_ORDER.get(name, []) if k in state or k in inter]
+    try:  # the engine's own order of stages is the order a student works in
+        from engine.optimizers import STAGES
+
+        preferred = [k for k, _ in STAGES.get(name, []) if k != "params"]
+    except ImportError:
+        preferred = _OPT_ORDER.get(name, [])
+    order = [k for k in preferred if k in state or k in inter]
     order += [k for k in list(state) + list(inter) if k not in order]  # anything the engine adds
     steps = []
     for key in order:
@@ -915,6 +922,27 @@ def _optimizer_steps(ex: dict) -> list[Step]:
     steps.append(Step("params", "opt_params", "θ new", f"{name}: parameters after step t",
                       np.asarray(ans["params"], dtype=float)))
     return steps
+
+
+def _optimizer_recompute(ws: Workspace, step: Step) -> np.ndarray | None:
+    """The optimizer stage of ``step`` run by the engine (``engine.optimizers.STAGES``) over the
+    given values and the user's own results of the earlier stages."""
+    try:
+        from engine.optimizers import OPTIMIZERS as ENGINE_OPTIMIZERS
+        from engine.optimizers import STAGES
+    except ImportError:  # an engine without named stages: no carried-forward credit
+        return None
+    ex = ws.exercise
+    name = ex["optimizer"]
+    env: dict[str, Any] = {**ENGINE_OPTIMIZERS[name].defaults, **(ex.get("hyperparameters") or {})}
+    env.update({k: np.asarray(v, dtype=float) for k, v in (ex.get("state") or {}).items()})
+    env.update(params=np.asarray(ex["params"], dtype=float), grad=np.asarray(ex["grad"], dtype=float),
+               t=ex["t"])
+    for key, fn in STAGES.get(name, []):
+        if key == step.key:
+            return np.asarray(fn(env), dtype=float)
+        env[key] = ws.given(key)  # "params" is always the last stage, so the old θ stays until then
+    return None
 
 
 def _optimizer_hint(ws: Workspace, step: Step, level: int) -> str:

@@ -304,3 +304,21 @@ def test_transposed_gradient_is_graded_with_the_checkers_diagnosis():
         ws.submit(fmt_value(ws.step.expected))
     fb = ws.submit(fmt_value(ws.step.expected.T))
     assert fb.status == "incorrect" and "transpose" in (fb.diagnosis or "")
+
+
+def test_optimizer_errors_are_carried_forward_with_the_engines_stages():
+    ex = exercises.generate_optimizer(5, optimizer="adam", size=3)[0]
+    ws = Workspace(ex)
+    m_user = np.asarray(ws.steps[0].expected) + 0.05  # a wrong first moment
+    assert ws.submit(fmt_value(m_user)).status == "incorrect"
+    ws.submit(fmt_value(ws.steps[1].expected))  # v right
+    # m̂ from the user's m, computed here by hand (the workspace uses engine.optimizers.STAGES)
+    m_hat_user = np.asarray(m_user) / (1 - ex["hyperparameters"]["beta1"] ** ex["t"])
+    assert ws.submit(fmt_value(m_hat_user)).status == "correct_cf"
+    ws.submit(fmt_value(ws.steps[3].expected))
+    h = ex["hyperparameters"]
+    v_hat = np.asarray(ws.steps[3].expected)
+    final = np.asarray(ex["params"]) - h["lr"] * m_hat_user / (np.sqrt(v_hat) + h["eps"])
+    assert not np.allclose(final, ws.steps[4].expected, rtol=0.005)  # far enough from the truth
+    assert ws.submit(fmt_value(final)).status == "correct_cf"
+    assert ws.score == (4.0, 5)
