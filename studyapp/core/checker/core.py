@@ -275,6 +275,9 @@ def _grade_formula(e_node, a_node, names, verdict, symbolic_timeout) -> Verdict:
                        "formula (they are not defined at enough common points).")
     diagnosis = None
     message = "Not equal to the expected formula."
+    if comparison is not None and comparison.answer_defined == 0 and comparison.expected_defined:
+        message = ("Not equal to the expected formula: the answer has no real value at any "
+                   "point tried (a log or square root of a negative number?).")
     if comparison is not None:
         from studyapp.core.checker.diagnose import diagnose_expression
 

@@ -274,6 +274,8 @@ class Comparison:
     agree: int = 0
     differ: int = 0
     undefined: int = 0
+    expected_defined: int = 0
+    answer_defined: int = 0
     samples: list = field(default_factory=list)
     witness: tuple | None = None
 
@@ -302,6 +304,8 @@ def compare_functions(expected: Node, answer: Node, names: list[str], seed_text:
     for point in sample_points(names, seed_text, count if names else 1):
         env_lo = {k: lo.mpf(v) for k, v in point.items()}
         e, a = _eval_or_none(fe, lo, env_lo), _eval_or_none(fa, lo, env_lo)
+        result.expected_defined += e is not None
+        result.answer_defined += a is not None
         if e is None or a is None:
             result.undefined += 1
             continue
@@ -327,6 +331,9 @@ def compare_functions(expected: Node, answer: Node, names: list[str], seed_text:
         # else: round-off or underflow dominates at this point (1 − σ(300) is 0 at any
         # practical precision while e^-300 is not); it proves nothing either way
     if result.differ:
+        result.status = "different"
+    elif result.expected_defined >= MIN_AGREE_POINTS and result.answer_defined == 0:
+        # the expected formula has real values, the answer has none anywhere: not equal
         result.status = "different"
     elif result.agree >= (MIN_AGREE_POINTS if names else 1):
         result.status = "equal"
