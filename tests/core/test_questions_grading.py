@@ -117,3 +117,16 @@ def test_importing_questions_loads_neither_sympy_nor_textual():
             "print(sorted(m for m in ('sympy', 'textual') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_small_numeric_answers_need_significant_digits_not_zero():
+    q = Question(id="x::numeric::t::v", kind="numeric", topic="backprop", prompt="?",
+                 answer="0.000312", explanation="e", source="s", expected_kind="numeric",
+                 expected=0.000312)
+    assert grade(q, "0.0003120").verdict == "correct"
+    assert grade(q, "0").verdict == "incorrect"
+    assert grade(q, "0.0004").verdict == "incorrect"
+    zero = Question(id="x::numeric::t::w", kind="numeric", topic="backprop", prompt="?",
+                    answer="0", explanation="e", source="s", expected_kind="numeric", expected=0.0)
+    assert grade(zero, "0").verdict == "correct"
+    assert grade(zero, "0.0001").verdict == "correct"

@@ -48,7 +48,7 @@ class NumericDraft:
     data: dict = field(default_factory=dict)
 
 
-ANSWER_NOTE = "Give a decimal number (4 significant digits are enough)."
+ANSWER_NOTE = "Give a decimal number to 4 significant digits."
 
 
 def _draw(rng: random.Random, lo: float, hi: float, decimals: int = 2, nonzero: bool = True) -> float:
