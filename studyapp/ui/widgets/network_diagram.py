@@ -32,6 +32,12 @@ _LINE = {
     UP | LEFT | RIGHT: "┴", UP | DOWN | LEFT | RIGHT: "┼",
 }
 
+# Colours of edges, weight labels and targets; the light palette keeps them readable on white.
+PALETTES = {
+    "dark": {"edge": "cyan", "weight": "bold yellow", "target": "magenta"},
+    "light": {"edge": "blue", "weight": "bold dark_orange3", "target": "magenta"},
+}
+
 STATUS_STYLE = {
     "correct": "bold green", "correct_cf": "green", "incorrect": "bold red",
     "revealed": "yellow", None: "dim",
@@ -139,7 +145,8 @@ def can_draw(layers: list[int]) -> bool:
     return len(layers) <= MAX_LAYERS and max(layers) <= MAX_UNITS
 
 
-def diagram_text(ex: dict, known: dict[str, tuple[np.ndarray, object]] | None = None) -> Text | None:
+def diagram_text(ex: dict, known: dict[str, tuple[np.ndarray, object]] | None = None,
+                 palette: str = "dark") -> Text | None:
     """The network of a backprop exercise as styled text, or None when it is too big to draw.
 
     ``known`` maps a step key (``z1``, ``a2`` …) to (value shape (N^m,), status) for the values the
@@ -147,6 +154,8 @@ def diagram_text(ex: dict, known: dict[str, tuple[np.ndarray, object]] | None = 
     revealed); they appear in the unit boxes in the status colour, ``?`` otherwise.
     """
     known = known or {}
+    colours = PALETTES.get(palette, PALETTES["dark"])
+    edge = colours["edge"]
     layers = [len(ex["x"])] + [len(b) for b in ex["biases"]]
     if not can_draw(layers):
         return None
@@ -234,15 +243,15 @@ def diagram_text(ex: dict, known: dict[str, tuple[np.ndarray, object]] | None = 
         x_t = dst[0].x
         for k, s in enumerate(src):
             rows = [s.out_row] + [d.in_ports[k] for d in dst]
-            canvas.line_h(s.out_row, x_r, lane[k], "cyan")
-            canvas.line_v(lane[k], min(rows), max(rows), "cyan")
+            canvas.line_h(s.out_row, x_r, lane[k], edge)
+            canvas.line_v(lane[k], min(rows), max(rows), edge)
             for j, d in enumerate(dst):
                 y = d.in_ports[k]
-                canvas.line_h(y, lane[k], x_t - 1, "cyan")
+                canvas.line_h(y, lane[k], x_t - 1, edge)
                 label = labels[c][j][k]
                 lx = lane[-1] + 2 + (label_w[c] - len(label)) // 2
-                canvas.put(y, lx, label, "bold yellow")
-                canvas.put(y, x_t - 1, "▶", "cyan")
+                canvas.put(y, lx, label, colours["weight"])
+                canvas.put(y, x_t - 1, "▶", edge)
     # --- boxes and their contents
     for c, col in enumerate(columns):
         for u in col:
@@ -254,7 +263,8 @@ def diagram_text(ex: dict, known: dict[str, tuple[np.ndarray, object]] | None = 
             if c < big_l:
                 canvas.put(u.out_row, u.x + u.width - 1, "├")
     for j, u in enumerate(columns[-1]):
-        canvas.put(u.out_row, u.x + u.width, f"╶ y{sub(j + 1)} {num(ex['target'][j])}", "magenta")
+        canvas.put(u.out_row, u.x + u.width, f"╶ y{sub(j + 1)} {num(ex['target'][j])}",
+                   colours["target"])
     # --- layer titles along the top row is left to the caller (givens_text names the layers)
     return canvas.render()
 
@@ -348,7 +358,8 @@ class NetworkDiagram(Static):
             self.update("")
             self.display = False
             return
-        text = diagram_text(ex, known)
+        dark = getattr(getattr(self.app, "current_theme", None), "dark", True)
+        text = diagram_text(ex, known, palette="dark" if dark else "light")
         self.display = True
         if text is None:
             self.update(Text("(the network is too large to draw: the matrices below give it)",
