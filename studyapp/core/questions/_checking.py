@@ -183,13 +183,18 @@ def equivalent(a: str, b: str) -> bool:
 
 
 def _fast_equivalent(a: str, b: str) -> bool | None:
-    """The checker's own formula comparison without the slip diagnosis that ``equivalent``
-    computes for unequal pairs (10x slower, and a distractor needs no diagnosis).
-    None when this path does not apply (numbers, vectors, or the checker's internals moved)."""
+    """The checker's numeric formula comparison (high precision, seeded by the two texts),
+    without the slip diagnosis ``equivalent`` adds for unequal pairs (10x slower) and without
+    its sympy worker, whose time limit would make a quiz depend on the machine's load.
+
+    Only a proven difference counts as "not equivalent"; an inconclusive comparison counts as
+    equivalent, so such a formula is never offered as a wrong option. None when this path
+    does not apply (numbers, vectors, or the checker's internals moved)."""
     try:
-        from studyapp.core.checker.core import compare_formulas
         from studyapp.core.checker.limits import CONTENT_LIMITS
         from studyapp.core.checker.nodes import free_symbols, shape
+        from studyapp.core.checker.numeric import compare_functions
+        from studyapp.core.checker.render import render_text
 
         ea = _checker.parse(a, limits=CONTENT_LIMITS)
         eb = _checker.parse(b, limits=CONTENT_LIMITS)
@@ -198,8 +203,8 @@ def _fast_equivalent(a: str, b: str) -> bool | None:
         names = sorted(set(free_symbols(ea)) | set(free_symbols(eb)))
         if not names:
             return None
-        outcome, _ = compare_formulas(ea, eb, names)
-        return outcome == "equal"
+        comparison = compare_functions(ea, eb, names, render_text(ea) + "\x00" + render_text(eb))
+        return comparison.status != "different"
     except Exception:
         return None
 
