@@ -322,3 +322,24 @@ def test_optimizer_errors_are_carried_forward_with_the_engines_stages():
     assert not np.allclose(final, ws.steps[4].expected, rtol=0.005)  # far enough from the truth
     assert ws.submit(fmt_value(final)).status == "correct_cf"
     assert ws.score == (4.0, 5)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_one_wrong_step_never_costs_a_later_step(seed):
+    """Whatever step is wrong, answering every later step consistently with it earns full credit."""
+    rng = random.Random(seed)
+    settings = randomize_settings(rng, "optimizer" if seed % 4 == 3 else "backprop")
+    ws = Workspace(generate(settings, seed))
+    wrong = rng.randrange(len(ws.steps) - 1)
+    for i, step in enumerate(ws.steps):
+        if i < wrong:
+            value = step.expected
+        elif i == wrong:
+            value = step.expected * 1.3 + 0.2  # clearly off
+        else:
+            value = ws.carried_expected(step)
+            value = step.expected if value is None else value
+        ws.submit(fmt_value(value, digits=6))
+    statuses = [r.status for r in ws.results]
+    assert statuses[wrong] == "incorrect", (settings, ws.steps[wrong].key)
+    assert all(s in ("correct", "correct_cf") for s in statuses[wrong + 1:]), (settings, statuses)

@@ -187,7 +187,11 @@ def test_options_dialog_starts_an_optimizer_exercise():
         assert isinstance(dialog, ExerciseOptions)
         from textual.widgets import Select
 
+        assert dialog.query_one("#opt-layers", Input).disabled  # the preset fixes the net
         dialog.query_one("#opt-kind", Select).value = "optimizer"
+        await pilot.pause()
+        assert dialog.query_one("#opt-layers", Input).disabled
+        assert not dialog.query_one("#opt-size", Input).disabled
         dialog.query_one("#opt-optimizer", Select).value = "rmsprop"
         await pilot.click("#opt-start")
         await pilot.pause()
@@ -210,6 +214,8 @@ def test_options_dialog_reports_a_bad_field_in_one_line():
         from textual.widgets import Select
 
         dialog.query_one("#opt-kind", Select).value = "backprop"
+        await pilot.pause()
+        assert not dialog.query_one("#opt-layers", Input).disabled
         dialog.query_one("#opt-layers", Input).value = "2,0,1"
         await pilot.click("#opt-start")
         await pilot.pause()

@@ -210,6 +210,22 @@ class ExerciseOptions(ModalScreen[ExerciseSettings | None]):
             decimals=decimals, learning_rate=lr,
             optimizer=self.query_one("#opt-optimizer", Select).value, size=size)
 
+    def on_mount(self) -> None:
+        self._enable_fields(self.query_one("#opt-kind", Select).value)
+
+    @on(Select.Changed, "#opt-kind")
+    def kind_changed(self, event: Select.Changed) -> None:
+        self._enable_fields(event.value)
+
+    def _enable_fields(self, kind) -> None:
+        """Only the fields that matter for this kind of exercise can be edited."""
+        backprop = ("#opt-layers", "#opt-activation", "#opt-output", "#opt-loss", "#opt-lr")
+        for selector in backprop:
+            self.query_one(selector).disabled = kind != "backprop"
+        self.query_one("#opt-decimals").disabled = kind == "preset"
+        for selector in ("#opt-optimizer", "#opt-size"):
+            self.query_one(selector).disabled = kind != "optimizer"
+
     @on(Button.Pressed, "#opt-start")
     def start(self) -> None:
         try:
@@ -410,6 +426,9 @@ class ExerciseScreen(Screen):
             return
         try:
             self.saved_attempts = ws.save(storage)
+            if self.saved_attempts:
+                self.notify(f"Saved: {self.saved_attempts} steps count towards your accuracy "
+                            "per step type.", title="Exercise")
         except Exception as exc:  # one line, never a traceback
             self.notify(f"attempt not saved: {exc}", severity="warning")
         finally:
