@@ -11,7 +11,7 @@ import math
 import random
 import re
 from collections import Counter
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pytest
@@ -67,7 +67,7 @@ FUNCS = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def to_sympy(text: str):
     """A stored content formula (trusted test data, checker syntax) as a sympy expression."""
     names = set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", text))
@@ -99,7 +99,7 @@ def _value(expr, point):
     return v.real
 
 
-@lru_cache(maxsize=None)
+@cache
 def sym_equal(a: str, b: str) -> bool:
     """Numerically equal at every sampled point where both are defined (≥ 3 such points)."""
     ea, eb = to_sympy(a), to_sympy(b)
@@ -330,7 +330,7 @@ def _backprop_reference(ex: dict) -> dict:
     bs = [np.array(b) for b in ex["biases"]]
     a, y = np.array(ex["x"]), np.array(ex["target"])
     zs, acts = [], [a]
-    for m, (W, b) in enumerate(zip(Ws, bs)):
+    for m, (W, b) in enumerate(zip(Ws, bs, strict=False)):
         z = W @ acts[-1] + b
         last = m == len(Ws) - 1
         if last and ex["output_activation"] == "softmax":
@@ -363,7 +363,7 @@ def _backprop_reference(ex: dict) -> dict:
     gw = [np.outer(d, acts[m]) for m, d in enumerate(deltas)]
     eta = ex["learning_rate"]
     return {"z": zs, "a": acts[1:], "loss": loss, "delta": deltas, "grad_weights": gw,
-            "grad_biases": deltas, "updated_weights": [W - eta * g for W, g in zip(Ws, gw)]}
+            "grad_biases": deltas, "updated_weights": [W - eta * g for W, g in zip(Ws, gw, strict=False)]}
 
 
 def _reference(q: Question) -> float:

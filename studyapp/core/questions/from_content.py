@@ -272,7 +272,7 @@ def formula_table(content, topic: str) -> list[Candidate]:
                 mut = mutations(value)
                 rng.shuffle(mut)
                 # mix siblings (the wrong function) and slips of this very formula
-                pool = [x for pair in zip(wrong_f, mut) for x in pair] + wrong_f + mut
+                pool = [x for pair in zip(wrong_f, mut, strict=False) for x in pair] + wrong_f + mut
                 wrong = distinct_formulas(value, pool, N_CHOICES - 1)
                 q = _mcq(e, topic, field, f"Which expression is the {label} of {e.name}?",
                          display(value), [display(w) for w in wrong],
@@ -329,8 +329,8 @@ def formula_table(content, topic: str) -> list[Candidate]:
         if len(usable) >= 4:
             def match(rng, truth, field=field, usable=usable):
                 what = "formula" if field == "formula" else "derivative"
-                q = _matching(topic, field + "s", usable, lambda e: e.name,
-                              lambda e: e.fields.get(field), rng,
+                q = _matching(topic, field + "s", usable, lambda x: x.name,
+                              lambda x: x.fields.get(field), rng,
                               f"Match each {noun} to its {what}.", formulas=True)
                 if q is not None:
                     q.data = {"field": field}
@@ -633,7 +633,7 @@ def _question_answer(entries, topic: str) -> list[Candidate]:
     answers to the other questions of the topic."""
     pairs = [(e, i, str(q), str(a)) for e in entries
              for i, (q, a) in enumerate(zip(_as_list(e.fields.get("questions")),
-                                            _as_list(e.fields.get("answers"))))]
+                                            _as_list(e.fields.get("answers")), strict=False))]
     out = []
     for e, i, question, answer in pairs:
         def build(rng, truth, e=e, i=i, question=question, answer=answer):

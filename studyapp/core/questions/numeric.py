@@ -139,7 +139,7 @@ def softmax_component(rng: random.Random) -> NumericDraft:
 def _loss(name: str, a: list[float], y: list[float]) -> tuple[float, list[float]]:
     """(value, dL/da) of the losses of contracts.md; a, y are vectors of n outputs."""
     n = len(a)
-    r = [ai - yi for ai, yi in zip(a, y)]
+    r = [ai - yi for ai, yi in zip(a, y, strict=False)]
     if name == "half_sse":
         return 0.5 * sum(d * d for d in r), r
     if name == "mse":
@@ -150,14 +150,14 @@ def _loss(name: str, a: list[float], y: list[float]) -> tuple[float, list[float]
         val = sum(0.5 * d * d if abs(d) <= 1 else abs(d) - 0.5 for d in r) / n
         return val, [(d if abs(d) <= 1 else math.copysign(1.0, d)) / n for d in r]
     if name == "bce":
-        val = -sum(yi * math.log(ai) + (1 - yi) * math.log(1 - ai) for ai, yi in zip(a, y))
-        return val, [(ai - yi) / (ai * (1 - ai)) for ai, yi in zip(a, y)]
+        val = -sum(yi * math.log(ai) + (1 - yi) * math.log(1 - ai) for ai, yi in zip(a, y, strict=False))
+        return val, [(ai - yi) / (ai * (1 - ai)) for ai, yi in zip(a, y, strict=False)]
     if name == "cce":
-        return -sum(yi * math.log(ai) for ai, yi in zip(a, y) if yi), \
-            [-yi / ai for ai, yi in zip(a, y)]
+        return -sum(yi * math.log(ai) for ai, yi in zip(a, y, strict=False) if yi), \
+            [-yi / ai for ai, yi in zip(a, y, strict=False)]
     if name == "hinge":
-        return sum(max(0.0, 1 - yi * ai) for ai, yi in zip(a, y)), \
-            [(-yi if 1 - yi * ai > 0 else 0.0) for ai, yi in zip(a, y)]
+        return sum(max(0.0, 1 - yi * ai) for ai, yi in zip(a, y, strict=False)), \
+            [(-yi if 1 - yi * ai > 0 else 0.0) for ai, yi in zip(a, y, strict=False)]
     raise KeyError(name)
 
 
@@ -182,7 +182,7 @@ def _loss_data(rng: random.Random, name: str) -> tuple[list[float], list[float]]
         if name in ("half_sse", "mse", "mae", "huber"):
             a = [_draw(rng, -2, 2, 2, nonzero=False) for _ in range(n)]
             y = [_draw(rng, -2, 2, 1, nonzero=False) for _ in range(n)]
-            r = [ai - yi for ai, yi in zip(a, y)]
+            r = [ai - yi for ai, yi in zip(a, y, strict=False)]
             # stay off the kinks (|r| = 0 for mae, |r| = 1 for huber): the derivative is undefined
             if all(abs(d) > 0.02 and abs(abs(d) - 1) > 0.02 for d in r):
                 return a, y
@@ -201,8 +201,13 @@ def _loss_data(rng: random.Random, name: str) -> tuple[list[float], list[float]]
         else:  # hinge
             a = [_draw(rng, -2, 2) for _ in range(n)]
             y = [rng.choice([-1.0, 1.0]) for _ in range(n)]
-            if all(abs(1 - yi * ai) > 0.02 for ai, yi in zip(a, y)):
+            if all(abs(1 - yi * ai) > 0.02 for ai, yi in zip(a, y, strict=False)):
                 return a, y
+
+
+def _vs(values: list[float]) -> str:
+    """One output as a plain number, several as a vector."""
+    return fmt(values[0]) if len(values) == 1 else fmt_vec(values)
 
 
 def loss_value(rng: random.Random) -> NumericDraft:
@@ -212,7 +217,7 @@ def loss_value(rng: random.Random) -> NumericDraft:
     label, formula, _ = LOSS_TEXT[name]
     return NumericDraft(
         "value", "losses", name,
-        f"Compute the {label} for prediction a = {fmt_vec(a)} and target y = {fmt_vec(y)}. "
+        f"Compute the {label} for prediction a = {_vs(a)} and target y = {_vs(y)}. "
         f"{ANSWER_NOTE}",
         value, f"{formula} = {fmt(value, 6)} (n = {len(a)}).", (name, tuple(a), tuple(y)),
         {"family": "loss_value", "loss": name, "a": a, "y": y})
@@ -227,8 +232,8 @@ def loss_gradient(rng: random.Random) -> NumericDraft:
     label, _, dformula = LOSS_TEXT[name]
     return NumericDraft(
         "gradient", "losses", name,
-        f"For the {label} with prediction a = {fmt_vec(a)} and target y = {fmt_vec(y)}, "
-        f"compute ∂L/∂a{sub(i + 1)}. {ANSWER_NOTE}",
+        f"For the {label} with prediction a = {_vs(a)} and target y = {_vs(y)}, "
+        f"compute ∂L/∂a{sub(i + 1) if len(a) > 1 else ''}. {ANSWER_NOTE}",
         grad[i], f"{dformula}; the gradient is {fmt_vec(grad, 6)}, component {i + 1} = "
         f"{fmt(grad[i], 6)}.", (name, tuple(a), tuple(y), i),
         {"family": "loss_gradient", "loss": name, "a": a, "y": y, "i": i})
@@ -242,12 +247,12 @@ def perceptron_update(rng: random.Random) -> NumericDraft:
     w = [_draw(rng, -1, 1, 1, nonzero=False) for _ in range(n)]
     x = [float(rng.choice([0, 1])) for _ in range(n - 1)] + [-1.0]  # last input: the bias node
     eta = rng.choice([0.1, 0.2, 0.25, 0.3, 0.4])
-    h = sum(wi * xi for wi, xi in zip(w, x))
+    h = sum(wi * xi for wi, xi in zip(w, x, strict=False))
     y = 1.0 if h > 0 else 0.0
     # mostly ask about a misclassified example (the weights move); sometimes a correct one
     t = 1.0 - y if rng.random() < 0.8 else y
     i = rng.randrange(n)
-    new = [wi + eta * (t - y) * xi for wi, xi in zip(w, x)]
+    new = [wi + eta * (t - y) * xi for wi, xi in zip(w, x, strict=False)]
     return NumericDraft(
         "update", "concepts", "perceptron",
         f"A perceptron has weights w = {fmt_vec(w)} (the last input is the bias node, fixed at −1), "
@@ -277,20 +282,20 @@ def mcculloch_pitts(rng: random.Random) -> NumericDraft:
         w = tuple(_draw(rng, -1, 1, 1) for _ in range(n))
         theta = _draw(rng, -1, 1, 1, nonzero=False)
         x = tuple(float(rng.choice([0, 1])) for _ in range(n))
-        while abs(sum(a * b for a, b in zip(w, x)) - theta) < 1e-9:  # not exactly on the threshold
+        while abs(sum(a * b for a, b in zip(w, x, strict=False)) - theta) < 1e-9:  # not exactly on the threshold
             theta = round(theta + 0.1, 1)
         what = "A McCulloch-Pitts neuron"
     else:
         w, theta = MP_GATES[gate]
         x = tuple(float(rng.choice([0, 1])) for _ in w)
-        what = f"A McCulloch-Pitts neuron set up as an {gate} gate"
-    h = sum(a * b for a, b in zip(w, x))
+        what = f"A McCulloch-Pitts neuron set up as {'a' if gate == 'NOT' else 'an'} {gate} gate"
+    h = sum(a * b for a, b in zip(w, x, strict=False))
     y = 1.0 if h > theta else 0.0
     return NumericDraft(
         "output", "concepts", "mcculloch",
         f"{what} has weights w = {fmt_vec(w)} and threshold θ = {fmt(theta)}; it outputs 1 if "
         f"h = Σ wᵢxᵢ > θ and 0 otherwise. What does it output for x = {fmt_vec(x)}? (0 or 1)",
-        y, f"h = {' + '.join(f'{fmt(a)}·{fmt(b)}' for a, b in zip(w, x))} = {fmt(h)}, which is "
+        y, f"h = {' + '.join(f'{fmt(a)}·{fmt(b)}' for a, b in zip(w, x, strict=False))} = {fmt(h)}, which is "
         f"{'>' if y else '≤'} θ = {fmt(theta)}, so y = {fmt(y)}.",
         (gate, w, theta, x), {"family": "mcculloch_pitts", "gate": gate, "w": list(w),
                               "theta": theta, "x": list(x)})
@@ -465,7 +470,7 @@ def backprop_quantity(rng: random.Random) -> NumericDraft:
         m=sup(m) if m else "", j=sub(j + 1) if j is not None else "",
         jk=(sub(j + 1) + "," + sub(k + 1)) if k is not None else "")
     weights = "; ".join(f"W{sup(i + 1)} = {fmt_mat(W)}, b{sup(i + 1)} = {fmt_vec(b)}"
-                        for i, (W, b) in enumerate(zip(ex["weights"], ex["biases"])))
+                        for i, (W, b) in enumerate(zip(ex["weights"], ex["biases"], strict=False)))
     loss_label = LOSS_TEXT.get(loss, (loss,))[0]
     z = "; ".join(f"z{sup(i + 1)} = {fmt_vec(v, 5)}" for i, v in enumerate(ans["z"]))
     a = "; ".join(f"a{sup(i + 1)} = {fmt_vec(v, 5)}" for i, v in enumerate(ans["a"]))
