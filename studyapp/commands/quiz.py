@@ -28,10 +28,11 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                    "optimizers, terms, backprop, concepts, user)")
     p.add_argument("--format", choices=("json", "text"), default="text", help="output format")
     p.add_argument("--interactive", action=argparse.BooleanOptionalAction, default=None,
-                   help="ask the questions on stdin (default: when stdin is a terminal and "
-                        "--format is text)")
+                   help="ask the questions on stdin (default: when stdin and stdout are a "
+                        "terminal and --format is text)")
     p.add_argument("--no-history", action="store_true",
-                   help="ignore past accuracy (do not favour weak topics)")
+                   help="ignore past accuracy (do not favour weak topics); with it the same "
+                        "seed always gives the same quiz")
     return p
 
 
@@ -77,7 +78,9 @@ def run(args) -> int:
                   sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return 0
-    interactive = args.interactive if args.interactive is not None else sys.stdin.isatty()
+    # a terminal on both ends: `studyapp quiz > key.txt` typed in a terminal prints the key
+    interactive = args.interactive if args.interactive is not None else (
+        sys.stdin.isatty() and sys.stdout.isatty())
     if interactive:
         return ask(questions, seed)
     print_key(questions, seed)
