@@ -193,3 +193,10 @@ def test_interactive_quiz_asks_again_after_an_unreadable_answer(cli):
     assert result.returncode == 0, result.stderr
     assert "Could not read that" in result.stdout
     assert "Score: 1/1" in result.stdout
+
+
+def test_user_topic_without_imported_notes_says_how_to_import(cli):
+    result = cli("quiz", "--topic", "user", "--format", "json")
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "content import" in result.stderr

@@ -60,6 +60,9 @@ def check_topic(topic: str | None, content) -> None:
     if topic is None:
         return
     valid = valid_topics(content)
+    if topic == "user" and topic not in valid:
+        raise UsageError("topic 'user' has no entries yet: import your notes with "
+                         "`studyapp content import FILE.md`")
     if topic not in valid:
         raise UsageError(f"unknown topic {topic!r}; valid topics: {', '.join(valid)}")
 
