@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +39,7 @@ from studyapp.core import scheduling as sch  # noqa: E402
 from studyapp.core.scheduling import Rating, State  # noqa: E402
 from studyapp.storage import Storage, to_ms  # noqa: E402
 
-UTC = timezone.utc
+UTC = UTC
 TOPICS = ["activations", "losses", "optimizers", "terms", "backprop", "concepts"]
 
 

@@ -27,10 +27,11 @@ import json
 import shlex
 import sqlite3
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from studyapp.core import scheduling as sch
 from studyapp.core.scheduling import CardState, Rating, ReviewOutcome, Settings, State
@@ -133,11 +134,11 @@ def to_ms(dt: datetime) -> int:
 
 
 def from_ms(ms: int | None) -> datetime | None:
-    return None if ms is None else datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
+    return None if ms is None else datetime.fromtimestamp(ms / 1000, tz=UTC)
 
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 # ---- rows ----------------------------------------------------------------------------------------
@@ -860,11 +861,12 @@ class Storage:
             "SELECT due FROM cards WHERE state <> 0 AND suspended = 0 AND orphaned = 0")]
 
     @_guarded
-    def review_retention(self, since: datetime) -> tuple[int, int]:
-        """(passed, total) reviews of cards in the Review state since ``since`` (rating >= Hard passes)."""
+    def review_retention(self, since: datetime, until: datetime | None = None) -> tuple[int, int]:
+        """(passed, total) reviews of cards in the Review state in [since, until) (rating >= Hard passes)."""
         r = self._conn.execute(
-            "SELECT coalesce(sum(rating >= 2), 0), count(*) FROM review_log WHERE queue = 2 AND reviewed_at >= ?",
-            (to_ms(since),)).fetchone()
+            "SELECT coalesce(sum(rating >= 2), 0), count(*) FROM review_log WHERE queue = 2"
+            " AND reviewed_at >= ? AND reviewed_at < ?",
+            (to_ms(since), to_ms(until) if until else 2**62)).fetchone()
         return int(r[0]), int(r[1])
 
     @_guarded

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -14,7 +14,7 @@ from studyapp.core.scheduling import Rating, State
 from studyapp.errors import DataError, UsageError
 from studyapp.storage import SCHEMA_VERSION, Storage
 
-UTC = timezone.utc
+UTC = UTC
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, 09:00 UTC (study day starts 04:00)
 
 

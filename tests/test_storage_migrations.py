@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -14,7 +14,7 @@ from studyapp.core.scheduling import Rating, State
 from studyapp.errors import DataError
 from studyapp.storage import SCHEMA_VERSION, Storage, to_ms
 
-UTC = timezone.utc
+UTC = UTC
 T0 = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 
 # Frozen: the v1 schema exactly as the first release wrote it. Do not "fix" this to match the code.

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import IntEnum
 
 import fsrs
@@ -120,7 +120,7 @@ class CardState:
     step: int | None = None
     stability: float | None = None
     difficulty: float | None = None
-    due: datetime = field(default_factory=lambda: datetime(1970, 1, 1, tzinfo=timezone.utc))
+    due: datetime = field(default_factory=lambda: datetime(1970, 1, 1, tzinfo=UTC))
     last_review: datetime | None = None
     reps: int = 0
     lapses: int = 0
@@ -166,7 +166,7 @@ class ReviewOutcome:
 def _utc(now: datetime) -> datetime:
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    return now.astimezone(timezone.utc)
+    return now.astimezone(UTC)
 
 
 def make_scheduler(settings: Settings) -> fsrs.Scheduler:
@@ -325,7 +325,7 @@ def day_start(day: date, settings: Settings, tz: tzinfo | None = None) -> dateti
     """The UTC instant at which study day ``day`` begins."""
     naive = datetime.combine(day, time(settings.day_starts_at_hour))
     local = naive.replace(tzinfo=tz) if tz is not None else naive.astimezone()
-    return local.astimezone(timezone.utc)
+    return local.astimezone(UTC)
 
 
 # ---- choosing the next card (Anki's queue order) ------------------------------------------------
@@ -363,7 +363,7 @@ def replay(ratings: list[tuple[datetime, Rating | int]], settings: Settings, see
     Used to rebuild or verify a card from the append-only log; deterministic because the fuzz
     is seeded by (seed, reps).
     """
-    card = CardState(due=created or (ratings[0][0] if ratings else datetime(1970, 1, 1, tzinfo=timezone.utc)))
+    card = CardState(due=created or (ratings[0][0] if ratings else datetime(1970, 1, 1, tzinfo=UTC)))
     for when, rating in ratings:
         card = review(card, rating, when, settings, seed).after
     return card

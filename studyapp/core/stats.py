@@ -38,7 +38,8 @@ def compute_stats(storage: Storage, now: datetime) -> dict:
     (fraction of reviews of mature-state cards not rated Again over 30 days, None without any),
     streak_days. Plus: new_today (new cards available today), learning_today, suspended, orphaned,
     forecast_30d (list of 30 {"date", "due"}; day 0 includes overdue cards), reviews_per_day_12w
-    (list of 84 {"date", "count"}, oldest first, ending today), accuracy_by_topic and
+    (list of 84 {"date", "count"}, oldest first, ending today), retention_by_week (list of
+    {"date": week start, "retention"} for the weeks of those 12 that had reviews), accuracy_by_topic and
     accuracy_by_step ({name: {"correct", "total", "accuracy"}}) from quiz/exercise attempts,
     leeches (list of {"key", "topic", "front", "lapses"}).
     """
@@ -67,6 +68,15 @@ def compute_stats(storage: Storage, now: datetime) -> dict:
         if 0 <= i < HISTORY_DAYS:
             per_day[i] += 1
 
+    # Retention per week (12 weeks, oldest first); weeks without reviews of mature cards are left out.
+    by_week = []
+    for w in range(HISTORY_DAYS // 7):
+        wk_start = sch.day_start(first + timedelta(days=7 * w), settings, tz)
+        wk_end = sch.day_start(first + timedelta(days=7 * (w + 1)), settings, tz)
+        p, t = storage.review_retention(wk_start, until=wk_end)
+        if t:
+            by_week.append({"date": (first + timedelta(days=7 * w)).isoformat(), "retention": round(p / t, 4)})
+
     studied = {day_of(ms) for ms in storage.review_times()} | {day_of(ms) for ms in storage.attempt_times()}
     passed, total = storage.review_retention(now - timedelta(days=RETENTION_DAYS))
 
@@ -86,6 +96,7 @@ def compute_stats(storage: Storage, now: datetime) -> dict:
                          for i, n in enumerate(forecast)],
         "reviews_per_day_12w": [{"date": (first + timedelta(days=i)).isoformat(), "count": n}
                                 for i, n in enumerate(per_day)],
+        "retention_by_week": by_week,
         "accuracy_by_topic": _accuracy(storage.topic_accuracy()),
         "accuracy_by_step": _accuracy(storage.step_accuracy()),
         "leeches": [{"key": c.key, "topic": c.topic, "front": c.front, "lapses": c.lapses}

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from studyapp.core import scheduling as sch
 from studyapp.core.scheduling import CardState, Rating, Settings, State
 
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 S = Settings()
 
 
@@ -45,7 +47,7 @@ def test_lapse_goes_to_relearning_for_10_minutes_and_counts():
 
 def _random_card(draw_ratings: list[int], gaps_h: list[float]) -> tuple[CardState, datetime]:
     card, now = CardState(due=T0), T0
-    for r, gap in zip(draw_ratings, gaps_h):
+    for r, gap in zip(draw_ratings, gaps_h, strict=False):
         card = rate(card, r, now, seed="prop")
         now = max(now + timedelta(hours=gap), card.due)
     return card, now
@@ -123,7 +125,7 @@ def test_replay_rebuilds_the_same_state():
 
 
 def test_study_day_rolls_over_at_the_configured_hour():
-    utc = timezone.utc
+    utc = UTC
     assert sch.study_day(datetime(2026, 3, 2, 3, 59, tzinfo=utc), S, utc).isoformat() == "2026-03-01"
     assert sch.study_day(datetime(2026, 3, 2, 4, 0, tzinfo=utc), S, utc).isoformat() == "2026-03-02"
     start, end = sch.day_bounds(datetime(2026, 3, 2, 12, tzinfo=utc), S, utc)

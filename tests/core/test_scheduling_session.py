@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -19,7 +19,7 @@ from studyapp.core.session import ReviewSession, open_study
 from studyapp.core.stats import compute_stats, render_text, streak_days
 from studyapp.storage import Storage
 
-UTC = timezone.utc
+UTC = UTC
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 
