@@ -29,6 +29,7 @@ from studyapp.core.questions import (
     topic_weights,
 )
 from studyapp.core.questions.formulas import display
+from studyapp.core.questions.from_content import _intervals
 from studyapp.errors import UsageError
 
 SEEDS = range(40)
@@ -234,6 +235,8 @@ def test_true_false_labels_are_right(questions, content):
                 assert (q.data["item"] in listed) == truth, q.id
             elif q.template == "range":
                 assert (q.data["shown"] == entry.fields["range"]) == truth, q.id
+                if not truth:  # no shared interval: the false statement is wholly false
+                    assert not _intervals(q.data["shown"]) & _intervals(entry.fields["range"])
             elif q.template == "hyperparameter":
                 real = entry.fields["hyperparameters"][q.data["name"]]
                 assert (q.data["shown"] == real) == truth, q.id

@@ -375,14 +375,23 @@ def _pros_cons(e, topic: str) -> list[Candidate]:
             Candidate(topic, "mcq", e.id, "drawback", mcq)]
 
 
+def _intervals(text: str) -> set[str]:
+    """The intervals written in a range, spaces removed: {"(0,1)"}."""
+    return {re.sub(r"\s+", "", m) for m in re.findall(r"[(\[][^()\[\]]*[)\]]", text)}
+
+
 def _range_tf(e, entries, topic) -> Candidate:
     def tf(rng, truth, e=e):
         mine = str(e.fields["range"])
         if truth:
             shown = mine
         else:
+            # a range sharing an interval with this one ("(0, 1)" of sigmoid and of each softmax
+            # component) would make a "false" statement that is partly true
+            mine_iv = _intervals(mine)
             others = sorted({str(o.fields.get("range")) for o in entries if o.fields.get("range")
-                             and norm_text(o.fields["range"]) != norm_text(mine)})
+                             and norm_text(o.fields["range"]) != norm_text(mine)
+                             and not (_intervals(str(o.fields["range"])) & mine_iv)})
             if not others:
                 return None
             shown = rng.choice(others)
