@@ -49,3 +49,13 @@ def test_check_always_gives_a_verdict_in_time(text):
 def test_a_number_equals_its_own_repr(x):
     assert check(repr(x), repr(x)).verdict == "correct"
     assert check(repr(x), repr(-x)).verdict == "incorrect"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.floats(allow_nan=False),
+                 st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=1, max_size=4)),
+       formula_like)
+def test_check_value_never_raises(expected, text):
+    from studyapp.core.checker import check_value
+
+    assert check_value(expected, text).verdict in ("correct", "incorrect", "invalid")

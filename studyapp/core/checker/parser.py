@@ -210,7 +210,7 @@ def tokenize(text: str, limits: Limits = DEFAULT_LIMITS) -> list[Token]:
             i += 1
             continue
         if ch == "√":
-            tokens.append(Token(SQRT, "sqrt", i))
+            tokens.append(Token(SQRT, "√", i))
             i += 1
             continue
         raise _char_error(text[i], i)
@@ -530,13 +530,13 @@ class _Parser:
             self.leave()
             return Call("abs", (inner,))
         if tok.kind == END:
-            raise ParseError("incomplete formula: it ends where a number, name or '(' should be",
-                             tok.pos)
+            raise ParseError("incomplete formula: it ends where a number, name or '(' should be "
+                             f"(position {tok.pos + 1})", tok.pos)
         raise ParseError(f"unexpected {self.describe(tok)}", tok.pos)
 
     def parse_name(self) -> Node:
         tok = self.advance()
-        raw: str = tok.value
+        raw: str = tok.value.rstrip("_") or tok.value  # "σ_" is σ, "w_" is w
         spec = FUNCTIONS.get(raw) or FUNCTION_NAMES_CI.get(raw.lower())
         if spec is not None:
             return self.parse_call(tok, spec)
@@ -593,7 +593,10 @@ class _Parser:
             self.enter(nxt)
             args = [self.parse_expr()]
             while self.peek().is_op(","):
-                self.advance()
+                comma = self.advance()
+                if self.peek().is_op(")", ","):
+                    raise ParseError(f"missing argument after ',' at position {comma.pos + 1}",
+                                     comma.pos)
                 args.append(self.parse_expr())
             self.expect_op(")", nxt)
             self.leave()

@@ -177,6 +177,8 @@ def render_text(node: Node) -> str:
 def format_number(value: float | Fraction, digits: int = 6) -> str:
     """A short decimal for messages: ``0.731059``, ``-2``, ``1.2e-05``."""
     x = float(value)
+    if x != x or x in (float("inf"), float("-inf")):
+        return str(x)
     if x == int(x) and abs(x) < 1e15:
         return str(int(x))
     return f"{x:.{digits}g}"
