@@ -459,11 +459,12 @@ class Workspace:
     def question_id(self) -> str:
         """Stable id of this exercise for storage: kind, configuration, seed and index."""
         ex = self.exercise
+        origin = ex.get("preset") or f"{ex.get('seed')}:{ex.get('index', 0)}"
         if self.kind == "optimizer":
-            return f"exercise:optimizer:{ex['optimizer']}:{ex.get('seed', '-')}:{ex.get('index', 0)}"
+            return f"exercise:optimizer:{ex['optimizer']}:{origin}"
         shape = "-".join(str(n) for n in ex["layers"])
         return (f"exercise:backprop:{shape}:{ex['activation']}:{ex['output_activation']}:"
-                f"{ex['loss']}:{ex.get('seed', '-')}:{ex.get('index', 0)}")
+                f"{ex['loss']}:{origin}")
 
     # -- progress ---------------------------------------------------------------------------
     @property
