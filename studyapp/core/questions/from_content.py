@@ -646,8 +646,15 @@ def _question_answer(entries, topic: str) -> list[Candidate]:
     out = []
     for e, i, question, answer in pairs:
         def build(rng, truth, e=e, i=i, question=question, answer=answer):
-            wrong = [a for o, _, _, a in pairs if a != answer]
-            return _mcq(e, topic, f"question{i + 1}", question, answer, wrong,
+            # not the answers of the same entry, nor of an entry the question names ("How does
+            # the learning rate affect GD?" must not offer Learning Rate's own answers)
+            named = {o.id for o, _, _, _ in pairs
+                     if any(len(n) >= 3 and re.search(rf"\b{re.escape(n)}\b", question, re.I)
+                            for n in [o.name, *_as_list(o.fields.get("aliases"))])}
+            wrong = [a for o, _, _, a in pairs
+                     if a != answer and o.id != e.id and o.id not in named]
+            # the notes' questions lean on their row ("How does it help training?")
+            return _mcq(e, topic, f"question{i + 1}", f"{e.name}: {question}", answer, wrong,
                         f"{question} {answer}", rng)
 
         out.append(Candidate(topic, "mcq", e.id, f"question{i + 1}", build))
