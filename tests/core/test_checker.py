@@ -193,6 +193,7 @@ def test_verdict_dict_is_the_contract():
         ("sigma(z)", "sigma(z)*(1-sigma(z))", "this is the derivative of σ"),
         ("z + 1", "z + 2", "differs by a constant"),
         ("exp(-z)", "2.718^(-z)", "a constant seems rounded"),
+        ("z/3", "0.333*z", "a constant seems rounded"),
     ],
 )
 def test_diagnosis_of_classic_slips(expected, answer, fragment):

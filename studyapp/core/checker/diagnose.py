@@ -138,6 +138,9 @@ def diagnose_expression(samples, names: list[str]) -> str | None:
             if _close(r, -1.0):
                 return ("sign flipped: the answer is the negative of the expected one "
                         "(e.g. y − a instead of a − y)")
+            if abs(r - 1.0) < 5e-3:
+                return ("almost equal but not exactly: a constant seems rounded (write exact "
+                        "values such as 1/3, e or sqrt(2))")
             if not _close(r, 1.0):
                 return f"off by a constant factor: the answer is {_factor_phrase(r)}"
         for v in sorted({k for p, _, _ in nonzero for k in p}):
