@@ -160,6 +160,23 @@ def main() -> int:
         p95 = lambda ms: ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]  # noqa: E731
         ok &= p95(counts) <= 20 and p95(totals) <= 20 and p95(nxt) <= 20
 
+        # The new-card queue (topics mixed by a window query): 1000 more cards never studied,
+        # reviews switched off so next_card has to reach it.
+        extra = [Spec(f"n{i:05d}::t0", f"n{i:05d}", "t0", TOPICS[i % len(TOPICS)], "Deep Learning::Bench",
+                      f"new {i}", "b", []) for i in range(1000)]
+        store.sync_cards([*(Spec(c.key, c.entry_id, c.template, c.topic, c.deck, c.front, c.back, [])
+                            for c in store.all_cards()), *extra], now=now)
+        store.save_settings({"reviews_per_day": 0})
+        with store._transaction() as c:  # learning cards aside too: next_card walks every queue
+            c.execute("UPDATE cards SET suspended = 1 WHERE state IN (1, 3)")
+        nxt_new = timed(lambda: store.next_card(now), args.repeat)
+        assert store.next_card(now).state == State.New
+        print(line("next card (all queues)", nxt_new, ref50, 20))
+        ok &= p95(nxt_new) <= 20
+        store.save_settings({"reviews_per_day": 100_000})
+        with store._transaction() as c:
+            c.execute("UPDATE cards SET suspended = 0 WHERE state IN (1, 3)")
+
         # One committed review (fsync included), on due cards, undone afterwards.
         reviews = []
         for _ in range(min(20, args.repeat)):

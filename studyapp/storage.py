@@ -120,7 +120,20 @@ MIGRATION_2 = [
        BEGIN SELECT RAISE(ABORT, 'cards are never deleted (they become orphaned)'); END""",
 ]
 
-MIGRATIONS: list[list[str]] = [MIGRATION_1, MIGRATION_2]
+# Position of a card within its topic (content order), so the new-card queue can mix topics
+# round-robin through an index instead of ranking every card on every call.
+_RANK_NEW_CARDS = (
+    "UPDATE cards SET new_rank = (SELECT r.rn FROM (SELECT id AS rid, row_number() OVER"
+    " (PARTITION BY topic ORDER BY id) AS rn FROM cards) AS r WHERE r.rid = cards.id)"
+)
+
+MIGRATION_3 = [
+    "ALTER TABLE cards ADD COLUMN new_rank INTEGER NOT NULL DEFAULT 0",
+    _RANK_NEW_CARDS,
+    "CREATE INDEX cards_new ON cards(new_rank, id) WHERE state = 0 AND suspended = 0 AND orphaned = 0",
+]
+
+MIGRATIONS: list[list[str]] = [MIGRATION_1, MIGRATION_2, MIGRATION_3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -395,6 +408,10 @@ class Storage:
     def close(self) -> None:
         with self._lock:
             with contextlib.suppress(sqlite3.Error):
+                # Let SQLite refresh its planner statistics when they are stale (cheap, documented
+                # as the thing to run before closing).
+                self._conn.execute("PRAGMA optimize")
+            with contextlib.suppress(sqlite3.Error):
                 self._conn.close()
 
     def __enter__(self) -> Storage:
@@ -508,6 +525,7 @@ class Storage:
                     "UPDATE cards SET entry_id=?, template=?, topic=?, deck=?, front=?, back=?, tags=?,"
                     " orphaned=0, updated=? WHERE key=?", updates)
                 c.executemany("UPDATE cards SET orphaned=1, updated=? WHERE key=?", orphans)
+                c.execute(_RANK_NEW_CARDS)
         return {"added": len(inserts), "updated": len(updates) - restored, "orphaned": len(orphans),
                 "restored": restored}
 
@@ -537,11 +555,18 @@ class Storage:
 
     _AVAILABLE = "suspended = 0 AND orphaned = 0 AND (buried_until IS NULL OR buried_until <= :now)"
 
+    # New cards are mixed across topics: round-robin by each card's position within its topic
+    # (new_rank, content order), so a day's 20 new cards are not all activations.
+    _NEW_CARD_SQL = (
+        f"SELECT {_CARD_COLUMNS} FROM cards WHERE state = 0 AND {_AVAILABLE} ORDER BY new_rank, id LIMIT 1"
+    )
+
     @_guarded
     def next_card(self, now: datetime) -> CardRow | None:
         """The card to show now, in Anki's order (see :func:`scheduling.queue_order`), or None.
 
-        Respects the daily limits (new and review cards done today count against them), skips
+        New cards come after the day's reviews and alternate between topics (content order within
+        a topic). Respects the daily limits (new and review cards done today count against them), skips
         suspended, orphaned and buried cards (siblings of a card reviewed today are buried).
         """
         start, end = self.day_bounds(now)
@@ -550,16 +575,19 @@ class Storage:
         queries = {
             "learning": "state IN (1, 3) AND due <= :now ORDER BY due, id",
             "review": "state = 2 AND due < :end ORDER BY due, id" if rev_left > 0 else None,
-            "new": "state = 0 ORDER BY id" if new_left > 0 else None,
+            "new": "state = 0" if new_left > 0 else None,  # served by _NEW_CARD_SQL (topics mixed)
             "learn_ahead": "state IN (1, 3) AND due <= :ahead ORDER BY due, id",
         }
         for queue in sch.queue_order():
             where = queries[queue]
             if where is None:
                 continue
-            r = self._conn.execute(
-                f"SELECT {_CARD_COLUMNS} FROM cards WHERE {self._AVAILABLE} AND {where} LIMIT 1", p
-            ).fetchone()
+            if queue == "new":
+                r = self._conn.execute(self._NEW_CARD_SQL, p).fetchone()
+            else:
+                r = self._conn.execute(
+                    f"SELECT {_CARD_COLUMNS} FROM cards WHERE {self._AVAILABLE} AND {where} LIMIT 1", p
+                ).fetchone()
             if r is not None:
                 return _card_from_row(r)
         return None

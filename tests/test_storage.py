@@ -172,6 +172,18 @@ def test_daily_new_limit_and_reviews_before_new(store):
     assert order.count(State.New) == 3  # the next day's new cards, after the reviews
 
 
+def test_new_cards_alternate_between_topics_in_content_order(store):
+    store.sync_cards([spec("a1"), spec("a2"), spec("a3"), spec("l1", topic="losses"), spec("o1", topic="optimizers"),
+                      spec("l2", topic="losses")], now=T0)
+    order, now = [], T0
+    while (card := store.next_card(now)) is not None:
+        if card.state == State.New:
+            order.append(card.entry_id)
+        store.record_review(card.key, Rating.Easy, now)
+        now += timedelta(seconds=1)
+    assert order == ["a1", "l1", "o1", "a2", "l2", "a3"]
+
+
 def test_reviews_per_day_limit(store):
     store.sync_cards([spec(f"e{i}") for i in range(6)], now=T0)
     for i in range(6):

@@ -78,6 +78,8 @@ def test_v1_database_upgrades_cleanly(tmp_path):
     assert not relu.leech and not relu.orphaned and relu.buried_until is None
     assert s.get_card("loss.mse::formula").suspended
     assert s.get_settings()["new_per_day"] == 7
+    ranks = dict(s._conn.execute("SELECT key, new_rank FROM cards").fetchall())
+    assert ranks == {"act.relu::formula": 1, "loss.mse::formula": 1}  # first of their topics
     # The log is intact and its new columns were filled from the JSON snapshots.
     rows = s._conn.execute("SELECT queue, due_after FROM review_log ORDER BY id").fetchall()
     assert [tuple(r) for r in rows] == [(0, v1["learning"]["due"]), (1, v1["due_after"])]
