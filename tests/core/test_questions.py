@@ -529,3 +529,18 @@ def test_format_number_is_a_plain_decimal():
     assert format_number(2.0) == "2"
     assert format_number(0.123456789) == "0.123457"
     assert format_number(-1234.5678) == "-1234.57"
+
+
+def test_which_function_mcq_never_offers_a_function_with_the_same_formula(questions, content):
+    names = {e.name: e for e in content.entries}
+    checked = 0
+    for q in by_kind(questions, "mcq"):
+        if q.template != "name":
+            continue
+        truth = content.by_id[q.entry_id].fields["formula"]
+        assert q.answer == content.by_id[q.entry_id].name
+        for choice in q.choices:
+            if choice != q.answer:
+                assert not sym_equal(names[choice].fields["formula"], truth), (q.id, choice)
+                checked += 1
+    assert checked > 30
