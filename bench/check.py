@@ -80,6 +80,26 @@ def main() -> int:
     hostile = [(e, a) for h in ADVERSARIAL for e, a in (("z", h), (h, "z"))]
     print(_summary("hostile", _time(hostile, 1)))
 
+    # The sympy worker (only for formulas the numeric test cannot settle).
+    from studyapp.core.checker.nodes import to_json
+    from studyapp.core.checker.parser import parse
+    from studyapp.core.checker.worker import SymbolicWorker
+
+    worker = SymbolicWorker()
+    pair = (to_json(parse("sqrt(-1-z^2)")), to_json(parse("sqrt(-(1+z^2))")))
+    start = time.perf_counter()
+    worker.ask(*pair, timeout=30)
+    cold = (time.perf_counter() - start) * 1000
+    warm = []
+    for k in range(2, 2 + args.repeat * 4):  # a new pair each time: sympy caches answers
+        other = (to_json(parse(f"sqrt(-{k}-z^2)")), to_json(parse(f"sqrt(-({k}+z^2))")))
+        start = time.perf_counter()
+        worker.ask(*other, timeout=30)
+        warm.append((time.perf_counter() - start) * 1000)
+    worker.close()
+    print(f"sympy worker: cold start + first answer {cold:.0f} ms; "
+          + _summary("warm", warm).split(None, 1)[1])
+
     py = sys.executable
     sympy_import = _median_run([py, "-c", "import sympy"], args.cli_runs)
     cli_cases = {
