@@ -45,7 +45,7 @@ class DashboardScreen(Screen):
         yield Header()
         with Horizontal(id="dash-body"):
             with Vertical(id="dash-decks"):
-                yield Label("Decks", classes="section-title")
+                yield Label("Decks · Deep Learning", classes="section-title")
                 yield DeckTable(id="deck-table")
                 yield Static("", id="dash-message")
             with Vertical(id="dash-side"):

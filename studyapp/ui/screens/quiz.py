@@ -145,7 +145,7 @@ class QuizScreen(Screen):
         if q.kind in CHOICE_KINDS:
             choices = ChoiceList(choices_for(q), id="quiz-choices")
             await area.mount(choices)
-            self.call_after_refresh(lambda: choices.query(Button).first().focus())
+            choices.query(Button).first().focus()
         else:
             # Formulas and numbers get the live math preview; words and pairings do not.
             math = getattr(q, "expected_kind", None) in MATH_KINDS or (
@@ -154,7 +154,7 @@ class QuizScreen(Screen):
                            else "type your answer and press enter")
             box = MathInput(placeholder=placeholder, math=math, id="quiz-input")
             await area.mount(box)
-            self.call_after_refresh(lambda: box.input.focus())
+            box.input.focus()
 
     def _update_progress(self) -> None:
         q = self.question
@@ -222,6 +222,7 @@ class QuizScreen(Screen):
             # An unreadable answer is not a wrong one: say why and let the user try again.
             self.query_one(Feedback).show("invalid", "", message=getattr(verdict, "message", ""),
                                           explanation="Fix the answer and press enter again.")
+            self.call_after_refresh(self.query_one(Feedback).scroll_visible)
             return
         self.graded = True
         correct = word == "correct"
@@ -248,6 +249,7 @@ class QuizScreen(Screen):
             widget.disabled = True
         self._update_progress()
         self.set_focus(None)
+        self.call_after_refresh(self.query_one(Feedback).scroll_visible)
 
     async def action_next(self, force: bool = False) -> None:
         if not force and not self.graded:

@@ -28,10 +28,10 @@ class ReviewScreen(Screen):
 
     BINDINGS = [
         Binding("space", "reveal", "Show answer"),
-        Binding("1", "rate(1)", "Again"),
-        Binding("2", "rate(2)", "Hard"),
-        Binding("3", "rate(3)", "Good"),
-        Binding("4", "rate(4)", "Easy"),
+        Binding("1", "rate(1)", "Again", show=False),  # on the buttons
+        Binding("2", "rate(2)", "Hard", show=False),  # on the buttons
+        Binding("3", "rate(3)", "Good", show=False),  # on the buttons
+        Binding("4", "rate(4)", "Easy", show=False),  # on the buttons
         Binding("u", "undo", "Undo"),
         Binding("s", "suspend", "Suspend"),
         Binding("b", "bury", "Bury"),

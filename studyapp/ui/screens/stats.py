@@ -52,6 +52,14 @@ def weekly_retention(storage, now, weeks: int = 12) -> list[float | None]:
     return out
 
 
+def _round_ticks(top: float, count: int = 4) -> list[float]:
+    """About ``count`` whole-number ticks from 0 to at least ``top`` (counts of cards)."""
+    import math
+
+    step = max(1, math.ceil(top / count))
+    return [float(i * step) for i in range(0, count + 1) if i * step <= top * 1.1 or i == 1]
+
+
 class StatsScreen(Screen):
     """Plots and tables from :func:`studyapp.core.stats.compute_stats`."""
 
@@ -109,8 +117,9 @@ class StatsScreen(Screen):
         )
         self.query_one("#stats-summary", Static).update(summary)
 
-        reviews = _series(stats.get("reviews_per_day_12w"))
-        self._bars("#plot-reviews", "Reviews per day (12 weeks)", reviews, "days ago", reverse=True)
+        # The last 30 days of the 12-week series: one bar per day still fits a half-width plot.
+        reviews = _series(stats.get("reviews_per_day_12w"))[-30:]
+        self._bars("#plot-reviews", "Reviews per day (last 30 days)", reviews, "days ago", reverse=True)
         forecast = _series(stats.get("forecast_30d"))
         self._bars("#plot-forecast", "Due per day (next 30 days)", forecast, "days ahead")
 
@@ -127,7 +136,10 @@ class StatsScreen(Screen):
         # The target line, so the user sees whether the schedule is keeping its promise.
         plt.plot([-len(weekly) + 1, 0], [desired, desired], marker="braille", label="desired")
         plt.ylim(0, 100)
+        plt.yticks([0, 25, 50, 75, 100])
         plt.xlabel("weeks ago")
+        weeks = [-w for w in range(len(weekly) - 1, -1, -1) if w % 2 == 0]
+        plt.xticks(weeks, [str(w) for w in weeks])
         plot.refresh()
 
         table = self.query_one("#stats-accuracy", DataTable)
@@ -144,16 +156,28 @@ class StatsScreen(Screen):
             table.add_row(DECK_NAMES.get(topic, topic), str(correct), str(total), share)
 
     def _bars(self, selector: str, title: str, values: list[float], x_label: str, reverse: bool = False) -> None:
+        """One bar per day; x is days ago (``reverse``) or days ahead."""
         plot = self.query_one(selector, PlotextPlot)
         plt = plot.plt
         plt.clear_data()
         plt.clear_figure()
-        plt.title(title)
-        if values:
-            xs = [-(len(values) - 1 - i) for i in range(len(values))] if reverse else list(range(len(values)))
+        xs = [-(len(values) - 1 - i) for i in range(len(values))] if reverse else list(range(len(values)))
+        if values and max(values) > 0:
+            plt.title(title)
+            # plotext's own y range (setting ylim makes it draw stubs for zero bars).
             plt.bar(xs, values, width=0.6)
-            plt.xlabel(x_label)
-            plt.ylim(0, max(1.0, max(values) * 1.1))  # empty history: axes from 0, not -1..1
+            plt.yticks(_round_ticks(max(values)))
+        else:
+            plt.title(f"{title}: none yet")
+            plt.ylim(0, 1)
+            plt.yticks([0, 1])
+        if xs:
+            plt.xlim(min(xs) - 0.5, max(xs) + 0.5)
+            # Fixed, round ticks (5-day steps): plotext's automatic ones depend on the size of
+            # the previous render.
+            ticks = [x for x in xs if x % 5 == 0]
+            plt.xticks(ticks, [str(t) for t in ticks])
+        plt.xlabel(x_label)
         plot.refresh()
 
     def action_back(self) -> None:

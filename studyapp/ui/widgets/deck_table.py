@@ -25,7 +25,7 @@ class DeckTable(DataTable):
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = True
-        self.add_column("Deck", key="deck", width=26)
+        self.add_column("Deck", key="deck", width=12)
         self.add_column("New", key="new", width=6)
         self.add_column("Learn", key="learning", width=6)
         self.add_column("Due", key="due", width=6)
@@ -41,8 +41,9 @@ class DeckTable(DataTable):
             values = [int(row.get(k, 0) or 0) for k in ("new", "learning", "due")]
             for k, v in zip(("new", "learning", "due"), values, strict=True):
                 summed[k] += v
+            # The "Deep Learning::" prefix is the same for every deck: it is in the title above.
             self.add_row(
-                f"Deep Learning::{DECK_NAMES.get(topic, topic.title())}",
+                DECK_NAMES.get(topic, topic.title()),
                 *(_num(v, style) for v, style in zip(values, ("blue", "red", "green"), strict=True)),
                 key=topic,
             )

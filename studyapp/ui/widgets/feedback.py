@@ -23,7 +23,7 @@ class Feedback(Static):
             verdict, verdict
         )
         lines = [f"[b]{heading}[/b]"]
-        if message and verdict != "correct":
+        if message and verdict == "invalid":  # why it could not be read
             lines.append(escape_markup(readable(message)))
         if diagnosis:
             lines.append(f"[i]Hint:[/i] {escape_markup(readable(diagnosis))}")
@@ -31,7 +31,8 @@ class Feedback(Static):
             lines.append(f"Answer: [b]{escape_markup(readable(expected))}[/b]")
         if explanation:
             lines.append(escape_markup(readable(explanation)))
-        lines.append("[dim]enter / n: next question[/dim]")
+        if verdict != "invalid":
+            lines.append("[dim]enter / n: next question[/dim]")
         self.update("\n".join(lines))
         self.display = True
 
