@@ -39,7 +39,6 @@ from studyapp.core import scheduling as sch  # noqa: E402
 from studyapp.core.scheduling import Rating, State  # noqa: E402
 from studyapp.storage import Storage, to_ms  # noqa: E402
 
-UTC = UTC
 TOPICS = ["activations", "losses", "optimizers", "terms", "backprop", "concepts"]
 
 

@@ -672,7 +672,7 @@ class Storage:
                 "INSERT INTO review_log (card_id, reviewed_at, rating, duration_ms, state_before,"
                 " state_after, queue, due_after, undo) VALUES (?,?,?,?,?,?,?,?,?)",
                 (card.id, now_ms, int(rating),
-                 None if duration_s is None else int(round(float(duration_s) * 1000)),
+                 None if duration_s is None else max(0, int(round(float(duration_s) * 1000))),
                  json.dumps(before), json.dumps(after_snap), int(card.state), to_ms(after.due),
                  json.dumps(undo)))
             log_id = cur.lastrowid

@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from studyapp.core.scheduling import Rating, State
 from studyapp.errors import DataError, UsageError
 from studyapp.storage import SCHEMA_VERSION, Storage
 
-UTC = UTC
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, 09:00 UTC (study day starts 04:00)
 
 
@@ -370,3 +372,29 @@ def test_data_directory_default(monkeypatch, data_dir):
     s = Storage.open()
     assert s.path == data_dir / "studyapp.db"
     s.close()
+
+
+@hsettings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(1, 4), st.integers(0, 3000)), min_size=1, max_size=25))
+def test_undoing_every_review_restores_the_initial_database(tmp_path_factory, ops):
+    """Any sequence of reviews (on any card, at increasing times), undone one by one, leaves the
+    cards exactly as they were, and at every point each card's reps equal its log rows."""
+    db = tmp_path_factory.mktemp("undo") / "studyapp.db"
+    s = Storage.open(db, tz=UTC, now=T0)
+    try:
+        s.sync_cards([spec("p"), spec("p", "derivative"), spec("q"), spec("r", topic="losses")], now=T0)
+        keys = [c.key for c in s.all_cards()]
+        initial = s.all_cards()
+        now = T0
+        for card_index, rating, minutes in ops:
+            now += timedelta(minutes=minutes)
+            s.record_review(keys[card_index], rating, now)
+        per_card = dict(s._conn.execute("SELECT card_id, count(*) FROM review_log GROUP BY card_id").fetchall())
+        assert all(c.reps == per_card.get(c.id, 0) for c in s.all_cards())
+        for _ in ops:
+            assert s.undo_last_review() is not None
+        assert s.undo_last_review() is None
+        assert s.all_cards() == initial
+        assert s.review_count() == 0
+    finally:
+        s.close()

@@ -14,7 +14,6 @@ from studyapp.core.scheduling import Rating, State
 from studyapp.errors import DataError
 from studyapp.storage import SCHEMA_VERSION, Storage, to_ms
 
-UTC = UTC
 T0 = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 
 # Frozen: the v1 schema exactly as the first release wrote it. Do not "fix" this to match the code.

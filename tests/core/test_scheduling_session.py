@@ -19,7 +19,6 @@ from studyapp.core.session import ReviewSession, open_study
 from studyapp.core.stats import compute_stats, render_text, streak_days
 from studyapp.storage import Storage
 
-UTC = UTC
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 
