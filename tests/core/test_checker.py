@@ -112,6 +112,11 @@ def test_limits_are_named(text, fragment):
     assert fragment in str(info.value)
 
 
+def test_nesting_up_to_the_limit_is_fine():
+    assert check("z", "(" * 30 + "z" + ")" * 30).verdict == "correct"
+    assert check("z", "-" * 30 + "z").verdict == "correct"  # an even number of signs
+
+
 def test_powers_up_to_the_limit_are_fine():
     assert check("z^1000", "z^999*z").verdict == "correct"
     assert parse("2^10") is not None

@@ -299,9 +299,6 @@ def _lex_name(text: str, i: int, tokens: list[Token]) -> int:
 
 # --------------------------------------------------------------------------- grammar
 
-_PREC_PARSE_MAX_RECURSION = 4  # python frames per nesting level (for the recursion guard)
-
-
 class _Parser:
     def __init__(self, tokens: list[Token], limits: Limits, known_vars: frozenset[str] | None):
         self.tokens = tokens
@@ -421,14 +418,12 @@ class _Parser:
         return Vec(tuple(items))
 
     def parse_expr(self) -> Node:
-        tok = self.peek()
-        self.enter(tok)
+        # Nesting is counted where recursion starts (brackets, |…|, calls, signs, powers).
         left = self.parse_term()
         while self.peek().is_op("+", "-"):
             op = self.advance()
             self.need_operand(op)
             left = BinOp(op.value, left, self.parse_term())
-        self.leave()
         return left
 
     def need_operand(self, op: Token) -> None:
