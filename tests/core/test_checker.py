@@ -197,6 +197,8 @@ def test_verdict_dict_is_the_contract():
         ("sigma(z)*(1-sigma(z))", "sigma(z)", "itself, not its derivative"),
         ("sigma(z)", "sigma(z)*(1-sigma(z))", "this is the derivative of σ"),
         ("z + 1", "z + 2", "differs by a constant"),
+        ("(a-y)/(a*(1-a))", "a - y", "one chain-rule factor too many"),
+        ("step(z)", "0.01 + 0.99*step(z)", "derivative of leaky ReLU"),
         ("exp(-z)", "2.718^(-z)", "a constant seems rounded"),
         ("z/3", "0.333*z", "a constant seems rounded"),
     ],

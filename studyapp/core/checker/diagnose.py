@@ -27,6 +27,10 @@ ACTIVATIONS = {
     "softplus": ("softplus", "softplus({v})", "sigma({v})", "softplus′({v}) = σ({v})"),
     "swish": ("swish", "{v}*sigma({v})", "sigma({v}) + {v}*sigma({v})*(1 - sigma({v}))",
               "swish′({v}) = σ({v}) + {v}·σ({v})(1 − σ({v}))"),
+    "leaky_relu": ("leaky ReLU", "leaky_relu({v})", "0.01 + 0.99*step({v})",
+                   "leaky ReLU′({v}) = 1 for {v} ≥ 0, else 0.01"),
+    "elu": ("ELU", "elu({v})", "step({v}) + (1 - step({v}))*exp({v})",
+            "ELU′({v}) = 1 for {v} ≥ 0, else e^{v}"),
     "exp": ("exp", "exp({v})", "exp({v})", "exp′({v}) = exp({v})"),
 }
 # derivatives written in the activation's output a (the notes' a(1 − a) and 1 − a²)
@@ -190,10 +194,17 @@ def _activation_slip(cands: _Candidates, names, E, A) -> str | None:
                 for y, (disp_y, _f2, _d2, _s2) in ACTIVATIONS.items():
                     if y != x and is_func(A, y, v):
                         return f"wrong function: this is {disp_y}({v}), not {disp_x}({v})"
-    # chain rule: expected = answer × f'(v), i.e. the ratio expected/answer is an f'(v)
-    ratios = [e / a if a else None for e, a in zip(E, A, strict=False)]
-    usable = [r for r in ratios if r is not None]
-    if len(usable) >= 3 and not all(_close(r, usable[0]) for r in usable):
+    # chain rule: expected = answer × f'(v) (factor missing) or answer = expected × f'(v)
+    # (one factor too many, e.g. ∂C/∂z given where ∂C/∂a was asked)
+    for ratios, phrase in (
+        ([e / a if a else None for e, a in zip(E, A, strict=False)],
+         "missing the activation-derivative factor of the chain rule: multiply by {text}"),
+        ([a / e if e else None for e, a in zip(E, A, strict=False)],
+         "one chain-rule factor too many: the answer is the expected one times {text}"),
+    ):
+        usable = [r for r in ratios if r is not None]
+        if len(usable) < 3 or all(_close(r, usable[0]) for r in usable):
+            continue
         for v in names:
             for x, (_disp, _f, _d, shown) in ACTIVATIONS.items():
                 if x == "exp":
@@ -203,10 +214,10 @@ def _activation_slip(cands: _Candidates, names, E, A) -> str | None:
                     texts.append(OUTPUT_FORMS[x][1].format(v=v))
                 for form, text in zip(deriv_forms(x, v), texts, strict=False):
                     vals = cands.values(form, len(ratios))
-                    pairs = [(r, c) for r, c in zip(ratios, vals, strict=False) if r is not None and c is not None]
+                    pairs = [(r, c) for r, c in zip(ratios, vals, strict=False)
+                             if r is not None and c is not None]
                     if len(pairs) >= 3 and all(_close(r, c) for r, c in pairs):
-                        return ("missing the activation-derivative factor of the chain rule: "
-                                f"multiply by {text}")
+                        return phrase.format(text=text)
     return None
 
 
