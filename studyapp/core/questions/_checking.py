@@ -257,6 +257,12 @@ def check_expression(expected: str, answer: str, variables: list[str] | None = N
                            "correct" if ok else "not equal to the expected formula", expected, answer)
 
 
+def numeric_abs_tol(expected: float) -> float:
+    """Absolute tolerance for a quiz number: the checker's 5e-4, but never more than 0.5 % of a
+    nonzero answer ("4 significant digits" must hold near zero: 0 is not 0.0003)."""
+    return 5e-4 if expected == 0 else min(5e-4, 0.005 * abs(expected))
+
+
 def check_value(expected, answer: str, rel_tol: float = 0.005, abs_tol: float = 5e-4):
     """A Verdict for a typed number (or vector)."""
     if _REAL:

@@ -17,10 +17,12 @@ stable across runs and platforms):
 
 from __future__ import annotations
 
+import math
 import random
 import re
 from collections.abc import Mapping
 
+from studyapp.core.questions import _checking as chk
 from studyapp.core.questions import numeric as num
 from studyapp.core.questions.from_content import Candidate, candidates_for, source_of
 from studyapp.core.questions.model import Question, digest, format_number, make_id
@@ -150,6 +152,29 @@ class _Truths:
         self.pending.insert(0, truth)
 
 
+def numeric_distractors(value: float, alts: list, rng: random.Random, need: int = 3) -> list[str]:
+    """Up to ``need`` wrong numbers for an mcq: the slips in ``alts`` first (shuffled), then
+    generic ones (sign, factor 2, ½). Each is checked with the checker's ``check_value`` at the
+    quiz tolerance (never graded right), and options are at least 2 % apart from one another."""
+    slips = [float(a) for a in alts if isinstance(a, (int, float)) and math.isfinite(a)]
+    rng.shuffle(slips)
+    generic = [-value, 2 * value, value / 2, value + 1, value - 1]
+    out: list[str] = []
+    taken = [value]
+    tol = chk.numeric_abs_tol(value)
+    for cand in slips + generic:
+        text = format_number(cand)
+        if any(math.isclose(float(text), t, rel_tol=0.02, abs_tol=max(tol, 1e-9)) for t in taken):
+            continue
+        if chk.check_value(value, text, rel_tol=0.005, abs_tol=tol).verdict == "correct":
+            continue
+        out.append(text)
+        taken.append(float(text))
+        if len(out) == need:
+            break
+    return out
+
+
 class _Numeric:
     """Turns numeric drafts into questions tied to content entries."""
 
@@ -160,7 +185,9 @@ class _Numeric:
     def families(self, topic: str) -> list:
         return [f for f in num.families_for(topic) if f[2].__name__ not in self.broken]
 
-    def make(self, family, rng: random.Random) -> Question | None:
+    def make(self, family, rng: random.Random, as_choice: bool = False) -> Question | None:
+        """A numeric question; with ``as_choice``, the same as an mcq whose wrong options are
+        the values of classic slips (never within the grading tolerance of the answer)."""
         template, topic, maker = family
         try:
             draft = maker(rng)
@@ -172,6 +199,18 @@ class _Numeric:
         source = source_of(entry) if entry is not None else (
             f"{entry_id} (numeric family '{draft.template}'; no content entry)")
         answer = format_number(draft.value)
+        if as_choice:
+            wrong = numeric_distractors(draft.value, draft.alts, rng)
+            if len(wrong) == 3:
+                choices = [answer] + wrong
+                rng.shuffle(choices)
+                prompt = draft.prompt.replace(" " + num.ANSWER_NOTE, "")
+                return Question(
+                    id=make_id(entry_id, "mcq", draft.template, digest(draft.params)),
+                    kind="mcq", topic=draft.topic, prompt=prompt, choices=choices,
+                    answer=answer, explanation=draft.explanation, source=source,
+                    expected_kind="choice", expected=answer, template=draft.template,
+                    entry_id=entry_id, data=dict(draft.data))
         return Question(
             id=make_id(entry_id, "numeric", draft.template, digest(draft.params)),
             kind="numeric", topic=draft.topic, prompt=draft.prompt, answer=answer,
@@ -281,13 +320,19 @@ def _one_content(cands, cursor, kind, seed, rounds, next_truth, seen) -> Questio
     return None
 
 
+CHOICE_SHARE = 0.25  # numeric drafts asked as an mcq (the slips as options)
+NO_CHOICE = ("mcculloch_pitts",)  # 0 or 1: no four options
+
+
 def _one_numeric(numeric: _Numeric, topic, fams, fam_i, seed, slot, seen) -> Question | None:
     if not fams:
         return None
     family = fams[fam_i % len(fams)]
+    as_choice = (random.Random(f"{seed}|{topic}|choice|{slot}|{fam_i}").random() < CHOICE_SHARE
+                 and family[2].__name__ not in NO_CHOICE)
     for attempt in range(25):
         rng_q = random.Random(f"{seed}|{topic}|numeric|{slot}|{fam_i}|{attempt}")
-        q = numeric.make(family, rng_q)
+        q = numeric.make(family, rng_q, as_choice)
         if q is None:
             return None
         if q.id not in seen:

@@ -31,10 +31,7 @@ def grade(question: Question, user_text: str):
         return _grade_boolean(question, text)
     if kind == "numeric":
         expected = float(question.expected)
-        # "4 significant digits" must hold for small values too: the checker's default absolute
-        # tolerance (5e-4) would accept 0 for a gradient of 0.0003
-        abs_tol = 5e-4 if expected == 0 else min(5e-4, 0.005 * abs(expected))
-        return chk.check_value(expected, text, rel_tol=0.005, abs_tol=abs_tol)
+        return chk.check_value(expected, text, rel_tol=0.005, abs_tol=chk.numeric_abs_tol(expected))
     if kind == "expression":
         if _same_text(text, question.answer):
             # the stored answer itself: no need to ask the checker (or wait on its sympy worker)

@@ -46,6 +46,9 @@ class NumericDraft:
     explanation: str
     params: tuple = field(default_factory=tuple)
     data: dict = field(default_factory=dict)
+    # values a student gets through a classic slip (f for f′, the other sign, a missing
+    # factor, the notes' x + α∇f): the distractors when the draft becomes an mcq
+    alts: list = field(default_factory=list)
 
 
 ANSWER_NOTE = "Give a decimal number to 4 significant digits."
@@ -100,7 +103,9 @@ def activation_value(rng: random.Random) -> NumericDraft:
         "value", "activations", name,
         f"Compute the activation {label} at z = {fmt(z)}. {ANSWER_NOTE}",
         v, f"{formula}; at z = {fmt(z)} this is {fmt(v, 6)}.", (name, z),
-        {"family": "activation_value", "activation": name, "z": z})
+        {"family": "activation_value", "activation": name, "z": z},
+        [ACTIVATION_FORMULAS[name][2](z)] + [ACTIVATION_FORMULAS[o][1](z)
+                                             for o in sorted(ACTIVATION_FORMULAS) if o != name])
 
 
 def activation_derivative(rng: random.Random) -> NumericDraft:
@@ -112,7 +117,8 @@ def activation_derivative(rng: random.Random) -> NumericDraft:
         "derivative", "activations", name,
         f"Compute the derivative of {label} with respect to z at z = {fmt(z)}. {ANSWER_NOTE}",
         v, f"{dformula}; at z = {fmt(z)} (f(z) = {fmt(f(z), 6)}) this is {fmt(v, 6)}.",
-        (name, z), {"family": "activation_derivative", "activation": name, "z": z})
+        (name, z), {"family": "activation_derivative", "activation": name, "z": z},
+        [f(z)] + [ACTIVATION_FORMULAS[o][2](z) for o in sorted(ACTIVATION_FORMULAS) if o != name])
 
 
 def softmax_component(rng: random.Random) -> NumericDraft:
@@ -131,7 +137,8 @@ def softmax_component(rng: random.Random) -> NumericDraft:
         soft[i],
         f"e^z = {fmt_vec(raw, 4)}, Σ = {fmt(sum(raw), 4)}; softmax(z) = {fmt_vec(soft, 4)}, "
         f"so component {i + 1} is {fmt(soft[i], 6)}.",
-        (tuple(z), i), {"family": "softmax", "z": z, "i": i})
+        (tuple(z), i), {"family": "softmax", "z": z, "i": i},
+        [v for j, v in enumerate(soft) if j != i] + [raw[i], sigmoid(z[i])])
 
 
 # --------------------------------------------------------------------------- losses
@@ -210,6 +217,29 @@ def _vs(values: list[float]) -> str:
     return fmt(values[0]) if len(values) == 1 else fmt_vec(values)
 
 
+def _other_losses(name: str, a: list[float], y: list[float], value: bool) -> list:
+    """The same data through the other losses (the "wrong function" slip); losses whose
+    domain the data leaves (ln of a ≤ 0) are skipped."""
+    out = []
+    for other in sorted(LOSS_TEXT):
+        if other == name:
+            continue
+        try:
+            v, g = _loss(other, a, y)
+        except (ValueError, ZeroDivisionError):
+            continue
+        out.append(v if value else g)
+    return out
+
+
+def _ewa_swapped(beta: float, xs: list[float]) -> float:
+    """vₜ = (1 − β)·vₜ₋₁ + β·xₜ: the weights swapped."""
+    v = 0.0
+    for x in xs:
+        v = (1 - beta) * v + beta * x
+    return v
+
+
 def loss_value(rng: random.Random) -> NumericDraft:
     name = rng.choice(sorted(LOSS_TEXT))
     a, y = _loss_data(rng, name)
@@ -220,7 +250,8 @@ def loss_value(rng: random.Random) -> NumericDraft:
         f"Compute the {label} for prediction a = {_vs(a)} and target y = {_vs(y)}. "
         f"{ANSWER_NOTE}",
         value, f"{formula} = {fmt(value, 6)} (n = {len(a)}).", (name, tuple(a), tuple(y)),
-        {"family": "loss_value", "loss": name, "a": a, "y": y})
+        {"family": "loss_value", "loss": name, "a": a, "y": y},
+        _other_losses(name, a, y, value=True))
 
 
 def loss_gradient(rng: random.Random) -> NumericDraft:
@@ -236,7 +267,8 @@ def loss_gradient(rng: random.Random) -> NumericDraft:
         f"compute ∂L/∂a{sub(i + 1) if len(a) > 1 else ''}. {ANSWER_NOTE}",
         grad[i], f"{dformula}; the gradient is {fmt_vec(grad, 6)}, component {i + 1} = "
         f"{fmt(grad[i], 6)}.", (name, tuple(a), tuple(y), i),
-        {"family": "loss_gradient", "loss": name, "a": a, "y": y, "i": i})
+        {"family": "loss_gradient", "loss": name, "a": a, "y": y, "i": i},
+        [-grad[i]] + [g[i] for g in _other_losses(name, a, y, value=False)])
 
 
 # --------------------------------------------------------------------------- perceptron & MP
@@ -264,7 +296,8 @@ def perceptron_update(rng: random.Random) -> NumericDraft:
         f"w{sub(i + 1)} ← {fmt(w[i])} + {fmt(eta)}·({fmt(t - y)})·{fmt(x[i])} = {fmt(new[i], 6)}. "
         f"New weights {fmt_vec(new)}.",
         (tuple(w), tuple(x), eta, t, i),
-        {"family": "perceptron", "w": w, "x": x, "eta": eta, "t": t, "i": i})
+        {"family": "perceptron", "w": w, "x": x, "eta": eta, "t": t, "i": i},
+        [w[i], w[i] + eta * (t - y), w[i] - eta * (t - y) * x[i], w[i] + (t - y) * x[i]])
 
 
 MP_GATES = {
@@ -321,7 +354,8 @@ def gd_quadratic(rng: random.Random) -> NumericDraft:
         f"x₁ = x₀ − η·f'(x₀) = {fmt(x0)} − {fmt(eta)}·{fmt(grad, 6)} = {fmt(x1, 6)}. "
         "(Descent subtracts the gradient; the notes' x + α∇f is ascent.)",
         (a, b, c, x0, eta), {"family": "gd_quadratic", "a": a, "b": b, "c": c, "x0": x0,
-                             "eta": eta})
+                             "eta": eta},
+        [x0 + eta * grad, x0 - grad, x0 - eta * (a * x0 + b), x0 - eta * 2 * a * x0])
 
 
 def ewa(rng: random.Random) -> NumericDraft:
@@ -344,7 +378,8 @@ def ewa(rng: random.Random) -> NumericDraft:
         f"An exponentially weighted average vₜ = β·vₜ₋₁ + (1 − β)·xₜ with β = {fmt(beta)} and "
         f"v₀ = 0 sees the values x = {fmt_vec(xs)}. Compute {ask}. {ANSWER_NOTE}",
         value, "; ".join(steps) + tail + ".", (beta, tuple(xs), corrected),
-        {"family": "ewa", "beta": beta, "xs": xs, "corrected": corrected})
+        {"family": "ewa", "beta": beta, "xs": xs, "corrected": corrected},
+        [v if corrected else v / (1 - beta ** k), sum(xs) / k, xs[-1], _ewa_swapped(beta, xs)])
 
 
 def chain_rule_neuron(rng: random.Random) -> NumericDraft:
@@ -372,7 +407,8 @@ def chain_rule_neuron(rng: random.Random) -> NumericDraft:
         f"{fmt(dz, 6)}; ∂z/∂{wrt} = {fmt(local)}; ∂L/∂{wrt} = {fmt(dl_da, 6)}·{fmt(dz, 6)}·"
         f"{fmt(local)} = {fmt(value, 6)}.",
         (act, w, b, x, y, wrt), {"family": "chain_rule", "activation": act, "w": w, "b": b,
-                                 "x": x, "y": y, "wrt": wrt})
+                                 "x": x, "y": y, "wrt": wrt},
+        [dl_da * local, dl_da * dz, -value, (y - a) * dz * local * 2])
 
 
 # --------------------------------------------------------------------------- engine-backed
@@ -411,7 +447,10 @@ def optimizer_step(rng: random.Random) -> NumericDraft:
         f"Rule: {rule}. New state: {new_state or 'none'}"
         + (f"; intermediates: {inter}" if inter else "")
         + f"; new θ = {fmt_vec(ans['params'], 6)}.",
-        (name, seed, i, key), {"family": "optimizer", "exercise": ex, "i": i, "state_key": key})
+        (name, seed, i, key), {"family": "optimizer", "exercise": ex, "i": i, "state_key": key},
+        [float(ex["params"][i]), float(ex["params"][i]) + (value - float(ex["params"][i]))
+         * -1, float(ex["params"][i]) - 0.1 * float(ex["grad"][i])]
+        + ([float(ex["state"][key][i])] if key else []))
 
 
 OPTIMIZER_RULES = {
