@@ -13,16 +13,47 @@ import re
 _LATEX_HINT = re.compile(r"\\[A-Za-z]+|[\^_]\{|\$")
 
 
-def readable(text: object) -> str:
-    """``text`` with any LaTeX in it rendered as unicode (σ, ∂, ², fractions …).
+_SUPER = dict(zip("0123456789+-−=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVWαβγδθιφχ",
+                 "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂᵅᵝᵞᵟᶿᶥᵠᵡ", strict=True))
+_SUB = dict(zip("0123456789+-−=()aehijklmnoprstuvxβγρφχ",
+               "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ", strict=True))
+# base^(group) / base^token, and a one-symbol base _(group) / _token (not snake_case words).
+_SUP_RE = re.compile(r"\^(\([^()\s]{1,12}\)|[A-Za-z0-9αβγδθ]{1,2}(?![A-Za-z0-9]))")
+_SUB_RE = re.compile(r"(?<![A-Za-z0-9_])([A-Za-zα-ωΑ-Ω])_(\([^()\s]{1,12}\)|[A-Za-z0-9]{1,2}(?![A-Za-z0-9]))")
 
-    Plain text passes through unchanged; ``None`` becomes ``""``.
+
+def _script(token: str, table: dict[str, str]) -> str | None:
+    """``token`` in super/subscript characters, or None if one of them has no such form."""
+    out = [table.get(ch) for ch in token]
+    return None if None in out else "".join(out)
+
+
+def plain_scripts(text: str) -> str:
+    """ASCII scripts in plain text as unicode: ``δ^L`` → ``δᴸ``, ``v_(t−1)`` → ``v₍ₜ₋₁₎``,
+    ``w_ij`` → ``wᵢⱼ``. A script with a character that has no unicode form stays as typed, and
+    snake_case words (``leaky_relu``) are left alone."""
+
+    def sup(m: re.Match) -> str:
+        return _script(m.group(1), _SUPER) or m.group(0)
+
+    def sub(m: re.Match) -> str:
+        scripted = _script(m.group(2), _SUB)
+        return m.group(1) + scripted if scripted else m.group(0)
+
+    return _SUB_RE.sub(sub, _SUP_RE.sub(sup, text))
+
+
+def readable(text: object) -> str:
+    """``text`` with any LaTeX in it rendered as unicode (σ, ∂, ², fractions …), and plain
+    ASCII scripts (``δ^L``, ``θ_t``) as unicode super/subscripts.
+
+    ``None`` becomes ``""``.
     """
     if text is None:
         return ""
     text = str(text)
     if not _LATEX_HINT.search(text):
-        return text
+        return plain_scripts(text)
     try:
         from studyapp.core.mathtext import latex_to_unicode
 
