@@ -6,6 +6,7 @@ scheduler, then measures (p50 / p95 / max over repeats, milliseconds):
 - the dashboard's counts query (``Storage.counts`` per topic and ``Storage.totals``),
 - the next-card query (``Storage.next_card``),
 - one committed review (``Storage.record_review``, fsync included; for information),
+- everything ``studyapp stats`` computes (``compute_stats``; for information),
 - replaying 10 000 scheduled reviews through FSRS (``scheduling.replay``), checked against the
   card states stored in the database,
 
@@ -37,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from studyapp.core import scheduling as sch  # noqa: E402
 from studyapp.core.scheduling import Rating, State  # noqa: E402
+from studyapp.core.stats import compute_stats  # noqa: E402
 from studyapp.storage import Storage, to_ms  # noqa: E402
 
 TOPICS = ["activations", "losses", "optimizers", "terms", "backprop", "concepts"]
@@ -158,6 +160,8 @@ def main() -> int:
         print(line("next card", nxt, ref50, 20))
         p95 = lambda ms: ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]  # noqa: E731
         ok &= p95(counts) <= 20 and p95(totals) <= 20 and p95(nxt) <= 20
+        stats_ms = timed(lambda: compute_stats(store, now), max(5, args.repeat // 5))
+        print(line("compute_stats (all stats)", stats_ms, ref50))
 
         # The new-card queue (topics mixed by a window query): 1000 more cards never studied,
         # reviews switched off so next_card has to reach it.

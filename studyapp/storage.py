@@ -131,6 +131,7 @@ MIGRATION_3 = [
     "ALTER TABLE cards ADD COLUMN new_rank INTEGER NOT NULL DEFAULT 0",
     _RANK_NEW_CARDS,
     "CREATE INDEX cards_new ON cards(new_rank, id) WHERE state = 0 AND suspended = 0 AND orphaned = 0",
+    "CREATE INDEX attempts_time ON attempts(at)",  # the streak looks up days of attempts too
 ]
 
 MIGRATIONS: list[list[str]] = [MIGRATION_1, MIGRATION_2, MIGRATION_3]
@@ -877,6 +878,20 @@ class Storage:
             return [r[0] for r in self._conn.execute("SELECT reviewed_at FROM review_log ORDER BY id")]
         return [r[0] for r in self._conn.execute(
             "SELECT reviewed_at FROM review_log WHERE reviewed_at >= ? ORDER BY reviewed_at", (to_ms(since),))]
+
+    @_guarded
+    def review_counts_between(self, edges_ms: list[int]) -> list[int]:
+        """Reviews in each [edges[i], edges[i+1]) interval (ms, ascending): len(edges) - 1 counts."""
+        sql = "SELECT count(*) FROM review_log WHERE reviewed_at >= ? AND reviewed_at < ?"
+        return [self._conn.execute(sql, (a, b)).fetchone()[0] for a, b in zip(edges_ms, edges_ms[1:], strict=False)]
+
+    @_guarded
+    def studied_between(self, start_ms: int, end_ms: int) -> bool:
+        """Whether any review or quiz/exercise attempt happened in [start, end) (UTC ms)."""
+        return self._conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM review_log WHERE reviewed_at >= :a AND reviewed_at < :b)"
+            " OR EXISTS (SELECT 1 FROM attempts WHERE at >= :a AND at < :b)", {"a": start_ms, "b": end_ms}
+        ).fetchone()[0] == 1
 
     @_guarded
     def attempt_times(self) -> list[int]:

@@ -5,6 +5,8 @@ All day-based figures use study days (Anki's "next day starts at" hour in the us
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from studyapp.core import scheduling as sch
@@ -20,12 +22,14 @@ def _accuracy(pairs: dict[str, tuple[int, int]]) -> dict[str, dict]:
             for k, (c, t) in pairs.items()}
 
 
-def streak_days(study_days: set[date], today: date) -> int:
+def streak_days(studied: set[date] | Callable[[date], bool], today: date) -> int:
     """Consecutive study days ending today, or ending yesterday if nothing was studied today yet
-    (a streak is not broken until the day is over)."""
-    day = today if today in study_days else today - timedelta(days=1)
+    (a streak is not broken until the day is over). ``studied``: the set of study days, or a
+    predicate answering "was this a study day?"."""
+    was_studied = studied.__contains__ if isinstance(studied, (set, frozenset)) else studied
+    day = today if was_studied(today) else today - timedelta(days=1)
     n = 0
-    while day in study_days:
+    while was_studied(day):
         n += 1
         day -= timedelta(days=1)
     return n
@@ -50,34 +54,36 @@ def compute_stats(storage: Storage, now: datetime) -> dict:
     cards = storage.card_count()
     totals = storage.totals(now)
 
-    def day_of(ms: int) -> date:
-        return sch.study_day(from_ms(ms), settings, tz)
+    def bound(day: date) -> int:
+        """UTC ms at which study day ``day`` starts (exact across DST changes)."""
+        return to_ms(sch.day_start(day, settings, tz))
 
     # Forecast: studied cards due on each of the next 30 study days (overdue counted today).
+    edges = [bound(today + timedelta(days=i)) for i in range(1, FORECAST_DAYS + 1)]
     forecast = [0] * FORECAST_DAYS
     for due_ms in storage.due_times():
-        offset = (day_of(due_ms) - today).days if due_ms >= to_ms(start) else 0
-        if 0 <= offset < FORECAST_DAYS:
-            forecast[offset] += 1
+        i = bisect.bisect_right(edges, due_ms)
+        if i < FORECAST_DAYS:
+            forecast[i] += 1
 
-    history_start = sch.day_start(today - timedelta(days=HISTORY_DAYS - 1), settings, tz)
-    per_day = [0] * HISTORY_DAYS
+    # Reviews per day for 12 weeks: one indexed range count per day (no row is read in Python).
     first = today - timedelta(days=HISTORY_DAYS - 1)
-    for ms in storage.review_times(since=history_start):
-        i = (day_of(ms) - first).days
-        if 0 <= i < HISTORY_DAYS:
-            per_day[i] += 1
+    day_edges = [bound(first + timedelta(days=i)) for i in range(HISTORY_DAYS + 1)]
+    per_day = storage.review_counts_between(day_edges)
 
     # Retention per week (12 weeks, oldest first); weeks without reviews of mature cards are left out.
     by_week = []
     for w in range(HISTORY_DAYS // 7):
-        wk_start = sch.day_start(first + timedelta(days=7 * w), settings, tz)
-        wk_end = sch.day_start(first + timedelta(days=7 * (w + 1)), settings, tz)
-        p, t = storage.review_retention(wk_start, until=wk_end)
+        p, t = storage.review_retention(from_ms(day_edges[7 * w]), until=from_ms(day_edges[7 * (w + 1)]))
         if t:
             by_week.append({"date": (first + timedelta(days=7 * w)).isoformat(), "retention": round(p / t, 4)})
 
-    studied = {day_of(ms) for ms in storage.review_times()} | {day_of(ms) for ms in storage.attempt_times()}
+    # Streak: walk back day by day while there was any review or attempt (indexed lookups).
+    def studied_on(day: date) -> bool:
+        return storage.studied_between(bound(day), bound(day + timedelta(days=1)))
+
+    streak = streak_days(studied_on, today)
+
     passed, total = storage.review_retention(now - timedelta(days=RETENTION_DAYS))
 
     return {
@@ -89,7 +95,7 @@ def compute_stats(storage: Storage, now: datetime) -> dict:
         "reviews_today": storage.review_count(since=start),
         "reviews_total": storage.review_count(),
         "retention_30d": round(passed / total, 4) if total else None,
-        "streak_days": streak_days(studied, today),
+        "streak_days": streak,
         "suspended": cards["suspended"],
         "orphaned": cards["orphaned"],
         "forecast_30d": [{"date": (today + timedelta(days=i)).isoformat(), "due": n}
