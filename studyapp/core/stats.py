@@ -45,7 +45,8 @@ def compute_stats(storage: Storage, now: datetime) -> dict:
     (list of 84 {"date", "count"}, oldest first, ending today), retention_by_week (list of
     {"date": week start, "retention"} for the weeks of those 12 that had reviews), accuracy_by_topic and
     accuracy_by_step ({name: {"correct", "total", "accuracy"}}) from quiz/exercise attempts,
-    leeches (list of {"key", "topic", "front", "lapses"}).
+    leeches (list of {"key", "topic", "front", "lapses"}), by_topic ({topic: {"new", "learning",
+    "due"}} available today, as the dashboard shows them).
     """
     settings = storage.settings
     tz = storage.tz
@@ -103,6 +104,7 @@ def compute_stats(storage: Storage, now: datetime) -> dict:
         "reviews_per_day_12w": [{"date": (first + timedelta(days=i)).isoformat(), "count": n}
                                 for i, n in enumerate(per_day)],
         "retention_by_week": by_week,
+        "by_topic": storage.counts(now),
         "accuracy_by_topic": _accuracy(storage.topic_accuracy()),
         "accuracy_by_step": _accuracy(storage.step_accuracy()),
         "leeches": [{"key": c.key, "topic": c.topic, "front": c.front, "lapses": c.lapses}
@@ -124,6 +126,10 @@ def render_text(stats: dict) -> str:
         f"(target {stats['settings']['desired_retention']:.0%})",
         f"Streak       {stats['streak_days']} day{'s' if stats['streak_days'] != 1 else ''}",
     ]
+    if stats.get("by_topic"):
+        lines.append("Today by topic        new  learning  due")
+        for topic, c in stats["by_topic"].items():
+            lines.append(f"  {topic:<18} {c['new']:>5} {c['learning']:>9} {c['due']:>4}")
     week = stats["forecast_30d"][:7]
     lines.append("Next 7 days  " + "  ".join(f"{d['date'][5:]}:{d['due']}" for d in week))
     recent = stats["reviews_per_day_12w"][-7:]
