@@ -353,6 +353,10 @@ class Storage:
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise _data_error(path, exc) from None
+        except OSError as exc:  # the daily backup could not be written (permissions, disk full)
+            conn.close()
+            raise DataError(f"{path.parent / BACKUPS_DIR}: cannot write the daily backup "
+                            f"({exc.strerror or exc}); free some space or fix the permissions") from None
         return store
 
     def _migrate(self, version: int, target: int = SCHEMA_VERSION) -> None:

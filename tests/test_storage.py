@@ -319,6 +319,14 @@ def test_daily_backup_once_a_day_keeping_seven(tmp_path):
     b.close()
 
 
+def test_unwritable_backup_folder_is_a_one_line_error(tmp_path):
+    db = tmp_path / "studyapp.db"
+    Storage.open(db, tz=UTC, now=T0).close()
+    (tmp_path / "backups").write_text("a file where the folder should be")
+    with pytest.raises(DataError, match="daily backup"):
+        Storage.open(db, tz=UTC, now=T0 + timedelta(days=1))
+
+
 def test_corrupt_database_is_refused_and_left_untouched(tmp_path):
     db = tmp_path / "studyapp.db"
     junk = b"this is not a database at all\n" * 200
