@@ -377,11 +377,13 @@ class Storage:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn
+                self._conn.execute("COMMIT")
             except BaseException:
-                with contextlib.suppress(sqlite3.Error):
-                    self._conn.execute("ROLLBACK")
+                # Also when COMMIT itself fails (busy, disk full): never leave a transaction open.
+                if self._conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        self._conn.execute("ROLLBACK")
                 raise
-            self._conn.execute("COMMIT")
 
     def _daily_backup(self, now: datetime) -> Path | None:
         """Copy the database to backups/<name>-YYYY-MM-DD.db once per local day; keep the last 7.
@@ -399,6 +401,7 @@ class Storage:
             raise sqlite3.DatabaseError(f"database disk image is malformed ({check})")
         folder.mkdir(exist_ok=True)
         tmp = target.with_suffix(".db.tmp")
+        tmp.unlink(missing_ok=True)  # left over from a crash during an earlier backup
         dest = sqlite3.connect(str(tmp))
         try:
             self._conn.backup(dest)
