@@ -217,6 +217,11 @@ class StudyApp(App):
             topic = place.partition(":")[2] or None
             self.push_screen(QuizScreen(topic=topic, seed=self.quiz_seed))
             return
+        if place.startswith("browse:"):
+            from studyapp.ui.screens.browse import BrowseScreen
+
+            self.push_screen(BrowseScreen(query=place.partition(":")[2]))
+            return
         factory = _screen_factories().get(place)
         if factory is None:
             self.notify(f"No screen called {place!r}", severity="error")

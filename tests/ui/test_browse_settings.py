@@ -185,3 +185,14 @@ async def test_app_with_no_arguments_uses_the_data_dir(data_dir):
         await wait_until(pilot, lambda: "Loading" not in str(message.render()))
         assert "press r" in str(message.render()) or "Nothing due" in str(message.render())
     assert (data_dir / "studyapp.db").exists()
+
+
+async def test_leeches_key_opens_browse_filtered(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("l")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        assert screen.query_one("#browse-search", Input).value == "is:leech"
+        assert _keys(screen.query_one("#browse-table", DataTable)) == []

@@ -38,6 +38,7 @@ class DashboardScreen(Screen):
         Binding("s", "app.open('stats')", "Stats", show=False),
         Binding("x", "app.open('errata')", "Errata", show=False),
         Binding("comma", "app.open('settings')", "Settings", key_display=",", show=False),
+        Binding("l", "app.open('browse:is:leech')", "Leeches", show=False),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -53,7 +54,7 @@ class DashboardScreen(Screen):
                     yield StatTile("due today", id="tile-due")
                     yield StatTile("day streak", id="tile-streak")
                     yield StatTile("retention 30d", id="tile-retention")
-                    yield StatTile("leeches", id="tile-leeches")
+                    yield StatTile("leeches (l)", id="tile-leeches")
                 # One OptionList rather than seven Buttons: the dashboard is the first screen
                 # and every widget costs start-up time.
                 yield OptionList(*(Option(f"[b]{key}[/b]  {label}", id=place) for place, label, key in MENU),
