@@ -8,7 +8,10 @@ hostile formula costs at most a few microseconds per node per point.
 :func:`compare_functions` decides whether two scalar formulas are equal as functions by
 sampling every variable at many points - positive and negative, magnitudes 1e-3..1e3 - at
 40 significant digits, and re-checking any disagreement at 90 digits so that round-off in
-an ill-conditioned point (σ(z)·(1−σ(z)) at z = 300) is not taken for a real difference.
+an ill-conditioned point is not taken for a real difference; differences below 1e-30
+(absolute, or relative above 1) are underflow-level - 1 − σ(300) is 0 at any practical
+precision while e^-300 is not - and prove nothing either way. When no point decides, the
+caller asks sympy (:mod:`.worker`).
 Differences as small as ε = 1e-8 against θ = 1000 (relative 1e-13) are far above the
 1e-25 agreement threshold, so ``θ − η·m/(√v + ε)`` vs ``θ − η·m/√v`` is caught.
 """
