@@ -406,3 +406,37 @@ def test_undoing_every_review_restores_the_initial_database(tmp_path_factory, op
         assert s.review_count() == 0
     finally:
         s.close()
+
+
+def test_a_second_connection_reads_and_writes_while_reviews_go_on(tmp_path):
+    """The TUI and `studyapp stats` (or two windows) may have the database open together: WAL lets
+    readers run during writes, and writers wait for each other instead of failing."""
+    import threading
+
+    from studyapp.core.stats import compute_stats
+
+    db = tmp_path / "studyapp.db"
+    a = Storage.open(db, tz=UTC, now=T0)
+    a.sync_cards([spec(f"c{i}") for i in range(30)], now=T0)
+    b = Storage.open(db, tz=UTC, now=T0)
+    errors: list[BaseException] = []
+
+    def review_all():
+        try:
+            now = T0
+            while (card := a.next_card(now)) is not None:
+                a.record_review(card.key, Rating.Easy, now)
+                now += timedelta(seconds=1)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    t = threading.Thread(target=review_all)
+    t.start()
+    while t.is_alive():
+        compute_stats(b, T0)
+        b.record_attempt("quiz", "q", "terms", True, 1.0, now=T0)
+    t.join()
+    assert errors == []
+    assert compute_stats(b, T0)["reviews_total"] == 20  # the new-card limit
+    a.close()
+    b.close()
