@@ -15,7 +15,7 @@ Anki's daily limits treat new cards separately from cards in learning.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import IntEnum
 
@@ -330,15 +330,6 @@ def day_start(day: date, settings: Settings, tz: tzinfo | None = None) -> dateti
 
 # ---- choosing the next card (Anki's queue order) ------------------------------------------------
 
-@dataclass(frozen=True)
-class QueueCounts:
-    """Cards available now: learning due (incl. learn-ahead), reviews due today, new allowed today."""
-
-    learning: int
-    review: int
-    new: int
-
-
 def remaining_limits(settings: Settings, new_done_today: int, reviews_done_today: int) -> tuple[int, int]:
     """(new cards still allowed today, review cards still allowed today); never negative."""
     return (
@@ -369,14 +360,9 @@ def replay(ratings: list[tuple[datetime, Rating | int]], settings: Settings, see
     return card
 
 
-def with_state(card: CardState, **changes) -> CardState:
-    """A copy of ``card`` with fields changed (dataclasses.replace, re-exported for callers)."""
-    return replace(card, **changes)
-
-
 __all__ = [
     "Rating", "RATINGS", "State", "Settings", "CardState", "ReviewOutcome", "LEECH_LAPSES", "LEARN_AHEAD",
     "make_scheduler", "fuzz_range", "fuzzed_days", "review", "preview_intervals", "format_interval",
     "retrievability", "study_day", "day_bounds", "day_start", "remaining_limits", "queue_order",
-    "replay", "QueueCounts", "with_state",
+    "replay",
 ]
