@@ -559,3 +559,11 @@ def test_which_function_mcq_never_offers_a_function_with_the_same_formula(questi
                 assert not sym_equal(names[choice].fields["formula"], truth), (q.id, choice)
                 checked += 1
     assert checked > 30
+
+
+def test_no_mcq_option_reads_as_a_choice_number(questions):
+    """A TUI passes the option's text, a terminal user its number: they must never collide."""
+    for q in by_kind(questions, "mcq"):
+        for i, c in enumerate(q.choices, 1):
+            assert not re.fullmatch(r"\d+", c.strip()), (q.id, c)
+            assert grade(q, c).verdict == grade(q, str(i)).verdict, (q.id, c)

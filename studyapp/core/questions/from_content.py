@@ -88,11 +88,17 @@ def _formula(entry, field: str) -> str | None:
     return value if chk.parses(value) else None
 
 
+_INTEGER = re.compile(r"\d+")
+
+
 def _mcq(entry, topic: str, template: str, prompt: str, answer: str, wrong: list[str],
          explanation: str, rng: random.Random, variant: str | None = None) -> Question | None:
     """A multiple-choice question: the answer and N_CHOICES-1 distinct wrong options."""
+    # an option that reads as a bare number ("1") could be taken for a choice number
+    if _INTEGER.fullmatch(answer.strip()):
+        return None
     wrong = [w for w in dict.fromkeys(wrong) if w.strip() and w != answer
-             and norm_text(w) != norm_text(answer)]
+             and norm_text(w) != norm_text(answer) and not _INTEGER.fullmatch(w.strip())]
     if len(wrong) < N_CHOICES - 1:
         return None
     picked = rng.sample(wrong, N_CHOICES - 1)

@@ -175,6 +175,10 @@ def numeric_distractors(value: float, alts: list, rng: random.Random, need: int 
     return out
 
 
+def _not_integer(text: str) -> str:
+    return text + ".0" if re.fullmatch(r"-?\d+", text) else text
+
+
 class _Numeric:
     """Turns numeric drafts into questions tied to content entries."""
 
@@ -202,6 +206,8 @@ class _Numeric:
         if as_choice:
             wrong = numeric_distractors(draft.value, draft.alts, rng)
             if len(wrong) == 3:
+                # "1.0", not "1": a bare integer could be read as a choice number
+                answer, wrong = _not_integer(answer), [_not_integer(w) for w in wrong]
                 choices = [answer] + wrong
                 rng.shuffle(choices)
                 prompt = draft.prompt.replace(" " + num.ANSWER_NOTE, "")

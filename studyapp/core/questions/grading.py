@@ -64,10 +64,11 @@ def choice_index(question: Question, text: str) -> int | None:
         return int(t) - 1
     if len(t) == 1 and "a" <= t <= "z" and ord(t) - ord("a") < len(question.choices):
         return ord(t) - ord("a")
-    for i, c in enumerate(question.choices):
-        if norm_text(c) == norm_text(text) or c.strip() == text.strip():
+    for i, c in enumerate(question.choices):  # the exact text first: "-0.5" is not "0.5"
+        if c.strip() == text.strip():
             return i
-    return None
+    loose = [i for i, c in enumerate(question.choices) if norm_text(c) == norm_text(text)]
+    return loose[0] if len(loose) == 1 else None
 
 
 def _grade_choice(q: Question, text: str):
