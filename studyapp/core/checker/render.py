@@ -19,6 +19,7 @@ _VULGAR = {
     (1, 8): "⅛",
 }
 _DISPLAY = {spec.name: spec.display for spec in FUNCTIONS.values()}
+_TRIG_STYLE = {"tanh", "sinh", "cosh", "sech", "sin", "cos", "tan"}
 
 
 def _prec(node: Node) -> int:
@@ -134,8 +135,13 @@ class _Renderer:
         base_paren = _prec(node.base) <= POW or (isinstance(node.base, Num) and "e" in node.base.text)
         if self.pretty and isinstance(node.base, Call) and node.base.func == "sqrt":
             base_paren = True
-        base = self.wrap(node.base, base_paren)
         exp = node.exp
+        if (self.pretty and isinstance(node.base, Call) and node.base.func in _TRIG_STYLE
+                and isinstance(exp, Num) and exp.text.isdigit()):
+            # tanh²(z), as in the notes, rather than tanh(z)²
+            sup = "".join(SUPERSCRIPT_OF[c] for c in exp.text)
+            return f"{node.base.func}{sup}({', '.join(self.render(a) for a in node.base.args)})"
+        base = self.wrap(node.base, base_paren)
         if self.pretty:
             if isinstance(exp, Num) and exp.text.isdigit():
                 return base + "".join(SUPERSCRIPT_OF[c] for c in exp.text)
