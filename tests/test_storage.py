@@ -389,6 +389,7 @@ def test_undoing_every_review_restores_the_initial_database(tmp_path_factory, op
     cards exactly as they were, and at every point each card's reps equal its log rows."""
     db = tmp_path_factory.mktemp("undo") / "studyapp.db"
     s = Storage.open(db, tz=UTC, now=T0)
+    s._conn.execute("PRAGMA synchronous = OFF")  # not a durability test: skip the fsyncs
     try:
         s.sync_cards([spec("p"), spec("p", "derivative"), spec("q"), spec("r", topic="losses")], now=T0)
         keys = [c.key for c in s.all_cards()]
