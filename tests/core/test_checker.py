@@ -241,6 +241,10 @@ def test_variables_restrict_names():
     v = check("z", "q + z - q", variables="z")
     assert v.verdict == "invalid" and "q" in v.message
     assert check("eps", "ε", variables=["epsilon"]).verdict == "correct"
+    with pytest.raises(ValueError, match="too long"):
+        check("z", "z", variables="z," * 300)
+    with pytest.raises(ValueError, match="too many variables"):
+        check("z", "z", variables=[f"x_{i}" for i in range(51)])
 
 
 def test_kinds():

@@ -82,7 +82,12 @@ def canonical_variables(variables) -> list[str] | None:
     if variables is None:
         return None
     if isinstance(variables, str):
+        if len(variables) > 500:
+            raise ValueError("the list of variables is too long (limit 500 characters)")
         variables = [v for v in variables.replace(";", ",").split(",")]
+    variables = list(variables)
+    if len(variables) > 50:
+        raise ValueError(f"too many variables: {len(variables)} (limit 50)")
     out = []
     for raw in variables:
         raw = str(raw).strip()
