@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -42,7 +42,7 @@ QUIZ_TOPICS = ("activations", "losses", "optimizers", "terms", "backprop", "conc
 
 def utc_now() -> datetime:
     """The current time, timezone-aware in UTC (what storage and fsrs expect)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class StudyApp(App):

@@ -165,7 +165,7 @@ class QuizScreen(Screen):
         total = len(self.questions)
         self.query_one("#quiz-progress", Label).update(f"Quiz finished · score {self.score}/{total}")
         lines = [f"[b]You scored {self.score} of {total}[/b]", ""]
-        for q, answer, verdict in self.results:
+        for q, _answer, verdict in self.results:
             mark = "✔" if verdict == "correct" else "✘"
             lines.append(f"{mark} {escape_markup(readable(q.prompt.splitlines()[0])[:70])}")
         lines += ["", "[dim]escape: back to the dashboard[/dim]"]

@@ -69,6 +69,19 @@ class ReviewScreen(Screen):
             self._show_summary(f"Cannot start the review: {exc}")
             return
         self._show_current()
+        # Learning cards come due minutes after they were rated: while the summary is up, look
+        # again now and then, as Anki does, instead of making the user leave and come back.
+        self.set_interval(20, self._poll_for_due_cards)
+
+    def _poll_for_due_cards(self) -> None:
+        if self.session is None or self.card is not None:
+            return
+        try:
+            card = self.session.refresh()
+        except Exception:
+            return
+        if card is not None:
+            self._show_current()
 
     @property
     def card(self):

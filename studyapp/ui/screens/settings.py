@@ -28,7 +28,9 @@ def parse_settings(raw: dict[str, str]) -> dict[str, float | int]:
         try:
             value = kind(text.strip())
         except ValueError:
-            raise ValueError(f"{label}: {text.strip() or 'nothing'} is not a {'whole ' if kind is int else ''}number")
+            raise ValueError(
+                f"{label}: {text.strip() or 'nothing'} is not a {'whole ' if kind is int else ''}number"
+            ) from None
         if not low <= value <= high:
             raise ValueError(f"{label} must be between {low:g} and {high:g}")
         out[name] = value

@@ -46,7 +46,7 @@ def weekly_retention(storage, now, weeks: int = 12) -> list[float | None]:
 
     cumulative = [storage.review_retention(now - timedelta(weeks=k)) for k in range(weeks, -1, -1)]
     out: list[float | None] = []
-    for (p0, t0), (p1, t1) in zip(cumulative, cumulative[1:]):
+    for (p0, t0), (p1, t1) in zip(cumulative, cumulative[1:], strict=False):
         passed, total = p0 - p1, t0 - t1
         out.append(passed / total if total else None)
     return out
