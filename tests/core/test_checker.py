@@ -148,6 +148,16 @@ def test_implicit_multiplication_and_names():
     assert check("log(z)", "ln z").verdict == "correct"
 
 
+def test_latex_habits():
+    assert preview(r"\sigma(z)(1-\sigma(z))") == "σ(z)(1 − σ(z))"
+    assert preview(r"\theta - \eta \cdot g") == "θ − η·g"
+    assert preview(r"\hat{m}/(\sqrt{\hat{v}} + \epsilon)") == "m̂/(√v̂ + ε)"
+    assert preview("w_{12} x_{i}") == "w₁₂·xᵢ"
+    assert preview("σ_1 + σ₂") == "σ₁ + σ₂"  # subscripted σ is a variable
+    with pytest.raises(ParseError, match="frac"):
+        parse(r"\frac{1}{2}")
+
+
 def test_partial_derivative_notation():
     assert preview("∂C/∂a · ∂a/∂z") == "dC/da·da/dz"
     assert check("dC/dz", "∂C/∂a · ∂a/∂z").verdict == "correct"

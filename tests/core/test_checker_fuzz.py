@@ -13,7 +13,8 @@ from studyapp.core.checker import ParseError, check, parse, preview, render_text
 TOKENS = ["z", "a", "y", "θ", "η", "ε", "σ", "sigma", "exp", "ln", "tanh", "max", "sqrt", "√",
           "e", "pi", "(", ")", "[", "]", ",", ";", "|", "+", "-", "−", "*", "·", "/", "^", "**",
           "²", "³", "'", "0.5", "2", "1e-3", "9", " ", "_", "1", "w_1", "β₁", "m̂", "!", ".",
-          "__", "lambda", "\x00", "½"]
+          "__", "lambda", "\x00", "½", "\\", "\\sigma", "\\hat{y}", "{", "}", "_{1}", "σ₂",
+          "\\frac", "\\cdot", "∂"]
 
 formula_like = st.lists(st.sampled_from(TOKENS), max_size=40).map("".join)
 any_text = st.text(max_size=300)

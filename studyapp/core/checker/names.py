@@ -109,6 +109,8 @@ GREEK_LETTERS = {
 }
 GREEK_DISPLAY = {v: k for k, v in GREEK_LETTERS.items() if k not in ("ϵ", "ϕ")}
 GREEK_DISPLAY["eps"] = "ε"
+GREEK_DISPLAY["sigma"] = "σ"  # only as a variable name such as sigma_1 (σ(z) is the function)
+GREEK_DISPLAY["pi"] = "π"  # only as a variable name such as pi_1 (π alone is the constant)
 
 SUPERSCRIPTS = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6",
                 "⁷": "7", "⁸": "8", "⁹": "9", "⁻": "-"}

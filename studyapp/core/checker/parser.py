@@ -59,7 +59,7 @@ NUM, NAME, OP, SUP, PRIME_TOK, SQRT, END = "NUM", "NAME", "OP", "SUP", "PRIME", 
 # unicode operators people paste -> ASCII operator
 _OP_ALIASES = {
     "·": "*", "⋅": "*", "×": "*", "∗": "*", "•": "*", "−": "-", "–": "-", "—": "-", "÷": "/",
-    "∕": "/", "＋": "+", "（": "(", "）": ")",
+    "∕": "/", "＋": "+", "（": "(", "）": ")", "{": "(", "}": ")",
 }
 _OPS = set("+-*/^()[],;|")
 _PRIMES = {"'", "′", "’"}
@@ -104,8 +104,6 @@ def _char_error(ch: str, pos: int) -> ParseError:
         hint = " (a dot only belongs inside a number such as 0.5)"
     elif ch == "%":
         hint = " (write a percentage as a number: 5% is 0.05)"
-    elif ch in "{}":
-        hint = " (use ( ) or [ ] for brackets)"
     return ParseError(f"unexpected character {_describe(ch)} at position {pos + 1}{hint}", pos)
 
 
@@ -173,6 +171,30 @@ def tokenize(text: str, limits: Limits = DEFAULT_LIMITS) -> list[Token]:
                         f"'{ch}' at position {i + 1}", i)
             tokens.append(Token(OP, ch, i))
             i += 1
+            continue
+        if ch == "\\":
+            # LaTeX habits: \sigma, \theta, \cdot, \sqrt; anything else is refused by name
+            j = i + 1
+            while j < n and text[j] in _LETTERS:
+                j += 1
+            word = text[i + 1:j]
+            hat = text[j:j + 3]
+            if word in ("cdot", "times"):
+                tokens.append(Token(OP, "*", i))
+            elif word in ("hat", "widehat") and len(hat) == 3 and hat[0] == "{" and \
+                    hat[1] in _LETTERS and hat[2] == "}":
+                tokens.append(Token(NAME, hat[1] + "_hat", i))  # \hat{y} is ŷ
+                j += 3
+            elif word.lower() in GREEK_WORDS or word in FUNCTIONS:
+                raw, j = _name_suffix(text, j, word)
+                tokens.append(Token(NAME, raw, i))
+            elif word in ("left", "right"):
+                pass  # \left( and \right) are just brackets
+            else:
+                shown = f"\\{word}" if word else "'\\'"
+                raise ParseError(f"{shown} at position {i + 1} is not supported: type the formula "
+                                 "plainly, e.g. a/b for \\frac{a}{b}", i)
+            i = j
             continue
         if ch == "∂":
             # ∂C/∂a is typed dC/da in ASCII: the partial becomes part of the name
@@ -277,12 +299,39 @@ def _lex_name(text: str, i: int, tokens: list[Token]) -> int:
     else:  # one Greek letter (σ, π, θ, ...) possibly followed by a subscript
         raw = ch if ch in ("σ", "π") else GREEK_LETTERS[ch]
         i += 1
+        if i < n and (text[i] in _DIGITS or text[i] == "_" or text[i] in SUBSCRIPTS):
+            raw = {"σ": "sigma", "π": "pi"}.get(raw, raw)  # σ₁ is a variable, σ(z) a function
         if i < n and (text[i] in _DIGITS or text[i] == "_"):
             j = i
             while j < n and text[j] in _WORD_CHARS:
                 j += 1
             raw += text[i:j] if text[i] == "_" else "_" + text[i:j]
             i = j
+    raw, i = _name_suffix(text, i, raw)
+    tokens.append(Token(NAME, raw, start))
+    return i
+
+
+def _name_suffix(text: str, i: int, raw: str) -> tuple[str, int]:
+    """Subscripts and hats that follow a name: w_{12}, β₁, w₁₂, m̂ (returns new raw, index)."""
+    n = len(text)
+    if i < n and text[i] == "_" and not raw.endswith("_"):
+        j = i + 1
+        while j < n and text[j] in _WORD_CHARS:
+            j += 1
+        raw, i = raw + text[i:j], j
+    elif i < n and text[i] in _DIGITS:
+        j = i
+        while j < n and text[j] in _DIGITS:
+            j += 1
+        raw, i = f"{raw}_{text[i:j]}", j
+    # LaTeX habit: w_{12}, x_{i} -> w_12, x_i
+    if raw.endswith("_") and i < n and text[i] == "{":
+        j = text.find("}", i)
+        inner = text[i + 1:j] if j > 0 else ""
+        if inner and all(c in _WORD_CHARS for c in inner):
+            raw += inner
+            i = j + 1
     # unicode subscripts and a combining hat belong to the name: β₁, w₁₂, m̂
     sub = ""
     while i < n and text[i] in SUBSCRIPTS:
@@ -293,8 +342,7 @@ def _lex_name(text: str, i: int, tokens: list[Token]) -> int:
     if i < n and text[i] == _HAT:
         raw += "_hat"
         i += 1
-    tokens.append(Token(NAME, raw, start))
-    return i
+    return raw, i
 
 
 # --------------------------------------------------------------------------- grammar
