@@ -196,3 +196,18 @@ async def test_leeches_key_opens_browse_filtered(make_app):
         assert isinstance(screen, BrowseScreen)
         assert screen.query_one("#browse-search", Input).value == "is:leech"
         assert _keys(screen.query_one("#browse-table", DataTable)) == []
+
+
+async def test_unusable_database_is_one_line_not_a_crash(data_dir):
+    from studyapp.ui.app import StudyApp
+
+    (data_dir / "studyapp.db").mkdir()  # a directory where the database should be
+    app = StudyApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.storage_ready)
+        assert app.load_error and "is a directory" in app.load_error
+        message = app.screen.query_one("#dash-message")
+        await wait_until(pilot, lambda: "Cannot open" in str(message.render()))
+        await pilot.press("r")  # the review says so too, instead of failing
+        await pilot.pause()
+        assert "Cannot open the study data" in str(app.screen.query_one("#review-summary").render())
