@@ -318,8 +318,10 @@ def test_check_value_diagnoses():
 
 
 def test_friendly_hints():
-    assert "decimal point" in check_value(0.5, "0,5").message
-    assert "decimal point" in check("0.5", "0,5").message
+    v = check_value(0.5, "0,5")
+    assert v.verdict == "invalid" and "write 0.5 with a decimal point" in v.message
+    assert check("0.5", "0,5").verdict == "invalid"
+    assert check("[[1, 2], [3, 4]]", "[[1 2], [3 4]]").verdict == "correct"
     assert "0.05" in check("0.05", "5%").message
     assert check(0.731, "0.731").verdict == "correct"  # a float expected goes to check_value
     assert check([0.5, 0.8], "(0.5, 0.8)").verdict == "correct"

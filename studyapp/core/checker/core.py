@@ -146,6 +146,8 @@ def check(expected, answer: str, kind: str = "auto", rel_tol: float = 0.005,
         return Verdict("invalid", f"expected answer cannot be read: {exc}", _echo(expected),
                        _echo(answer))
     known = set(free_symbols(e_node)) | set(allowed or ())
+    if shape(e_node) and isinstance(answer, str) and _PLAIN_NUMBERS.fullmatch(answer):
+        answer = _SPACE_BETWEEN_NUMBERS.sub(", ", answer.strip())  # "[[1 2], [3 4]]"
     try:
         a_node = parse(answer, known_vars=known)
     except ParseError as exc:
@@ -411,11 +413,12 @@ def _compare_arrays(exp_flat, exp_shape, ans_flat, ans_shape, rel_tol, abs_tol, 
                 return verdict("incorrect", f"expected {_shape_name(exp_shape)}, got "
                                f"{_shape_name(ans_shape)}.", "transposed matrix: rows and "
                                "columns are swapped")
-        hint = ""
         if not exp_shape and answer_text and _DECIMAL_COMMA.fullmatch(answer_text):
-            hint = " Use a decimal point: write 0.5, not 0,5."
+            # "0,5" is a decimal comma, not a 2-vector: ask again rather than mark it wrong
+            return verdict("invalid", f"a number is expected; write {answer_text.strip().replace(',', '.')}"
+                           " with a decimal point (a comma separates vector entries)")
         return verdict("incorrect", f"expected {_shape_name(exp_shape)}, got "
-                       f"{_shape_name(ans_shape)}.{hint}")
+                       f"{_shape_name(ans_shape)}.")
     wrong = [i for i, (e, a) in enumerate(zip(exp_flat, ans_flat, strict=False))
              if not _within(e, a, rel_tol, abs_tol)]
     if not wrong:
