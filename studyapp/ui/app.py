@@ -145,7 +145,7 @@ class StudyApp(App):
         try:
             return dict(storage.get_settings())
         except Exception as exc:
-            self.notify(_one_line(exc), severity="error")
+            self.notify(_one_line(exc), severity="error", markup=False)
             return {}
 
     def apply_theme(self, name: str | None) -> None:
@@ -183,7 +183,8 @@ class StudyApp(App):
         """On the UI thread once the database is open: apply the saved theme, report a database
         that cannot be used, and let the screens that were waiting fill in."""
         if self.load_error:
-            self.notify(self.load_error, title="Cannot load study data", severity="error", timeout=10)
+            self.notify(self.load_error, title="Cannot load study data", severity="error", timeout=10,
+                        markup=False)
         else:
             self.apply_theme(self.settings().get("theme"))
         for screen in self.screen_stack:
@@ -224,7 +225,7 @@ class StudyApp(App):
             return
         factory = _screen_factories().get(place)
         if factory is None:
-            self.notify(f"No screen called {place!r}", severity="error")
+            self.notify(f"No screen called {place!r}", severity="error", markup=False)
             return
         self.push_screen(factory())
 
@@ -236,6 +237,7 @@ class StudyApp(App):
                 f"Exercises are not available yet ({_one_line(exc)})",
                 title="Exercises",
                 severity="warning",
+                markup=False,
             )
             return
         self.push_screen(ExerciseScreen())

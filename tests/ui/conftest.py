@@ -53,6 +53,12 @@ SPECS = [
          "What is an epoch?", "One pass over the whole training set."),
 ]
 
+#: Cards whose text looks like markup ("[0, ∞)", "[b]", "[[1, 2]]"): must show as typed.
+TRICKY = [
+    Spec("act.relu::range", "act.relu", "range", "activations", "Deep Learning::Activations",
+         "ReLU range [b]?", "Range: [0, ∞)\nW = [[1, 2], [3, 4]] and a \\ backslash [/dim]"),
+]
+
 
 @pytest.fixture
 def make_app():

@@ -211,3 +211,31 @@ async def test_unusable_database_is_one_line_not_a_crash(data_dir):
         await pilot.press("r")  # the review says so too, instead of failing
         await pilot.pause()
         assert "Cannot open the study data" in str(app.screen.query_one("#review-summary").render())
+
+
+async def test_text_that_looks_like_markup_is_shown_as_typed(make_app):
+    from studyapp.ui.screens.quiz import QuizScreen
+    from studyapp.core.questions.model import Question
+
+    from .conftest import TRICKY
+
+    app = make_app(specs=TRICKY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("b")
+        await pilot.pause()
+        details = str(app.screen.query_one("#details-card").render())
+        assert "Range: [0, ∞)" in details and "[[1, 2], [3, 4]]" in details and "[/dim]" in details
+        await pilot.press("escape", "r", "space")
+        await pilot.pause()
+        card = app.screen.query_one("#card-back")
+        assert "[0, ∞)" in str(card.render())
+        await pilot.press("escape")
+        q = Question(id="q", kind="mcq", topic="activations", prompt="Range of ReLU [b]?",
+                     answer="[0, ∞)", explanation="max(0, z) ≥ 0 [/i]", source="act.relu",
+                     choices=["[0, ∞)", "(0, 1)", "[-1, 1]", "ℝ"], expected_kind="choice")
+        screen = QuizScreen(questions=[q])
+        await app.push_screen(screen)
+        await wait_until(pilot, lambda: screen.question is not None)
+        await pilot.press("1")
+        await wait_until(pilot, lambda: screen.graded)
+        assert "[/i]" in str(screen.query_one("#quiz-feedback").render())

@@ -4,6 +4,7 @@ history, and for activations and losses a plot of the function and its derivativ
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -90,7 +91,8 @@ class BrowseScreen(Screen):
         self.rows = {}
         storage = self.app.storage
         if storage is None:
-            self.query_one("#details-card", Static).update(f"Cannot open the study data: {self.app.load_error}")
+            self.query_one("#details-card", Static).update(
+                escape_markup(f"Cannot open the study data: {self.app.load_error}"))
             return
         try:
             found = storage.search_cards(query.strip(), now=self.app.now())
@@ -100,8 +102,10 @@ class BrowseScreen(Screen):
         for row in found:
             key = _field(row, "key")
             self.rows[key] = row
-            table.add_row(_field(row, "topic") or "", _short(readable(_field(row, "front") or key), 24),
-                          _state(row), _when(_field(row, "due")) if _field(row, "reps") else "new", key=key)
+            # Text cells, not strings: a string cell would be read as markup ("[0, 1)").
+            table.add_row(Text(_field(row, "topic") or ""), Text(_short(readable(_field(row, "front") or key), 24)),
+                          Text(_state(row)), Text(_when(_field(row, "due")) if _field(row, "reps") else "new"),
+                          key=key)
         self.sub_title = f"Browse · {len(found)} card{'s' if len(found) != 1 else ''}"
         if found:
             self.show_details(_field(found[0], "key"))
@@ -194,7 +198,7 @@ class BrowseScreen(Screen):
                 storage.suspend(key)
                 self.notify("Card suspended.", timeout=2)
         except Exception as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(str(exc), severity="error", markup=False)
             return
         self.search(self.query_one("#browse-search", Input).value)
 

@@ -12,6 +12,7 @@ from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from studyapp.ui.widgets.deck_table import DeckTable
+from studyapp.ui.widgets.math_text import escape_markup
 from studyapp.ui.widgets.stat_tile import StatTile
 
 #: (place, label, key); the place is what StudyApp.action_open understands.
@@ -81,12 +82,12 @@ class DashboardScreen(Screen):
         storage = app.storage
         message = self.query_one("#dash-message", Static)
         if storage is None:
-            message.update(f"[b]Cannot open the study data:[/b] {app.load_error}")
+            message.update(f"[b]Cannot open the study data:[/b] {escape_markup(app.load_error)}")
             return
         try:
             counts = storage.counts(app.now())
         except Exception as exc:
-            message.update(f"[b]Cannot read the cards:[/b] {exc}")
+            message.update(f"[b]Cannot read the cards:[/b] {escape_markup(str(exc))}")
             return
         # The daily limits are global, so the overall figures come from totals(), not a sum.
         totals = storage.totals(app.now())
@@ -109,7 +110,8 @@ class DashboardScreen(Screen):
 
             stats = compute_stats(self.app.storage, self.app.now())
         except Exception as exc:
-            self.app.call_from_thread(self.notify, f"Statistics unavailable: {exc}", severity="warning")
+            self.app.call_from_thread(self.notify, f"Statistics unavailable: {exc}", severity="warning",
+                                      markup=False)
             return
         self.app.call_from_thread(self._show_stats, stats)
 

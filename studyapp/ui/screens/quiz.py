@@ -233,7 +233,7 @@ class QuizScreen(Screen):
             try:
                 storage.record_attempt("quiz", question.id, question.topic, correct, seconds)
             except Exception as exc:
-                self.notify(f"Could not save the attempt: {exc}", severity="warning")
+                self.notify(f"Could not save the attempt: {exc}", severity="warning", markup=False)
         self.query_one(Feedback).show(
             word,
             expected_text(question),

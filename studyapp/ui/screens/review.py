@@ -158,7 +158,7 @@ class ReviewScreen(Screen):
         try:
             bar.show_intervals(self.session.button_labels())
         except Exception as exc:
-            self.notify(f"Cannot preview intervals: {exc}", severity="warning")
+            self.notify(f"Cannot preview intervals: {exc}", severity="warning", markup=False)
         bar.display = True
         self.query_one("#rate-3").focus()
 
@@ -171,7 +171,7 @@ class ReviewScreen(Screen):
         try:
             self.session.rate(rating)  # committed before the next card is fetched
         except Exception as exc:
-            self.notify(f"Could not save the review: {exc}", severity="error")
+            self.notify(f"Could not save the review: {exc}", severity="error", markup=False)
             return
         self._show_current()
 
@@ -185,7 +185,7 @@ class ReviewScreen(Screen):
         try:
             self.session.undo()
         except Exception as exc:
-            self.notify(f"Could not undo: {exc}", severity="error")
+            self.notify(f"Could not undo: {exc}", severity="error", markup=False)
             return
         self.notify("Last rating undone.", timeout=2)
         self._show_current()
@@ -196,7 +196,7 @@ class ReviewScreen(Screen):
         try:
             self.session.suspend()
         except Exception as exc:
-            self.notify(f"Could not suspend: {exc}", severity="error")
+            self.notify(f"Could not suspend: {exc}", severity="error", markup=False)
             return
         self.suspended += 1
         self.notify("Card suspended (unsuspend it in Browse with s).", timeout=2)
@@ -208,7 +208,7 @@ class ReviewScreen(Screen):
         try:
             self.session.bury()
         except Exception as exc:
-            self.notify(f"Could not bury: {exc}", severity="error")
+            self.notify(f"Could not bury: {exc}", severity="error", markup=False)
             return
         self.buried += 1
         self.notify("Card buried until tomorrow.", timeout=2)

@@ -8,6 +8,8 @@ from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
+from studyapp.ui.widgets.math_text import escape_markup
+
 #: field -> (label, type, lower bound, upper bound, help)
 FIELDS: dict[str, tuple[str, type, float, float, str]] = {
     "desired_retention": ("Desired retention", float, 0.70, 0.99,
@@ -96,18 +98,18 @@ class SettingsScreen(Screen):
         try:
             values = parse_settings({n: self.query_one(f"#set-{n}", Input).value for n in FIELDS})
         except ValueError as exc:
-            error.update(str(exc))
+            error.update(escape_markup(str(exc)))
             error.add_class("error")
             return
         values["theme"] = str(self.query_one("#set-theme", Select).value)
         storage = self.app.storage
         if storage is None:
-            error.update(f"Cannot save: {self.app.load_error}")
+            error.update(escape_markup(f"Cannot save: {self.app.load_error}"))
             return
         try:
             storage.save_settings(values)
         except Exception as exc:
-            error.update(f"Cannot save: {str(exc).splitlines()[0] if str(exc) else exc!r}")
+            error.update(escape_markup(f"Cannot save: {str(exc).splitlines()[0] if str(exc) else exc!r}"))
             error.add_class("error")
             return
         error.remove_class("error")

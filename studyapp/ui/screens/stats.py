@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from textual_plotext import PlotextPlot
 
 from studyapp.ui.widgets.deck_table import DECK_NAMES
+from studyapp.ui.widgets.math_text import escape_markup
 
 
 def _series(value) -> list[float]:
@@ -101,7 +102,7 @@ class StatsScreen(Screen):
             stats.setdefault("retention_by_week", weekly_retention(self.app.storage, now))
         except Exception as exc:
             self.app.call_from_thread(
-                self.query_one("#stats-summary", Static).update, f"Statistics unavailable: {exc}"
+                self.query_one("#stats-summary", Static).update, escape_markup(f"Statistics unavailable: {exc}")
             )
             return
         self.app.call_from_thread(self.show, stats)

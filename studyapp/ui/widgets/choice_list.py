@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import Button
 
 from studyapp.ui.messages import ChoiceChosen
@@ -22,7 +23,8 @@ class ChoiceList(Vertical):
 
     def compose(self) -> ComposeResult:
         for i, choice in enumerate(self.choices):
-            yield Button(f"{i + 1}  {readable(choice)}", id=f"choice-{i}", classes="choice", compact=True)
+            label = Content(f"{i + 1}  {readable(choice)}")  # plain Content: "[0, 1)" is not markup
+            yield Button(label, id=f"choice-{i}", classes="choice", compact=True)
 
     def mark(self, chosen: int, correct: int | None) -> None:
         """Colour the chosen and the correct choice once the answer is graded."""

@@ -43,7 +43,7 @@ class DeckTable(DataTable):
                 summed[k] += v
             # The "Deep Learning::" prefix is the same for every deck: it is in the title above.
             self.add_row(
-                DECK_NAMES.get(topic, topic.title()),
+                Text(DECK_NAMES.get(topic, topic.title())),
                 *(_num(v, style) for v, style in zip(values, ("blue", "red", "green"), strict=True)),
                 key=topic,
             )

@@ -77,7 +77,9 @@ def formula(text: object) -> str:
 
 
 def escape_markup(text: str) -> str:
-    """Escape Rich/Textual markup so ``[1, 2]`` in a formula is shown literally."""
-    from rich.markup import escape
+    """Escape Textual markup so ``[0, ∞)`` or ``[[1, 2]]`` in a formula is shown literally.
 
-    return escape(text)
+    Every ``[`` is escaped: Textual's parser (unlike Rich's) takes any ``[`` as the start of a
+    tag, so an interval like ``[0, ∞)`` before a real ``[dim]`` tag would break the markup.
+    """
+    return str(text).replace("[", "\\[")
