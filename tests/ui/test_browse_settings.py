@@ -214,8 +214,8 @@ async def test_unusable_database_is_one_line_not_a_crash(data_dir):
 
 
 async def test_text_that_looks_like_markup_is_shown_as_typed(make_app):
-    from studyapp.ui.screens.quiz import QuizScreen
     from studyapp.core.questions.model import Question
+    from studyapp.ui.screens.quiz import QuizScreen
 
     from .conftest import TRICKY
 
