@@ -60,17 +60,12 @@ class Question:
         return "::".join(parts[:3])
 
     def to_dict(self) -> dict:
-        """The contract's JSON object (keys in the contract's order)."""
-        return {
-            "id": self.id,
-            "kind": self.kind,
-            "topic": self.topic,
-            "prompt": self.prompt,
-            "choices": list(self.choices),
-            "answer": self.answer,
-            "explanation": self.explanation,
-            "source": self.source,
-        }
+        """The contract's JSON object (keys in the contract's order; ``choices`` only for mcq)."""
+        out = {"id": self.id, "kind": self.kind, "topic": self.topic, "prompt": self.prompt}
+        if self.kind == "mcq":
+            out["choices"] = list(self.choices)
+        out.update(answer=self.answer, explanation=self.explanation, source=self.source)
+        return out
 
 
 def make_id(entry_id: str, kind: str, template: str, variant: str | None = None) -> str:

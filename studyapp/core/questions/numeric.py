@@ -22,6 +22,28 @@ SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
+def signed_terms(*terms: tuple[float, str]) -> str:
+    """``1.5x² − 2.9x + 1.7`` from ((1.5, "x²"), (-2.9, "x"), (1.7, "")): zero terms dropped,
+    signs written once."""
+    out = ""
+    for coef, unit in terms:
+        if coef == 0:
+            continue
+        mag = fmt(abs(coef))
+        text = unit if (mag == "1" and unit) else f"{mag}{unit}"
+        if not out:
+            out = ("-" if coef < 0 else "") + text
+        else:
+            out += (" − " if coef < 0 else " + ") + text
+    return out or "0"
+
+
+def paren(x: float, decimals: int = 4) -> str:
+    """A number to put after an operator: negative ones in parentheses, ``(-5.9)``."""
+    text = fmt(x, decimals)
+    return f"({text})" if text.startswith("-") else text
+
+
 def sub(i: int) -> str:
     return str(i).translate(SUB)
 
@@ -293,7 +315,7 @@ def perceptron_update(rng: random.Random) -> NumericDraft:
         f"What is the new w{sub(i + 1)}? {ANSWER_NOTE}",
         new[i],
         f"h = {fmt(h)}, so y = {fmt(y)}; t − y = {fmt(t - y)}; "
-        f"w{sub(i + 1)} ← {fmt(w[i])} + {fmt(eta)}·({fmt(t - y)})·{fmt(x[i])} = {fmt(new[i], 6)}. "
+        f"w{sub(i + 1)} ← {fmt(w[i])} + {fmt(eta)}·{paren(t - y)}·{paren(x[i])} = {fmt(new[i], 6)}. "
         f"New weights {fmt_vec(new)}.",
         (tuple(w), tuple(x), eta, t, i),
         {"family": "perceptron", "w": w, "x": x, "eta": eta, "t": t, "i": i},
@@ -328,7 +350,7 @@ def mcculloch_pitts(rng: random.Random) -> NumericDraft:
         "output", "concepts", "mcculloch",
         f"{what} has weights w = {fmt_vec(w)} and threshold θ = {fmt(theta)}; it outputs 1 if "
         f"h = Σ wᵢxᵢ > θ and 0 otherwise. What does it output for x = {fmt_vec(x)}? (0 or 1)",
-        y, f"h = {' + '.join(f'{fmt(a)}·{fmt(b)}' for a, b in zip(w, x, strict=False))} = {fmt(h)}, which is "
+        y, f"h = {' + '.join(f'{fmt(a)}·{paren(b)}' for a, b in zip(w, x, strict=False))} = {fmt(h)}, which is "
         f"{'>' if y else '≤'} θ = {fmt(theta)}, so y = {fmt(y)}.",
         (gate, w, theta, x), {"family": "mcculloch_pitts", "gate": gate, "w": list(w),
                               "theta": theta, "x": list(x)})
@@ -347,11 +369,11 @@ def gd_quadratic(rng: random.Random) -> NumericDraft:
     x1 = x0 - eta * grad
     return NumericDraft(
         "gd_step", "optimizers", "gradient descent",
-        f"f(x) = {fmt(a)}x² + ({fmt(b)})x + ({fmt(c)}). Starting at x₀ = {fmt(x0)}, take one "
+        f"f(x) = {signed_terms((a, 'x²'), (b, 'x'), (c, ''))}. Starting at x₀ = {fmt(x0)}, take one "
         f"gradient-descent step with learning rate η = {fmt(eta)}. What is x₁? {ANSWER_NOTE}",
         x1,
-        f"f'(x) = {fmt(2 * a)}x + ({fmt(b)}), so f'(x₀) = {fmt(grad, 6)}; "
-        f"x₁ = x₀ − η·f'(x₀) = {fmt(x0)} − {fmt(eta)}·{fmt(grad, 6)} = {fmt(x1, 6)}. "
+        f"f'(x) = {signed_terms((2 * a, 'x'), (b, ''))}, so f'(x₀) = {fmt(grad, 6)}; "
+        f"x₁ = x₀ − η·f'(x₀) = {fmt(x0)} − {fmt(eta)}·{paren(grad, 6)} = {fmt(x1, 6)}. "
         "(Descent subtracts the gradient; the notes' x + α∇f is ascent.)",
         (a, b, c, x0, eta), {"family": "gd_quadratic", "a": a, "b": b, "c": c, "x0": x0,
                              "eta": eta},
@@ -367,7 +389,7 @@ def ewa(rng: random.Random) -> NumericDraft:
     steps = []
     for t, x in enumerate(xs, start=1):
         v = beta * v + (1 - beta) * x
-        steps.append(f"v{sub(t)} = {fmt(beta)}·v{sub(t - 1)} + {fmt(1 - beta)}·{fmt(x)} = {fmt(v, 6)}")
+        steps.append(f"v{sub(t)} = {fmt(beta)}·v{sub(t - 1)} + {fmt(1 - beta)}·{paren(x)} = {fmt(v, 6)}")
     value = v / (1 - beta ** k) if corrected else v
     ask = (f"the bias-corrected average v̂{sub(k)} = v{sub(k)}/(1 − β{sup(k)})" if corrected
            else f"v{sub(k)}")
@@ -404,8 +426,8 @@ def chain_rule_neuron(rng: random.Random) -> NumericDraft:
         f"x = {fmt(x)}, y = {fmt(y)}. Using the chain rule, compute ∂L/∂{wrt}. {ANSWER_NOTE}",
         value,
         f"z = {fmt(z, 6)}, a = {fmt(a, 6)}; ∂L/∂a = a − y = {fmt(dl_da, 6)}; ∂a/∂z = {dname} = "
-        f"{fmt(dz, 6)}; ∂z/∂{wrt} = {fmt(local)}; ∂L/∂{wrt} = {fmt(dl_da, 6)}·{fmt(dz, 6)}·"
-        f"{fmt(local)} = {fmt(value, 6)}.",
+        f"{fmt(dz, 6)}; ∂z/∂{wrt} = {fmt(local)}; ∂L/∂{wrt} = {fmt(dl_da, 6)}·{paren(dz, 6)}·"
+        f"{paren(local)} = {fmt(value, 6)}.",
         (act, w, b, x, y, wrt), {"family": "chain_rule", "activation": act, "w": w, "b": b,
                                  "x": x, "y": y, "wrt": wrt},
         [dl_da * local, dl_da * dz, -value, (y - a) * dz * local * 2])
