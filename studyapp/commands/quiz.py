@@ -37,21 +37,20 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def _weights(no_history: bool):
-    """Per-topic accuracy from the study database, if there is one (never creates it)."""
+    """(per-topic accuracy, per-exercise-step accuracy) from the study database, if there is one
+    (never creates it)."""
     if no_history:
-        return None
+        return None, None
     from studyapp.paths import data_dir
 
     path = data_dir(create=False) / "studyapp.db"
     if not path.exists():
-        return None
-    try:
-        from studyapp.storage import Storage
-    except ImportError:
-        return None
+        return None, None
+    from studyapp.storage import Storage
+
     storage = Storage.open(path, backup=False)  # DataError (exit 2, one line) if unusable
     try:
-        return storage.topic_accuracy() or None
+        return storage.topic_accuracy() or None, storage.step_accuracy() or None
     finally:
         storage.close()
 
@@ -70,9 +69,9 @@ def run(args) -> int:
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
     content = load_content_or_empty()
     check_topic(args.topic, content)
-    weights = _weights(args.no_history)
+    weights, step_weights = _weights(args.no_history)
     questions = generate_quiz(seed, args.count, topic=args.topic, weights=weights,
-                              content=content)
+                              content=content, step_weights=step_weights)
     if args.format == "json":
         json.dump({"schema": 1, "seed": seed, "questions": [q.to_dict() for q in questions]},
                   sys.stdout, ensure_ascii=False, indent=2)

@@ -567,3 +567,22 @@ def test_no_mcq_option_reads_as_a_choice_number(questions):
         for i, c in enumerate(q.choices, 1):
             assert not re.fullmatch(r"\d+", c.strip()), (q.id, c)
             assert grade(q, c).verdict == grade(q, str(i)).verdict, (q.id, c)
+
+
+def test_backprop_questions_favour_the_exercise_steps_the_learner_gets_wrong():
+    """Workspace history: hidden-layer δ always wrong, every other step always right."""
+    import random
+
+    from studyapp.core.questions import numeric as num
+
+    def share_of_hidden_delta(prefer):
+        hits = 0
+        for i in range(300):
+            d = num.backprop_quantity(random.Random(i), prefer=prefer).data
+            n_layers = len(d["exercise"]["layers"]) - 1
+            hits += d["what"] == "delta" and d["m"] < n_layers
+        return hits / 300
+
+    steps = ["z", "a", "loss", "delta_output", "grad_W", "grad_b", "update"]
+    prefer = {s: (20, 20) for s in steps} | {"delta_hidden": (0, 20)}
+    assert share_of_hidden_delta(prefer) > 3 * share_of_hidden_delta(None)

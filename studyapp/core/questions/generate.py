@@ -182,8 +182,9 @@ def _not_integer(text: str) -> str:
 class _Numeric:
     """Turns numeric drafts into questions tied to content entries."""
 
-    def __init__(self, content):
+    def __init__(self, content, step_weights: Mapping | None = None):
         self.content = content
+        self.step_weights = dict(step_weights) if step_weights else None
         self.broken: set[str] = set()  # families whose dependency (the engine) is missing
 
     def families(self, topic: str) -> list:
@@ -194,7 +195,10 @@ class _Numeric:
         the values of classic slips (never within the grading tolerance of the answer)."""
         template, topic, maker = family
         try:
-            draft = maker(rng)
+            if maker is num.backprop_quantity and self.step_weights:
+                draft = maker(rng, prefer=self.step_weights)
+            else:
+                draft = maker(rng)
         except ImportError:
             self.broken.add(maker.__name__)
             return None
@@ -226,11 +230,14 @@ class _Numeric:
 
 
 def generate_quiz(seed: int, count: int, topic: str | None = None,
-                  weights: Mapping | None = None, content=None) -> list[Question]:
+                  weights: Mapping | None = None, content=None,
+                  step_weights: Mapping | None = None) -> list[Question]:
     """``count`` questions for ``seed``: same arguments and content, same questions and ids.
 
     topic: one of ``valid_topics`` or None for all. weights: per-topic accuracy
-    ``{topic: (correct, total)}`` (or plain numbers) to favour weak topics.
+    ``{topic: (correct, total)}`` (or plain numbers) to favour weak topics. step_weights:
+    ``Storage.step_accuracy()`` of the exercise workspace, so that backprop questions ask more
+    about the steps the learner gets wrong.
     Raises UsageError for an unknown topic or a count < 1.
     """
     if count < 1:
@@ -239,7 +246,7 @@ def generate_quiz(seed: int, count: int, topic: str | None = None,
         content = load_content_or_empty()
     check_topic(topic, content)
     rng = random.Random(f"quiz|{seed}")
-    numeric = _Numeric(content)
+    numeric = _Numeric(content, step_weights)
     topics = [topic] if topic else valid_topics(content)
     pools = {t: candidates_for(content, t) for t in topics}
     servable = [t for t in topics if pools[t] or numeric.families(t)]

@@ -497,8 +497,24 @@ BACKPROP_SETUPS = (
 )
 
 
-def backprop_quantity(rng: random.Random) -> NumericDraft:
-    """One quantity (z, a, loss, δ, ∂L/∂W, ∂L/∂b, updated W) of a small random network."""
+# Exercise-workspace step types (studyapp.core.workspace.STEP_TYPES) of each quantity asked here.
+_STEP_OF = {"z": "z", "a": "a", "loss": "loss", "grad_biases": "grad_b",
+            "grad_weights": "grad_W", "updated_weights": "update"}
+
+
+def _step_type(what: str, m: int | None, n_layers: int) -> str:
+    if what == "delta":
+        return "delta_output" if m == n_layers else "delta_hidden"
+    return _STEP_OF[what]
+
+
+def backprop_quantity(rng: random.Random, prefer: dict | None = None) -> NumericDraft:
+    """One quantity (z, a, loss, δ, ∂L/∂W, ∂L/∂b, updated W) of a small random network.
+
+    prefer: {step type: (correct, total)} from the exercise workspace
+    (``Storage.step_accuracy()``); quantities of step types the learner gets wrong are asked
+    proportionally more often (weight = smoothed error rate).
+    """
     from engine.exercises import generate_backprop
 
     layers, act, out_act, loss = rng.choice(BACKPROP_SETUPS)
@@ -517,6 +533,13 @@ def backprop_quantity(rng: random.Random) -> NumericDraft:
     options.append(("loss", None, None, None))
     # prefer a quantity that is not exactly 0 (a dead ReLU gives zeros that teach little)
     rng.shuffle(options)
+    if prefer:
+        def error_rate(option) -> float:
+            correct, total = prefer.get(_step_type(option[0], option[1], n_layers), (0, 0))
+            return (total - correct + 1.0) / (total + 2.0)
+        # weighted order without replacement (Efraimidis–Spirakis keys u^(1/w))
+        keys = {id(o): rng.random() ** (1.0 / error_rate(o)) for o in options}
+        options.sort(key=lambda o: keys[id(o)], reverse=True)
     for what, m, j, k in options:
         value = _pick(ans, what, m, j, k)
         if abs(value) > 1e-4:
