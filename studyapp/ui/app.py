@@ -34,6 +34,7 @@ PLACES: list[tuple[str, str, str]] = [
     ("stats", "Statistics", "Reviews per day, forecast, retention, accuracy"),
     ("errata", "Errata", "Corrections to the course notes"),
     ("settings", "Settings", "Desired retention, daily limits, theme"),
+    ("export", "Export cards", "Anki .apkg, TSV, Markdown, JSON or CSV file"),
     ("help", "Help", "Every key binding on every screen"),
 ]
 
@@ -298,7 +299,13 @@ def _screen_factories() -> dict[str, Callable[[], Screen]]:
 
         return SettingsScreen()
 
-    return {"review": review, "browse": browse, "stats": stats, "errata": errata, "settings": settings}
+    def export():
+        from studyapp.ui.screens.export import ExportScreen
+
+        return ExportScreen()
+
+    return {"review": review, "browse": browse, "stats": stats, "errata": errata, "settings": settings,
+            "export": export}
 
 
 def _one_line(exc: BaseException) -> str:

@@ -239,3 +239,32 @@ async def test_text_that_looks_like_markup_is_shown_as_typed(make_app):
         await pilot.press("1")
         await wait_until(pilot, lambda: screen.graded)
         assert "[/i]" in str(screen.query_one("#quiz-feedback").render())
+
+
+async def test_export_from_the_palette_writes_a_file(make_app, tmp_path):
+    import json
+
+    from studyapp.ui.screens.export import ExportScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.action_open("export")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        screen.query_one("#export-format", Select).value = "json"
+        await pilot.pause()
+        assert screen.query_one("#export-path", Input).value.endswith("deep-learning.json")
+        target = tmp_path / "cards.json"
+        screen.query_one("#export-path", Input).value = str(target)
+        await pilot.click("#export-go")
+        status = screen.query_one("#export-status")
+        await wait_until(pilot, lambda: "Wrote" in str(status.render()) or "Not" in str(status.render()))
+        assert "Wrote" in str(status.render()), str(status.render())
+        assert json.loads(target.read_text())["cards"]
+        # A bad path is one line, not a crash.
+        screen.query_one("#export-path", Input).value = str(tmp_path / "missing" / "dir" / "x.json")
+        await pilot.click("#export-go")
+        await wait_until(pilot, lambda: "Not exported" in str(status.render()))
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ExportScreen)

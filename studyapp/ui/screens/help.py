@@ -21,6 +21,7 @@ SCREENS = [
     ("Statistics", "studyapp.ui.screens.stats", "StatsScreen"),
     ("Errata", "studyapp.ui.screens.errata", "ErrataScreen"),
     ("Settings", "studyapp.ui.screens.settings", "SettingsScreen"),
+    ("Export (from the command palette)", "studyapp.ui.screens.export", "ExportScreen"),
 ]
 
 GLOBAL = [("?", "Help (this screen)"), ("ctrl+p", "Command palette: every screen and action"),
