@@ -313,15 +313,7 @@ def _fit_shape(value: np.ndarray | None, shape: tuple[int, ...]) -> np.ndarray |
 
 
 # ---------------------------------------------------------------------------------------------
-# Checking (the checker package, or a private numeric fallback while it is missing)
-
-
-@dataclass
-class _FallbackVerdict:
-    verdict: str
-    message: str
-    diagnosis: str | None = None
-    pretty: str = ""
+# Checking
 
 
 def check_answer(expected: np.ndarray, text: str):
@@ -338,10 +330,8 @@ def check_answer(expected: np.ndarray, text: str):
         exp = exp.reshape(())  # "0.739" for a 1-vector typed as an expression
     expected_arg = float(exp) if exp.ndim == 0 else exp.tolist()
     abs_tol = step_abs_tol(exp)
-    try:
-        from studyapp.core.checker import check_value
-    except ImportError:  # checker not installed yet: a plain tolerance comparison
-        return _fallback_check(np.asarray(expected_arg, dtype=float), user, abs_tol)
+    from studyapp.core.checker import check_value
+
     return check_value(expected_arg, text, rel_tol=REL_TOL, abs_tol=abs_tol)
 
 
@@ -353,16 +343,6 @@ def step_abs_tol(expected: np.ndarray) -> float:
     largest entry — a δ of −0.0059 must not accept −0.0055 (5e-4 alone would allow 8 %)."""
     scale = float(np.max(np.abs(expected))) if np.size(expected) else 0.0
     return float(min(5e-4, max(REL_TOL * scale, 1e-9)))
-
-
-def _fallback_check(expected: np.ndarray, user: np.ndarray | None, abs_tol: float) -> _FallbackVerdict:
-    if user is None:
-        return _FallbackVerdict("invalid", "type a number, a vector [a, b] or a matrix [[a, b], [c, d]]")
-    if user.shape != expected.shape:
-        return _FallbackVerdict("incorrect", f"expected shape {expected.shape}, got {user.shape}")
-    tol = np.maximum(REL_TOL * np.abs(expected), abs_tol)
-    ok = bool(np.all(np.abs(user - expected) <= tol))
-    return _FallbackVerdict("correct" if ok else "incorrect", "correct" if ok else "not within tolerance")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ Public API::
     check(expected, answer, kind="auto", rel_tol=0.005, abs_tol=5e-4, variables=None) -> Verdict
     check_value(expected_float_or_array, answer_text, rel_tol=0.005, abs_tol=5e-4) -> Verdict
     equivalent(a, b, variables=None) -> bool
+    provably_different(a, b) -> bool   # fast numeric-only test for generated distractors
     preview(text) -> str          # unicode of what was typed; raises ParseError (no sympy)
     to_unicode(formula_text) -> str
     parse(text) -> Node           # the checker's own tree
@@ -40,7 +41,8 @@ def to_unicode(formula_text: str) -> str:
 def __getattr__(name: str):
     # check & co. live in .core, which is light too; imported on first use to keep
     # `import studyapp.core.checker` minimal for preview-only callers.
-    if name in ("check", "check_value", "equivalent", "Verdict", "grade_nodes", "KINDS"):
+    if name in ("check", "check_value", "equivalent", "provably_different", "Verdict",
+                "grade_nodes", "KINDS"):
         from studyapp.core.checker import core
 
         return getattr(core, name)
@@ -53,6 +55,6 @@ def __getattr__(name: str):
 
 __all__ = [
     "CONTENT_LIMITS", "DEFAULT_LIMITS", "LimitError", "Limits", "ParseError", "Verdict", "check",
-    "check_value", "equivalent", "parse", "prewarm", "preview", "render_text", "render_unicode",
-    "shutdown", "to_unicode",
+    "check_value", "equivalent", "parse", "prewarm", "preview", "provably_different",
+    "render_text", "render_unicode", "shutdown", "to_unicode",
 ]

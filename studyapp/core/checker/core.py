@@ -234,6 +234,27 @@ def equivalent(a: str, b: str, variables=None) -> bool:
     return check(a, b, kind="expression", variables=variables).verdict == "correct"
 
 
+def provably_different(a: str, b: str) -> bool:
+    """True only when numeric sampling proves two stored (trusted-length) scalar formulas unequal.
+
+    The fast path for generating questions: no slip diagnosis and no sympy worker, so its time
+    does not depend on the machine's load. An inconclusive comparison (few points where both are
+    defined) is False, so a formula that might equal the answer is never offered as a wrong option.
+    Raises ParseError when either side cannot be read.
+    """
+    from studyapp.core.checker.limits import CONTENT_LIMITS
+    from studyapp.core.checker.numeric import compare_functions
+
+    ea, eb = parse(a, limits=CONTENT_LIMITS), parse(b, limits=CONTENT_LIMITS)
+    if shape(ea) or shape(eb):
+        return not equivalent(a, b)
+    names = sorted(set(free_symbols(ea)) | set(free_symbols(eb)))
+    if not names:
+        return not equivalent(a, b)
+    return compare_functions(ea, eb, names, render_text(ea) + "\x00" + render_text(eb)).status \
+        == "different"
+
+
 # --------------------------------------------------------------------------- numbers
 
 
