@@ -268,3 +268,17 @@ async def test_export_from_the_palette_writes_a_file(make_app, tmp_path):
         await wait_until(pilot, lambda: "Not exported" in str(status.render()))
         await pilot.press("escape")
         assert not isinstance(app.screen, ExportScreen)
+
+
+async def test_enter_on_a_deck_browses_its_cards(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#deck-table", DataTable)
+        table.focus()
+        table.move_cursor(row=list(table.rows).index(next(k for k in table.rows if k.value == "losses")))
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        assert _keys(screen.query_one("#browse-table", DataTable)) == ["loss.mse::formula"]

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, OptionList, Static
+from textual.widgets import DataTable, Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from studyapp.ui.widgets.deck_table import DeckTable
@@ -123,6 +123,12 @@ class DashboardScreen(Screen):
         leeches = stats.get("leeches") or []
         count = leeches if isinstance(leeches, int) else len(leeches)
         self.query_one("#tile-leeches", StatTile).set_value(str(count))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a deck lists its cards in Browse (``topic:NAME``)."""
+        topic = event.row_key.value if event.row_key is not None else None
+        if topic and topic != "__total__":
+            self.app.action_open(f"browse:topic:{topic}")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option_id:
