@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -188,7 +189,6 @@ _VARIABLES = {
     "optimizers": {"theta", "g", "eta", "gamma", "rho", "eps", "beta1", "beta2", "t", "v", "m",
                    "G", "Eg2", "Edx2", "m_hat", "v_hat", "delta", "wd"},
 }
-_FUNCTIONS = {"exp", "ln", "log", "sqrt", "tanh", "sigma", "max", "min", "abs", "sech"}
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 
 
@@ -196,138 +196,34 @@ ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 # Formula validation (no sympy)
 # ---------------------------------------------------------------------------------------------
 
-_TOKEN_RE = re.compile(r"\s*(?:(\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+)|([A-Za-z_][A-Za-z0-9_]*)|(\*\*|[-+*/^(),]))")
+@lru_cache(maxsize=256)
+def _declared(variables: frozenset[str]) -> frozenset[str]:
+    """Declared variable names as the checker spells them (``beta1`` → ``beta_1``)."""
+    from studyapp.core.checker import CONTENT_LIMITS, parse
+    from studyapp.core.checker.nodes import free_symbols
 
-
-def _fallback_parse(text: str, variables: set[str]) -> None:
-    """Whitelisting recursive-descent check of ``text``; raises ValueError(message) if invalid.
-
-    Grammar: expr := term (('+'|'-') term)*; term := power (('*'|'/')? power)*  (implicit product);
-    power := unary (('^'|'**') power)?; unary := ('-'|'+') unary | atom;
-    atom := number | variable | function '(' expr (',' expr)* ')' | '(' expr ')'.
-    """
-    tokens: list[tuple[str, str, int]] = []
-    pos = 0
-    while pos < len(text):
-        if text[pos:].strip() == "":
-            break
-        m = _TOKEN_RE.match(text, pos)
-        if not m or m.end() == pos:
-            raise ValueError(f"unexpected character {text[pos:].strip()[:1]!r} at {pos + 1}")
-        kind = "num" if m.group(1) else "name" if m.group(2) else "op"
-        tokens.append((kind, m.group(m.lastindex), m.start(m.lastindex)))
-        pos = m.end()
-    i = 0
-
-    def peek() -> tuple[str, str, int] | None:
-        return tokens[i] if i < len(tokens) else None
-
-    def take(value: str) -> None:
-        nonlocal i
-        tok = peek()
-        if tok is None or tok[1] != value:
-            where = f"at {tok[2] + 1}" if tok else "at the end"
-            raise ValueError(f"expected {value!r} {where}")
-        i += 1
-
-    def expr() -> None:
-        nonlocal i
-        term()
-        while (tok := peek()) and tok[1] in "+-" and tok[0] == "op":
-            i += 1
-            term()
-
-    def term() -> None:
-        nonlocal i
-        power()
-        while (tok := peek()) is not None:
-            if tok[0] == "op" and tok[1] in ("*", "/"):
-                i += 1
-                power()
-            elif tok[0] in ("num", "name") or tok[1] == "(":
-                power()  # implicit multiplication: 2z, a(1-a)
-            else:
-                break
-
-    def power() -> None:
-        nonlocal i
-        unary()
-        if (tok := peek()) and tok[1] in ("^", "**"):
-            i += 1
-            power()
-
-    def unary() -> None:
-        nonlocal i
-        if (tok := peek()) and tok[0] == "op" and tok[1] in "+-":
-            i += 1
-            unary()
-            return
-        atom()
-
-    def atom() -> None:
-        nonlocal i
-        tok = peek()
-        if tok is None:
-            raise ValueError("formula ends too early")
-        kind, value, at = tok
-        if kind == "num":
-            i += 1
-        elif kind == "name":
-            i += 1
-            nxt = peek()
-            if nxt is not None and nxt[1] == "(" and value in _FUNCTIONS:
-                i += 1
-                expr()
-                while (sep := peek()) and sep[1] == ",":
-                    i += 1
-                    expr()
-                take(")")
-            elif value in _FUNCTIONS:
-                raise ValueError(f"function {value!r} needs parentheses at {at + 1}")
-            elif value not in variables:
-                raise ValueError(f"unknown name {value!r} at {at + 1} "
-                                 f"(allowed: {', '.join(sorted(variables))})")
-        elif value == "(":
-            i += 1
-            expr()
-            take(")")
-        else:
-            raise ValueError(f"unexpected {value!r} at {at + 1}")
-
-    if not tokens:
-        raise ValueError("empty formula")
-    expr()
-    if i != len(tokens):
-        raise ValueError(f"unexpected {tokens[i][1]!r} at {tokens[i][2] + 1}")
-
-
-def _checker_parse():
-    """The answer checker's parser (with its limits for stored content), or None if absent."""
-    try:
-        from studyapp.core.checker import parse
-    except Exception:  # noqa: BLE001 - the checker is another part; content must load without it
-        return None
-    try:
-        from studyapp.core.checker import CONTENT_LIMITS
-    except Exception:  # noqa: BLE001
-        return parse
-    return lambda text: parse(text, limits=CONTENT_LIMITS)
+    out: set[str] = set()
+    for name in variables:
+        out |= set(free_symbols(parse(name, limits=CONTENT_LIMITS)))
+    return frozenset(out)
 
 
 def formula_problem(text: str, variables: set[str]) -> str | None:
-    """Why ``text`` is not a valid formula in the checker's syntax, or None if it is."""
+    """Why ``text`` is not a valid formula in the checker's syntax using only ``variables``
+    (and the checker's functions and constants), or None if it is."""
+    from studyapp.core.checker import CONTENT_LIMITS, ParseError, parse
+    from studyapp.core.checker.nodes import free_symbols
+
     if not isinstance(text, str) or not text.strip():
         return "empty formula"
-    checker_parse = _checker_parse()
-    if checker_parse is not None:
-        try:
-            checker_parse(text)
-        except Exception as exc:  # noqa: BLE001 - ParseError or anything the parser raises
-            return f"{text!r} does not parse: {exc}"
     try:
-        _fallback_parse(text, variables)
-    except ValueError as exc:
-        return f"{text!r} is invalid: {exc}"
+        node = parse(text, limits=CONTENT_LIMITS)
+    except ParseError as exc:
+        return f"{text!r} does not parse: {exc}"
+    unknown = sorted(set(free_symbols(node)) - _declared(frozenset(variables)))
+    if unknown:
+        return (f"{text!r} uses undeclared name(s) {', '.join(unknown)} "
+                f"(allowed: {', '.join(sorted(variables))})")
     return None
 
 
