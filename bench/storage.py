@@ -29,7 +29,6 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -37,23 +36,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from studyapp.core import scheduling as sch  # noqa: E402
+from studyapp.core.cards import CardSpec  # noqa: E402
 from studyapp.core.scheduling import Rating, State  # noqa: E402
 from studyapp.core.stats import compute_stats  # noqa: E402
 from studyapp.storage import Storage, to_ms  # noqa: E402
 
 TOPICS = ["activations", "losses", "optimizers", "terms", "backprop", "concepts"]
 
-
-@dataclass
-class Spec:
-    key: str
-    entry_id: str
-    template: str
-    topic: str
-    deck: str
-    front: str
-    back: str
-    tags: list
+Spec = CardSpec.plain
 
 
 def build(path: Path, n_cards: int, n_rows: int, now: datetime, seed: int = 7) -> dict[str, list]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,6 +12,7 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from studyapp.core.cards import CardSpec
 from studyapp.core.scheduling import Rating, State
 from studyapp.errors import DataError, UsageError
 from studyapp.storage import SCHEMA_VERSION, Storage
@@ -20,19 +20,7 @@ from studyapp.storage import SCHEMA_VERSION, Storage
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, 09:00 UTC (study day starts 04:00)
 
 
-@dataclass
-class Spec:
-    """Anything with CardSpec's attributes will do (the content layer's CardSpec has more)."""
-
-    key: str
-    entry_id: str
-    template: str
-    topic: str
-    deck: str
-    front: str
-    back: str
-    tags: list = field(default_factory=list)
-
+Spec = CardSpec.plain
 
 def spec(entry: str, template: str = "formula", topic: str = "activations", front: str | None = None) -> Spec:
     return Spec(f"{entry}::{template}", entry, template, topic, f"Deep Learning::{topic.title()}",

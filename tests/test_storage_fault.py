@@ -22,13 +22,11 @@ REPO = Path(__file__).resolve().parent.parent
 
 WORKER = r"""
 import random, sys
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from studyapp.core.cards import CardSpec
 from studyapp.storage import Storage
 
-@dataclass
-class Spec:
-    key: str; entry_id: str; template: str; topic: str; deck: str; front: str; back: str; tags: list
+Spec = CardSpec.plain
 
 db, seed = sys.argv[1], int(sys.argv[2])
 rng = random.Random(seed)

@@ -33,6 +33,11 @@ from studyapp.core.mathtext import latex_to_unicode
 
 @dataclass
 class CardSpec:
+    """One flashcard of a content entry. ``key`` = "<entry_id>::<template>" is stable across
+    content edits (it keys the review history and the Anki GUID); ``front``/``back`` are unicode
+    for the terminal, ``front_html``/``back_html`` use MathJax for Anki; ``cloze`` is the Anki cloze
+    text when the template is a cloze."""
+
     key: str
     entry_id: str
     template: str
@@ -48,6 +53,13 @@ class CardSpec:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def plain(cls, key: str, entry_id: str, template: str, topic: str, deck: str, front: str,
+              back: str, tags=(), source: str = "") -> CardSpec:
+        """A card without math markup: its HTML sides are its text sides."""
+        return cls(key, entry_id, template, topic, deck, front, back, front, back, list(tags),
+                   source)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from studyapp.core import scheduling as sch
+from studyapp.core.cards import CardSpec
 from studyapp.core.scheduling import Rating, State
 from studyapp.core.session import ReviewSession, open_study
 from studyapp.core.stats import compute_stats, render_text, streak_days
@@ -22,17 +22,7 @@ from studyapp.storage import Storage
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 
-@dataclass
-class Spec:
-    key: str
-    entry_id: str
-    template: str
-    topic: str
-    deck: str
-    front: str
-    back: str
-    tags: list = field(default_factory=list)
-
+Spec = CardSpec.plain
 
 def deck(entries: int = 30, templates: int = 2) -> list[Spec]:
     topics = ["activations", "losses", "optimizers"]

@@ -1,35 +1,18 @@
-"""A small CardSpec-like fixture list, shaped like ``studyapp.core.cards.CardSpec``.
-
-The export must only rely on the documented CardSpec fields, so these are plain dataclasses with
-exactly those fields; cards cover basic cards, a definition/term pair (one two-card note in an
+"""A small fixed list of ``studyapp.core.cards.CardSpec`` for export tests: cards cover basic cards, a definition/term pair (one two-card note in an
 .apkg), a short definition with no pair (mirrored reverse card), a cloze card, HTML that
 needs escaping, a formula with ``<`` inside MathJax, tabs/newlines/quotes, and several topics.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
+
+from studyapp.core.cards import CardSpec
 
 
-@dataclass(frozen=True)
-class FakeCardSpec:
-    key: str
-    entry_id: str
-    template: str
-    topic: str
-    deck: str
-    front: str
-    back: str
-    front_html: str
-    back_html: str
-    tags: list = field(default_factory=list)
-    source: str = ""
-    cloze: str | None = None
-
-
-def fixture_cards() -> list[FakeCardSpec]:
+def fixture_cards() -> list[CardSpec]:
     return [
-        FakeCardSpec(
+        CardSpec(
             key="act.sigmoid::formula", entry_id="act.sigmoid", template="formula",
             topic="activations", deck="Deep Learning::Activations",
             front="Sigmoid σ(z)", back="σ(z) = 1/(1 + e^(−z))",
@@ -37,7 +20,7 @@ def fixture_cards() -> list[FakeCardSpec]:
             back_html="\\(\\sigma(z) = \\frac{1}{1 + e^{-z}}\\)",
             tags=["activations", "sigmoid"], source="content/activations.toml:3",
         ),
-        FakeCardSpec(
+        CardSpec(
             key="act.sigmoid::derivative", entry_id="act.sigmoid", template="derivative",
             topic="activations", deck="Deep Learning::Activations",
             front="Derivative of the sigmoid σ'(z)?", back="σ(z)·(1 − σ(z))",
@@ -45,7 +28,7 @@ def fixture_cards() -> list[FakeCardSpec]:
             back_html="\\(\\sigma(z)\\,(1 - \\sigma(z))\\)",
             tags=["activations"], source="content/activations.toml:3",
         ),
-        FakeCardSpec(
+        CardSpec(
             key="act.relu::cloze", entry_id="act.relu", template="cloze",
             topic="activations", deck="Deep Learning::Activations",
             front="ReLU(z) = […]", back="ReLU(z) = max(0, z)",
@@ -53,7 +36,7 @@ def fixture_cards() -> list[FakeCardSpec]:
             tags=["activations", "relu"], source="content/activations.toml:20",
             cloze="ReLU(z) = {{c1::\\(\\max(0, z)\\)}}",
         ),
-        FakeCardSpec(
+        CardSpec(
             key="loss.hinge::formula", entry_id="loss.hinge", template="formula",
             topic="losses", deck="Deep Learning::Losses",
             front="Hinge loss", back="max(0, 1 − y·a)   (zero when y·a > 1)",
@@ -61,14 +44,14 @@ def fixture_cards() -> list[FakeCardSpec]:
             back_html="\\(\\max(0, 1 - y a)\\) (zero when \\(y a &gt; 1\\))",
             tags=["losses"], source="content/losses.toml:40",
         ),
-        FakeCardSpec(
+        CardSpec(
             key="term.epoch::definition", entry_id="term.epoch", template="definition",
             topic="terms", deck="Deep Learning::Terms",
             front="Epoch", back="One full pass over the training set",
             front_html="Epoch", back_html="One full pass over the training set",
             tags=["terms", "training loop"], source="content/terms.toml:7",
         ),
-        FakeCardSpec(
+        CardSpec(
             key="term.epoch::term", entry_id="term.epoch", template="term",
             topic="terms", deck="Deep Learning::Terms",
             front="Which term is this?\nOne full pass over the training set", back="Epoch",
@@ -76,14 +59,14 @@ def fixture_cards() -> list[FakeCardSpec]:
             back_html="<div>Epoch</div>",
             tags=["terms", "term"], source="content/terms.toml:7",
         ),
-        FakeCardSpec(
+        CardSpec(
             key="term.bias::definition", entry_id="term.bias", template="definition",
             topic="terms", deck="Deep Learning::Terms",
             front="Bias", back="The constant term b added to W·a",
             front_html="Bias", back_html="The constant term \\(b\\) added to \\(W a\\)",
             tags=["terms"], source="content/terms.toml:20",
         ),
-        FakeCardSpec(
+        CardSpec(
             key="concept.tricky::explain", entry_id="concept.tricky", template="explain",
             topic="concepts", deck="Deep Learning::Concepts",
             front='Why "vanishing"\tgradients?', back="Products of many\nsmall factors < 1",

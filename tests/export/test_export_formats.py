@@ -355,10 +355,10 @@ _text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters
 @settings(max_examples=40, deadline=None)
 @given(fronts=st.lists(st.tuples(_text, _text), min_size=1, max_size=5))
 def test_any_text_survives_json_and_csv_and_tsv_keeps_one_line_per_note(tmp_path_factory, fronts):
-    from tests.export.fixtures import FakeCardSpec
+    from studyapp.core.cards import CardSpec
 
     specs = [
-        FakeCardSpec(key=f"x.{i}::t", entry_id=f"x.{i}", template="t", topic="terms",
+        CardSpec(key=f"x.{i}::t", entry_id=f"x.{i}", template="t", topic="terms",
                      deck="Deep Learning::Terms", front=f, back=b, front_html=f, back_html=b)
         for i, (f, b) in enumerate(fronts)
     ]
