@@ -17,6 +17,8 @@ import numpy as np
 from rich.text import Text
 from textual.widgets import Static
 
+from studyapp.core.worked import matrix_lines
+
 MAX_UNITS = 4
 MAX_LAYERS = 5
 
@@ -288,20 +290,10 @@ def matrix_block(name: str, value, digits: int = 4) -> list[str]:
     arr = np.asarray(value, dtype=float)
     if arr.ndim == 0:
         return [f"{name} = {num(arr, digits)}"]
-    if arr.ndim == 1:
-        arr = arr[:, None]
-    cells = [[num(v, digits) for v in row] for row in arr]
-    widths = [max(len(r[j]) for r in cells) for j in range(arr.shape[1])]
-    body = ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in cells]
+    rows = arr[:, None] if arr.ndim == 1 else arr
+    block = matrix_lines(rows.tolist(), lambda v: num(v, digits))
     head = f"{name} = "
-    pad = " " * len(head)
-    if len(body) == 1:
-        return [f"{head}[{body[0]}]"]
-    out = []
-    for i, line in enumerate(body):
-        left, right = ("⎡", "⎤") if i == 0 else ("⎣", "⎦") if i == len(body) - 1 else ("⎢", "⎥")
-        out.append(f"{head if i == 0 else pad}{left}{line}{right}")
-    return out
+    return [head + block[0], *(" " * len(head) + line for line in block[1:])]
 
 
 def side_by_side(blocks: list[list[str]], gap: int = 3, width: int = 76) -> list[str]:
