@@ -149,3 +149,16 @@ async def test_quiz_ends_with_the_score(make_app, questions):
         text = str(screen.query_one("#quiz-prompt").render())
         assert "You scored 2 of 3" in text
         assert text.count("✔") == 2 and text.count("✘") == 1
+
+
+async def test_mcq_choice_by_arrow_and_enter(make_app, questions):
+    q = questions["mcq"]
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = QuizScreen(questions=[q])
+        await app.push_screen(screen)
+        await wait_until(pilot, lambda: screen.question is not None)
+        right = choices_for(q).index(q.answer)
+        await pilot.press(*(["down"] * right), "enter")
+        await _settle(app, pilot)
+        assert screen.graded and screen.score == 1, str(screen.query_one(Feedback).render())

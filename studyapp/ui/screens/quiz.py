@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Label, Static
+from textual.widgets import Footer, Header, Label, Static
 
 from studyapp.ui.messages import AnswerSubmitted, ChoiceChosen
 from studyapp.ui.widgets.choice_list import ChoiceList
@@ -145,7 +145,7 @@ class QuizScreen(Screen):
         if q.kind in CHOICE_KINDS:
             choices = ChoiceList(choices_for(q), id="quiz-choices")
             await area.mount(choices)
-            choices.query(Button).first().focus()
+            choices.focus()
         else:
             # Formulas and numbers get the live math preview; words and pairings do not.
             math = getattr(q, "expected_kind", None) in MATH_KINDS or (
@@ -245,7 +245,7 @@ class QuizScreen(Screen):
             choices = choices_for(question)
             right = choices.index(str(question.answer)) if str(question.answer) in choices else None
             self.query_one(ChoiceList).mark(chosen if chosen is not None else -1, right)
-        for widget in self.query_one("#quiz-answer").query("Input, Button"):
+        for widget in self.query_one("#quiz-answer").query("Input"):
             widget.disabled = True
         self._update_progress()
         self.set_focus(None)

@@ -2,38 +2,48 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.content import Content
-from textual.widgets import Button
+from rich.text import Text
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
 
 from studyapp.ui.messages import ChoiceChosen
 from studyapp.ui.widgets.math_text import readable
 
 
-class ChoiceList(Vertical):
-    """One button per choice, labelled ``1 …``, ``2 …``; posts :class:`ChoiceChosen`.
+def _label(number: int, text: str, mark: str = " ", style: str = "") -> Text:
+    """``✔ 2  text`` as plain Rich Text (never markup: choices may contain ``[0, 1)``)."""
+    label = Text(f"{mark} {number}  ", style="bold")
+    label.append(readable(text), style=style)
+    return label
 
-    The screen binds the number keys; clicking a button does the same thing.
+
+class ChoiceList(OptionList):
+    """One option per choice, numbered ``1 …``, ``2 …``; long choices wrap.
+
+    Enter or a click on a choice posts :class:`ChoiceChosen`; the screen binds the number keys
+    to the same thing. :meth:`mark` shows the verdict and locks the list.
     """
 
     def __init__(self, choices: list[str], **kwargs) -> None:
-        super().__init__(**kwargs)
         self.choices = list(choices)
-
-    def compose(self) -> ComposeResult:
-        for i, choice in enumerate(self.choices):
-            label = Content(f"{i + 1}  {readable(choice)}")  # plain Content: "[0, 1)" is not markup
-            yield Button(label, id=f"choice-{i}", classes="choice", compact=True)
+        super().__init__(*(Option(_label(i + 1, c), id=str(i)) for i, c in enumerate(self.choices)), **kwargs)
+        self.answered = False
 
     def mark(self, chosen: int, correct: int | None) -> None:
-        """Colour the chosen and the correct choice once the answer is graded."""
-        for i, button in enumerate(self.query(Button)):
-            button.disabled = True
-            button.set_class(i == correct, "correct")
-            button.set_class(i == chosen and i != correct, "wrong")
+        """Tick the correct choice, cross the wrong pick, and stop taking answers."""
+        self.answered = True
+        self.clear_options()
+        for i, choice in enumerate(self.choices):
+            if i == correct:
+                label = _label(i + 1, choice, "✔", "bold green")
+            elif i == chosen:
+                label = _label(i + 1, choice, "✘", "red strike")
+            else:
+                label = _label(i + 1, choice, " ", "dim")
+            self.add_option(Option(label, id=str(i)))
+        self.highlighted = None
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.button.id and event.button.id.startswith("choice-"):
-            self.post_message(ChoiceChosen(int(event.button.id.removeprefix("choice-"))))
+        if not self.answered and event.option_id is not None:
+            self.post_message(ChoiceChosen(int(event.option_id)))
