@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -10,11 +11,14 @@ from studyapp.ui.messages import ChoiceChosen
 from studyapp.ui.widgets.math_text import readable
 
 
-def _label(number: int, text: str, mark: str = " ", style: str = "") -> Text:
-    """``✔ 2  text`` as plain Rich Text (never markup: choices may contain ``[0, 1)``)."""
-    label = Text(f"{mark} {number}  ", style="bold")
-    label.append(readable(text), style=style)
-    return label
+def _label(number: int, text: str, mark: str = " ", style: str = "") -> Table:
+    """``✔ 2  text`` with a hanging indent when the text wraps; plain Rich Text (never markup:
+    choices may contain ``[0, 1)``)."""
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(width=3, no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(Text(f"{mark} {number}", style="bold"), Text(readable(text), style=style))
+    return grid
 
 
 class ChoiceList(OptionList):
