@@ -139,9 +139,15 @@ def render_text(stats: dict) -> str:
         for topic, a in stats["accuracy_by_topic"].items():
             lines.append(f"  {topic:<14} {a['correct']}/{a['total']}  {a['accuracy']:.0%}")
     if stats["accuracy_by_step"]:
+        from studyapp.core.steps import STEP_TYPES, weakest_step
+
         lines.append("Accuracy by exercise step:")
         for step, a in stats["accuracy_by_step"].items():
-            lines.append(f"  {step:<14} {a['correct']}/{a['total']}  {a['accuracy']:.0%}")
+            lines.append(f"  {STEP_TYPES.get(step, step):<24} {a['correct']}/{a['total']}  "
+                         f"{a['accuracy']:.0%}")
+        weak = weakest_step(stats["accuracy_by_step"])
+        if weak:
+            lines.append(f"  {weak}.")
     if stats["leeches"]:
         lines.append(f"Leeches ({len(stats['leeches'])}, suspended; rewrite or unsuspend them):")
         for leech in stats["leeches"][:10]:

@@ -26,29 +26,12 @@ from typing import Any
 
 import numpy as np
 
+from engine.activations import HIDDEN_ACTIVATIONS
+from engine.losses import LOSSES as _LOSSES
+from studyapp.core.steps import STEP_TYPES
 from studyapp.errors import UsageError
 
-# ---------------------------------------------------------------------------------------------
-# Step types: the unit of "accuracy per step type" in storage (Storage.step_accuracy()).
-
-STEP_TYPES: dict[str, str] = {
-    "z": "pre-activation z",
-    "a": "activation a",
-    "loss": "loss",
-    "delta_output": "δ of the output layer",
-    "delta_hidden": "δ of a hidden layer",
-    "grad_W": "∂L/∂W",
-    "grad_b": "∂L/∂b",
-    "update": "updated parameters",
-    "opt_state": "optimizer state",
-    "opt_intermediate": "optimizer intermediate",
-    "opt_params": "optimizer update",
-}
-
-HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "swish", "linear")
-OUTPUT_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "swish", "linear",
-                      "softmax")
-LOSSES = ("half_sse", "mse", "mae", "huber", "bce", "cce", "hinge")
+LOSSES = tuple(_LOSSES)
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam")
 
 # Output activation -> losses that make sense with it (used by "randomize"; the engine validates

@@ -64,7 +64,7 @@ def test_reviews_show_up_in_stats_text_and_json(cli, data_dir):
     text = cli("stats")
     assert text.returncode == 0
     assert "1 reviewed" in text.stdout and "Streak       1 day" in text.stdout
-    assert "delta_hidden" in text.stdout
+    assert "δ of a hidden layer" in text.stdout
 
 
 def test_corrupt_database_one_line_error_and_file_untouched(cli, data_dir):

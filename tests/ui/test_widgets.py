@@ -14,7 +14,7 @@ from studyapp.ui.widgets.rating_bar import format_interval
 
 @pytest.mark.parametrize(("text", "shown"), [
     ("δ^L = a − y", "δᴸ = a − y"),
-    ("v_t = β v_(t−1)", "vₜ = β v₍ₜ₋₁₎"),
+    ("v_t = β v_(t−1)", "vₜ = β vₜ₋₁"), ("1/(1 + e^(−z))", "1/(1 + e⁻ᶻ)"),
     ("w_ij ← w_ij − η δ_j", "wᵢⱼ ← wᵢⱼ − η δⱼ"),
     ("leaky_relu and half_sse", "leaky_relu and half_sse"),  # identifiers stay
     ("y^q", "y^q"),  # no unicode superscript q: left as typed

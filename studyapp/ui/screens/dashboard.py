@@ -50,6 +50,7 @@ class DashboardScreen(Screen):
                 yield Label("Decks · Deep Learning", classes="section-title")
                 yield DeckTable(id="deck-table")
                 yield Static("", id="dash-message")
+                yield Static("", id="dash-weak")
             with Vertical(id="dash-side"):
                 with Grid(id="dash-tiles"):
                     yield StatTile("due today", id="tile-due")
@@ -123,6 +124,12 @@ class DashboardScreen(Screen):
         leeches = stats.get("leeches") or []
         count = leeches if isinstance(leeches, int) else len(leeches)
         self.query_one("#tile-leeches", StatTile).set_value(str(count))
+        from studyapp.core.steps import weakest_step
+
+        weak = weakest_step(stats.get("accuracy_by_step") or {})
+        line = self.query_one("#dash-weak", Static)
+        line.display = bool(weak)
+        line.update(escape_markup(f"{weak}: practise it with an exercise (e).") if weak else "")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Enter on a deck lists its cards in Browse (``topic:NAME``)."""

@@ -22,11 +22,10 @@ from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
+from engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from studyapp.core.workspace import (
-    HIDDEN_ACTIVATIONS,
     LOSSES,
     OPTIMIZERS,
-    OUTPUT_ACTIVATIONS,
     STEP_TYPES,
     ExerciseSettings,
     Workspace,

@@ -107,7 +107,12 @@ class QuizScreen(Screen):
         try:
             from studyapp.core.questions import generate_quiz
 
-            questions = generate_quiz(self.seed, self.count, topic=self.topic)
+            storage = self.app.storage
+            # weak topics and weak exercise steps get more questions (Storage is thread-safe)
+            weights = storage.topic_accuracy() if storage is not None else None
+            steps = storage.step_accuracy() if storage is not None else None
+            questions = generate_quiz(self.seed, self.count, topic=self.topic,
+                                      weights=weights or None, step_weights=steps or None)
         except Exception as exc:
             self.app.call_from_thread(self._fail, f"Cannot make a quiz: {exc}")
             return

@@ -82,11 +82,19 @@ class StatsScreen(Screen):
                 yield PlotextPlot(id="plot-forecast")
                 yield PlotextPlot(id="plot-retention")
                 yield DataTable(id="stats-accuracy", cursor_type="none", zebra_stripes=True)
+            yield Static("", id="stats-weak")
+            yield DataTable(id="stats-steps", cursor_type="none", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#stats-accuracy", DataTable)
-        table.add_columns("Topic", "Correct", "Total", "Accuracy")
+        # Fixed widths: auto-sized columns were sometimes measured before the rows arrived
+        # (seen as "Activ" for "Activations").
+        for selector, first, width in (("#stats-accuracy", "Topic", 14),
+                                       ("#stats-steps", "Exercise step", 24)):
+            table = self.query_one(selector, DataTable)
+            table.add_column(first, width=width)
+            for label in ("Correct", "Total", "Accuracy"):
+                table.add_column(label, width=len(label))
         self.action_reload()
 
     def action_reload(self) -> None:
@@ -155,6 +163,22 @@ class StatsScreen(Screen):
                 correct, total = value
             share = f"{correct / total:.0%}" if total else "—"
             table.add_row(DECK_NAMES.get(topic, topic), str(correct), str(total), share)
+        self._show_steps(stats.get("accuracy_by_step") or {})
+
+    def _show_steps(self, accuracy: dict) -> None:
+        """Accuracy per exercise step type, weakest first, under a sentence naming the weakest."""
+        from studyapp.core.steps import STEP_TYPES, weakest_step
+
+        weak = weakest_step(accuracy)
+        self.query_one("#stats-weak", Static).update(escape_markup(weak + ".") if weak else "")
+        table = self.query_one("#stats-steps", DataTable)
+        table.clear()
+        if not accuracy:
+            table.add_row("no exercise steps answered yet", "", "", "")
+        rows = [(v["correct"], v["total"], step) for step, v in accuracy.items()]
+        for correct, total, step in sorted(rows, key=lambda r: r[0] / r[1] if r[1] else 1.0):
+            share = f"{correct / total:.0%}" if total else "—"
+            table.add_row(STEP_TYPES.get(step, step), str(correct), str(total), share)
 
     def _bars(self, selector: str, title: str, values: list[float], x_label: str, reverse: bool = False) -> None:
         """One bar per day; x is days ago (``reverse``) or days ahead."""

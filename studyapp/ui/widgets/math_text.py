@@ -30,15 +30,19 @@ def _script(token: str, table: dict[str, str]) -> str | None:
 
 
 def plain_scripts(text: str) -> str:
-    """ASCII scripts in plain text as unicode: ``δ^L`` → ``δᴸ``, ``v_(t−1)`` → ``v₍ₜ₋₁₎``,
-    ``w_ij`` → ``wᵢⱼ``. A script with a character that has no unicode form stays as typed, and
-    snake_case words (``leaky_relu``) are left alone."""
+    """ASCII scripts in plain text as unicode: ``δ^L`` → ``δᴸ``, ``e^(−z)`` → ``e⁻ᶻ``,
+    ``v_(t−1)`` → ``vₜ₋₁``, ``w_ij`` → ``wᵢⱼ``. The parentheses only group, and a raised or
+    lowered run shows the group by itself. A script with a character that has no unicode form
+    stays as typed, and snake_case words (``leaky_relu``) are left alone."""
+
+    def ungroup(token: str) -> str:
+        return token[1:-1] if token.startswith("(") and token.endswith(")") else token
 
     def sup(m: re.Match) -> str:
-        return _script(m.group(1), _SUPER) or m.group(0)
+        return _script(ungroup(m.group(1)), _SUPER) or m.group(0)
 
     def sub(m: re.Match) -> str:
-        scripted = _script(m.group(2), _SUB)
+        scripted = _script(ungroup(m.group(2)), _SUB)
         return m.group(1) + scripted if scripted else m.group(0)
 
     return _SUB_RE.sub(sub, _SUP_RE.sub(sup, text))
