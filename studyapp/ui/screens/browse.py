@@ -68,7 +68,7 @@ class BrowseScreen(Screen):
     def on_mount(self) -> None:
         table = self.query_one("#browse-table", DataTable)
         table.add_column("Topic", key="topic", width=11)
-        table.add_column("Card", key="front", width=24)
+        table.add_column("Card", key="front", width=18)
         table.add_column("State", key="state", width=9)
         table.add_column("Due", key="due", width=10)
         self.query_one(FunctionPlot).display = False
@@ -103,7 +103,7 @@ class BrowseScreen(Screen):
             key = _field(row, "key")
             self.rows[key] = row
             # Text cells, not strings: a string cell would be read as markup ("[0, 1)").
-            table.add_row(Text(_field(row, "topic") or ""), Text(_short(readable(_field(row, "front") or key), 24)),
+            table.add_row(Text(_field(row, "topic") or ""), Text(_short(readable(_field(row, "front") or key), 18)),
                           Text(_state(row)), Text(_when(_field(row, "due")) if _field(row, "reps") else "new"),
                           key=key)
         self.sub_title = f"Browse · {len(found)} card{'s' if len(found) != 1 else ''}"

@@ -36,6 +36,7 @@ from studyapp.core.workspace import (
     step_abs_tol,
 )
 from studyapp.errors import StudyappError, UsageError
+from studyapp.ui.widgets.math_text import plain_scripts
 from studyapp.ui.widgets.network_diagram import NetworkDiagram, givens_text
 
 STATUS_MARK = {
@@ -491,7 +492,8 @@ class ExerciseScreen(Screen):
         level = ws.results[ws.current].hints
         title = "Formula" if level == 1 else "Formula with your numbers"
         self.query_one("#ex-feedback", Static).update(
-            Text.assemble((f"{title} (hint {level}/2, recorded)\n", "bold cyan"), fb.message))
+            Text.assemble((f"{title} (hint {level}/2, recorded)\n", "bold cyan"),
+                          plain_scripts(fb.message)))
 
     def action_reveal(self) -> None:
         ws = self.workspace
