@@ -15,10 +15,17 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# The real Anki package lets the export tests import .apkg files into a fresh collection. It has
+# wheels only for recent glibc, so where it cannot be installed those tests skip (make test goes on).
+ANKI_STAMP := $(VENV)/.anki-tried
+$(ANKI_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet "anki>=25" || echo "anki is not installable here: the Anki import tests will skip"
+	touch $(ANKI_STAMP)
+
 run: $(STAMP)
 	$(BIN)/studyapp
 
-test: $(STAMP)
+test: $(STAMP) $(ANKI_STAMP)
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: $(STAMP)
