@@ -426,6 +426,17 @@ def latex_to_unicode(latex: str) -> str:
     return result
 
 
+_INLINE_MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
+
+
+def text_to_unicode(text: str) -> str:
+    """Prose with ``$…$`` / ``$$…$$`` math in it (as in imported Markdown notes), with every math
+    segment rendered as readable unicode and the prose left as it is."""
+    if "$" not in text:
+        return text
+    return _INLINE_MATH.sub(lambda m: latex_to_unicode(m.group(1) or m.group(2)), text)
+
+
 # ---------------------------------------------------------------------------------------------
 # Plain text (ASCII) and the three views of one formula
 # ---------------------------------------------------------------------------------------------

@@ -172,7 +172,8 @@ def test_imported_notes_become_the_user_topic(cli, tmp_path):
         "| Label smoothing | Soften one-hot targets | 0.9 / 0.1 targets |\n"
         "| Warmup | Ramp the learning rate up at the start | linear warmup |\n"
         "| Weight decay | Shrink weights each step | AdamW |\n"
-        "| Teacher forcing | Feed the true previous token | seq2seq training |\n",
+        "| Teacher forcing | Feed the true previous token | seq2seq training |\n"
+        "| Squared error | Half the squared distance | $\\frac{1}{2}(y - a)^2$ |\n",
         encoding="utf-8")
     imported = cli("content", "import", str(notes))
     assert imported.returncode == 0, imported.stderr
@@ -181,6 +182,10 @@ def test_imported_notes_become_the_user_topic(cli, tmp_path):
     assert {q["topic"] for q in qs} == {"user"}
     assert {"mcq", "true_false", "typed", "matching"} <= {q["kind"] for q in qs}
     assert all(q["source"].startswith("user.") for q in qs if q["kind"] != "matching")
+    # the notes' $…$ math is shown readably, never as raw LaTeX
+    shown = " ".join(q["prompt"] + q["explanation"] + " ".join(q.get("choices", [])) for q in qs)
+    assert "$" not in shown and "\\frac" not in shown
+    assert "½(y − a)²" in shown
     bad = cli("quiz", "--topic", "nope")
     assert bad.returncode == 2 and "user" in bad.stderr
 

@@ -721,6 +721,8 @@ def errata_candidates(content) -> list[Candidate]:
 def generic_table(content, topic: str) -> list[Candidate]:
     """Imported tables (topic ``user``): mcq and true/false on every text column, matching on
     the first one. Column values of sibling rows are the distractors."""
+    from studyapp.core.mathtext import text_to_unicode as show  # cells may hold $…$ LaTeX
+
     entries = list(content.topic(topic))
     out: list[Candidate] = []
     columns = sorted({k for e in entries for k, v in e.fields.items()
@@ -732,10 +734,10 @@ def generic_table(content, topic: str) -> list[Candidate]:
                 continue
 
             def mcq(rng, truth, e=e, col=col, value=value):
-                wrong = [str(o.fields[col]) for o in entries if o.id != e.id
+                wrong = [show(str(o.fields[col])) for o in entries if o.id != e.id
                          and isinstance(o.fields.get(col), str) and o.fields[col].strip()]
-                return _mcq(e, topic, col, f"{e.name} — {col}?", value, wrong,
-                            f"{e.name} — {col}: {value}", rng)
+                return _mcq(e, topic, col, f"{e.name} — {col}?", show(value), wrong,
+                            f"{e.name} — {col}: {show(value)}", rng)
 
             def tf(rng, truth, e=e, col=col, value=value):
                 shown = value
@@ -746,8 +748,8 @@ def generic_table(content, topic: str) -> list[Candidate]:
                     if not others:
                         return None
                     shown = rng.choice(others)
-                q = _tf(e, topic, col, f"{e.name} — {col}: {shown}", truth,
-                        f"{e.name} — {col}: {value}")
+                q = _tf(e, topic, col, f"{e.name} — {col}: {show(shown)}", truth,
+                        f"{e.name} — {col}: {show(value)}")
                 q.data = {"shown": shown, "column": col}
                 return q
 
@@ -758,8 +760,8 @@ def generic_table(content, topic: str) -> list[Candidate]:
                     return None  # two rows share this value: the name would be ambiguous
                 return Question(
                     id=make_id(e.id, "typed", col), kind="typed", topic=topic,
-                    prompt=f"Which entry has {col}: “{value}”?", answer=e.name,
-                    explanation=f"{e.name} — {col}: {value}", source=source_of(e),
+                    prompt=f"Which entry has {col}: “{show(value)}”?", answer=e.name,
+                    explanation=f"{e.name} — {col}: {show(value)}", source=source_of(e),
                     expected_kind="text", expected=[e.name], template=col, entry_id=e.id)
 
             out += [Candidate(topic, "mcq", e.id, col, mcq),
@@ -770,7 +772,7 @@ def generic_table(content, topic: str) -> list[Candidate]:
 
         def match(rng, truth, col=col):
             return _matching(topic, col, entries, lambda e: e.name,
-                             lambda e: e.fields.get(col) if isinstance(e.fields.get(col), str)
+                             lambda e: show(e.fields[col]) if isinstance(e.fields.get(col), str)
                              else None, rng, f"Match each entry to its {col}.", formulas=False)
 
         out.append(Candidate(topic, "matching", topic, col, match))
