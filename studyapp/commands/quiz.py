@@ -92,8 +92,11 @@ WIDTH = 92
 
 
 def _wrap(text: str, indent: str = "   ") -> str:
+    """Wrapped to the terminal's usual width, with ASCII scripts (δ^L, W^(m+1)) as unicode."""
+    from studyapp.core.mathtext import plain_scripts
+
     lines = []
-    for line in str(text).splitlines() or [""]:
+    for line in plain_scripts(str(text)).splitlines() or [""]:
         lines.append(textwrap.fill(line, WIDTH, initial_indent=indent, subsequent_indent=indent)
                      if line.strip() else "")
     return "\n".join(lines)

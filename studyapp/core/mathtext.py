@@ -83,6 +83,31 @@ def to_subscript(text: str) -> str | None:
     return None
 
 
+# base^(group) / base^token, and a one-symbol base _(group) / _token (not snake_case words).
+_PLAIN_SUP_RE = re.compile(r"\^(\([^()\s]{1,12}\)|[A-Za-z0-9αβγδθ]{1,2}(?![A-Za-z0-9]))")
+_PLAIN_SUB_RE = re.compile(r"(?<![A-Za-z0-9_])([A-Za-zα-ωΑ-Ω][\u1d2c-\u1d6a\u1d9c-\u1dbf\u2070-\u209c²³¹]*)_"
+                           r"(\([^()\s]{1,12}\)|[A-Za-z0-9]{1,2}(?![A-Za-z0-9]))")
+
+
+def plain_scripts(text: str) -> str:
+    """ASCII scripts in plain prose as unicode: ``δ^L`` → ``δᴸ``, ``e^(−z)`` → ``e⁻ᶻ``,
+    ``v_(t−1)`` → ``vₜ₋₁``, ``w_ij`` → ``wᵢⱼ``. The parentheses only group, and a raised or
+    lowered run shows the group by itself. A script with a character that has no unicode form
+    stays as typed, and snake_case words (``leaky_relu``) are left alone."""
+
+    def ungroup(token: str) -> str:
+        return token[1:-1] if token.startswith("(") and token.endswith(")") else token
+
+    def sup(m: re.Match) -> str:
+        return to_superscript(ungroup(m.group(1))) or m.group(0)
+
+    def sub(m: re.Match) -> str:
+        scripted = to_subscript(ungroup(m.group(2)))
+        return m.group(1) + scripted if scripted else m.group(0)
+
+    return _PLAIN_SUB_RE.sub(sub, _PLAIN_SUP_RE.sub(sup, text))
+
+
 def _tokenize(latex: str) -> list[tuple[str, str]]:
     """Tokens: ("cmd", name), ("space", " "), ("char", c)."""
     tokens = []

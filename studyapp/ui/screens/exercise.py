@@ -36,7 +36,7 @@ from studyapp.core.workspace import (
     step_abs_tol,
 )
 from studyapp.errors import StudyappError, UsageError
-from studyapp.ui.widgets.math_text import plain_scripts
+from studyapp.core.mathtext import plain_scripts
 from studyapp.ui.widgets.network_diagram import NetworkDiagram, givens_text
 
 STATUS_MARK = {

@@ -9,43 +9,10 @@ from __future__ import annotations
 
 import re
 
+from studyapp.core.mathtext import plain_scripts
+
 # Text that looks like LaTeX: a backslash command, ^{...}, _{...} or $...$.
 _LATEX_HINT = re.compile(r"\\[A-Za-z]+|[\^_]\{|\$")
-
-
-_SUPER = dict(zip("0123456789+-−=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVWαβγδθιφχ",
-                 "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂᵅᵝᵞᵟᶿᶥᵠᵡ", strict=True))
-_SUB = dict(zip("0123456789+-−=()aehijklmnoprstuvxβγρφχ",
-               "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ", strict=True))
-# base^(group) / base^token, and a one-symbol base _(group) / _token (not snake_case words).
-_SUP_RE = re.compile(r"\^(\([^()\s]{1,12}\)|[A-Za-z0-9αβγδθ]{1,2}(?![A-Za-z0-9]))")
-_SUB_RE = re.compile(r"(?<![A-Za-z0-9_])([A-Za-zα-ωΑ-Ω][\u1d2c-\u1d6a\u1d9c-\u1dbf\u2070-\u209c²³¹]*)_"
-                     r"(\([^()\s]{1,12}\)|[A-Za-z0-9]{1,2}(?![A-Za-z0-9]))")
-
-
-def _script(token: str, table: dict[str, str]) -> str | None:
-    """``token`` in super/subscript characters, or None if one of them has no such form."""
-    out = [table.get(ch) for ch in token]
-    return None if None in out else "".join(out)
-
-
-def plain_scripts(text: str) -> str:
-    """ASCII scripts in plain text as unicode: ``δ^L`` → ``δᴸ``, ``e^(−z)`` → ``e⁻ᶻ``,
-    ``v_(t−1)`` → ``vₜ₋₁``, ``w_ij`` → ``wᵢⱼ``. The parentheses only group, and a raised or
-    lowered run shows the group by itself. A script with a character that has no unicode form
-    stays as typed, and snake_case words (``leaky_relu``) are left alone."""
-
-    def ungroup(token: str) -> str:
-        return token[1:-1] if token.startswith("(") and token.endswith(")") else token
-
-    def sup(m: re.Match) -> str:
-        return _script(ungroup(m.group(1)), _SUPER) or m.group(0)
-
-    def sub(m: re.Match) -> str:
-        scripted = _script(ungroup(m.group(2)), _SUB)
-        return m.group(1) + scripted if scripted else m.group(0)
-
-    return _SUB_RE.sub(sub, _SUP_RE.sub(sup, text))
 
 
 def readable(text: object) -> str:
