@@ -261,8 +261,11 @@ def _data_error(path: Path, exc: BaseException) -> DataError:
         return DataError(f"{path}: database is locked by another program (is studyapp already "
                          "running?); close it and try again")
     if "not a database" in low or "malformed" in low or "corrupt" in low or "disk image" in low:
+        backups = path.parent / BACKUPS_DIR
+        remedy = (f"move it away or restore a copy from {backups}" if backups.is_dir()
+                  else "move it away (studyapp then starts a new one)")
         return DataError(f"{path}: database is corrupt or not a studyapp database; it was left "
-                         f"untouched: move it away or restore a copy from {path.parent / BACKUPS_DIR}")
+                         f"untouched: {remedy}")
     if "readonly" in low or "read-only" in low or "unable to open" in low or "permission" in low:
         return DataError(f"{path}: cannot write the database ({msg}); check the file's permissions "
                          "or set STUDYAPP_DATA_DIR")

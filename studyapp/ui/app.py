@@ -116,14 +116,9 @@ class StudyApp(App):
         return self._storage is not None or self.load_error is not None
 
     def _open_study(self) -> Storage:
-        """``studyapp.core.session.open_study``; if that module is missing, the same steps here
-        (open the database, build the cards from the content, sync them)."""
-        try:
-            from studyapp.core.session import open_study
-        except ImportError:
-            from studyapp.storage import Storage
+        """Open the database and sync its cards with the content (``core.session.open_study``)."""
+        from studyapp.core.session import open_study
 
-            return Storage.open(now=self.now())
         return open_study(now=self.now())
 
     @property

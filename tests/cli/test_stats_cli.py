@@ -72,7 +72,7 @@ def test_corrupt_database_one_line_error_and_file_untouched(cli, data_dir):
     junk = bytes(range(256)) * 64
     db.write_bytes(junk)
     line = _one_line_error(cli("stats", "--json"), str(db), "corrupt")
-    assert "backups" in line  # says what to do
+    assert "move it away" in line  # says what to do
     assert db.read_bytes() == junk
     assert not (data_dir / "backups").exists()
 

@@ -23,6 +23,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from studyapp.core.mathtext import plain_scripts
 from studyapp.core.workspace import (
     LOSSES,
     OPTIMIZERS,
@@ -36,7 +37,6 @@ from studyapp.core.workspace import (
     step_abs_tol,
 )
 from studyapp.errors import StudyappError, UsageError
-from studyapp.core.mathtext import plain_scripts
 from studyapp.ui.widgets.network_diagram import NetworkDiagram, givens_text
 
 STATUS_MARK = {
