@@ -150,10 +150,8 @@ def _record(storage, q, correct: bool, seconds: float) -> None:
 
 
 def _open_storage():
-    try:
-        from studyapp.storage import Storage
-    except ImportError:
-        return None
+    from studyapp.storage import Storage
+
     try:
         return Storage.open()
     except Exception as exc:

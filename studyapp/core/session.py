@@ -26,18 +26,15 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def load_cardspecs() -> list | None:
-    """Cards built from the shipped and imported content, or None while the content layer is absent.
+def load_cardspecs() -> list:
+    """Cards built from the shipped and imported content.
 
-    Imported lazily: this module must import (and the database must open) even before
-    ``studyapp.core.content`` / ``studyapp.core.cards`` exist. A ContentError (a DataError)
-    propagates: broken content is reported, not silently turned into orphaned cards.
+    Imported lazily (content loading is only needed when cards are synced). A ContentError
+    (a DataError) propagates: broken content is reported, not silently turned into orphaned cards.
     """
-    try:
-        from studyapp.core.cards import build_cards
-        from studyapp.core.content import load_content
-    except ImportError:
-        return None
+    from studyapp.core.cards import build_cards
+    from studyapp.core.content import load_content
+
     return list(build_cards(load_content()))
 
 
@@ -51,9 +48,7 @@ def open_study(now: datetime | None = None, path: str | Path | None = None, *,
     now = now or utc_now()
     storage = Storage.open(path, tz=tz, now=now)
     try:
-        specs = cardspecs if cardspecs is not None else load_cardspecs()
-        if specs is not None:
-            storage.sync_cards(specs, now=now)
+        storage.sync_cards(cardspecs if cardspecs is not None else load_cardspecs(), now=now)
     except BaseException:
         storage.close()
         raise

@@ -249,12 +249,10 @@ def parse_numbers(text: str) -> np.ndarray | None:
 
 def _checker_value(text: str) -> np.ndarray | None:
     """Evaluate typed arithmetic with the checker's own safe parser and evaluator (never eval)."""
-    try:
-        from studyapp.core.checker import parse
-        from studyapp.core.checker.nodes import Mat, Vec, free_symbols
-        from studyapp.core.checker.numeric import evaluate
-    except ImportError:
-        return None
+    from studyapp.core.checker import parse
+    from studyapp.core.checker.nodes import Mat, Vec, free_symbols
+    from studyapp.core.checker.numeric import evaluate
+
     try:
         node = parse(text)
         if free_symbols(node):
@@ -831,16 +829,6 @@ def _output_delta_numbers(ws: Workspace, m: int, act_name: str) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 # Optimizer steps
 
-# The order a student works in, per optimizer (state keys, intermediates, then the parameters).
-_OPT_ORDER = {
-    "sgd": [],
-    "momentum": ["velocity"],
-    "nesterov": ["velocity"],
-    "adagrad": ["G"],
-    "adadelta": ["Eg2", "delta", "Edx2"],
-    "rmsprop": ["Eg2"],
-    "adam": ["m", "v", "m_hat", "v_hat"],
-}
 _OPT_FORMULAS = {
     ("momentum", "velocity"): "velocity ← γ·velocity − lr·g",
     ("nesterov", "velocity"): "velocity ← γ·velocity − lr·g   (g given at the look-ahead point)",
@@ -869,12 +857,10 @@ def _optimizer_steps(ex: dict) -> list[Step]:
     ans = ex["answers"]
     name = ex["optimizer"]
     state, inter = ans.get("state", {}) or {}, ans.get("intermediates", {}) or {}
-    try:  # the engine's own order of stages is the order a student works in
-        from engine.optimizers import STAGES
+    from engine.optimizers import STAGES
 
-        preferred = [k for k, _ in STAGES.get(name, []) if k != "params"]
-    except ImportError:
-        preferred = _OPT_ORDER.get(name, [])
+    # the engine's own order of stages is the order a student works in
+    preferred = [k for k, _ in STAGES.get(name, []) if k != "params"]
     order = [k for k in preferred if k in state or k in inter]
     order += [k for k in list(state) + list(inter) if k not in order]  # anything the engine adds
     steps = []
@@ -891,11 +877,9 @@ def _optimizer_steps(ex: dict) -> list[Step]:
 def _optimizer_recompute(ws: Workspace, step: Step) -> np.ndarray | None:
     """The optimizer stage of ``step`` run by the engine (``engine.optimizers.STAGES``) over the
     given values and the user's own results of the earlier stages."""
-    try:
-        from engine.optimizers import OPTIMIZERS as ENGINE_OPTIMIZERS
-        from engine.optimizers import STAGES
-    except ImportError:  # an engine without named stages: no carried-forward credit
-        return None
+    from engine.optimizers import OPTIMIZERS as ENGINE_OPTIMIZERS
+    from engine.optimizers import STAGES
+
     ex = ws.exercise
     name = ex["optimizer"]
     env: dict[str, Any] = {**ENGINE_OPTIMIZERS[name].defaults, **(ex.get("hyperparameters") or {})}

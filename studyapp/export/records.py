@@ -187,11 +187,9 @@ def select(cards: Iterable, topic: str | None = None) -> list[ExportCard]:
 
 def load_cards(topic: str | None = None) -> list[ExportCard]:
     """All cards of the study material (shipped + imported), optionally one topic."""
-    try:
-        from studyapp.core.cards import build_cards
-        from studyapp.core.content import load_content
-    except ImportError as exc:  # the content part not installed in this build
-        raise DataError(f"the study content cannot be loaded: {exc}") from None
+    from studyapp.core.cards import build_cards
+    from studyapp.core.content import load_content
+
     return select(build_cards(load_content()), topic)
 
 

@@ -32,23 +32,10 @@ TOPICS = ("activations", "losses", "optimizers", "terms", "backprop", "concepts"
 KIND_ORDER = ("mcq", "numeric", "typed", "true_false", "cloze", "matching")
 
 
-class _NoContent:
-    """Stands in for the content when ``studyapp.core.content`` is not importable."""
-
-    entries: list = []
-    errata: list = []
-    by_id: dict = {}
-
-    def topic(self, name):
-        return []
-
-
 def load_content_or_empty():
     """The study content (raises its ``ContentError``, a DataError, when invalid)."""
-    try:
-        from studyapp.core.content import load_content
-    except ImportError:
-        return _NoContent()
+    from studyapp.core.content import load_content
+
     return load_content()
 
 
@@ -185,23 +172,18 @@ class _Numeric:
     def __init__(self, content, step_weights: Mapping | None = None):
         self.content = content
         self.step_weights = dict(step_weights) if step_weights else None
-        self.broken: set[str] = set()  # families whose dependency (the engine) is missing
 
     def families(self, topic: str) -> list:
-        return [f for f in num.families_for(topic) if f[2].__name__ not in self.broken]
+        return list(num.families_for(topic))
 
     def make(self, family, rng: random.Random, as_choice: bool = False) -> Question | None:
         """A numeric question; with ``as_choice``, the same as an mcq whose wrong options are
         the values of classic slips (never within the grading tolerance of the answer)."""
         template, topic, maker = family
-        try:
-            if maker is num.backprop_quantity and self.step_weights:
-                draft = maker(rng, prefer=self.step_weights)
-            else:
-                draft = maker(rng)
-        except ImportError:
-            self.broken.add(maker.__name__)
-            return None
+        if maker is num.backprop_quantity and self.step_weights:
+            draft = maker(rng, prefer=self.step_weights)
+        else:
+            draft = maker(rng)
         entry = _entry_for(self.content, topic, draft.entry_hint)
         entry_id = entry.id if entry is not None else f"{topic}.{draft.entry_hint.replace(' ', '_')}"
         source = source_of(entry) if entry is not None else (

@@ -443,12 +443,9 @@ class ExerciseScreen(Screen):
         if not text.strip():
             preview.update("")
             return
-        try:
-            from studyapp.core.checker import ParseError
-            from studyapp.core.checker import preview as render
-        except ImportError:
-            preview.update("")
-            return
+        from studyapp.core.checker import ParseError
+        from studyapp.core.checker import preview as render
+
         try:
             preview.update(Text("= " + render(text)))
         except ParseError as exc:
