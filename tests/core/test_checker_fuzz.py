@@ -7,7 +7,7 @@ import time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from studyapp.core.checker import ParseError, check, parse, preview, render_text
+from studyapp.core.checker import CONTENT_LIMITS, ParseError, check, parse, preview, render_text
 
 # Pieces of formulas, so that many generated strings get deep into the grammar.
 TOKENS = ["z", "a", "y", "θ", "η", "ε", "σ", "sigma", "exp", "ln", "tanh", "max", "sqrt", "√",
@@ -31,9 +31,9 @@ def test_parse_raises_only_parse_errors(text):
     else:
         preview(text)
         # canonical text parses back to the same tree
-        assert parse(render_text(node), limits=__import__(
-            "studyapp.core.checker", fromlist=["CONTENT_LIMITS"]).CONTENT_LIMITS) == node
-    assert time.perf_counter() - start < 0.5
+        assert parse(render_text(node), limits=CONTENT_LIMITS) == node
+    # the contract's bound for any input (not a speed target: bench/check.py measures speed)
+    assert time.perf_counter() - start < 3.0
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
