@@ -295,8 +295,8 @@ def format_interval(delta: timedelta) -> str:
     if days < 30:
         return f"{round(days)}d"
     if days < 365:
-        return f"{days / 30:.1f}mo"
-    return f"{days / 365:.1f}y"
+        return f"{days / 30:.1f}mo".replace(".0mo", "mo")
+    return f"{days / 365:.1f}y".replace(".0y", "y")
 
 
 def retrievability(card: CardState, now: datetime, settings: Settings) -> float | None:

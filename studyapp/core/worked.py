@@ -20,11 +20,19 @@ ACT_LATEX = {
     "softplus": r"\operatorname{softplus}", "swish": r"\operatorname{swish}",
     "linear": r"\operatorname{id}", "softmax": r"\operatorname{softmax}",
 }
+ACT_FORMULA = {
+    "sigmoid": "σ(z) = 1/(1 + e⁻ᶻ)", "tanh": "tanh(z) = (eᶻ − e⁻ᶻ)/(eᶻ + e⁻ᶻ)",
+    "relu": "ReLU(z) = max(0, z)", "leaky_relu": "LeakyReLU(z) = max(0.01z, z)",
+    "elu": "ELU(z) = z if z > 0 else eᶻ − 1", "softplus": "softplus(z) = ln(1 + eᶻ)",
+    "swish": "swish(z) = z·σ(z)", "linear": "id(z) = z",
+    "softmax": "softmax(z)ᵢ = e^(zᵢ) / Σⱼ e^(zⱼ)",
+}
 ACT_DERIVATIVE = {
-    "sigmoid": "σ′(z) = σ(z)(1 − σ(z))", "tanh": "tanh′(z) = 1 − tanh²(z)",
+    "sigmoid": "σ′(z) = σ(z)(1 − σ(z)) = a(1 − a)", "tanh": "tanh′(z) = 1 − tanh²(z) = 1 − a²",
     "relu": "ReLU′(z) = 1 if z > 0 else 0", "leaky_relu": "LeakyReLU′(z) = 1 if z > 0 else 0.01",
     "elu": "ELU′(z) = 1 if z > 0 else eᶻ", "softplus": "softplus′(z) = σ(z)",
     "swish": "swish′(z) = σ(z) + z·σ(z)(1 − σ(z))", "linear": "id′(z) = 1",
+    "softmax": "∂aᵢ/∂zⱼ = aᵢ(δᵢⱼ − aⱼ)  (Jacobian)",
 }
 LOSS_TEXT = {
     "half_sse": ("L = ½ Σ (a − y)²", "∂L/∂a = a − y"),

@@ -29,6 +29,7 @@ import numpy as np
 from engine.activations import HIDDEN_ACTIVATIONS
 from engine.losses import LOSSES as _LOSSES
 from studyapp.core.steps import STEP_TYPES
+from studyapp.core.worked import ACT_DERIVATIVE, ACT_FORMULA, LOSS_TEXT, sup
 from studyapp.errors import UsageError
 
 LOSSES = tuple(_LOSSES)
@@ -44,35 +45,8 @@ _LOSS_FOR_OUTPUT = {
 }
 
 # Display formulas (unicode) of what the engine computes; text for hints only, never evaluated.
-ACTIVATION_FORMULAS = {
-    "sigmoid": ("σ(z) = 1/(1 + e^(−z))", "σ′(z) = σ(z)(1 − σ(z)) = a(1 − a)"),
-    "tanh": ("tanh(z)", "tanh′(z) = 1 − tanh²(z) = 1 − a²"),
-    "relu": ("max(0, z)", "relu′(z) = 1 if z > 0 else 0"),
-    "leaky_relu": ("max(0.01z, z)", "leaky_relu′(z) = 1 if z > 0 else 0.01"),
-    "elu": ("z if z > 0 else e^z − 1", "elu′(z) = 1 if z > 0 else e^z"),
-    "softplus": ("ln(1 + e^z)", "softplus′(z) = σ(z)"),
-    "swish": ("z·σ(z)", "swish′(z) = σ(z) + z·σ(z)(1 − σ(z))"),
-    "linear": ("z", "linear′(z) = 1"),
-    "softmax": ("e^(z_i) / Σ_j e^(z_j)", "∂a_i/∂z_j = a_i(δ_ij − a_j)  (Jacobian)"),
-}
-LOSS_FORMULAS = {
-    "half_sse": ("L = ½ Σ (a − y)²", "∂L/∂a = a − y"),
-    "mse": ("L = Σ (a − y)² / n", "∂L/∂a = 2(a − y)/n"),
-    "mae": ("L = Σ |a − y| / n", "∂L/∂a = sign(a − y)/n"),
-    "huber": ("L = mean(½(a − y)² if |a − y| ≤ 1 else |a − y| − ½)",
-              "∂L/∂a = (a − y)/n if |a − y| ≤ 1 else sign(a − y)/n"),
-    "bce": ("L = −Σ (y ln a + (1 − y) ln(1 − a))", "∂L/∂a = (a − y) / (a(1 − a))"),
-    "cce": ("L = −Σ y ln a", "∂L/∂a = −y / a"),
-    "hinge": ("L = Σ max(0, 1 − y·a)", "∂L/∂a = −y where y·a < 1, else 0"),
-}
-
-_SUP = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-
-
-def sup(n: int | str) -> str:
-    """``2`` -> ``²`` for layer superscripts."""
-    return str(n).translate(_SUP)
-
+ACTIVATION_FORMULAS = {name: (ACT_FORMULA[name], ACT_DERIVATIVE[name]) for name in ACT_FORMULA}
+LOSS_FORMULAS = LOSS_TEXT
 
 def fmt_number(value: float, digits: int = 4) -> str:
     """A number as a person writes it: 4 significant digits, no ``-0``, no exponent unless tiny/huge."""

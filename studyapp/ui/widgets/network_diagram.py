@@ -17,13 +17,13 @@ import numpy as np
 from rich.text import Text
 from textual.widgets import Static
 
-from studyapp.core.worked import matrix_lines
+from studyapp.core.mathtext import to_subscript
+from studyapp.core.worked import matrix_lines, sup
+from studyapp.core.workspace import fmt_number
 
 MAX_UNITS = 4
 MAX_LAYERS = 5
 
-_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-_SUPS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 # Direction bits of a line cell -> box-drawing character.
 UP, DOWN, LEFT, RIGHT = 1, 2, 4, 8
@@ -47,23 +47,12 @@ STATUS_STYLE = {
 
 
 def sub(n: int) -> str:
-    return str(n).translate(_SUB)
-
-
-def sup(n: int) -> str:
-    return str(n).translate(_SUPS)
+    return to_subscript(str(n)) or str(n)
 
 
 def num(value: float, digits: int = 3) -> str:
     """Short number for a box or an edge label: ``0.627``, ``-0.05``, ``12.3``."""
-    value = float(value)
-    if abs(value) < 5e-13:
-        return "0"
-    text = f"{value:.{digits}g}"
-    if "e" in text:
-        mant, exp = text.split("e")
-        text = f"{mant}e{int(exp)}"
-    return text
+    return fmt_number(value, digits)
 
 
 class _Canvas:

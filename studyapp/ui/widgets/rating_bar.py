@@ -20,24 +20,10 @@ RATINGS: dict[int, tuple[str, str]] = {
 
 
 def format_interval(delta: timedelta | None) -> str:
-    """A short human interval like Anki's: ``<1m``, ``10m``, ``3h``, ``4d``, ``2.5mo``, ``1.2y``."""
-    if delta is None:
-        return "?"
-    seconds = delta.total_seconds()
-    if seconds < 60:
-        return "<1m"
-    minutes = seconds / 60
-    if minutes < 60:
-        return f"{round(minutes)}m"
-    hours = minutes / 60
-    if hours < 24:
-        return f"{round(hours)}h"
-    days = hours / 24
-    if days < 30:
-        return f"{round(days)}d"
-    if days < 365:
-        return f"{days / 30:.1f}mo".replace(".0mo", "mo")
-    return f"{days / 365:.1f}y".replace(".0y", "y")
+    """A short human interval like Anki's (``10m``, ``4d``, ``2.5mo``); ``?`` when unknown."""
+    from studyapp.core.scheduling import format_interval as short
+
+    return "?" if delta is None else short(delta)
 
 
 class RatingBar(Horizontal):
