@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pytest
+
+from studyapp.core.cards import CardSpec
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -26,21 +27,7 @@ def pytest_pyfunc_call(pyfuncitem):
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 
-@dataclass
-class Spec:
-    """The attributes Storage.sync_cards reads from a CardSpec."""
-
-    key: str
-    entry_id: str
-    template: str
-    topic: str
-    deck: str
-    front: str
-    back: str
-    tags: list = field(default_factory=list)
-    source: str = "test"
-    cloze: str | None = None
-
+Spec = CardSpec.plain
 
 SPECS = [
     Spec("act.sigmoid::formula", "act.sigmoid", "formula", "activations", "Deep Learning::Activations",
