@@ -8,6 +8,7 @@ opened, and sympy only when an answer is graded, so start-up stays close to a ba
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -194,6 +195,8 @@ class StudyApp(App):
                 self._storage.close()
             except Exception:
                 pass
+        if "studyapp.core.checker.worker" in sys.modules:  # a quiz started the sympy worker
+            sys.modules["studyapp.core.checker.worker"].shutdown()
 
     # ------------------------------------------------------------------ navigation
     def action_open(self, place: str) -> None:

@@ -96,6 +96,11 @@ class QuizScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        # Typed formulas that sampling cannot settle go to the sympy worker; start it now so the
+        # first such answer does not wait for sympy's import (it loads in its own process).
+        from studyapp.core.checker import prewarm
+
+        prewarm()
         self.query_one(Feedback).clear()
         if self.questions:
             self.start()
