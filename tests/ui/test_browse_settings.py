@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import Button, DataTable, Input, Select
+from textual.widgets import DataTable, Input, Select
 
 from studyapp.ui.screens.browse import BrowseScreen
 from studyapp.ui.screens.settings import SettingsScreen
@@ -257,16 +257,16 @@ async def test_export_from_the_palette_writes_a_file(make_app, tmp_path):
         assert screen.query_one("#export-path", Input).value.endswith("deep-learning.json")
         target = tmp_path / "cards.json"
         screen.query_one("#export-path", Input).value = str(target)
-        # keyboard, not a mouse click at coordinates (a toast could sit over the button)
-        screen.query_one("#export-go", Button).focus()
-        await pilot.press("enter")
+        await pilot.click("#export-go")
         status = screen.query_one("#export-status")
         await wait_until(pilot, lambda: "Wrote" in str(status.render()) or "Not" in str(status.render()))
         assert "Wrote" in str(status.render()), str(status.render())
         assert json.loads(target.read_text())["cards"]
-        # A bad path is one line, not a crash.
-        screen.query_one("#export-path", Input).value = str(tmp_path / "missing" / "dir" / "x.json")
-        screen.query_one("#export-go", Button).focus()
+        # A bad path is one line, not a crash; enter in the file box exports too.
+        path_box = screen.query_one("#export-path", Input)
+        path_box.value = str(tmp_path / "missing" / "dir" / "x.json")
+        path_box.focus()
+        await pilot.pause()
         await pilot.press("enter")
         await wait_until(pilot, lambda: "Not exported" in str(status.render()))
         await pilot.press("escape")
