@@ -213,6 +213,9 @@ def test_verdict_dict_is_the_contract():
         ("step(z)", "0.01 + 0.99*step(z)", "derivative of leaky ReLU"),
         ("exp(-z)", "2.718^(-z)", "a constant seems rounded"),
         ("z/3", "0.333*z", "a constant seems rounded"),
+        # the notes' own slip: tanh′ written 1 − σ²
+        ("1 - tanh(z)^2", "1 - sigma(z)^2", "σ written where tanh belongs"),
+        ("sigma(z)*(1-sigma(z))", "tanh(z)*(1-tanh(z))", "tanh written where σ belongs"),
     ],
 )
 def test_diagnosis_of_classic_slips(expected, answer, fragment):

@@ -39,6 +39,9 @@ OUTPUT_FORMS = {
     "tanh": ("1 - {v}^2", "tanh′ written in the output: 1 − {v}²"),
 }
 
+# functions people confuse inside a derivative (the notes write tanh′ = 1 − σ²)
+_SWAPPED = (("tanh", "sigma", "tanh", "σ"), ("sigma", "tanh", "σ", "tanh"))
+
 _NICE_FACTORS = {2.0: "twice", 0.5: "half", -2.0: "−2 times", -0.5: "−½ times", 4.0: "4 times",
                  0.25: "a quarter of"}
 
@@ -179,6 +182,13 @@ def _activation_slip(cands: _Candidates, names, E, A) -> str | None:
     for v in names:
         for x, (disp_x, _f, _d, shown_x) in ACTIVATIONS.items():
             if is_deriv(E, x, v):
+                for src, dst, disp_src, disp_dst in _SWAPPED:
+                    swapped = ACTIVATIONS[x][2].replace(src + "(", dst + "(")
+                    if swapped != ACTIVATIONS[x][2] and cands.matches(A, swapped.format(v=v)):
+                        note = " (the course notes make this slip; see the errata)" \
+                            if x == "tanh" else ""
+                        return (f"{disp_dst} written where {disp_src} belongs: the derivative is "
+                                f"{shown_x.format(v=v)}{note}")
                 if is_func(A, x, v) and not is_deriv(A, x, v):
                     return (f"this is {disp_x}({v}) itself, not its derivative "
                             f"({shown_x.format(v=v)})")
