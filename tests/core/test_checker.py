@@ -216,6 +216,9 @@ def test_verdict_dict_is_the_contract():
         # the notes' own slip: tanh′ written 1 − σ²
         ("1 - tanh(z)^2", "1 - sigma(z)^2", "σ written where tanh belongs"),
         ("sigma(z)*(1-sigma(z))", "tanh(z)*(1-tanh(z))", "tanh written where σ belongs"),
+        # the notes' sigmoid 1/(1 + e^z) and gradient ascent x + α∇f
+        ("1/(1+exp(-z))", "1/(1+e^z)", "with −z in place of z"),
+        ("x - alpha*g", "x + alpha*g", "a sign slip"),
     ],
 )
 def test_diagnosis_of_classic_slips(expected, answer, fragment):

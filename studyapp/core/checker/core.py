@@ -310,7 +310,8 @@ def _grade_formula(e_node, a_node, names, verdict, symbolic_timeout) -> Verdict:
         from studyapp.core.checker.diagnose import diagnose_expression
 
         if names:
-            diagnosis = diagnose_expression(comparison.samples, sorted(free_symbols(e_node)))
+            diagnosis = diagnose_expression(comparison.samples, sorted(free_symbols(e_node)),
+                                            e_node)
         elif comparison.witness is not None:  # two constants compared exactly
             from studyapp.core.checker.diagnose import diagnose_number
 

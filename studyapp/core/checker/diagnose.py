@@ -119,11 +119,12 @@ def _match(values, candidate, need: int | None = None) -> bool:
     return ok and all(_close(x, c) for x, c in pairs)
 
 
-def diagnose_expression(samples, names: list[str]) -> str | None:
+def diagnose_expression(samples, names: list[str], expected_node=None) -> str | None:
     """Name the slip that turns the expected formula into the answer, if a known one does.
 
     ``samples``: (point, expected value, answer value) at well-defined points (mpf values).
     ``names``: the variables to try as activation arguments (those of the expected formula).
+    ``expected_node``: the expected formula's tree, to evaluate it at other points (sign slips).
     """
     if len(samples) < 3:
         return None
@@ -163,6 +164,31 @@ def diagnose_expression(samples, names: list[str]) -> str | None:
         d = float(diffs[0])
         return (f"differs by a constant: the answer is the expected one "
                 f"{'plus' if d > 0 else 'minus'} {format_number(abs(d))}")
+    if expected_node is not None:
+        return _negated_variable(samples, expected_node, names)
+    return None
+
+
+def _negated_variable(samples, expected_node, names) -> str | None:
+    """The answer is the expected formula with one variable's sign flipped: e^z written for
+    e^(−z) (the notes' sigmoid), or x + α∇f for x − α∇f (the notes' gradient descent)."""
+    from studyapp.core.checker.numeric import LOW_DPS, Undefined, compile_node, context
+
+    ctx = context(LOW_DPS)
+    fn = compile_node(expected_node)
+    answers = [a for _, _, a in samples]
+    for v in names:
+        values = []
+        for point, _e, _a in samples:
+            env = {k: ctx.mpf(x) for k, x in point.items()}
+            env[v] = -env[v]
+            try:
+                values.append(fn(ctx, env))
+            except (Undefined, ZeroDivisionError, ValueError, OverflowError):
+                values.append(None)
+        if _match(answers, values):
+            return (f"a sign slip: the answer is the expected formula with −{v} in place of {v} "
+                    f"(e.g. e^z written for e^(−z), or a gradient added where it is subtracted)")
     return None
 
 
