@@ -38,9 +38,12 @@ def streak_days(studied: set[date] | Callable[[date], bool], today: date) -> int
 def compute_stats(storage: Storage, now: datetime) -> dict:
     """Everything ``studyapp stats --json`` prints.
 
-    Contract keys: cards_total, cards_new, due_today, reviews_today, reviews_total, retention_30d
-    (fraction of reviews of mature-state cards not rated Again over 30 days, None without any),
-    streak_days. Plus: new_today (new cards available today), learning_today, suspended, orphaned,
+    Contract keys: cards_total, cards_new, due_today (every card to study today within the daily
+    limits: reviews and learning steps due plus the new cards available, so 20 on a fresh
+    database), reviews_today, reviews_total, retention_30d (fraction of reviews of mature-state
+    cards not rated Again over 30 days, None without any), streak_days. Plus: reviews_due_today
+    (review and learning cards due), new_today (new cards available today), learning_today,
+    suspended, orphaned,
     forecast_30d (list of 30 {"date", "due"}; day 0 includes overdue cards), reviews_per_day_12w
     (list of 84 {"date", "count"}, oldest first, ending today), retention_by_week (list of
     {"date": week start, "retention"} for the weeks of those 12 that had reviews), accuracy_by_topic and
@@ -90,7 +93,8 @@ def compute_stats(storage: Storage, now: datetime) -> dict:
     return {
         "cards_total": cards["total"],
         "cards_new": cards["new"],
-        "due_today": totals["due"] + totals["learning"],
+        "due_today": totals["due"] + totals["learning"] + totals["new"],
+        "reviews_due_today": totals["due"] + totals["learning"],
         "new_today": totals["new"],
         "learning_today": totals["learning"],
         "reviews_today": storage.review_count(since=start),
@@ -119,8 +123,8 @@ def render_text(stats: dict) -> str:
     lines = [
         f"Cards        {stats['cards_total']} ({stats['cards_new']} new, {stats['suspended']} suspended"
         + (f", {stats['orphaned']} orphaned" if stats["orphaned"] else "") + ")",
-        f"Today        {stats['due_today']} due, {stats['new_today']} new available, "
-        f"{stats['reviews_today']} reviewed",
+        f"Today        {stats['due_today']} to study ({stats['reviews_due_today']} reviews due, "
+        f"{stats['new_today']} new), {stats['reviews_today']} reviewed",
         f"Reviews      {stats['reviews_total']} in total",
         f"Retention    {'-' if ret is None else f'{ret:.1%}'} over the last 30 days "
         f"(target {stats['settings']['desired_retention']:.0%})",

@@ -53,7 +53,7 @@ class DashboardScreen(Screen):
                 yield Static("", id="dash-weak")
             with Vertical(id="dash-side"):
                 with Grid(id="dash-tiles"):
-                    yield StatTile("due today", id="tile-due")
+                    yield StatTile("reviews due", id="tile-due")
                     yield StatTile("day streak", id="tile-streak")
                     yield StatTile("retention 30d", id="tile-retention")
                     yield StatTile("leeches (l)", id="tile-leeches")

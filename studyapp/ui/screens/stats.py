@@ -120,7 +120,7 @@ class StatsScreen(Screen):
         retention = stats.get("retention_30d")
         summary = (
             f"[b]{stats.get('cards_total', 0)}[/b] cards · [b]{stats.get('cards_new', 0)}[/b] new · "
-            f"[b]{stats.get('due_today', 0)}[/b] due today · [b]{stats.get('reviews_today', 0)}[/b] reviews today · "
+            f"[b]{stats.get('due_today', 0)}[/b] to study today · [b]{stats.get('reviews_today', 0)}[/b] reviews today · "
             f"[b]{stats.get('reviews_total', 0)}[/b] in total · streak [b]{stats.get('streak_days', 0)}[/b] d · "
             f"retention 30d [b]{'—' if retention is None else f'{retention:.0%}'}[/b]"
         )
