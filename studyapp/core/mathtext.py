@@ -436,7 +436,8 @@ def latex_to_unicode(latex: str) -> str:
     """Readable Unicode for a LaTeX math string (see the module docstring). Never raises."""
     if not latex:
         return ""
-    text = latex.strip()
+    # a typed "−" (U+2212) is the same binary operator as "-" and is spaced like it
+    text = latex.strip().replace("\u2212", "-")
     for delim in (("$$", "$$"), ("\\[", "\\]"), ("\\(", "\\)"), ("$", "$")):
         if text.startswith(delim[0]) and text.endswith(delim[1]) and len(text) > 2 * len(delim[0]):
             text = text[len(delim[0]):-len(delim[1])]

@@ -33,6 +33,7 @@ from studyapp.core.mathtext import latex_to_unicode, to_subscript, to_superscrip
     (r"\text{not differentiable}", "not differentiable"),
     (r"$$h = \sum_i w_i x_i$$", "h = Σᵢwᵢxᵢ"),
     (r"-y \log(a)", "−y log(a)"),
+    ("x_{i+1} = x_i − α∇f(x_i)", "xᵢ₊₁ = xᵢ − α∇f(xᵢ)"),  # a typed U+2212 minus, as in errata
 ])
 def test_latex_to_unicode(latex, expected):
     assert latex_to_unicode(latex) == expected
