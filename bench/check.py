@@ -27,10 +27,19 @@ from studyapp.core.checker import check  # noqa: E402
 from tests.core.test_checker_corpus import ADVERSARIAL, EQUIVALENT, NOT_EQUIVALENT  # noqa: E402
 
 NUMERIC = [
-    ("0.7310585786", "0.731"), ("0.7310585786", "0.7"), ("1/3", "0.333"), ("0.0345", "0.035"),
-    ("2.5", "5/2"), ("-0.5", "-1/2"), ("0.25", "-0.25"), ("100", "100.6"), ("0.034", "3.4e-2"),
-    ("[[0.2, 0.4], [0.3, 0.7]]", "[[0.2,0.4],[0.3,0.7]]"), ("(0.5, 0.8)", "(0.8, 0.5)"),
-    ("[[1, 2], [3, 4]]", "[[1, 3], [2, 4]]"), ("0.7310585786", "sigma(1)"),
+    ("0.7310585786", "0.731"),
+    ("0.7310585786", "0.7"),
+    ("1/3", "0.333"),
+    ("0.0345", "0.035"),
+    ("2.5", "5/2"),
+    ("-0.5", "-1/2"),
+    ("0.25", "-0.25"),
+    ("100", "100.6"),
+    ("0.034", "3.4e-2"),
+    ("[[0.2, 0.4], [0.3, 0.7]]", "[[0.2,0.4],[0.3,0.7]]"),
+    ("(0.5, 0.8)", "(0.8, 0.5)"),
+    ("[[1, 2], [3, 4]]", "[[1, 3], [2, 4]]"),
+    ("0.7310585786", "sigma(1)"),
 ]
 
 
@@ -92,29 +101,39 @@ def main() -> int:
     cold = (time.perf_counter() - start) * 1000
     warm = []
     for k in range(2, 2 + args.repeat * 4):  # a new pair each time: sympy caches answers
-        other = (to_json(parse(f"sqrt(-{k}-z^2)*sigma(z)*(1-sigma(z))")),
-                 to_json(parse(f"sqrt(-{k}-z^2)*exp(-z)/(1+exp(-z))^2")))
+        other = (
+            to_json(parse(f"sqrt(-{k}-z^2)*sigma(z)*(1-sigma(z))")),
+            to_json(parse(f"sqrt(-{k}-z^2)*exp(-z)/(1+exp(-z))^2")),
+        )
         start = time.perf_counter()
         worker.ask(*other, timeout=30)
         warm.append((time.perf_counter() - start) * 1000)
     worker.close()
-    print(f"sympy worker: cold start + first answer {cold:.0f} ms; "
-          + _summary("warm", warm).split(None, 1)[1])
+    print(
+        f"sympy worker: cold start + first answer {cold:.0f} ms; "
+        + _summary("warm", warm).split(None, 1)[1]
+    )
 
     py = sys.executable
     sympy_import = _median_run([py, "-c", "import sympy"], args.cli_runs)
     cli_cases = {
         "number": ["--expected", "0.7310585786", "--answer", "0.731"],
         "formula": ["--expected", "exp(-z)/(1+exp(-z))^2", "--answer", "σ(z)(1−σ(z))"],
-        "adam-eps": ["--expected", "theta - eta*m/(sqrt(v)+eps)",
-                     "--answer", "theta - eta*m/sqrt(v)"],
+        "adam-eps": [
+            "--expected",
+            "theta - eta*m/(sqrt(v)+eps)",
+            "--answer",
+            "theta - eta*m/sqrt(v)",
+        ],
     }
     print(f"{'import sympy':<22} median {sympy_import * 1000:7.1f} ms  (reference)")
     worst = 0.0
     for name, extra in cli_cases.items():
         t = _median_run([py, "-m", "studyapp", "check-answer", *extra], args.cli_runs)
         worst = max(worst, t / sympy_import)
-        print(f"{'cli ' + name:<22} median {t * 1000:7.1f} ms  = {t / sympy_import:.2f} × import sympy")
+        print(
+            f"{'cli ' + name:<22} median {t * 1000:7.1f} ms  = {t / sympy_import:.2f} × import sympy"
+        )
     print(f"worst CLI ratio {worst:.2f} (target ≤ 2.5)")
     return 0
 

@@ -32,11 +32,25 @@ def best_of(fn, repeat=3) -> float:
 
 
 def cli_rate(count=20000) -> float:
-    cmd = [sys.executable, "-m", "studyapp", "exercise", "backprop", "--layers", "2,3,1",
-           "--seed", "1", "--count", str(count), "--format", "jsonl"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "studyapp",
+        "exercise",
+        "backprop",
+        "--layers",
+        "2,3,1",
+        "--seed",
+        "1",
+        "--count",
+        str(count),
+        "--format",
+        "jsonl",
+    ]
 
     def run():
         subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)
+
     run()  # warm the file cache; a process start is noisy, so take the best of 5
     return count / best_of(run, repeat=5)
 
@@ -45,6 +59,7 @@ def batch_rate(count=1_000_000) -> float:
     def run():
         batch = ex.draw_backprop(1, count, LAYERS)
         ex.solve_batch(batch)
+
     return count / best_of(run)
 
 
@@ -68,6 +83,7 @@ def numpy_loop_rate(count=5000) -> float:
             d2 = (a2 - y) * a2 * (1 - a2)
             d1 = (W2.T @ d2) * a1 * (1 - a1)
             _ = (np.outer(d2, a1), np.outer(d1, x), W1 - 0.1 * np.outer(d1, x))
+
     return count / best_of(run)
 
 
@@ -88,6 +104,7 @@ def torch_rate(count=3000) -> float | None:
             a2 = torch.sigmoid(W2 @ torch.sigmoid(W1 @ x + b1) + b2)
             loss = 0.5 * ((a2 - y) ** 2).sum()
             loss.backward()
+
     return count / best_of(run)
 
 
@@ -95,8 +112,9 @@ def main() -> int:
     # sanity: the batch API is the same engine the CLI prints
     small = ex.draw_backprop(1, 3, LAYERS)
     res = ex.solve_batch(small)
-    assert np.allclose(res.loss, net.backprop(small.weights, small.biases, small.x,
-                                              small.target).loss)
+    assert np.allclose(
+        res.loss, net.backprop(small.weights, small.biases, small.x, small.target).loss
+    )
     cli = cli_rate()
     batch = batch_rate()
     loop = numpy_loop_rate()

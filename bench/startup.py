@@ -76,8 +76,9 @@ print(json.dumps({"seconds": times["first"], "data_seconds": times.get("data"), 
 
 def run_once(which: str, data_dir: str) -> dict:
     env = dict(os.environ, STUDYAPP_DATA_DIR=data_dir)
-    out = subprocess.run([sys.executable, "-c", CHILD, which], capture_output=True, text=True,
-                         env=env, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, which], capture_output=True, text=True, env=env, timeout=120
+    )
     if out.returncode != 0:
         raise SystemExit(f"{which} run failed: {out.stderr.strip().splitlines()[-1:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -103,8 +104,10 @@ def main() -> int:
         return statistics.median(r[key] for r in rows)
 
     b_t, b_m = med(bare, "seconds"), med(bare, "rss_mb")
-    print(f"{'app':<22}{'first screen (s)':>18}{'data shown (s)':>16}{'peak RSS (MB)':>15}"
-          f"{'time ×':>9}{'memory ×':>10}")
+    print(
+        f"{'app':<22}{'first screen (s)':>18}{'data shown (s)':>16}{'peak RSS (MB)':>15}"
+        f"{'time ×':>9}{'memory ×':>10}"
+    )
     print(f"{'bare Textual':<22}{b_t:>18.3f}{'':>16}{b_m:>15.1f}{1:>9.2f}{1:>10.2f}")
     ok = True
     for name, rows in (("StudyApp (new data)", cold), ("StudyApp (warm)", warm)):

@@ -55,8 +55,19 @@ def build(path: Path, n_cards: int, n_rows: int, now: datetime, seed: int = 7) -
     rng = random.Random(seed)
     settings = sch.Settings()
     store = Storage.open(path, tz=UTC, now=now)
-    specs = [Spec(f"e{i // 2:05d}::t{i % 2}", f"e{i // 2:05d}", f"t{i % 2}", TOPICS[i % len(TOPICS)],
-                  "Deep Learning::Bench", f"front {i}", f"back {i}", []) for i in range(n_cards)]
+    specs = [
+        Spec(
+            f"e{i // 2:05d}::t{i % 2}",
+            f"e{i // 2:05d}",
+            f"t{i % 2}",
+            TOPICS[i % len(TOPICS)],
+            "Deep Learning::Bench",
+            f"front {i}",
+            f"back {i}",
+            [],
+        )
+        for i in range(n_cards)
+    ]
     start = now - timedelta(days=365)
     store.sync_cards(specs, now=start)
     ids = {c.key: c.id for c in store.all_cards()}
@@ -73,26 +84,64 @@ def build(path: Path, n_cards: int, n_rows: int, now: datetime, seed: int = 7) -
             before = card
             card = out.after
             hist.append((t, rating))
-            snap = lambda c: {"state": int(c.state), "step": c.step, "stability": c.stability,  # noqa: E731
-                              "difficulty": c.difficulty, "due": to_ms(c.due),
-                              "last_review": to_ms(c.last_review) if c.last_review else None,
-                              "reps": c.reps, "lapses": c.lapses, "suspended": 0, "leech": 0,
-                              "buried_until": None}
-            log_rows.append((ids[spec.key], to_ms(t), int(rating), rng.randint(2000, 20000),
-                             json.dumps(snap(before)), json.dumps(snap(card)), int(before.state),
-                             to_ms(card.due), '{"siblings": []}'))
+
+            def snap(c):
+                return {
+                    "state": int(c.state),
+                    "step": c.step,
+                    "stability": c.stability,
+                    "difficulty": c.difficulty,
+                    "due": to_ms(c.due),
+                    "last_review": to_ms(c.last_review) if c.last_review else None,
+                    "reps": c.reps,
+                    "lapses": c.lapses,
+                    "suspended": 0,
+                    "leech": 0,
+                    "buried_until": None,
+                }
+
+            log_rows.append(
+                (
+                    ids[spec.key],
+                    to_ms(t),
+                    int(rating),
+                    rng.randint(2000, 20000),
+                    json.dumps(snap(before)),
+                    json.dumps(snap(card)),
+                    int(before.state),
+                    to_ms(card.due),
+                    '{"siblings": []}',
+                )
+            )
             # Compress time so every history ends before now: review at due, at most a week apart.
             t = min(card.due, t + timedelta(days=7)) + timedelta(minutes=rng.randint(0, 30))
             t = min(t, now - timedelta(minutes=1))
         histories[spec.key] = hist
-        card_rows.append((int(card.state), card.step, card.stability, card.difficulty, to_ms(card.due),
-                          to_ms(card.last_review), card.reps, card.lapses, ids[spec.key]))
+        card_rows.append(
+            (
+                int(card.state),
+                card.step,
+                card.stability,
+                card.difficulty,
+                to_ms(card.due),
+                to_ms(card.last_review),
+                card.reps,
+                card.lapses,
+                ids[spec.key],
+            )
+        )
     log_rows.sort(key=lambda r: r[1])
     with store._transaction() as c:
-        c.executemany("INSERT INTO review_log (card_id, reviewed_at, rating, duration_ms, state_before,"
-                      " state_after, queue, due_after, undo) VALUES (?,?,?,?,?,?,?,?,?)", log_rows)
-        c.executemany("UPDATE cards SET state=?, step=?, stability=?, difficulty=?, due=?, last_review=?,"
-                      " reps=?, lapses=? WHERE id=?", card_rows)
+        c.executemany(
+            "INSERT INTO review_log (card_id, reviewed_at, rating, duration_ms, state_before,"
+            " state_after, queue, due_after, undo) VALUES (?,?,?,?,?,?,?,?,?)",
+            log_rows,
+        )
+        c.executemany(
+            "UPDATE cards SET state=?, step=?, stability=?, difficulty=?, due=?, last_review=?,"
+            " reps=?, lapses=? WHERE id=?",
+            card_rows,
+        )
     store._conn.execute("ANALYZE")
     store.close()
     return histories
@@ -132,14 +181,18 @@ def main() -> int:
         db = Path(tmp) / "studyapp.db"
         t0 = time.perf_counter()
         histories = build(db, args.cards, args.rows, now)
-        print(f"built {args.cards} cards, {sum(map(len, histories.values()))} review-log rows "
-              f"in {time.perf_counter() - t0:.1f} s")
+        print(
+            f"built {args.cards} cards, {sum(map(len, histories.values()))} review-log rows "
+            f"in {time.perf_counter() - t0:.1f} s"
+        )
         store = Storage.open(db, tz=UTC, now=now, backup=False)
         store.save_settings({"new_per_day": 20, "reviews_per_day": 100_000})
         assert store.review_count() >= args.rows
 
-        ref = timed(lambda: store._conn.execute("SELECT count(*), sum(rating) FROM review_log").fetchone(),
-                    max(5, args.repeat // 5))
+        ref = timed(
+            lambda: store._conn.execute("SELECT count(*), sum(rating) FROM review_log").fetchone(),
+            max(5, args.repeat // 5),
+        )
         ref50 = statistics.median(ref)
         print(line("reference: full log scan", ref))
         counts = timed(lambda: store.counts(now), args.repeat)
@@ -148,17 +201,39 @@ def main() -> int:
         print(line("counts (per topic)", counts, ref50, 20))
         print(line("totals", totals, ref50, 20))
         print(line("next card", nxt, ref50, 20))
-        p95 = lambda ms: ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]  # noqa: E731
+
+        def p95(ms):
+            return ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
+
         ok &= p95(counts) <= 20 and p95(totals) <= 20 and p95(nxt) <= 20
         stats_ms = timed(lambda: compute_stats(store, now), max(5, args.repeat // 5))
         print(line("compute_stats (all stats)", stats_ms, ref50))
 
         # The new-card queue (topics mixed by a window query): 1000 more cards never studied,
         # reviews switched off so next_card has to reach it.
-        extra = [Spec(f"n{i:05d}::t0", f"n{i:05d}", "t0", TOPICS[i % len(TOPICS)], "Deep Learning::Bench",
-                      f"new {i}", "b", []) for i in range(1000)]
-        store.sync_cards([*(Spec(c.key, c.entry_id, c.template, c.topic, c.deck, c.front, c.back, [])
-                            for c in store.all_cards()), *extra], now=now)
+        extra = [
+            Spec(
+                f"n{i:05d}::t0",
+                f"n{i:05d}",
+                "t0",
+                TOPICS[i % len(TOPICS)],
+                "Deep Learning::Bench",
+                f"new {i}",
+                "b",
+                [],
+            )
+            for i in range(1000)
+        ]
+        store.sync_cards(
+            [
+                *(
+                    Spec(c.key, c.entry_id, c.template, c.topic, c.deck, c.front, c.back, [])
+                    for c in store.all_cards()
+                ),
+                *extra,
+            ],
+            now=now,
+        )
         store.save_settings({"reviews_per_day": 0})
         with store._transaction() as c:  # learning cards aside too: next_card walks every queue
             c.execute("UPDATE cards SET suspended = 1 WHERE state IN (1, 3)")
@@ -194,12 +269,16 @@ def main() -> int:
         replayed = {key: sch.replay(hist, settings, key, created=created) for key, hist in chosen}
         replay_s = time.perf_counter() - t1
         mismatches = sum(
-            1 for key, state in replayed.items()
-            if (store.get_card(key).reps, store.get_card(key).due) != (state.reps, state.due))
+            1
+            for key, state in replayed.items()
+            if (store.get_card(key).reps, store.get_card(key).due) != (state.reps, state.due)
+        )
         ok &= replay_s <= 1.0 and mismatches == 0
-        print(f"{'replay ' + str(n) + ' reviews':<28} {replay_s:8.3f} s ({replay_s / n * 1e6:.1f} us each)"
-              f"  target <= 1 s: {'ok' if replay_s <= 1.0 else 'MISSED'};"
-              f" states equal to the database: {len(replayed) - mismatches}/{len(replayed)}")
+        print(
+            f"{'replay ' + str(n) + ' reviews':<28} {replay_s:8.3f} s ({replay_s / n * 1e6:.1f} us each)"
+            f"  target <= 1 s: {'ok' if replay_s <= 1.0 else 'MISSED'};"
+            f" states equal to the database: {len(replayed) - mismatches}/{len(replayed)}"
+        )
         states = {s.name: 0 for s in State}
         for c in store.all_cards():
             states[c.state.name] += 1

@@ -138,8 +138,9 @@ ACTIVATIONS: dict[str, Activation] = {
         Activation("softplus", softplus, sigmoid),
         Activation("swish", swish, swish_derivative),
         Activation("linear", linear, linear_derivative),
-        Activation("softmax", softmax, None, elementwise=False, jacobian=softmax_jacobian,
-                   output_only=True),
+        Activation(
+            "softmax", softmax, None, elementwise=False, jacobian=softmax_jacobian, output_only=True
+        ),
     )
 }
 
@@ -148,9 +149,15 @@ OUTPUT_ACTIVATIONS = tuple(ACTIVATIONS)
 
 # The range of each activation's output, used to draw regression targets the output can reach.
 OUTPUT_RANGE: dict[str, tuple[float, float]] = {
-    "sigmoid": (0.0, 1.0), "softmax": (0.0, 1.0), "tanh": (-1.0, 1.0),
-    "relu": (0.0, 1.0), "softplus": (0.0, 1.0),
-    "leaky_relu": (-1.0, 1.0), "elu": (-1.0, 1.0), "swish": (-0.25, 1.0), "linear": (-1.0, 1.0),
+    "sigmoid": (0.0, 1.0),
+    "softmax": (0.0, 1.0),
+    "tanh": (-1.0, 1.0),
+    "relu": (0.0, 1.0),
+    "softplus": (0.0, 1.0),
+    "leaky_relu": (-1.0, 1.0),
+    "elu": (-1.0, 1.0),
+    "swish": (-0.25, 1.0),
+    "linear": (-1.0, 1.0),
 }
 
 

@@ -26,9 +26,13 @@ MAX_UNITS = 64
 PRESETS: dict[str, dict] = {
     # The worked example of the course notes (2-2-1, sigmoid, half-SSE).
     "seed-2-2-1": {
-        "layers": [2, 2, 1], "activation": "sigmoid", "output_activation": "sigmoid",
-        "loss": "half_sse", "learning_rate": 0.1,
-        "x": [0.5, 0.8], "target": [1.0],
+        "layers": [2, 2, 1],
+        "activation": "sigmoid",
+        "output_activation": "sigmoid",
+        "loss": "half_sse",
+        "learning_rate": 0.1,
+        "x": [0.5, 0.8],
+        "target": [1.0],
         "weights": [[[0.2, 0.4], [0.3, 0.7]], [[0.5, 0.6]]],
         "biases": [[0.1, 0.2], [0.3]],
     },
@@ -55,30 +59,41 @@ class BackpropBatch:
     biases: list[np.ndarray]
 
 
-def validate_backprop_options(layers, activation, output_activation, loss, decimals,
-                              learning_rate, count=1) -> None:
+def validate_backprop_options(
+    layers, activation, output_activation, loss, decimals, learning_rate, count=1
+) -> None:
     """Raise OptionError naming the option and the allowed values for any bad combination."""
     if len(layers) < 2 or any(int(n) < 1 for n in layers):
-        raise OptionError("--layers", "give at least two layer sizes, each a positive integer "
-                                      "(e.g. 2,3,1)")
+        raise OptionError(
+            "--layers", "give at least two layer sizes, each a positive integer (e.g. 2,3,1)"
+        )
     if any(int(n) > MAX_UNITS for n in layers):
         raise OptionError("--layers", f"at most {MAX_UNITS} units per layer")
     if activation not in _act.HIDDEN_ACTIVATIONS:
-        raise OptionError("--activation", f"unknown hidden activation {activation!r} (allowed: "
-                          f"{', '.join(_act.HIDDEN_ACTIVATIONS)})")
+        raise OptionError(
+            "--activation",
+            f"unknown hidden activation {activation!r} (allowed: "
+            f"{', '.join(_act.HIDDEN_ACTIVATIONS)})",
+        )
     if output_activation not in _act.OUTPUT_ACTIVATIONS:
-        raise OptionError("--output-activation", f"unknown activation {output_activation!r} "
-                          f"(allowed: {', '.join(_act.OUTPUT_ACTIVATIONS)})")
+        raise OptionError(
+            "--output-activation",
+            f"unknown activation {output_activation!r} "
+            f"(allowed: {', '.join(_act.OUTPUT_ACTIVATIONS)})",
+        )
     if loss not in _loss.LOSSES:
         raise OptionError("--loss", f"unknown loss {loss!r} (allowed: {', '.join(_loss.LOSSES)})")
     if loss == "cce" and output_activation != "softmax":
-        raise OptionError("--loss", "cce needs --output-activation softmax (its output is a "
-                                    "probability distribution)")
+        raise OptionError(
+            "--loss",
+            "cce needs --output-activation softmax (its output is a probability distribution)",
+        )
     if output_activation == "softmax" and layers[-1] < 2:
         raise OptionError("--layers", "a softmax output needs at least 2 output units")
     if loss == "bce" and output_activation not in ("sigmoid", "softmax"):
-        raise OptionError("--loss", "bce needs an output in (0, 1): use --output-activation "
-                                    "sigmoid (or softmax)")
+        raise OptionError(
+            "--loss", "bce needs an output in (0, 1): use --output-activation sigmoid (or softmax)"
+        )
     if not 0 <= decimals <= MAX_DECIMALS:
         raise OptionError("--decimals", f"must be an integer from 0 to {MAX_DECIMALS}")
     if not (np.isfinite(learning_rate) and learning_rate > 0):
@@ -104,8 +119,14 @@ def _target_width(n_out: int, loss: str) -> int:
     return 1 if _loss.get(loss).targets == "onehot" else n_out
 
 
-def draw_backprop(seed: int, count: int, layers, loss: str = "half_sse",
-                  output_activation: str = "sigmoid", decimals: int = 2) -> BackpropBatch:
+def draw_backprop(
+    seed: int,
+    count: int,
+    layers,
+    loss: str = "half_sse",
+    output_activation: str = "sigmoid",
+    decimals: int = 2,
+) -> BackpropBatch:
     """Draw the given values of ``count`` exercises (inputs, weights, biases in [−1, 1])."""
     layers = tuple(int(n) for n in layers)
     n_out = layers[-1]
@@ -123,16 +144,30 @@ def draw_backprop(seed: int, count: int, layers, loss: str = "half_sse",
     return BackpropBatch(layers, signed[0], target, weights, biases)
 
 
-def solve_batch(batch: BackpropBatch, activation="sigmoid", output_activation="sigmoid",
-                loss="half_sse", learning_rate=0.1) -> _net.BackpropResult:
-    return _net.backprop(batch.weights, batch.biases, batch.x, batch.target, activation,
-                         output_activation, loss, learning_rate)
+def solve_batch(
+    batch: BackpropBatch,
+    activation="sigmoid",
+    output_activation="sigmoid",
+    loss="half_sse",
+    learning_rate=0.1,
+) -> _net.BackpropResult:
+    return _net.backprop(
+        batch.weights,
+        batch.biases,
+        batch.x,
+        batch.target,
+        activation,
+        output_activation,
+        loss,
+        learning_rate,
+    )
 
 
 def _answers(res: _net.BackpropResult) -> list[dict]:
     """Per-exercise answer dicts from a batched result (one .tolist() per array: fast)."""
     cols = {
-        "z": [z.tolist() for z in res.z], "a": [a.tolist() for a in res.a],
+        "z": [z.tolist() for z in res.z],
+        "a": [a.tolist() for a in res.a],
         "delta": [d.tolist() for d in res.delta],
         "grad_weights": [g.tolist() for g in res.grad_weights],
         "grad_biases": [g.tolist() for g in res.grad_biases],
@@ -151,13 +186,21 @@ def _answers(res: _net.BackpropResult) -> list[dict]:
     return out
 
 
-def generate_backprop(seed: int, count: int = 1, layers=(2, 2, 1), activation: str = "sigmoid",
-                      output_activation: str = "sigmoid", loss: str = "half_sse",
-                      decimals: int = 2, learning_rate: float = 0.1) -> list[dict]:
+def generate_backprop(
+    seed: int,
+    count: int = 1,
+    layers=(2, 2, 1),
+    activation: str = "sigmoid",
+    output_activation: str = "sigmoid",
+    loss: str = "half_sse",
+    decimals: int = 2,
+    learning_rate: float = 0.1,
+) -> list[dict]:
     """``count`` worked backprop exercises (contract dicts), index 0..count−1."""
     layers = [int(n) for n in layers]
-    validate_backprop_options(layers, activation, output_activation, loss, decimals,
-                              learning_rate, count)
+    validate_backprop_options(
+        layers, activation, output_activation, loss, decimals, learning_rate, count
+    )
     batch = draw_backprop(seed, count, layers, loss, output_activation, decimals)
     answers = _answers(solve_batch(batch, activation, output_activation, loss, learning_rate))
     xs, ts = batch.x.tolist(), batch.target.tolist()
@@ -165,11 +208,19 @@ def generate_backprop(seed: int, count: int = 1, layers=(2, 2, 1), activation: s
     bs = [b.tolist() for b in batch.biases]
     return [
         {
-            "schema": SCHEMA, "seed": seed, "index": i, "layers": layers,
-            "activation": activation, "output_activation": output_activation, "loss": loss,
-            "learning_rate": learning_rate, "decimals": decimals,
-            "x": xs[i], "target": ts[i],
-            "weights": [w[i] for w in ws], "biases": [b[i] for b in bs],
+            "schema": SCHEMA,
+            "seed": seed,
+            "index": i,
+            "layers": layers,
+            "activation": activation,
+            "output_activation": output_activation,
+            "loss": loss,
+            "learning_rate": learning_rate,
+            "decimals": decimals,
+            "x": xs[i],
+            "target": ts[i],
+            "weights": [w[i] for w in ws],
+            "biases": [b[i] for b in bs],
             "answers": answers[i],
         }
         for i in range(count)
@@ -181,8 +232,12 @@ def solve_backprop(ex: dict) -> dict:
     res = _net.backprop(
         [np.asarray(W, dtype=float)[None] for W in ex["weights"]],
         [np.asarray(b, dtype=float)[None] for b in ex["biases"]],
-        np.asarray(ex["x"], dtype=float)[None], np.asarray(ex["target"], dtype=float)[None],
-        ex["activation"], ex["output_activation"], ex["loss"], ex["learning_rate"],
+        np.asarray(ex["x"], dtype=float)[None],
+        np.asarray(ex["target"], dtype=float)[None],
+        ex["activation"],
+        ex["output_activation"],
+        ex["loss"],
+        ex["learning_rate"],
     )
     return _answers(res)[0]
 
@@ -192,8 +247,9 @@ def preset(name: str) -> dict:
     try:
         spec = PRESETS[name]
     except KeyError:
-        raise OptionError("--preset", f"unknown preset {name!r} (allowed: "
-                                      f"{', '.join(PRESETS)})") from None
+        raise OptionError(
+            "--preset", f"unknown preset {name!r} (allowed: {', '.join(PRESETS)})"
+        ) from None
     ex = {"schema": SCHEMA, "seed": None, "index": 0, "preset": name, **spec, "decimals": 2}
     ex["answers"] = solve_backprop(ex)
     return ex
@@ -207,15 +263,19 @@ OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmspro
 # squares are positive; velocities and first moments may have either sign. Adam's moments start at
 # zero and are scaled by (1 − β^(t−1)) below, as they would be after t − 1 real steps.
 _STATE_RANGES = {
-    "velocity": (0.05, 0.5, True), "G": (0.1, 2.0, False), "Eg2": (0.01, 1.0, False),
-    "Edx2": (0.001, 0.05, False), "m": (0.05, 1.0, True), "v": (0.01, 1.0, False),
+    "velocity": (0.05, 0.5, True),
+    "G": (0.1, 2.0, False),
+    "Eg2": (0.01, 1.0, False),
+    "Edx2": (0.001, 0.05, False),
+    "m": (0.05, 1.0, True),
+    "v": (0.01, 1.0, False),
 }
 MAX_T = 10
 
 
 def _nonzero(values: np.ndarray, decimals: int) -> np.ndarray:
     """Rounded values with exact zeros replaced by 10^−decimals (a zero gradient teaches nothing)."""
-    return np.where(values == 0, 10.0 ** -decimals, values)
+    return np.where(values == 0, 10.0**-decimals, values)
 
 
 def _round_significant(values: np.ndarray, digits: int) -> np.ndarray:
@@ -226,12 +286,15 @@ def _round_significant(values: np.ndarray, digits: int) -> np.ndarray:
     return np.array(flat).reshape(np.shape(values))
 
 
-def generate_optimizer(seed: int, count: int = 1, optimizer: str = "adam", size: int = 3,
-                       decimals: int = 2) -> list[dict]:
+def generate_optimizer(
+    seed: int, count: int = 1, optimizer: str = "adam", size: int = 3, decimals: int = 2
+) -> list[dict]:
     """``count`` single-step optimizer exercises at a step t ≥ 2 with nonzero state."""
     if optimizer not in _opt.OPTIMIZERS:
-        raise OptionError("--optimizer", f"unknown optimizer {optimizer!r} (allowed: "
-                                         f"{', '.join(OPTIMIZER_NAMES)})")
+        raise OptionError(
+            "--optimizer",
+            f"unknown optimizer {optimizer!r} (allowed: {', '.join(OPTIMIZER_NAMES)})",
+        )
     if size < 1 or size > MAX_UNITS:
         raise OptionError("--size", f"must be an integer from 1 to {MAX_UNITS}")
     if not 0 <= decimals <= MAX_DECIMALS:
@@ -258,7 +321,9 @@ def generate_optimizer(seed: int, count: int = 1, optimizer: str = "adam", size:
         state[key] = _round_significant(sign * mag, decimals)
     new_params, new_state, inter = _opt.step(optimizer, params, grad, state, hyper, t[:, None])
     cols = {
-        "params": params.tolist(), "grad": grad.tolist(), "new": new_params.tolist(),
+        "params": params.tolist(),
+        "grad": grad.tolist(),
+        "new": new_params.tolist(),
         "state": {k: v.tolist() for k, v in state.items()},
         "new_state": {k: v.tolist() for k, v in new_state.items()},
         "inter": {k: v.tolist() for k, v in inter.items()},
@@ -266,9 +331,15 @@ def generate_optimizer(seed: int, count: int = 1, optimizer: str = "adam", size:
     ts = t.tolist()
     return [
         {
-            "schema": SCHEMA, "seed": seed, "index": i, "optimizer": optimizer, "t": ts[i],
-            "decimals": decimals, "hyperparameters": hyper,
-            "params": cols["params"][i], "grad": cols["grad"][i],
+            "schema": SCHEMA,
+            "seed": seed,
+            "index": i,
+            "optimizer": optimizer,
+            "t": ts[i],
+            "decimals": decimals,
+            "hyperparameters": hyper,
+            "params": cols["params"][i],
+            "grad": cols["grad"][i],
             "state": {k: v[i] for k, v in cols["state"].items()},
             "answers": {
                 "state": {k: v[i] for k, v in cols["new_state"].items()},
@@ -282,13 +353,18 @@ def generate_optimizer(seed: int, count: int = 1, optimizer: str = "adam", size:
 
 def solve_optimizer(ex: dict) -> dict:
     """The answers of one optimizer exercise dict (recomputed with engine.optimizers.step)."""
-    new, state, inter = _opt.step(ex["optimizer"], ex["params"], ex["grad"], ex["state"],
-                                  ex["hyperparameters"], ex["t"])
-    return {"state": {k: v.tolist() for k, v in state.items()},
-            "intermediates": {k: v.tolist() for k, v in inter.items()}, "params": new.tolist()}
+    new, state, inter = _opt.step(
+        ex["optimizer"], ex["params"], ex["grad"], ex["state"], ex["hyperparameters"], ex["t"]
+    )
+    return {
+        "state": {k: v.tolist() for k, v in state.items()},
+        "intermediates": {k: v.tolist() for k, v in inter.items()},
+        "params": new.tolist(),
+    }
 
 
 # --- fast JSON Lines ------------------------------------------------------------------------
+
 
 def _row_fragments(arr: np.ndarray) -> tuple[list[bytes], int]:
     """JSON text of each exercise's slice ``arr[i]`` of a batched array (B, ...), from one orjson
@@ -307,9 +383,16 @@ def _row_fragments(arr: np.ndarray) -> tuple[list[bytes], int]:
     return parts, depth
 
 
-def backprop_jsonl(seed: int, count: int = 1, layers=(2, 2, 1), activation: str = "sigmoid",
-                   output_activation: str = "sigmoid", loss: str = "half_sse",
-                   decimals: int = 2, learning_rate: float = 0.1) -> bytes:
+def backprop_jsonl(
+    seed: int,
+    count: int = 1,
+    layers=(2, 2, 1),
+    activation: str = "sigmoid",
+    output_activation: str = "sigmoid",
+    loss: str = "half_sse",
+    decimals: int = 2,
+    learning_rate: float = 0.1,
+) -> bytes:
     """The exercises of :func:`generate_backprop` as JSON Lines (UTF-8 bytes), one object per line,
     equal as JSON to those dicts.
 
@@ -318,16 +401,24 @@ def backprop_jsonl(seed: int, count: int = 1, layers=(2, 2, 1), activation: str 
     slicing, with no Python loop over exercises.
     """
     layers = [int(n) for n in layers]
-    validate_backprop_options(layers, activation, output_activation, loss, decimals,
-                              learning_rate, count)
+    validate_backprop_options(
+        layers, activation, output_activation, loss, decimals, learning_rate, count
+    )
     batch = draw_backprop(seed, count, layers, loss, output_activation, decimals)
     res = solve_batch(batch, activation, output_activation, loss, learning_rate)
     import orjson as _orjson
 
     head = _orjson.dumps({"schema": SCHEMA, "seed": seed})[:-1]
-    const = _orjson.dumps({"layers": layers, "activation": activation,
-                           "output_activation": output_activation, "loss": loss,
-                           "learning_rate": learning_rate, "decimals": decimals})[1:-1]
+    const = _orjson.dumps(
+        {
+            "layers": layers,
+            "activation": activation,
+            "output_activation": output_activation,
+            "loss": loss,
+            "learning_rate": learning_rate,
+            "decimals": decimals,
+        }
+    )[1:-1]
     # A line is constant text interleaved with one fragment per slot; slots are filled column-wise.
     pieces: list[bytes] = [head + b',"index":', b""]
     columns: list[list[bytes]] = [_orjson.dumps(list(range(count)))[1:-1].split(b",")]
@@ -358,7 +449,7 @@ def backprop_jsonl(seed: int, count: int = 1, layers=(2, 2, 1), activation: str 
     stride = 2 * len(columns) + 1
     flat: list[bytes] = [b""] * (count * stride)
     for j, piece in enumerate(pieces):
-        flat[2 * j::stride] = [piece] * count
+        flat[2 * j :: stride] = [piece] * count
     for j, column in enumerate(columns):
-        flat[2 * j + 1::stride] = column
+        flat[2 * j + 1 :: stride] = column
     return b"".join(flat)

@@ -31,8 +31,9 @@ def layer_forward(W: np.ndarray, b: np.ndarray, a_prev: np.ndarray, activation: 
     return z, _act.get(activation).value(z)
 
 
-def output_delta(z: np.ndarray, a: np.ndarray, y: np.ndarray, output_activation: str,
-                 loss: str) -> np.ndarray:
+def output_delta(
+    z: np.ndarray, a: np.ndarray, y: np.ndarray, output_activation: str, loss: str
+) -> np.ndarray:
     """δ^L = ∂Loss/∂z^L, (B, N^L), from z^L, a^L and the target y (all (B, N^L)).
 
     Uses the exact shortcuts a − y for sigmoid + bce and a·Σy − y for softmax + cce (= a − y for a
@@ -50,8 +51,9 @@ def output_delta(z: np.ndarray, a: np.ndarray, y: np.ndarray, output_activation:
     return a * (grad_a - np.sum(grad_a * a, axis=-1, keepdims=True))
 
 
-def hidden_delta(W_next: np.ndarray, delta_next: np.ndarray, z: np.ndarray,
-                 activation: str) -> np.ndarray:
+def hidden_delta(
+    W_next: np.ndarray, delta_next: np.ndarray, z: np.ndarray, activation: str
+) -> np.ndarray:
     """δ^m = f′(z^m) ⊙ (W^(m+1))ᵀ δ^(m+1).
 
     W_next: (B, N^(m+1), N^m), delta_next: (B, N^(m+1)), z: (B, N^m) → (B, N^m).
@@ -94,9 +96,16 @@ class BackpropResult:
     updated_biases: list[np.ndarray]
 
 
-def backprop(weights, biases, x, y, activation: str = "sigmoid",
-             output_activation: str = "sigmoid", loss: str = "half_sse",
-             learning_rate: float = 0.1) -> BackpropResult:
+def backprop(
+    weights,
+    biases,
+    x,
+    y,
+    activation: str = "sigmoid",
+    output_activation: str = "sigmoid",
+    loss: str = "half_sse",
+    learning_rate: float = 0.1,
+) -> BackpropResult:
     """Forward pass, loss, deltas, gradients and one SGD step for a batch of single-sample exercises.
 
     weights[m−1]: (B, N^m, N^(m−1)); biases[m−1]: (B, N^m); x: (B, N^0); y: (B, N^L).

@@ -62,8 +62,10 @@ STAGES: dict[str, list[Stage]] = {
     ],
     "adadelta": [
         ("Eg2", lambda e: e["rho"] * e["Eg2"] + (1 - e["rho"]) * e["grad"] ** 2),
-        ("delta", lambda e: -np.sqrt(e["Edx2"] + e["eps"]) / np.sqrt(e["Eg2"] + e["eps"])
-         * e["grad"]),
+        (
+            "delta",
+            lambda e: -np.sqrt(e["Edx2"] + e["eps"]) / np.sqrt(e["Eg2"] + e["eps"]) * e["grad"],
+        ),
         ("Edx2", lambda e: e["rho"] * e["Edx2"] + (1 - e["rho"]) * e["delta"] ** 2),
         ("params", lambda e: e["params"] + e["delta"]),
     ],
@@ -71,13 +73,24 @@ STAGES: dict[str, list[Stage]] = {
         ("Eg2", lambda e: e["rho"] * e["Eg2"] + (1 - e["rho"]) * e["grad"] ** 2),
         ("params", lambda e: e["params"] - e["lr"] * e["grad"] / np.sqrt(e["Eg2"] + e["eps"])),
     ],
-    "adam": [*_ADAM_MOMENTS, (
-        "params", lambda e: e["params"] - e["lr"] * e["m_hat"] / (np.sqrt(e["v_hat"]) + e["eps"]),
-    )],
-    "adamw": [*_ADAM_MOMENTS, (
-        "params", lambda e: e["params"] - e["lr"] * (e["m_hat"] / (np.sqrt(e["v_hat"]) + e["eps"])
-                                                     + e["weight_decay"] * e["params"]),
-    )],
+    "adam": [
+        *_ADAM_MOMENTS,
+        (
+            "params",
+            lambda e: e["params"] - e["lr"] * e["m_hat"] / (np.sqrt(e["v_hat"]) + e["eps"]),
+        ),
+    ],
+    "adamw": [
+        *_ADAM_MOMENTS,
+        (
+            "params",
+            lambda e: (
+                e["params"]
+                - e["lr"]
+                * (e["m_hat"] / (np.sqrt(e["v_hat"]) + e["eps"]) + e["weight_decay"] * e["params"])
+            ),
+        ),
+    ],
 }
 
 
@@ -98,11 +111,18 @@ OPTIMIZERS: dict[str, Optimizer] = {
         Optimizer("adagrad", {"lr": 0.1, "eps": 1e-8}, ("G",)),
         Optimizer("adadelta", {"rho": 0.95, "eps": 1e-6}, ("Eg2", "Edx2"), ("delta",)),
         Optimizer("rmsprop", {"lr": 0.01, "rho": 0.9, "eps": 1e-8}, ("Eg2",)),
-        Optimizer("adam", {"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}, ("m", "v"),
-                  ("m_hat", "v_hat")),
-        Optimizer("adamw", {"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8,
-                            "weight_decay": 0.01}, ("m", "v"),
-                  ("m_hat", "v_hat")),
+        Optimizer(
+            "adam",
+            {"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
+            ("m", "v"),
+            ("m_hat", "v_hat"),
+        ),
+        Optimizer(
+            "adamw",
+            {"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.01},
+            ("m", "v"),
+            ("m_hat", "v_hat"),
+        ),
     )
 }
 
@@ -111,9 +131,7 @@ def get(name: str) -> Optimizer:
     try:
         return OPTIMIZERS[name]
     except KeyError:
-        raise ValueError(
-            f"unknown optimizer {name!r} (allowed: {', '.join(OPTIMIZERS)})"
-        ) from None
+        raise ValueError(f"unknown optimizer {name!r} (allowed: {', '.join(OPTIMIZERS)})") from None
 
 
 def initial_state(name: str, params: np.ndarray) -> Arrays:
@@ -121,8 +139,14 @@ def initial_state(name: str, params: np.ndarray) -> Arrays:
     return {key: np.zeros_like(np.asarray(params, dtype=float)) for key in get(name).state_keys}
 
 
-def step(name: str, params, grad, state: Arrays | None = None,
-         hyperparameters: dict[str, float] | None = None, t: int = 1):
+def step(
+    name: str,
+    params,
+    grad,
+    state: Arrays | None = None,
+    hyperparameters: dict[str, float] | None = None,
+    t: int = 1,
+):
     """Take step ``t`` of optimizer ``name``.
 
     params, grad: arrays of the same shape; state: arrays after step t − 1 (None → zeros);
@@ -135,12 +159,18 @@ def step(name: str, params, grad, state: Arrays | None = None,
         raise ValueError(f"t must be >= 1 (the first step is t = 1), got {t}")
     p = np.asarray(params, dtype=float)
     g = np.asarray(grad, dtype=float)
-    s = initial_state(name, p) if state is None else {k: np.asarray(state[k], dtype=float)
-                                                      for k in opt.state_keys}
+    s = (
+        initial_state(name, p)
+        if state is None
+        else {k: np.asarray(state[k], dtype=float) for k in opt.state_keys}
+    )
     env = {**opt.defaults, **(hyperparameters or {}), **s, "params": p, "grad": g, "t": t}
     env = run_stages(name, env)
-    return (env["params"], {k: env[k] for k in opt.state_keys},
-            {k: env[k] for k in opt.intermediates})
+    return (
+        env["params"],
+        {k: env[k] for k in opt.state_keys},
+        {k: env[k] for k in opt.intermediates},
+    )
 
 
 def run_stages(name: str, env: dict, until: str | None = None) -> dict:

@@ -37,8 +37,12 @@ class ArgumentParser(argparse.ArgumentParser):
 
 
 def _takes_one_value(action: argparse.Action) -> bool:
-    return action.option_strings and action.nargs is None and not isinstance(
-        action, (argparse._StoreConstAction, argparse._HelpAction, argparse._VersionAction)
+    return (
+        action.option_strings
+        and action.nargs is None
+        and not isinstance(
+            action, (argparse._StoreConstAction, argparse._HelpAction, argparse._VersionAction)
+        )
     )
 
 

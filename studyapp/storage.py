@@ -140,6 +140,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 # ---- time helpers --------------------------------------------------------------------------------
 
+
 def to_ms(dt: datetime) -> int:
     """UTC milliseconds since the epoch of an aware datetime."""
     if dt.tzinfo is None:
@@ -156,6 +157,7 @@ def _utcnow() -> datetime:
 
 
 # ---- rows ----------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class CardRow:
@@ -190,8 +192,14 @@ class CardRow:
     @property
     def card_state(self) -> CardState:
         return CardState(
-            state=self.state, step=self.step, stability=self.stability, difficulty=self.difficulty,
-            due=self.due, last_review=self.last_review, reps=self.reps, lapses=self.lapses,
+            state=self.state,
+            step=self.step,
+            stability=self.stability,
+            difficulty=self.difficulty,
+            due=self.due,
+            last_review=self.last_review,
+            reps=self.reps,
+            lapses=self.lapses,
         )
 
     def is_buried(self, now: datetime) -> bool:
@@ -199,12 +207,23 @@ class CardRow:
 
     def to_dict(self) -> dict:
         return {
-            "key": self.key, "entry_id": self.entry_id, "template": self.template, "topic": self.topic,
-            "deck": self.deck, "front": self.front, "back": self.back, "tags": list(self.tags),
-            "state": self.state.name.lower(), "due": self.due.isoformat(),
+            "key": self.key,
+            "entry_id": self.entry_id,
+            "template": self.template,
+            "topic": self.topic,
+            "deck": self.deck,
+            "front": self.front,
+            "back": self.back,
+            "tags": list(self.tags),
+            "state": self.state.name.lower(),
+            "due": self.due.isoformat(),
             "last_review": self.last_review.isoformat() if self.last_review else None,
-            "stability": self.stability, "difficulty": self.difficulty, "reps": self.reps,
-            "lapses": self.lapses, "suspended": self.suspended, "leech": self.leech,
+            "stability": self.stability,
+            "difficulty": self.difficulty,
+            "reps": self.reps,
+            "lapses": self.lapses,
+            "suspended": self.suspended,
+            "leech": self.leech,
             "orphaned": self.orphaned,
         }
 
@@ -229,46 +248,81 @@ def _card_from_row(r: sqlite3.Row) -> CardRow:
     if r["leech"] and "leech" not in tags:
         tags = [*tags, "leech"]
     return CardRow(
-        id=r["id"], key=r["key"], entry_id=r["entry_id"], template=r["template"], topic=r["topic"],
-        deck=r["deck"], front=r["front"], back=r["back"], tags=tags, state=State(r["state"]),
-        step=r["step"], stability=r["stability"], difficulty=r["difficulty"], due=from_ms(r["due"]),
-        last_review=from_ms(r["last_review"]), reps=r["reps"], lapses=r["lapses"],
-        suspended=bool(r["suspended"]), leech=bool(r["leech"]), orphaned=bool(r["orphaned"]),
-        buried_until=from_ms(r["buried_until"]), created=from_ms(r["created"]),
+        id=r["id"],
+        key=r["key"],
+        entry_id=r["entry_id"],
+        template=r["template"],
+        topic=r["topic"],
+        deck=r["deck"],
+        front=r["front"],
+        back=r["back"],
+        tags=tags,
+        state=State(r["state"]),
+        step=r["step"],
+        stability=r["stability"],
+        difficulty=r["difficulty"],
+        due=from_ms(r["due"]),
+        last_review=from_ms(r["last_review"]),
+        reps=r["reps"],
+        lapses=r["lapses"],
+        suspended=bool(r["suspended"]),
+        leech=bool(r["leech"]),
+        orphaned=bool(r["orphaned"]),
+        buried_until=from_ms(r["buried_until"]),
+        created=from_ms(r["created"]),
     )
 
 
 def _snapshot(r: sqlite3.Row | CardRow) -> dict:
     """Everything undo must restore about a card, JSON-ready (times in ms)."""
     g = (lambda k: getattr(r, k)) if isinstance(r, CardRow) else (lambda k: r[k])
+
     def ms(v):
         return to_ms(v) if isinstance(v, datetime) else v
+
     return {
-        "state": int(g("state")), "step": g("step"), "stability": g("stability"),
-        "difficulty": g("difficulty"), "due": ms(g("due")), "last_review": ms(g("last_review")),
-        "reps": g("reps"), "lapses": g("lapses"), "suspended": int(g("suspended")),
-        "leech": int(g("leech")), "buried_until": ms(g("buried_until")),
+        "state": int(g("state")),
+        "step": g("step"),
+        "stability": g("stability"),
+        "difficulty": g("difficulty"),
+        "due": ms(g("due")),
+        "last_review": ms(g("last_review")),
+        "reps": g("reps"),
+        "lapses": g("lapses"),
+        "suspended": int(g("suspended")),
+        "leech": int(g("leech")),
+        "buried_until": ms(g("buried_until")),
     }
 
 
 # ---- errors --------------------------------------------------------------------------------------
+
 
 def _data_error(path: Path, exc: BaseException) -> DataError:
     """One line naming the file, what is wrong and what to do."""
     msg = str(exc)
     low = msg.lower()
     if "locked" in low or "busy" in low:
-        return DataError(f"{path}: database is locked by another program (is studyapp already "
-                         "running?); close it and try again")
+        return DataError(
+            f"{path}: database is locked by another program (is studyapp already "
+            "running?); close it and try again"
+        )
     if "not a database" in low or "malformed" in low or "corrupt" in low or "disk image" in low:
         backups = path.parent / BACKUPS_DIR
-        remedy = (f"move it away or restore a copy from {backups}" if backups.is_dir()
-                  else "move it away (studyapp then starts a new one)")
-        return DataError(f"{path}: database is corrupt or not a studyapp database; it was left "
-                         f"untouched: {remedy}")
+        remedy = (
+            f"move it away or restore a copy from {backups}"
+            if backups.is_dir()
+            else "move it away (studyapp then starts a new one)"
+        )
+        return DataError(
+            f"{path}: database is corrupt or not a studyapp database; it was left "
+            f"untouched: {remedy}"
+        )
     if "readonly" in low or "read-only" in low or "unable to open" in low or "permission" in low:
-        return DataError(f"{path}: cannot write the database ({msg}); check the file's permissions "
-                         "or set STUDYAPP_DATA_DIR")
+        return DataError(
+            f"{path}: cannot write the database ({msg}); check the file's permissions "
+            "or set STUDYAPP_DATA_DIR"
+        )
     return DataError(f"{path}: database error: {msg}")
 
 
@@ -288,6 +342,7 @@ def _guarded(method):
 
 # ---- storage -------------------------------------------------------------------------------------
 
+
 class Storage:
     """The open database. Thread-safe (one lock); open with :meth:`Storage.open`."""
 
@@ -301,8 +356,15 @@ class Storage:
     # -- opening -----------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path | None = None, *, tz: tzinfo | None = None, backup: bool = True,
-             now: datetime | None = None, busy_timeout_s: float = 2.0) -> Storage:
+    def open(
+        cls,
+        path: str | Path | None = None,
+        *,
+        tz: tzinfo | None = None,
+        backup: bool = True,
+        now: datetime | None = None,
+        busy_timeout_s: float = 2.0,
+    ) -> Storage:
         """Open (creating or upgrading if needed) the database at ``path``.
 
         Default path: ``data_dir()/studyapp.db``. Raises DataError (one line naming the file) if the
@@ -318,11 +380,14 @@ class Storage:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise DataError(f"{path.parent}: cannot create the data directory ({exc.strerror})") from None
+            raise DataError(
+                f"{path.parent}: cannot create the data directory ({exc.strerror})"
+            ) from None
         existed = path.exists() and path.stat().st_size > 0
         try:
-            conn = sqlite3.connect(str(path), timeout=busy_timeout_s, isolation_level=None,
-                                   check_same_thread=False)
+            conn = sqlite3.connect(
+                str(path), timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
+            )
         except sqlite3.Error as exc:
             raise _data_error(path, exc) from None
         conn.row_factory = sqlite3.Row
@@ -337,10 +402,14 @@ class Storage:
                 )
             if version > 0 or existed:
                 # A file that is not ours (a database with other tables and no version) is refused.
-                tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+                tables = {
+                    r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+                }
                 if version == 0 and tables:
-                    raise DataError(f"{path}: is not a studyapp database (unknown tables); it was "
-                                    "left untouched: move it away or set STUDYAPP_DATA_DIR")
+                    raise DataError(
+                        f"{path}: is not a studyapp database (unknown tables); it was "
+                        "left untouched: move it away or set STUDYAPP_DATA_DIR"
+                    )
             mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             if str(mode).lower() != "wal":
                 raise sqlite3.OperationalError(f"cannot switch to WAL journal (got {mode})")
@@ -358,8 +427,10 @@ class Storage:
             raise _data_error(path, exc) from None
         except OSError as exc:  # the daily backup could not be written (permissions, disk full)
             conn.close()
-            raise DataError(f"{path.parent / BACKUPS_DIR}: cannot write the daily backup "
-                            f"({exc.strerror or exc}); free some space or fix the permissions") from None
+            raise DataError(
+                f"{path.parent / BACKUPS_DIR}: cannot write the daily backup "
+                f"({exc.strerror or exc}); free some space or fix the permissions"
+            ) from None
         return store
 
     def _migrate(self, version: int, target: int = SCHEMA_VERSION) -> None:
@@ -440,8 +511,10 @@ class Storage:
     @property
     def settings(self) -> Settings:
         if self._settings is None:
-            stored = {r["key"]: json.loads(r["value"])
-                      for r in self._conn.execute("SELECT key, value FROM settings")}
+            stored = {
+                r["key"]: json.loads(r["value"])
+                for r in self._conn.execute("SELECT key, value FROM settings")
+            }
             try:
                 self._settings = Settings.from_dict(stored)
             except (ValueError, TypeError):
@@ -479,8 +552,11 @@ class Storage:
         with self._transaction() as c:
             for k, v in new.to_dict().items():
                 if k in values:
-                    c.execute("INSERT INTO settings(key, value) VALUES (?, ?) "
-                              "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (k, json.dumps(v)))
+                    c.execute(
+                        "INSERT INTO settings(key, value) VALUES (?, ?) "
+                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                        (k, json.dumps(v)),
+                    )
         self._settings = new
         return new.to_dict()
 
@@ -506,8 +582,10 @@ class Storage:
         """
         now_ms = to_ms(now or _utcnow())
         existing = {
-            r["key"]: r for r in self._conn.execute(
-                "SELECT key, entry_id, template, topic, deck, front, back, tags, orphaned FROM cards")
+            r["key"]: r
+            for r in self._conn.execute(
+                "SELECT key, entry_id, template, topic, deck, front, back, tags, orphaned FROM cards"
+            )
         }
         seen: set[str] = set()
         inserts, updates = [], []
@@ -517,13 +595,26 @@ class Storage:
             if key in seen:
                 continue
             seen.add(key)
-            values = (str(spec.entry_id), str(spec.template), str(spec.topic), str(spec.deck),
-                      str(spec.front), str(spec.back), json.dumps(list(spec.tags or []), ensure_ascii=False))
+            values = (
+                str(spec.entry_id),
+                str(spec.template),
+                str(spec.topic),
+                str(spec.deck),
+                str(spec.front),
+                str(spec.back),
+                json.dumps(list(spec.tags or []), ensure_ascii=False),
+            )
             old = existing.get(key)
             if old is None:
                 inserts.append((key, *values, now_ms, now_ms, now_ms))
-            elif tuple(old[c] for c in ("entry_id", "template", "topic", "deck", "front", "back", "tags")) != values \
-                    or old["orphaned"]:
+            elif (
+                tuple(
+                    old[c]
+                    for c in ("entry_id", "template", "topic", "deck", "front", "back", "tags")
+                )
+                != values
+                or old["orphaned"]
+            ):
                 restored += bool(old["orphaned"])
                 updates.append((*values, now_ms, key))
         orphans = [(now_ms, k) for k, r in existing.items() if k not in seen and not r["orphaned"]]
@@ -531,18 +622,28 @@ class Storage:
             with self._transaction() as c:
                 c.executemany(
                     "INSERT INTO cards (key, entry_id, template, topic, deck, front, back, tags, due,"
-                    " created, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?)", inserts)
+                    " created, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    inserts,
+                )
                 c.executemany(
                     "UPDATE cards SET entry_id=?, template=?, topic=?, deck=?, front=?, back=?, tags=?,"
-                    " orphaned=0, updated=? WHERE key=?", updates)
+                    " orphaned=0, updated=? WHERE key=?",
+                    updates,
+                )
                 c.executemany("UPDATE cards SET orphaned=1, updated=? WHERE key=?", orphans)
                 c.execute(_RANK_NEW_CARDS)
-        return {"added": len(inserts), "updated": len(updates) - restored, "orphaned": len(orphans),
-                "restored": restored}
+        return {
+            "added": len(inserts),
+            "updated": len(updates) - restored,
+            "orphaned": len(orphans),
+            "restored": restored,
+        }
 
     @_guarded
     def get_card(self, key: str) -> CardRow | None:
-        r = self._conn.execute(f"SELECT {_CARD_COLUMNS} FROM cards WHERE key = ?", (key,)).fetchone()
+        r = self._conn.execute(
+            f"SELECT {_CARD_COLUMNS} FROM cards WHERE key = ?", (key,)
+        ).fetchone()
         return _card_from_row(r) if r else None
 
     def _card_or_error(self, key: str) -> CardRow:
@@ -554,23 +655,25 @@ class Storage:
     @_guarded
     def all_cards(self, include_orphaned: bool = False) -> list[CardRow]:
         where = "" if include_orphaned else "WHERE orphaned = 0"
-        return [_card_from_row(r) for r in
-                self._conn.execute(f"SELECT {_CARD_COLUMNS} FROM cards {where} ORDER BY id")]
+        return [
+            _card_from_row(r)
+            for r in self._conn.execute(f"SELECT {_CARD_COLUMNS} FROM cards {where} ORDER BY id")
+        ]
 
     def _done_today(self, day_start_ms: int) -> tuple[int, int]:
         """(new cards introduced, review-state cards reviewed) since the day started."""
         r = self._conn.execute(
             "SELECT coalesce(sum(queue = 0), 0), coalesce(sum(queue = 2), 0) FROM review_log "
-            "WHERE reviewed_at >= ?", (day_start_ms,)).fetchone()
+            "WHERE reviewed_at >= ?",
+            (day_start_ms,),
+        ).fetchone()
         return int(r[0]), int(r[1])
 
     _AVAILABLE = "suspended = 0 AND orphaned = 0 AND (buried_until IS NULL OR buried_until <= :now)"
 
     # New cards are mixed across topics: round-robin by each card's position within its topic
     # (new_rank, content order), so a day's 20 new cards are not all activations.
-    _NEW_CARD_SQL = (
-        f"SELECT {_CARD_COLUMNS} FROM cards WHERE state = 0 AND {_AVAILABLE} ORDER BY new_rank, id LIMIT 1"
-    )
+    _NEW_CARD_SQL = f"SELECT {_CARD_COLUMNS} FROM cards WHERE state = 0 AND {_AVAILABLE} ORDER BY new_rank, id LIMIT 1"
 
     @_guarded
     def next_card(self, now: datetime) -> CardRow | None:
@@ -597,7 +700,8 @@ class Storage:
                 r = self._conn.execute(self._NEW_CARD_SQL, p).fetchone()
             else:
                 r = self._conn.execute(
-                    f"SELECT {_CARD_COLUMNS} FROM cards WHERE {self._AVAILABLE} AND {where} LIMIT 1", p
+                    f"SELECT {_CARD_COLUMNS} FROM cards WHERE {self._AVAILABLE} AND {where} LIMIT 1",
+                    p,
                 ).fetchone()
             if r is not None:
                 return _card_from_row(r)
@@ -621,8 +725,10 @@ class Storage:
             " FROM cards WHERE orphaned = 0 GROUP BY topic ORDER BY topic",
             {"now": to_ms(now), "end": to_ms(end)},
         ).fetchall()
-        return {r[0]: {"new": min(r[1], new_left), "learning": r[2], "due": min(r[3], rev_left)}
-                for r in rows}
+        return {
+            r[0]: {"new": min(r[1], new_left), "learning": r[2], "due": min(r[3], rev_left)}
+            for r in rows
+        }
 
     @_guarded
     def totals(self, now: datetime) -> dict[str, int]:
@@ -643,8 +749,9 @@ class Storage:
         return sch.preview_intervals(card.card_state, now, self.settings, card.key)
 
     @_guarded
-    def record_review(self, card_key: str, rating: Rating | int, now: datetime,
-                      duration_s: float | None = None) -> RecordedReview:
+    def record_review(
+        self, card_key: str, rating: Rating | int, now: datetime, duration_s: float | None = None
+    ) -> RecordedReview:
         """Rate a card and commit, in one transaction, before returning.
 
         Appends the log row (time, rating, duration, state before and after), updates the card,
@@ -654,12 +761,16 @@ class Storage:
         try:
             rating = Rating(int(rating))
         except (ValueError, TypeError):
-            raise UsageError(f"rating must be 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy), not {rating!r}") from None
+            raise UsageError(
+                f"rating must be 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy), not {rating!r}"
+            ) from None
         settings = self.settings
         _, end = self.day_bounds(now)
         now_ms, end_ms = to_ms(now), to_ms(end)
         with self._transaction() as c:
-            r = c.execute(f"SELECT {_CARD_COLUMNS} FROM cards WHERE key = ?", (card_key,)).fetchone()
+            r = c.execute(
+                f"SELECT {_CARD_COLUMNS} FROM cards WHERE key = ?", (card_key,)
+            ).fetchone()
             if r is None:
                 raise UsageError(f"no card with key {card_key!r}")
             card = _card_from_row(r)
@@ -668,34 +779,69 @@ class Storage:
             before = _snapshot(r)
             suspended = 1 if outcome.became_leech else int(card.suspended)
             leech = 1 if outcome.became_leech else int(card.leech)
-            after_snap = {**_snapshot(r), "state": int(after.state), "step": after.step,
-                          "stability": after.stability, "difficulty": after.difficulty,
-                          "due": to_ms(after.due), "last_review": now_ms, "reps": after.reps,
-                          "lapses": after.lapses, "suspended": suspended, "leech": leech}
+            after_snap = {
+                **_snapshot(r),
+                "state": int(after.state),
+                "step": after.step,
+                "stability": after.stability,
+                "difficulty": after.difficulty,
+                "due": to_ms(after.due),
+                "last_review": now_ms,
+                "reps": after.reps,
+                "lapses": after.lapses,
+                "suspended": suspended,
+                "leech": leech,
+            }
             # Siblings: new and review cards of the same entry wait until tomorrow (Anki buries
             # them so one card does not give away another's answer the same day).
             siblings = c.execute(
                 "SELECT id, buried_until FROM cards WHERE entry_id = ? AND id <> ? AND orphaned = 0"
                 " AND state IN (0, 2) AND (buried_until IS NULL OR buried_until < ?)",
-                (card.entry_id, card.id, end_ms)).fetchall()
+                (card.entry_id, card.id, end_ms),
+            ).fetchall()
             undo = {"siblings": [[s["id"], s["buried_until"]] for s in siblings]}
             cur = c.execute(
                 "INSERT INTO review_log (card_id, reviewed_at, rating, duration_ms, state_before,"
                 " state_after, queue, due_after, undo) VALUES (?,?,?,?,?,?,?,?,?)",
-                (card.id, now_ms, int(rating),
-                 None if duration_s is None else max(0, int(round(float(duration_s) * 1000))),
-                 json.dumps(before), json.dumps(after_snap), int(card.state), to_ms(after.due),
-                 json.dumps(undo)))
+                (
+                    card.id,
+                    now_ms,
+                    int(rating),
+                    None if duration_s is None else max(0, int(round(float(duration_s) * 1000))),
+                    json.dumps(before),
+                    json.dumps(after_snap),
+                    int(card.state),
+                    to_ms(after.due),
+                    json.dumps(undo),
+                ),
+            )
             log_id = cur.lastrowid
             c.execute(
                 "UPDATE cards SET state=?, step=?, stability=?, difficulty=?, due=?, last_review=?,"
                 " reps=?, lapses=?, suspended=?, leech=?, buried_until=NULL, updated=? WHERE id=?",
-                (int(after.state), after.step, after.stability, after.difficulty, to_ms(after.due),
-                 now_ms, after.reps, after.lapses, suspended, leech, now_ms, card.id))
+                (
+                    int(after.state),
+                    after.step,
+                    after.stability,
+                    after.difficulty,
+                    to_ms(after.due),
+                    now_ms,
+                    after.reps,
+                    after.lapses,
+                    suspended,
+                    leech,
+                    now_ms,
+                    card.id,
+                ),
+            )
             if siblings:
-                c.executemany("UPDATE cards SET buried_until=? WHERE id=?",
-                              [(end_ms, s["id"]) for s in siblings])
-            new_row = c.execute(f"SELECT {_CARD_COLUMNS} FROM cards WHERE id = ?", (card.id,)).fetchone()
+                c.executemany(
+                    "UPDATE cards SET buried_until=? WHERE id=?",
+                    [(end_ms, s["id"]) for s in siblings],
+                )
+            new_row = c.execute(
+                f"SELECT {_CARD_COLUMNS} FROM cards WHERE id = ?", (card.id,)
+            ).fetchone()
         return RecordedReview(log_id=log_id, card=_card_from_row(new_row), outcome=outcome)
 
     @_guarded
@@ -703,21 +849,36 @@ class Storage:
         """Undo the latest review: restore the card (and its buried siblings) exactly as they were
         and delete that log row. Returns the restored card, or None if there is nothing to undo."""
         with self._transaction() as c:
-            r = c.execute("SELECT id, card_id, state_before, undo FROM review_log "
-                          "ORDER BY id DESC LIMIT 1").fetchone()
+            r = c.execute(
+                "SELECT id, card_id, state_before, undo FROM review_log ORDER BY id DESC LIMIT 1"
+            ).fetchone()
             if r is None:
                 return None
             s = json.loads(r["state_before"])
             c.execute(
                 "UPDATE cards SET state=?, step=?, stability=?, difficulty=?, due=?, last_review=?,"
                 " reps=?, lapses=?, suspended=?, leech=?, buried_until=? WHERE id=?",
-                (s["state"], s["step"], s["stability"], s["difficulty"], s["due"], s["last_review"],
-                 s["reps"], s["lapses"], s.get("suspended", 0), s.get("leech", 0),
-                 s.get("buried_until"), r["card_id"]))
+                (
+                    s["state"],
+                    s["step"],
+                    s["stability"],
+                    s["difficulty"],
+                    s["due"],
+                    s["last_review"],
+                    s["reps"],
+                    s["lapses"],
+                    s.get("suspended", 0),
+                    s.get("leech", 0),
+                    s.get("buried_until"),
+                    r["card_id"],
+                ),
+            )
             for sib_id, buried in json.loads(r["undo"] or "{}").get("siblings", []):
                 c.execute("UPDATE cards SET buried_until=? WHERE id=?", (buried, sib_id))
             c.execute("DELETE FROM review_log WHERE id = ?", (r["id"],))
-            row = c.execute(f"SELECT {_CARD_COLUMNS} FROM cards WHERE id = ?", (r["card_id"],)).fetchone()
+            row = c.execute(
+                f"SELECT {_CARD_COLUMNS} FROM cards WHERE id = ?", (r["card_id"],)
+            ).fetchone()
         return _card_from_row(row)
 
     def _set_flag(self, key: str, sql: str, params: tuple) -> CardRow:
@@ -748,11 +909,15 @@ class Storage:
 
     # -- browsing ----------------------------------------------------------------------------------
 
-    SEARCH_HELP = ("words match front, back or key; topic:NAME deck:PREFIX tag:NAME entry:ID; "
-                   "is:new is:learn is:review is:due is:suspended is:leech is:buried is:orphaned")
+    SEARCH_HELP = (
+        "words match front, back or key; topic:NAME deck:PREFIX tag:NAME entry:ID; "
+        "is:new is:learn is:review is:due is:suspended is:leech is:buried is:orphaned"
+    )
 
     @_guarded
-    def search_cards(self, query: str = "", now: datetime | None = None, limit: int | None = None) -> list[CardRow]:
+    def search_cards(
+        self, query: str = "", now: datetime | None = None, limit: int | None = None
+    ) -> list[CardRow]:
         """Cards matching every term of ``query`` (see :attr:`SEARCH_HELP`), in content order.
 
         Orphaned cards are left out unless ``is:orphaned`` is asked for. Raises UsageError for an
@@ -782,7 +947,9 @@ class Storage:
             if sep and name == "is":
                 v = value.lower()
                 if v not in is_filters:
-                    raise UsageError(f"unknown filter is:{value}; try {', '.join('is:' + k for k in is_filters)}")
+                    raise UsageError(
+                        f"unknown filter is:{value}; try {', '.join('is:' + k for k in is_filters)}"
+                    )
                 orphans |= v == "orphaned"
                 sql, ps = is_filters[v]
                 where.append(sql)
@@ -802,7 +969,9 @@ class Storage:
             elif sep and name.isalpha() and name not in ("http", "https"):
                 raise UsageError(f"unknown filter {name}:; {self.SEARCH_HELP}")
             else:
-                where.append("(front LIKE ? ESCAPE '\\' OR back LIKE ? ESCAPE '\\' OR key LIKE ? ESCAPE '\\')")
+                where.append(
+                    "(front LIKE ? ESCAPE '\\' OR back LIKE ? ESCAPE '\\' OR key LIKE ? ESCAPE '\\')"
+                )
                 pat = "%" + _like_escape(term) + "%"
                 params.extend([pat, pat, pat])
         if not orphans:
@@ -820,28 +989,42 @@ class Storage:
         card = self._card_or_error(key)
         out = []
         for r in self._conn.execute(
-                "SELECT id, reviewed_at, rating, duration_ms, state_before, state_after FROM review_log"
-                " WHERE card_id = ? ORDER BY id", (card.id,)):
+            "SELECT id, reviewed_at, rating, duration_ms, state_before, state_after FROM review_log"
+            " WHERE card_id = ? ORDER BY id",
+            (card.id,),
+        ):
             before, after = json.loads(r["state_before"]), json.loads(r["state_after"])
-            out.append({
-                "id": r["id"],
-                "reviewed_at": from_ms(r["reviewed_at"]),
-                "rating": r["rating"],
-                "duration_s": None if r["duration_ms"] is None else r["duration_ms"] / 1000,
-                "state_before": State(before["state"]).name.lower(),
-                "state_after": State(after["state"]).name.lower(),
-                "interval_days": (after["due"] - r["reviewed_at"]) / 86_400_000,
-                "stability": after.get("stability"),
-                "difficulty": after.get("difficulty"),
-            })
+            out.append(
+                {
+                    "id": r["id"],
+                    "reviewed_at": from_ms(r["reviewed_at"]),
+                    "rating": r["rating"],
+                    "duration_s": None if r["duration_ms"] is None else r["duration_ms"] / 1000,
+                    "state_before": State(before["state"]).name.lower(),
+                    "state_after": State(after["state"]).name.lower(),
+                    "interval_days": (after["due"] - r["reviewed_at"]) / 86_400_000,
+                    "stability": after.get("stability"),
+                    "difficulty": after.get("difficulty"),
+                }
+            )
         return out
 
     # -- quiz and exercise attempts ----------------------------------------------------------------
 
     @_guarded
-    def record_attempt(self, kind: str, question_id: str, topic: str, correct: bool,
-                       seconds: float | None, step: str | None = None, *, hints: int = 0,
-                       revealed: bool = False, now: datetime | None = None) -> int:
+    def record_attempt(
+        self,
+        kind: str,
+        question_id: str,
+        topic: str,
+        correct: bool,
+        seconds: float | None,
+        step: str | None = None,
+        *,
+        hints: int = 0,
+        revealed: bool = False,
+        now: datetime | None = None,
+    ) -> int:
         """Store one answered quiz question or exercise step; returns the attempt id.
 
         kind: "quiz" or "exercise"; step: the exercise step type (e.g. "delta_hidden") or None;
@@ -853,13 +1036,24 @@ class Storage:
             cur = c.execute(
                 "INSERT INTO attempts (kind, question_id, topic, step, correct, seconds, hints, revealed, at)"
                 " VALUES (?,?,?,?,?,?,?,?,?)",
-                (kind, str(question_id), str(topic), step, int(bool(correct)),
-                 None if seconds is None else float(seconds), int(hints), int(bool(revealed)),
-                 to_ms(now or _utcnow())))
+                (
+                    kind,
+                    str(question_id),
+                    str(topic),
+                    step,
+                    int(bool(correct)),
+                    None if seconds is None else float(seconds),
+                    int(hints),
+                    int(bool(revealed)),
+                    to_ms(now or _utcnow()),
+                ),
+            )
             return cur.lastrowid
 
     @_guarded
-    def topic_accuracy(self, kind: str | None = None, since: datetime | None = None) -> dict[str, tuple[int, int]]:
+    def topic_accuracy(
+        self, kind: str | None = None, since: datetime | None = None
+    ) -> dict[str, tuple[int, int]]:
         """{topic: (correct, total)} over attempts (of one kind if given, since a time if given)."""
         sql, params = "SELECT topic, sum(correct), count(*) FROM attempts WHERE 1", []
         if kind:
@@ -868,7 +1062,10 @@ class Storage:
         if since:
             sql += " AND at >= ?"
             params.append(to_ms(since))
-        return {r[0]: (int(r[1]), int(r[2])) for r in self._conn.execute(sql + " GROUP BY topic ORDER BY topic", params)}
+        return {
+            r[0]: (int(r[1]), int(r[2]))
+            for r in self._conn.execute(sql + " GROUP BY topic ORDER BY topic", params)
+        }
 
     @_guarded
     def step_accuracy(self, since: datetime | None = None) -> dict[str, tuple[int, int]]:
@@ -877,7 +1074,10 @@ class Storage:
         if since:
             sql += " AND at >= ?"
             params.append(to_ms(since))
-        return {r[0]: (int(r[1]), int(r[2])) for r in self._conn.execute(sql + " GROUP BY step ORDER BY step", params)}
+        return {
+            r[0]: (int(r[1]), int(r[2]))
+            for r in self._conn.execute(sql + " GROUP BY step ORDER BY step", params)
+        }
 
     # -- raw queries for stats ---------------------------------------------------------------------
 
@@ -885,23 +1085,37 @@ class Storage:
     def review_times(self, since: datetime | None = None) -> list[int]:
         """reviewed_at (ms) of every review since ``since`` (all if None), oldest first."""
         if since is None:
-            return [r[0] for r in self._conn.execute("SELECT reviewed_at FROM review_log ORDER BY id")]
-        return [r[0] for r in self._conn.execute(
-            "SELECT reviewed_at FROM review_log WHERE reviewed_at >= ? ORDER BY reviewed_at", (to_ms(since),))]
+            return [
+                r[0] for r in self._conn.execute("SELECT reviewed_at FROM review_log ORDER BY id")
+            ]
+        return [
+            r[0]
+            for r in self._conn.execute(
+                "SELECT reviewed_at FROM review_log WHERE reviewed_at >= ? ORDER BY reviewed_at",
+                (to_ms(since),),
+            )
+        ]
 
     @_guarded
     def review_counts_between(self, edges_ms: list[int]) -> list[int]:
         """Reviews in each [edges[i], edges[i+1]) interval (ms, ascending): len(edges) - 1 counts."""
         sql = "SELECT count(*) FROM review_log WHERE reviewed_at >= ? AND reviewed_at < ?"
-        return [self._conn.execute(sql, (a, b)).fetchone()[0] for a, b in zip(edges_ms, edges_ms[1:], strict=False)]
+        return [
+            self._conn.execute(sql, (a, b)).fetchone()[0]
+            for a, b in zip(edges_ms, edges_ms[1:], strict=False)
+        ]
 
     @_guarded
     def studied_between(self, start_ms: int, end_ms: int) -> bool:
         """Whether any review or quiz/exercise attempt happened in [start, end) (UTC ms)."""
-        return self._conn.execute(
-            "SELECT EXISTS (SELECT 1 FROM review_log WHERE reviewed_at >= :a AND reviewed_at < :b)"
-            " OR EXISTS (SELECT 1 FROM attempts WHERE at >= :a AND at < :b)", {"a": start_ms, "b": end_ms}
-        ).fetchone()[0] == 1
+        return (
+            self._conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM review_log WHERE reviewed_at >= :a AND reviewed_at < :b)"
+                " OR EXISTS (SELECT 1 FROM attempts WHERE at >= :a AND at < :b)",
+                {"a": start_ms, "b": end_ms},
+            ).fetchone()[0]
+            == 1
+        )
 
     @_guarded
     def attempt_times(self) -> list[int]:
@@ -910,8 +1124,12 @@ class Storage:
     @_guarded
     def due_times(self) -> list[int]:
         """due (ms) of every live card that has been studied (not new, suspended or orphaned)."""
-        return [r[0] for r in self._conn.execute(
-            "SELECT due FROM cards WHERE state <> 0 AND suspended = 0 AND orphaned = 0")]
+        return [
+            r[0]
+            for r in self._conn.execute(
+                "SELECT due FROM cards WHERE state <> 0 AND suspended = 0 AND orphaned = 0"
+            )
+        ]
 
     @_guarded
     def review_retention(self, since: datetime, until: datetime | None = None) -> tuple[int, int]:
@@ -919,15 +1137,17 @@ class Storage:
         r = self._conn.execute(
             "SELECT coalesce(sum(rating >= 2), 0), count(*) FROM review_log WHERE queue = 2"
             " AND reviewed_at >= ? AND reviewed_at < ?",
-            (to_ms(since), to_ms(until) if until else 2**62)).fetchone()
+            (to_ms(since), to_ms(until) if until else 2**62),
+        ).fetchone()
         return int(r[0]), int(r[1])
 
     @_guarded
     def review_count(self, since: datetime | None = None) -> int:
         if since is None:
             return self._conn.execute("SELECT count(*) FROM review_log").fetchone()[0]
-        return self._conn.execute("SELECT count(*) FROM review_log WHERE reviewed_at >= ?",
-                                  (to_ms(since),)).fetchone()[0]
+        return self._conn.execute(
+            "SELECT count(*) FROM review_log WHERE reviewed_at >= ?", (to_ms(since),)
+        ).fetchone()[0]
 
     @_guarded
     def card_count(self) -> dict[str, int]:
@@ -935,13 +1155,18 @@ class Storage:
         r = self._conn.execute(
             "SELECT coalesce(sum(orphaned = 0), 0), coalesce(sum(orphaned = 0 AND state = 0), 0),"
             " coalesce(sum(orphaned = 0 AND suspended = 1), 0), coalesce(sum(orphaned = 0 AND leech = 1), 0),"
-            " coalesce(sum(orphaned = 1), 0) FROM cards").fetchone()
+            " coalesce(sum(orphaned = 1), 0) FROM cards"
+        ).fetchone()
         return {"total": r[0], "new": r[1], "suspended": r[2], "leech": r[3], "orphaned": r[4]}
 
     @_guarded
     def leeches(self) -> list[CardRow]:
-        return [_card_from_row(r) for r in self._conn.execute(
-            f"SELECT {_CARD_COLUMNS} FROM cards WHERE leech = 1 AND orphaned = 0 ORDER BY lapses DESC, id")]
+        return [
+            _card_from_row(r)
+            for r in self._conn.execute(
+                f"SELECT {_CARD_COLUMNS} FROM cards WHERE leech = 1 AND orphaned = 0 ORDER BY lapses DESC, id"
+            )
+        ]
 
     @_guarded
     def integrity_check(self) -> str:
@@ -953,5 +1178,13 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-__all__ = ["Storage", "CardRow", "RecordedReview", "SCHEMA_VERSION", "MIGRATIONS", "to_ms", "from_ms",
-           "DB_NAME"]
+__all__ = [
+    "Storage",
+    "CardRow",
+    "RecordedReview",
+    "SCHEMA_VERSION",
+    "MIGRATIONS",
+    "to_ms",
+    "from_ms",
+    "DB_NAME",
+]

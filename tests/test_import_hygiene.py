@@ -46,9 +46,13 @@ def test_version_command_prints_version(cli):
 
 
 def test_engine_imports_neither_studyapp_textual_nor_sympy():
-    top = _top(_modules_after("import engine, pkgutil, importlib\n"
-                              "for m in pkgutil.iter_modules(engine.__path__):\n"
-                              "    importlib.import_module('engine.' + m.name)"))
+    top = _top(
+        _modules_after(
+            "import engine, pkgutil, importlib\n"
+            "for m in pkgutil.iter_modules(engine.__path__):\n"
+            "    importlib.import_module('engine.' + m.name)"
+        )
+    )
     assert "numpy" in top  # the engine really loaded
     assert not {"studyapp", "textual", "sympy"} & top
 

@@ -22,9 +22,20 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, 09:00 UTC (study day st
 
 Spec = CardSpec.plain
 
-def spec(entry: str, template: str = "formula", topic: str = "activations", front: str | None = None) -> Spec:
-    return Spec(f"{entry}::{template}", entry, template, topic, f"Deep Learning::{topic.title()}",
-                front or f"{entry} {template}?", f"answer of {entry} {template}", [topic])
+
+def spec(
+    entry: str, template: str = "formula", topic: str = "activations", front: str | None = None
+) -> Spec:
+    return Spec(
+        f"{entry}::{template}",
+        entry,
+        template,
+        topic,
+        f"Deep Learning::{topic.title()}",
+        front or f"{entry} {template}?",
+        f"answer of {entry} {template}",
+        [topic],
+    )
 
 
 @pytest.fixture
@@ -39,15 +50,20 @@ def test_fresh_database_is_wal_with_foreign_keys_at_current_version(store):
     assert store._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store._conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     with pytest.raises(sqlite3.IntegrityError):  # foreign keys really are enforced
-        store._conn.execute("INSERT INTO review_log (card_id, reviewed_at, rating, state_before, state_after)"
-                            " VALUES (999, 0, 3, '{}', '{}')")
+        store._conn.execute(
+            "INSERT INTO review_log (card_id, reviewed_at, rating, state_before, state_after)"
+            " VALUES (999, 0, 3, '{}', '{}')"
+        )
 
 
 def test_sync_adds_updates_orphans_and_restores_keeping_history(store):
-    res = store.sync_cards([spec("act.relu"), spec("act.relu", "derivative"), spec("act.tanh")], now=T0)
+    res = store.sync_cards(
+        [spec("act.relu"), spec("act.relu", "derivative"), spec("act.tanh")], now=T0
+    )
     assert res == {"added": 3, "updated": 0, "orphaned": 0, "restored": 0}
-    assert store.sync_cards([spec("act.relu"), spec("act.relu", "derivative"), spec("act.tanh")], now=T0) == \
-        {"added": 0, "updated": 0, "orphaned": 0, "restored": 0}
+    assert store.sync_cards(
+        [spec("act.relu"), spec("act.relu", "derivative"), spec("act.tanh")], now=T0
+    ) == {"added": 0, "updated": 0, "orphaned": 0, "restored": 0}
     card_id = store.get_card("act.relu::formula").id
     store.record_review("act.relu::formula", Rating.Good, T0)
     # Edited entry: same key, new text -> same card, history kept.
@@ -88,7 +104,9 @@ def test_record_review_logs_state_before_and_after_and_commits(store, tmp_path):
     assert rec.card.state == State.Learning and rec.card.due == T0 + timedelta(minutes=10)
     # Another connection sees it at once: the transaction was committed before returning.
     other = sqlite3.connect(tmp_path / "studyapp.db")
-    row = other.execute("SELECT rating, duration_ms, state_before, state_after, reviewed_at FROM review_log").fetchone()
+    row = other.execute(
+        "SELECT rating, duration_ms, state_before, state_after, reviewed_at FROM review_log"
+    ).fetchone()
     other.close()
     assert row[0] == 3 and row[1] == 4250
     assert json.loads(row[2])["state"] == 0 and json.loads(row[3])["state"] == 1
@@ -99,11 +117,15 @@ def test_record_review_logs_state_before_and_after_and_commits(store, tmp_path):
 
 
 def test_undo_restores_card_and_siblings_and_removes_the_log_row(store):
-    store.sync_cards([spec("act.relu"), spec("act.relu", "derivative"), spec("act.relu", "use")], now=T0)
+    store.sync_cards(
+        [spec("act.relu"), spec("act.relu", "derivative"), spec("act.relu", "use")], now=T0
+    )
     before = store.get_card("act.relu::formula")
     store.record_review("act.relu::formula", Rating.Easy, T0)
     assert store.get_card("act.relu::derivative").is_buried(T0)
-    assert store.get_card("act.relu::use").is_buried(T0 + timedelta(hours=18))  # until 04:00 next day
+    assert store.get_card("act.relu::use").is_buried(
+        T0 + timedelta(hours=18)
+    )  # until 04:00 next day
     assert not store.get_card("act.relu::use").is_buried(T0 + timedelta(hours=19, seconds=1))
     restored = store.undo_last_review()
     assert restored == before
@@ -163,8 +185,17 @@ def test_daily_new_limit_and_reviews_before_new(store):
 
 
 def test_new_cards_alternate_between_topics_in_content_order(store):
-    store.sync_cards([spec("a1"), spec("a2"), spec("a3"), spec("l1", topic="losses"), spec("o1", topic="optimizers"),
-                      spec("l2", topic="losses")], now=T0)
+    store.sync_cards(
+        [
+            spec("a1"),
+            spec("a2"),
+            spec("a3"),
+            spec("l1", topic="losses"),
+            spec("o1", topic="optimizers"),
+            spec("l2", topic="losses"),
+        ],
+        now=T0,
+    )
     order, now = [], T0
     while (card := store.next_card(now)) is not None:
         if card.state == State.New:
@@ -192,17 +223,23 @@ def test_counts_per_topic(store):
     store.sync_cards([spec("a"), spec("b"), spec("l", topic="losses")], now=T0)
     store.record_review("a::formula", Rating.Good, T0)
     counts = store.counts(T0)
-    assert counts == {"activations": {"new": 1, "learning": 1, "due": 0},
-                      "losses": {"new": 1, "learning": 0, "due": 0}}
+    assert counts == {
+        "activations": {"new": 1, "learning": 1, "due": 0},
+        "losses": {"new": 1, "learning": 0, "due": 0},
+    }
     assert store.totals(T0) == {"new": 2, "learning": 1, "due": 0}
 
 
 def test_learning_card_comes_back_after_its_step(store):
     store.sync_cards([spec("a")], now=T0)
     store.record_review("a::formula", Rating.Again, T0)
-    assert store.next_card(T0 + timedelta(seconds=5)).key == "a::formula"  # learn-ahead: nothing else left
+    assert (
+        store.next_card(T0 + timedelta(seconds=5)).key == "a::formula"
+    )  # learn-ahead: nothing else left
     store.sync_cards([spec("a"), spec("b")], now=T0)
-    assert store.next_card(T0 + timedelta(seconds=5)).key == "b::formula"  # new before learning-ahead
+    assert (
+        store.next_card(T0 + timedelta(seconds=5)).key == "b::formula"
+    )  # new before learning-ahead
     assert store.next_card(T0 + timedelta(minutes=1)).key == "a::formula"  # due learning first
 
 
@@ -228,7 +265,9 @@ def test_bad_rating_and_unknown_card_are_usage_errors(store):
 
 def test_settings_persist_and_are_validated(store, tmp_path):
     assert store.get_settings()["desired_retention"] == 0.9
-    assert store.get_settings()["new_per_day"] == 20 and store.get_settings()["reviews_per_day"] == 200
+    assert (
+        store.get_settings()["new_per_day"] == 20 and store.get_settings()["reviews_per_day"] == 200
+    )
     store.save_settings({"desired_retention": 0.85, "theme": "light"})
     with pytest.raises(UsageError, match="desired_retention"):
         store.save_settings({"desired_retention": 2})
@@ -236,14 +275,19 @@ def test_settings_persist_and_are_validated(store, tmp_path):
         store.save_settings({"colour": "red"})
     store.close()
     again = Storage.open(tmp_path / "studyapp.db", tz=UTC, now=T0)
-    assert again.get_settings()["desired_retention"] == 0.85 and again.get_settings()["theme"] == "light"
+    assert (
+        again.get_settings()["desired_retention"] == 0.85
+        and again.get_settings()["theme"] == "light"
+    )
     again.close()
 
 
 def test_attempts_and_accuracy(store):
     store.record_attempt("quiz", "q1", "losses", True, 3.0, now=T0)
     store.record_attempt("quiz", "q2", "losses", False, 5.0, now=T0)
-    store.record_attempt("exercise", "ex1", "backprop", False, 20.0, step="delta_hidden", hints=1, now=T0)
+    store.record_attempt(
+        "exercise", "ex1", "backprop", False, 20.0, step="delta_hidden", hints=1, now=T0
+    )
     store.record_attempt("exercise", "ex1", "backprop", True, 12.0, step="z", now=T0)
     assert store.topic_accuracy() == {"backprop": (1, 2), "losses": (1, 2)}
     assert store.topic_accuracy(kind="quiz") == {"losses": (1, 2)}
@@ -253,8 +297,14 @@ def test_attempts_and_accuracy(store):
 
 
 def test_search(store):
-    store.sync_cards([spec("act.relu"), spec("act.tanh"), spec("loss.mse", topic="losses", front="Mean squared 50% error")],
-                     now=T0)
+    store.sync_cards(
+        [
+            spec("act.relu"),
+            spec("act.tanh"),
+            spec("loss.mse", topic="losses", front="Mean squared 50% error"),
+        ],
+        now=T0,
+    )
     store.record_review("act.relu::formula", Rating.Good, T0)
     store.suspend("act.tanh::formula")
     keys = lambda q: [c.key for c in store.search_cards(q, now=T0)]  # noqa: E731
@@ -371,7 +421,13 @@ def test_data_directory_default(monkeypatch, data_dir):
 
 
 @hsettings(max_examples=25, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 3), st.integers(1, 4), st.integers(0, 3000)), min_size=1, max_size=25))
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 3), st.integers(1, 4), st.integers(0, 3000)),
+        min_size=1,
+        max_size=25,
+    )
+)
 def test_undoing_every_review_restores_the_initial_database(tmp_path_factory, ops):
     """Any sequence of reviews (on any card, at increasing times), undone one by one, leaves the
     cards exactly as they were, and at every point each card's reps equal its log rows."""
@@ -379,14 +435,18 @@ def test_undoing_every_review_restores_the_initial_database(tmp_path_factory, op
     s = Storage.open(db, tz=UTC, now=T0)
     s._conn.execute("PRAGMA synchronous = OFF")  # not a durability test: skip the fsyncs
     try:
-        s.sync_cards([spec("p"), spec("p", "derivative"), spec("q"), spec("r", topic="losses")], now=T0)
+        s.sync_cards(
+            [spec("p"), spec("p", "derivative"), spec("q"), spec("r", topic="losses")], now=T0
+        )
         keys = [c.key for c in s.all_cards()]
         initial = s.all_cards()
         now = T0
         for card_index, rating, minutes in ops:
             now += timedelta(minutes=minutes)
             s.record_review(keys[card_index], rating, now)
-        per_card = dict(s._conn.execute("SELECT card_id, count(*) FROM review_log GROUP BY card_id").fetchall())
+        per_card = dict(
+            s._conn.execute("SELECT card_id, count(*) FROM review_log GROUP BY card_id").fetchall()
+        )
         assert all(c.reps == per_card.get(c.id, 0) for c in s.all_cards())
         for _ in ops:
             assert s.undo_last_review() is not None

@@ -58,7 +58,9 @@ def test_reviews_survive_sigkill_at_random_moments(tmp_path):
     rng = random.Random(20261125)
     acked: set[int] = set()  # log ids acknowledged and not undone
     undone: set[int] = set()  # log ids whose undo was acknowledged
-    in_flight: set[int] = set()  # log ids an undo was started for (it may have landed unacknowledged)
+    in_flight: set[int] = (
+        set()
+    )  # log ids an undo was started for (it may have landed unacknowledged)
     kills = 0
     env = dict(os.environ, PYTHONPATH=str(REPO))
     deadline = time.monotonic() + 14.0  # keep the whole test well under 20 s
@@ -67,8 +69,14 @@ def test_reviews_survive_sigkill_at_random_moments(tmp_path):
         runs += 1
         errfile = tmp_path / f"worker{runs}.err"
         with open(errfile, "w") as err_fh:
-            proc = subprocess.Popen([sys.executable, "-c", WORKER, str(db), str(runs)], cwd=REPO, env=env,
-                                    stdout=subprocess.PIPE, stderr=err_fh, text=True)
+            proc = subprocess.Popen(
+                [sys.executable, "-c", WORKER, str(db), str(runs)],
+                cwd=REPO,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=err_fh,
+                text=True,
+            )
             # Random moment: one run in five anywhere from start-up (opening, migrating, syncing),
             # the others in the middle of reviews (a loaded machine may take a while to start Python).
             head = ""
@@ -110,7 +118,8 @@ def test_reviews_survive_sigkill_at_random_moments(tmp_path):
             # The card update and its log row were one transaction.
             bad = c.execute(
                 "SELECT c.key, c.reps, count(l.id) FROM cards c LEFT JOIN review_log l ON l.card_id = c.id"
-                " GROUP BY c.id HAVING c.reps <> count(l.id)").fetchall()
+                " GROUP BY c.id HAVING c.reps <> count(l.id)"
+            ).fetchall()
             assert bad == []
         finally:
             c.close()

@@ -42,22 +42,57 @@ def make_v1(path) -> dict:
     c.executescript(V1_SCHEMA)
     t0 = to_ms(T0)
     due_after = to_ms(T0 + timedelta(days=3))
-    c.execute("INSERT INTO cards VALUES (1, 'act.relu::formula', 'act.relu', 'formula', 'activations',"
-              " 'Deep Learning::Activations', 'ReLU?', 'max(0, z)', '[\"activations\"]', 2, NULL, 3.2, 5.1,"
-              " ?, ?, 2, 0, 0, ?)", (due_after, t0 + 600_000, t0))
-    c.execute("INSERT INTO cards VALUES (2, 'loss.mse::formula', 'loss.mse', 'formula', 'losses',"
-              " 'Deep Learning::Losses', 'MSE?', 'mean sq', '[]', 0, NULL, NULL, NULL, ?, NULL, 0, 0, 1, ?)",
-              (t0, t0))
-    new = {"state": 0, "step": None, "stability": None, "difficulty": None, "due": t0, "last_review": None,
-           "reps": 0, "lapses": 0}
-    learning = {"state": 1, "step": 1, "stability": 2.3, "difficulty": 5.0, "due": t0 + 600_000,
-                "last_review": t0, "reps": 1, "lapses": 0}
-    review = {"state": 2, "step": None, "stability": 3.2, "difficulty": 5.1, "due": due_after,
-              "last_review": t0 + 600_000, "reps": 2, "lapses": 0}
-    c.execute("INSERT INTO review_log (card_id, reviewed_at, rating, duration_ms, state_before, state_after)"
-              " VALUES (1, ?, 3, 4000, ?, ?)", (t0, json.dumps(new), json.dumps(learning)))
-    c.execute("INSERT INTO review_log (card_id, reviewed_at, rating, duration_ms, state_before, state_after)"
-              " VALUES (1, ?, 3, 2500, ?, ?)", (t0 + 600_000, json.dumps(learning), json.dumps(review)))
+    c.execute(
+        "INSERT INTO cards VALUES (1, 'act.relu::formula', 'act.relu', 'formula', 'activations',"
+        " 'Deep Learning::Activations', 'ReLU?', 'max(0, z)', '[\"activations\"]', 2, NULL, 3.2, 5.1,"
+        " ?, ?, 2, 0, 0, ?)",
+        (due_after, t0 + 600_000, t0),
+    )
+    c.execute(
+        "INSERT INTO cards VALUES (2, 'loss.mse::formula', 'loss.mse', 'formula', 'losses',"
+        " 'Deep Learning::Losses', 'MSE?', 'mean sq', '[]', 0, NULL, NULL, NULL, ?, NULL, 0, 0, 1, ?)",
+        (t0, t0),
+    )
+    new = {
+        "state": 0,
+        "step": None,
+        "stability": None,
+        "difficulty": None,
+        "due": t0,
+        "last_review": None,
+        "reps": 0,
+        "lapses": 0,
+    }
+    learning = {
+        "state": 1,
+        "step": 1,
+        "stability": 2.3,
+        "difficulty": 5.0,
+        "due": t0 + 600_000,
+        "last_review": t0,
+        "reps": 1,
+        "lapses": 0,
+    }
+    review = {
+        "state": 2,
+        "step": None,
+        "stability": 3.2,
+        "difficulty": 5.1,
+        "due": due_after,
+        "last_review": t0 + 600_000,
+        "reps": 2,
+        "lapses": 0,
+    }
+    c.execute(
+        "INSERT INTO review_log (card_id, reviewed_at, rating, duration_ms, state_before, state_after)"
+        " VALUES (1, ?, 3, 4000, ?, ?)",
+        (t0, json.dumps(new), json.dumps(learning)),
+    )
+    c.execute(
+        "INSERT INTO review_log (card_id, reviewed_at, rating, duration_ms, state_before, state_after)"
+        " VALUES (1, ?, 3, 2500, ?, ?)",
+        (t0 + 600_000, json.dumps(learning), json.dumps(review)),
+    )
     c.execute("INSERT INTO settings VALUES ('new_per_day', '7')")
     c.commit()
     c.close()
@@ -72,8 +107,12 @@ def test_v1_database_upgrades_cleanly(tmp_path):
     assert s.integrity_check() == "ok"
     # Cards and flags survive; new columns get their defaults.
     relu = s.get_card("act.relu::formula")
-    assert (relu.state, relu.reps, relu.stability, relu.due) == (State.Review, 2, 3.2,
-                                                                 T0 + timedelta(days=3))
+    assert (relu.state, relu.reps, relu.stability, relu.due) == (
+        State.Review,
+        2,
+        3.2,
+        T0 + timedelta(days=3),
+    )
     assert not relu.leech and not relu.orphaned and relu.buried_until is None
     assert s.get_card("loss.mse::formula").suspended
     assert s.get_settings()["new_per_day"] == 7

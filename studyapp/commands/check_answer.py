@@ -23,16 +23,33 @@ def add_parser(subparsers) -> None:
         description="Grade a typed answer against the expected one. Prints one JSON object "
         "{verdict, message, expected, answer, diagnosis}; exit 0 correct, 1 incorrect, 2 invalid.",
     )
-    p.add_argument("--expected", required=True, metavar="E", help="the expected answer (typed text)")
+    p.add_argument(
+        "--expected", required=True, metavar="E", help="the expected answer (typed text)"
+    )
     p.add_argument("--answer", required=True, metavar="A", help="the answer to grade (typed text)")
-    p.add_argument("--kind", choices=("auto", "numeric", "expression", "matrix"), default="auto",
-                   help="how to compare (default auto: numbers within tolerance, formulas exactly)")
-    p.add_argument("--rel-tol", type=float, default=0.005, metavar="R",
-                   help="relative tolerance for numbers (default 0.005 = 0.5%%)")
-    p.add_argument("--abs-tol", type=float, default=5e-4, metavar="T",
-                   help="absolute tolerance when |expected| < 0.1 (default 5e-4)")
-    p.add_argument("--vars", default=None, metavar="z,y,a",
-                   help="comma-separated variables the answer may use")
+    p.add_argument(
+        "--kind",
+        choices=("auto", "numeric", "expression", "matrix"),
+        default="auto",
+        help="how to compare (default auto: numbers within tolerance, formulas exactly)",
+    )
+    p.add_argument(
+        "--rel-tol",
+        type=float,
+        default=0.005,
+        metavar="R",
+        help="relative tolerance for numbers (default 0.005 = 0.5%%)",
+    )
+    p.add_argument(
+        "--abs-tol",
+        type=float,
+        default=5e-4,
+        metavar="T",
+        help="absolute tolerance when |expected| < 0.1 (default 5e-4)",
+    )
+    p.add_argument(
+        "--vars", default=None, metavar="z,y,a", help="comma-separated variables the answer may use"
+    )
 
 
 def _clean(value):
@@ -54,8 +71,14 @@ def run(args) -> int:
         variables = canonical_variables(args.vars)
     except ValueError as exc:
         raise UsageError(f"--vars: {exc}") from None
-    verdict = check(args.expected, args.answer, kind=args.kind, rel_tol=args.rel_tol,
-                    abs_tol=args.abs_tol, variables=variables)
+    verdict = check(
+        args.expected,
+        args.answer,
+        kind=args.kind,
+        rel_tol=args.rel_tol,
+        abs_tol=args.abs_tol,
+        variables=variables,
+    )
     payload = {k: _clean(v) for k, v in verdict.to_dict().items()}
     text = json.dumps(payload, ensure_ascii=False)
     out = sys.stdout

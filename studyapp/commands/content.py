@@ -24,14 +24,24 @@ from studyapp.errors import DataError, UsageError
 
 
 def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser("content", help="validate the study content or import your own notes",
-                                   description="Validate content/ or import Markdown tables as your own cards.")
-    sub = parser.add_subparsers(dest="content_command", metavar="SUBCOMMAND",
-                                parser_class=type(parser))
-    check = sub.add_parser("check", help="validate content/ and imported notes (exit 1 on any problem)")
+    parser = subparsers.add_parser(
+        "content",
+        help="validate the study content or import your own notes",
+        description="Validate content/ or import Markdown tables as your own cards.",
+    )
+    sub = parser.add_subparsers(
+        dest="content_command", metavar="SUBCOMMAND", parser_class=type(parser)
+    )
+    check = sub.add_parser(
+        "check", help="validate content/ and imported notes (exit 1 on any problem)"
+    )
     check.add_argument("--path", help="content directory to check (default: the shipped content/)")
-    check.add_argument("--no-user", action="store_true", help="skip the notes imported into the data directory")
-    imp = sub.add_parser("import", help="import the Markdown tables of a notes file as your own cards")
+    check.add_argument(
+        "--no-user", action="store_true", help="skip the notes imported into the data directory"
+    )
+    imp = sub.add_parser(
+        "import", help="import the Markdown tables of a notes file as your own cards"
+    )
     imp.add_argument("notes", help="Markdown file with tables (a header row naming the columns)")
     imp.add_argument("--name", help="name of the imported collection (default: the file's name)")
     err = sub.add_parser("errata", help="list the corrections made to the course notes")
@@ -46,7 +56,9 @@ def run(args: argparse.Namespace) -> int:
         return _import(args)
     if command == "errata":
         return _errata(args)
-    raise UsageError("choose a sub-command: check, import or errata (e.g. `studyapp content check`)")
+    raise UsageError(
+        "choose a sub-command: check, import or errata (e.g. `studyapp content check`)"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -75,11 +87,18 @@ def _errata(args: argparse.Namespace) -> int:
 
     content = load_content(include_user=False)
     if args.format == "json":
-        print(json.dumps({"schema": 1, "errata": [e.to_dict() for e in content.errata]},
-                         ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {"schema": 1, "errata": [e.to_dict() for e in content.errata]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     for e in content.errata:
-        print(f"{e.id} ({e.location})\n  notes say: {e.says}\n  correct:   {e.correct}\n  why:       {e.why}\n")
+        print(
+            f"{e.id} ({e.location})\n  notes say: {e.says}\n  correct:   {e.correct}\n  why:       {e.why}\n"
+        )
     return 0
 
 
@@ -163,7 +182,11 @@ def _existing_ids(path: Path) -> dict[tuple[str, int], str]:
     out: dict[tuple[str, int], str] = {}
     counts: dict[str, int] = {}
     for item in data.get("entry", []) if isinstance(data.get("entry"), list) else []:
-        if isinstance(item, dict) and isinstance(item.get("id"), str) and isinstance(item.get("name"), str):
+        if (
+            isinstance(item, dict)
+            and isinstance(item.get("id"), str)
+            and isinstance(item.get("name"), str)
+        ):
             key = _row_key(item["name"])
             n = counts.get(key, 0)
             counts[key] = n + 1
@@ -171,20 +194,24 @@ def _existing_ids(path: Path) -> dict[tuple[str, int], str]:
     return out
 
 
-def build_user_toml(tables: list[dict], collection: str, source_name: str,
-                    previous: dict[tuple[str, int], str]) -> tuple[str, int, int]:
+def build_user_toml(
+    tables: list[dict], collection: str, source_name: str, previous: dict[tuple[str, int], str]
+) -> tuple[str, int, int]:
     """The TOML text of the imported rows; returns (text, rows kept with their old id, new rows)."""
     used_ids = set(previous.values())
-    out = [f"# Imported from {source_name} by `studyapp content import`.",
-           "# Re-importing keeps the id of every row whose first column is unchanged; edit the notes",
-           "# and import again rather than editing this file.",
-           'topic = "user"', ""]
+    out = [
+        f"# Imported from {source_name} by `studyapp content import`.",
+        "# Re-importing keeps the id of every row whose first column is unchanged; edit the notes",
+        "# and import again rather than editing this file.",
+        'topic = "user"',
+        "",
+    ]
     counts: dict[str, int] = {}
     kept = new = 0
     for table in tables:
         headers = table["headers"]
         for line, cells in table["rows"]:
-            cells = (cells + [""] * len(headers))[:len(headers)]
+            cells = (cells + [""] * len(headers))[: len(headers)]
             name = cells[0].replace("\n", " ").strip()
             if not name or all(not c for c in cells[1:]):
                 continue
@@ -226,7 +253,9 @@ def _import(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.notes}: cannot read ({exc})") from None
     tables = parse_markdown_tables(text)
     if not tables:
-        raise UsageError(f"{args.notes}: no Markdown tables found (a header row, then a |---| line)")
+        raise UsageError(
+            f"{args.notes}: no Markdown tables found (a header row, then a |---| line)"
+        )
     collection = _slug(args.name or src.stem)
     out_dir = paths.user_content_dir()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -245,12 +274,16 @@ def _import(args: argparse.Namespace) -> int:
         _, problems = validate(include_user=True, user_dir=Path(scratch))
         problems = [p.replace(str(Path(scratch)), str(out_dir)) for p in problems]
     if problems:
-        raise DataError(f"import of {args.notes} would make the content invalid: {problems[0]}"
-                        + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
+        raise DataError(
+            f"import of {args.notes} would make the content invalid: {problems[0]}"
+            + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else "")
+        )
     fd, tmp = tempfile.mkstemp(dir=out_dir, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(toml_text)
     os.replace(tmp, target)
-    print(f"imported {kept + new} rows from {len(tables)} tables into {target} "
-          f"({kept} kept their ids, {new} new; deck 'Deep Learning::My notes')")
+    print(
+        f"imported {kept + new} rows from {len(tables)} tables into {target} "
+        f"({kept} kept their ids, {new} new; deck 'Deep Learning::My notes')"
+    )
     return 0

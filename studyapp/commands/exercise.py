@@ -19,6 +19,7 @@ def _int(name: str, minimum: int | None = None):
         if minimum is not None and value < minimum:
             raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
         return value
+
     return parse
 
 
@@ -34,35 +35,50 @@ def _layers(text: str) -> list[int]:
         sizes = [int(part) for part in text.split(",")]
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"expected comma-separated positive integers like 2,3,1, got {text!r}") from None
+            f"expected comma-separated positive integers like 2,3,1, got {text!r}"
+        ) from None
     if len(sizes) < 2 or any(n < 1 for n in sizes):
         raise argparse.ArgumentTypeError(
-            f"needs at least two sizes, each a positive integer (e.g. 2,3,1), got {text!r}")
+            f"needs at least two sizes, each a positive integer (e.g. 2,3,1), got {text!r}"
+        )
     return sizes
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--seed", type=_int("--seed", 0), default=None,
-                   help="random seed (default: a fresh one, printed in the output)")
+    p.add_argument(
+        "--seed",
+        type=_int("--seed", 0),
+        default=None,
+        help="random seed (default: a fresh one, printed in the output)",
+    )
     p.add_argument("--count", type=_int("--count", 1), default=1, help="number of exercises")
     p.add_argument("--format", choices=FORMATS, default="text", help="output format (default text)")
-    p.add_argument("--decimals", type=_int("--decimals", 0), default=2,
-                   help="decimal places of the given values (default 2)")
+    p.add_argument(
+        "--decimals",
+        type=_int("--decimals", 0),
+        default=2,
+        help="decimal places of the given values (default 2)",
+    )
 
 
 def add_parser(subparsers) -> None:
-    p = subparsers.add_parser("exercise", help="randomized worked backprop / optimizer exercises",
-                              description="Randomized worked exercises with full answers.")
-    sub = p.add_subparsers(dest="kind", metavar="KIND", required=True,
-                           parser_class=type(p))
+    p = subparsers.add_parser(
+        "exercise",
+        help="randomized worked backprop / optimizer exercises",
+        description="Randomized worked exercises with full answers.",
+    )
+    sub = p.add_subparsers(dest="kind", metavar="KIND", required=True, parser_class=type(p))
     bp = sub.add_parser("backprop", help="forward pass, loss, deltas, gradients and an SGD update")
     bp.add_argument("--layers", type=_layers, default=[2, 2, 1], help="layer sizes (default 2,2,1)")
     bp.add_argument("--activation", default="sigmoid", help="hidden activation (default sigmoid)")
-    bp.add_argument("--output-activation", default="sigmoid",
-                    help="output activation (default sigmoid)")
+    bp.add_argument(
+        "--output-activation", default="sigmoid", help="output activation (default sigmoid)"
+    )
     bp.add_argument("--loss", default="half_sse", help="loss (default half_sse)")
     bp.add_argument("--learning-rate", type=_float, default=0.1, help="η (default 0.1)")
-    bp.add_argument("--preset", default=None, help="a fixed exercise: seed-2-2-1 (the notes' example)")
+    bp.add_argument(
+        "--preset", default=None, help="a fixed exercise: seed-2-2-1 (the notes' example)"
+    )
     _common(bp)
     op = sub.add_parser("optimizer", help="one optimizer step with its intermediates")
     op.add_argument("--optimizer", choices=OPTIMIZERS, default="adam", help="default adam")
@@ -95,18 +111,35 @@ def run(args: argparse.Namespace) -> int:
                 exercises = [ex_mod.preset(args.preset)]
             elif args.format == "jsonl":
                 # Fast path: thousands of exercises a second for teachers' batch files.
-                sys.stdout.buffer.write(ex_mod.backprop_jsonl(
-                    seed, args.count, args.layers, args.activation, args.output_activation,
-                    args.loss, args.decimals, args.learning_rate))
+                sys.stdout.buffer.write(
+                    ex_mod.backprop_jsonl(
+                        seed,
+                        args.count,
+                        args.layers,
+                        args.activation,
+                        args.output_activation,
+                        args.loss,
+                        args.decimals,
+                        args.learning_rate,
+                    )
+                )
                 return 0
             else:
                 exercises = ex_mod.generate_backprop(
-                    seed, args.count, args.layers, args.activation, args.output_activation,
-                    args.loss, args.decimals, args.learning_rate)
+                    seed,
+                    args.count,
+                    args.layers,
+                    args.activation,
+                    args.output_activation,
+                    args.loss,
+                    args.decimals,
+                    args.learning_rate,
+                )
             render = worked.render_backprop
         else:
-            exercises = ex_mod.generate_optimizer(seed, args.count, args.optimizer, args.size,
-                                                  args.decimals)
+            exercises = ex_mod.generate_optimizer(
+                seed, args.count, args.optimizer, args.size, args.decimals
+            )
             render = worked.render_optimizer
     except ex_mod.OptionError as exc:
         raise UsageError(str(exc)) from None

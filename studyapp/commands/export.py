@@ -17,8 +17,13 @@ def add_parser(subparsers) -> None:
         "the notes instead of duplicating them. An existing output file is kept as PATH.bak.",
     )
     parser.add_argument("--format", required=True, choices=FORMATS, help="output format")
-    parser.add_argument("--output", "-o", required=True, metavar="PATH",
-                        help="file to write (- for standard output, text formats only)")
+    parser.add_argument(
+        "--output",
+        "-o",
+        required=True,
+        metavar="PATH",
+        help="file to write (- for standard output, text formats only)",
+    )
     parser.add_argument("--topic", choices=TOPICS, help="export only this topic")
 
 

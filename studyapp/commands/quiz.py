@@ -18,21 +18,37 @@ import time
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
-        "quiz", help="generated questions with answers (json or text; interactive on a terminal)",
+        "quiz",
+        help="generated questions with answers (json or text; interactive on a terminal)",
         description="Generate quiz questions (mcq, typed, true/false, cloze, matching, numeric) "
-                    "from the course content. Same seed, same questions.")
+        "from the course content. Same seed, same questions.",
+    )
     p.add_argument("--count", type=int, default=10, help="number of questions (default 10)")
-    p.add_argument("--seed", type=int, default=None, help="random seed (default: a fresh one, "
-                   "printed in the output)")
-    p.add_argument("--topic", default=None, help="only this topic (activations, losses, "
-                   "optimizers, terms, backprop, concepts, user)")
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="random seed (default: a fresh one, printed in the output)",
+    )
+    p.add_argument(
+        "--topic",
+        default=None,
+        help="only this topic (activations, losses, optimizers, terms, backprop, concepts, user)",
+    )
     p.add_argument("--format", choices=("json", "text"), default="text", help="output format")
-    p.add_argument("--interactive", action=argparse.BooleanOptionalAction, default=None,
-                   help="ask the questions on stdin (default: when stdin and stdout are a "
-                        "terminal and --format is text)")
-    p.add_argument("--no-history", action="store_true",
-                   help="ignore past accuracy (do not favour weak topics); with it the same "
-                        "seed always gives the same quiz")
+    p.add_argument(
+        "--interactive",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="ask the questions on stdin (default: when stdin and stdout are a "
+        "terminal and --format is text)",
+    )
+    p.add_argument(
+        "--no-history",
+        action="store_true",
+        help="ignore past accuracy (do not favour weak topics); with it the same "
+        "seed always gives the same quiz",
+    )
     return p
 
 
@@ -70,16 +86,29 @@ def run(args) -> int:
     content = load_content_or_empty()
     check_topic(args.topic, content)
     weights, step_weights = _weights(args.no_history)
-    questions = generate_quiz(seed, args.count, topic=args.topic, weights=weights,
-                              content=content, step_weights=step_weights)
+    questions = generate_quiz(
+        seed,
+        args.count,
+        topic=args.topic,
+        weights=weights,
+        content=content,
+        step_weights=step_weights,
+    )
     if args.format == "json":
-        json.dump({"schema": 1, "seed": seed, "questions": [q.to_dict() for q in questions]},
-                  sys.stdout, ensure_ascii=False, indent=2)
+        json.dump(
+            {"schema": 1, "seed": seed, "questions": [q.to_dict() for q in questions]},
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
         sys.stdout.write("\n")
         return 0
     # a terminal on both ends: `studyapp quiz > key.txt` typed in a terminal prints the key
-    interactive = args.interactive if args.interactive is not None else (
-        sys.stdin.isatty() and sys.stdout.isatty())
+    interactive = (
+        args.interactive
+        if args.interactive is not None
+        else (sys.stdin.isatty() and sys.stdout.isatty())
+    )
     if interactive:
         return ask(questions, seed)
     print_key(questions, seed)
@@ -97,8 +126,11 @@ def _wrap(text: str, indent: str = "   ") -> str:
 
     lines = []
     for line in plain_scripts(str(text)).splitlines() or [""]:
-        lines.append(textwrap.fill(line, WIDTH, initial_indent=indent, subsequent_indent=indent)
-                     if line.strip() else "")
+        lines.append(
+            textwrap.fill(line, WIDTH, initial_indent=indent, subsequent_indent=indent)
+            if line.strip()
+            else ""
+        )
     return "\n".join(lines)
 
 
@@ -118,8 +150,9 @@ def render_answer(q) -> str:
         answer = " ".join(f"{n}{letter}" for n, letter in q.expected["key"].items())
     else:
         answer = q.answer
-    return "\n".join([_wrap(f"Answer: {answer}"), _wrap(f"Why: {q.explanation}"),
-                      _wrap(f"Source: {q.source}")])
+    return "\n".join(
+        [_wrap(f"Answer: {answer}"), _wrap(f"Why: {q.explanation}"), _wrap(f"Source: {q.source}")]
+    )
 
 
 def print_key(questions, seed) -> None:
@@ -205,7 +238,9 @@ def ask(questions, seed, stdin=None, out=None) -> int:
         if storage is not None:
             storage.close()
     pct = f" ({100 * score / answered:.0f} %)" if answered else ""
-    print(f"\nScore: {score}/{answered}{pct}"
-          + (f" — stopped after {answered} of {len(questions)}" if answered < len(questions) else ""),
-          file=out)
+    print(
+        f"\nScore: {score}/{answered}{pct}"
+        + (f" — stopped after {answered} of {len(questions)}" if answered < len(questions) else ""),
+        file=out,
+    )
     return 0

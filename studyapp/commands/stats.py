@@ -8,9 +8,10 @@ import json
 
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser(
-        "stats", help="study statistics (cards, due, reviews, retention, streak, forecast)",
+        "stats",
+        help="study statistics (cards, due, reviews, retention, streak, forecast)",
         description="Study statistics. On a fresh data directory this creates the database and "
-                    "its cards from the course content.",
+        "its cards from the course content.",
     )
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
 

@@ -23,9 +23,15 @@ def add_parser(subparsers) -> None:
         "--seed give the same sheet. An existing output file is kept as PATH.bak.",
     )
     parser.add_argument("--count", type=_int, default=6, help="number of exercises (default 6)")
-    parser.add_argument("--seed", type=_int, default=0, help="sheet number / random seed (default 0)")
-    parser.add_argument("--format", choices=("md", "html"), default="html",
-                        help="Markdown or self-contained printable HTML (default html)")
+    parser.add_argument(
+        "--seed", type=_int, default=0, help="sheet number / random seed (default 0)"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("md", "html"),
+        default="html",
+        help="Markdown or self-contained printable HTML (default html)",
+    )
     parser.add_argument("--output", "-o", required=True, metavar="PATH", help="file to write")
 
 

@@ -55,11 +55,22 @@ class CardSpec:
         return asdict(self)
 
     @classmethod
-    def plain(cls, key: str, entry_id: str, template: str, topic: str, deck: str, front: str,
-              back: str, tags=(), source: str = "") -> CardSpec:
+    def plain(
+        cls,
+        key: str,
+        entry_id: str,
+        template: str,
+        topic: str,
+        deck: str,
+        front: str,
+        back: str,
+        tags=(),
+        source: str = "",
+    ) -> CardSpec:
         """A card without math markup: its HTML sides are its text sides."""
-        return cls(key, entry_id, template, topic, deck, front, back, front, back, list(tags),
-                   source)
+        return cls(
+            key, entry_id, template, topic, deck, front, back, front, back, list(tags), source
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -80,7 +91,9 @@ def _text(parts: list[Part]) -> str:
         elif kind == "list":
             lines.extend(f"• {item}" for item in value)
         elif kind == "mathlist":
-            lines.extend(f"• {label}{': ' if label else ''}{latex_to_unicode(tex)}" for label, tex in value)
+            lines.extend(
+                f"• {label}{': ' if label else ''}{latex_to_unicode(tex)}" for label, tex in value
+            )
     return "\n".join(line for line in lines if line is not None).strip()
 
 
@@ -99,18 +112,41 @@ def _html(parts: list[Part]) -> str:
         elif kind == "list":
             out.append("<ul>" + "".join(f"<li>{html.escape(v)}</li>" for v in value) + "</ul>")
         elif kind == "mathlist":
-            out.append("<ul>" + "".join(
-                f"<li>{html.escape(label) + ': ' if label else ''}{_mathjax(tex)}</li>"
-                for label, tex in value) + "</ul>")
+            out.append(
+                "<ul>"
+                + "".join(
+                    f"<li>{html.escape(label) + ': ' if label else ''}{_mathjax(tex)}</li>"
+                    for label, tex in value
+                )
+                + "</ul>"
+            )
     return "".join(out)
 
 
-def _card(entry_id: str, template: str, topic: str, deck: str, front: list[Part], back: list[Part],
-          source: str, tags: list[str], cloze: str | None = None) -> CardSpec:
+def _card(
+    entry_id: str,
+    template: str,
+    topic: str,
+    deck: str,
+    front: list[Part],
+    back: list[Part],
+    source: str,
+    tags: list[str],
+    cloze: str | None = None,
+) -> CardSpec:
     return CardSpec(
-        key=f"{entry_id}::{template}", entry_id=entry_id, template=template, topic=topic, deck=deck,
-        front=_text(front), back=_text(back), front_html=_html(front), back_html=_html(back),
-        tags=tags, source=source, cloze=cloze,
+        key=f"{entry_id}::{template}",
+        entry_id=entry_id,
+        template=template,
+        topic=topic,
+        deck=deck,
+        front=_text(front),
+        back=_text(back),
+        front_html=_html(front),
+        back_html=_html(back),
+        tags=tags,
+        source=source,
+        cloze=cloze,
     )
 
 
@@ -129,8 +165,8 @@ def _split_equation(latex: str) -> tuple[str, str] | None:
             depth += 1
         elif c == "}":
             depth -= 1
-        elif c == "=" and depth == 0 and latex[i - 1:i] not in ("<", ">", "\\"):
-            return latex[:i].strip(), latex[i + 1:].strip()
+        elif c == "=" and depth == 0 and latex[i - 1 : i] not in ("<", ">", "\\"):
+            return latex[:i].strip(), latex[i + 1 :].strip()
     return None
 
 
@@ -162,12 +198,28 @@ def _function_cards(entry: Entry) -> list[CardSpec]:
         back.append(("text", f"Targets: {f['targets']}"))
     if f.get("parameters"):
         learned = set(f.get("learned") or [])
-        back.append(("text", "Parameters: " + ", ".join(
-            f"{k} = {v}" + (" (learned; initial value)" if k in learned else "")
-            for k, v in f["parameters"].items())))
-    cards.append(_card(entry.id, "formula", topic, deck,
-                       [("text", f"{entry.name}: what is the formula of this {what}?")], back,
-                       src, _tags(entry, "formula")))
+        back.append(
+            (
+                "text",
+                "Parameters: "
+                + ", ".join(
+                    f"{k} = {v}" + (" (learned; initial value)" if k in learned else "")
+                    for k, v in f["parameters"].items()
+                ),
+            )
+        )
+    cards.append(
+        _card(
+            entry.id,
+            "formula",
+            topic,
+            deck,
+            [("text", f"{entry.name}: what is the formula of this {what}?")],
+            back,
+            src,
+            _tags(entry, "formula"),
+        )
+    )
 
     wrt = "z" if entry.topic == "activations" else "the prediction a"
     dback: list[Part] = [("math", f["derivative_latex"])]
@@ -175,31 +227,83 @@ def _function_cards(entry: Entry) -> list[CardSpec]:
         dback.append(("text", f"Typed: {f['derivative']}"))
     if f.get("derivative_note"):
         dback.append(("text", f["derivative_note"]))
-    cards.append(_card(entry.id, "derivative", topic, deck,
-                       [("text", f"{entry.name}: what is its derivative with respect to {wrt}?"),
-                        ("math", f["latex"])], dback, src, _tags(entry, "derivative")))
+    cards.append(
+        _card(
+            entry.id,
+            "derivative",
+            topic,
+            deck,
+            [
+                ("text", f"{entry.name}: what is its derivative with respect to {wrt}?"),
+                ("math", f["latex"]),
+            ],
+            dback,
+            src,
+            _tags(entry, "derivative"),
+        )
+    )
 
-    pback: list[Part] = [("text", "Used for:"), ("list", f["use"]), ("text", "Pros:"), ("list", f["pros"]),
-                         ("text", "Cons:"), ("list", f["cons"])]
+    pback: list[Part] = [
+        ("text", "Used for:"),
+        ("list", f["use"]),
+        ("text", "Pros:"),
+        ("list", f["pros"]),
+        ("text", "Cons:"),
+        ("list", f["cons"]),
+    ]
     if f.get("notes"):
         pback.append(("text", f"Note: {f['notes']}"))
-    cards.append(_card(entry.id, "proscons", topic, deck,
-                       [("text", f"{entry.name}: where is it used, and what are its pros and cons?")],
-                       pback, src, _tags(entry, "proscons")))
+    cards.append(
+        _card(
+            entry.id,
+            "proscons",
+            topic,
+            deck,
+            [("text", f"{entry.name}: where is it used, and what are its pros and cons?")],
+            pback,
+            src,
+            _tags(entry, "proscons"),
+        )
+    )
 
     if f.get("range"):
-        cards.append(_card(entry.id, "range", topic, deck,
-                           [("text", f"{entry.name}: what is the range of its output?")],
-                           [("text", f["range"]), ("math", f["latex"])], src, _tags(entry, "range")))
+        cards.append(
+            _card(
+                entry.id,
+                "range",
+                topic,
+                deck,
+                [("text", f"{entry.name}: what is the range of its output?")],
+                [("text", f["range"]), ("math", f["latex"])],
+                src,
+                _tags(entry, "range"),
+            )
+        )
 
     split = _split_equation(f["latex"])
     if split and split[1]:
         lhs, rhs = split
-        front = [("text", f"{entry.name}: complete the formula"), ("text", f"{latex_to_unicode(lhs)} = …")]
-        cloze = (f"{html.escape(entry.name)}: {_mathjax(lhs + ' =')} "
-                 f"{{{{c1::{_mathjax(_cloze_escape(rhs))}}}}}")
-        cards.append(_card(entry.id, "cloze", topic, deck, front,
-                           [("math", f["latex"])], src, _tags(entry, "cloze"), cloze=cloze))
+        front = [
+            ("text", f"{entry.name}: complete the formula"),
+            ("text", f"{latex_to_unicode(lhs)} = …"),
+        ]
+        cloze = (
+            f"{html.escape(entry.name)}: {_mathjax(lhs + ' =')} "
+            f"{{{{c1::{_mathjax(_cloze_escape(rhs))}}}}}"
+        )
+        cards.append(
+            _card(
+                entry.id,
+                "cloze",
+                topic,
+                deck,
+                front,
+                [("math", f["latex"])],
+                src,
+                _tags(entry, "cloze"),
+                cloze=cloze,
+            )
+        )
     return cards
 
 
@@ -208,36 +312,86 @@ def _optimizer_cards(entry: Entry) -> list[CardSpec]:
     deck, topic, src = entry.deck, entry.topic, entry.source
     steps = f["steps"]
     cards: list[CardSpec] = []
-    back: list[Part] = [("text", f"g = {f['gradient'].removeprefix('g = ')}" if f["gradient"].startswith("g =")
-                         else f["gradient"])]
+    back: list[Part] = [
+        (
+            "text",
+            f"g = {f['gradient'].removeprefix('g = ')}"
+            if f["gradient"].startswith("g =")
+            else f["gradient"],
+        )
+    ]
     back.append(("mathlist", [("", s["latex"]) for s in steps]))
     notes = [s["note"] for s in steps if s.get("note")]
     if notes:
         back.append(("list", notes))
-    cards.append(_card(entry.id, "update", topic, deck,
-                       [("text", f"{entry.name}: write the update equations, step by step.")], back,
-                       src, _tags(entry, "update")))
+    cards.append(
+        _card(
+            entry.id,
+            "update",
+            topic,
+            deck,
+            [("text", f"{entry.name}: write the update equations, step by step.")],
+            back,
+            src,
+            _tags(entry, "update"),
+        )
+    )
 
     hyper = f["hyperparameters"]
-    names = {"eta": "η (learning rate)", "gamma": "γ (momentum)", "rho": "ρ (decay rate)",
-             "eps": "ε (numerical stability)", "beta1": "β₁ (first-moment decay)",
-             "beta2": "β₂ (second-moment decay)", "wd": "λ (weight decay)"}
+    names = {
+        "eta": "η (learning rate)",
+        "gamma": "γ (momentum)",
+        "rho": "ρ (decay rate)",
+        "eps": "ε (numerical stability)",
+        "beta1": "β₁ (first-moment decay)",
+        "beta2": "β₂ (second-moment decay)",
+        "wd": "λ (weight decay)",
+    }
     hlist = [f"{names.get(k, k)} = {v:g}" for k, v in hyper.items()]
     state = f.get("state") or []
     hback: list[Part] = [("list", hlist)]
     if state:
         hback.append(("text", "State kept between steps: " + ", ".join(state)))
-    cards.append(_card(entry.id, "hyperparameters", topic, deck,
-                       [("text", f"{entry.name}: which hyperparameters does it have, with their usual defaults?")],
-                       hback, src, _tags(entry, "hyperparameters")))
+    cards.append(
+        _card(
+            entry.id,
+            "hyperparameters",
+            topic,
+            deck,
+            [
+                (
+                    "text",
+                    f"{entry.name}: which hyperparameters does it have, with their usual defaults?",
+                )
+            ],
+            hback,
+            src,
+            _tags(entry, "hyperparameters"),
+        )
+    )
 
-    pback: list[Part] = [("text", "Used for:"), ("list", f["use"]), ("text", "Pros:"), ("list", f["pros"]),
-                         ("text", "Cons:"), ("list", f["cons"])]
+    pback: list[Part] = [
+        ("text", "Used for:"),
+        ("list", f["use"]),
+        ("text", "Pros:"),
+        ("list", f["pros"]),
+        ("text", "Cons:"),
+        ("list", f["cons"]),
+    ]
     if f.get("notes"):
         pback.append(("text", f"Note: {f['notes']}"))
-    cards.append(_card(entry.id, "proscons", topic, deck,
-                       [("text", f"{entry.name}: where is it used, and what are its pros and cons?")],
-                       pback, src, _tags(entry, "proscons")))
+    cards.append(
+        _card(
+            entry.id,
+            "proscons",
+            topic,
+            deck,
+            [("text", f"{entry.name}: where is it used, and what are its pros and cons?")],
+            pback,
+            src,
+            _tags(entry, "proscons"),
+        )
+    )
 
     cloze_lines, front_lines = [], []
     n = 0
@@ -251,13 +405,24 @@ def _optimizer_cards(entry: Entry) -> list[CardSpec]:
         else:
             continue
         n += 1
-        cloze_lines.append(f"{_mathjax(lhs + ' ' + sep)} {{{{c{n}::{_mathjax(_cloze_escape(rhs))}}}}}")
+        cloze_lines.append(
+            f"{_mathjax(lhs + ' ' + sep)} {{{{c{n}::{_mathjax(_cloze_escape(rhs))}}}}}"
+        )
         front_lines.append(f"{latex_to_unicode(lhs + ' ' + sep)} …")
     if n:
-        cards.append(_card(entry.id, "cloze", topic, deck,
-                           [("text", f"{entry.name}: complete the update"), ("list", front_lines)],
-                           [("mathlist", [("", s["latex"]) for s in steps])], src,
-                           _tags(entry, "cloze"), cloze=f"{html.escape(entry.name)}:<br>" + "<br>".join(cloze_lines)))
+        cards.append(
+            _card(
+                entry.id,
+                "cloze",
+                topic,
+                deck,
+                [("text", f"{entry.name}: complete the update"), ("list", front_lines)],
+                [("mathlist", [("", s["latex"]) for s in steps])],
+                src,
+                _tags(entry, "cloze"),
+                cloze=f"{html.escape(entry.name)}:<br>" + "<br>".join(cloze_lines),
+            )
+        )
     return cards
 
 
@@ -266,18 +431,46 @@ def _term_cards(entry: Entry) -> list[CardSpec]:
     deck, topic, src = entry.deck, entry.topic, entry.source
     extra = [("text", f"Note: {f['notes']}")] if f.get("notes") else []
     cards = [
-        _card(entry.id, "definition", topic, deck, [("text", f"Define: {entry.name}")],
-              [("text", f["definition"]), ("text", "Key concepts:"), ("list", f["key_concepts"]), *extra],
-              src, _tags(entry, "definition")),
-        _card(entry.id, "term", topic, deck, [("text", "Which term is this?"), ("text", f["definition"])],
-              [("text", entry.name)], src, _tags(entry, "term")),
+        _card(
+            entry.id,
+            "definition",
+            topic,
+            deck,
+            [("text", f"Define: {entry.name}")],
+            [
+                ("text", f["definition"]),
+                ("text", "Key concepts:"),
+                ("list", f["key_concepts"]),
+                *extra,
+            ],
+            src,
+            _tags(entry, "definition"),
+        ),
+        _card(
+            entry.id,
+            "term",
+            topic,
+            deck,
+            [("text", "Which term is this?"), ("text", f["definition"])],
+            [("text", entry.name)],
+            src,
+            _tags(entry, "term"),
+        ),
     ]
     answers = f.get("answers") or []
     qa = [f"{q} — {answers[i]}" if i < len(answers) else q for i, q in enumerate(f["questions"])]
-    cards.append(_card(entry.id, "questions", topic, deck,
-                       [("text", f"{entry.name}: answer the common questions"), ("list", f["questions"])],
-                       [("list", qa), ("text", "Key concepts: " + ", ".join(f["key_concepts"]))],
-                       src, _tags(entry, "questions")))
+    cards.append(
+        _card(
+            entry.id,
+            "questions",
+            topic,
+            deck,
+            [("text", f"{entry.name}: answer the common questions"), ("list", f["questions"])],
+            [("list", qa), ("text", "Key concepts: " + ", ".join(f["key_concepts"]))],
+            src,
+            _tags(entry, "questions"),
+        )
+    )
     return cards
 
 
@@ -286,23 +479,65 @@ def _concept_cards(entry: Entry) -> list[CardSpec]:
     deck, topic, src = entry.deck, entry.topic, entry.source
     title = f.get("title") or entry.name
     points = f["key_points"]
-    cards = [_card(entry.id, "concept", topic, deck, [("text", f"Explain: {title}")],
-                   [("text", f["body"])], src, _tags(entry, "concept")),
-             _card(entry.id, "keypoints", topic, deck,
-                   [("text", f"{title}: name the {len(points)} key point{'s' if len(points) != 1 else ''}.")],
-                   [("list", points)], src, _tags(entry, "keypoints"))]
+    cards = [
+        _card(
+            entry.id,
+            "concept",
+            topic,
+            deck,
+            [("text", f"Explain: {title}")],
+            [("text", f["body"])],
+            src,
+            _tags(entry, "concept"),
+        ),
+        _card(
+            entry.id,
+            "keypoints",
+            topic,
+            deck,
+            [
+                (
+                    "text",
+                    f"{title}: name the {len(points)} key point{'s' if len(points) != 1 else ''}.",
+                )
+            ],
+            [("list", points)],
+            src,
+            _tags(entry, "keypoints"),
+        ),
+    ]
     formulas = f.get("formulas") or []
     if formulas:
-        cards.append(_card(entry.id, "formulas", topic, deck,
-                           [("text", f"{title}: write the key formulas"),
-                            ("list", [item["label"] for item in formulas])],
-                           [("mathlist", [(item["label"], item["latex"]) for item in formulas])],
-                           src, _tags(entry, "formulas")))
+        cards.append(
+            _card(
+                entry.id,
+                "formulas",
+                topic,
+                deck,
+                [
+                    ("text", f"{title}: write the key formulas"),
+                    ("list", [item["label"] for item in formulas]),
+                ],
+                [("mathlist", [(item["label"], item["latex"]) for item in formulas])],
+                src,
+                _tags(entry, "formulas"),
+            )
+        )
     answers = f.get("answers") or []
     for i, question in enumerate(f.get("questions") or [], start=1):
         back = [("text", answers[i - 1])] if i - 1 < len(answers) else [("list", f["key_points"])]
-        cards.append(_card(entry.id, f"q{i}", topic, deck, [("text", question)], back, src,
-                           _tags(entry, "question")))
+        cards.append(
+            _card(
+                entry.id,
+                f"q{i}",
+                topic,
+                deck,
+                [("text", question)],
+                back,
+                src,
+                _tags(entry, "question"),
+            )
+        )
     return cards
 
 
@@ -315,14 +550,16 @@ _INLINE_MATH_RE = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)", re.S)
 
 def _inline_text(text: str) -> str:
     """Markdown text with ``$…$`` math rendered as Unicode."""
-    return _INLINE_MATH_RE.sub(lambda m: latex_to_unicode(next(g for g in m.groups() if g is not None)), text)
+    return _INLINE_MATH_RE.sub(
+        lambda m: latex_to_unicode(next(g for g in m.groups() if g is not None)), text
+    )
 
 
 def _inline_html(text: str) -> str:
     """Markdown text as HTML with ``$…$`` math turned into MathJax ``\\( … \\)``."""
     out, pos = [], 0
     for m in _INLINE_MATH_RE.finditer(text):
-        out.append(html.escape(text[pos:m.start()]))
+        out.append(html.escape(text[pos : m.start()]))
         out.append(_mathjax(next(g for g in m.groups() if g is not None)))
         pos = m.end()
     out.append(html.escape(text[pos:]))
@@ -341,9 +578,16 @@ def _user_cards(entry: Entry) -> list[CardSpec]:
         while template in used:
             template += "_"
         used.add(template)
-        card = _card(entry.id, template, "user", DECKS["user"],
-                     [("text", f"{_inline_text(entry.name)} — {_inline_text(header)}?")],
-                     [("text", _inline_text(value))], entry.source, _tags(entry, "note"))
+        card = _card(
+            entry.id,
+            template,
+            "user",
+            DECKS["user"],
+            [("text", f"{_inline_text(entry.name)} — {_inline_text(header)}?")],
+            [("text", _inline_text(value))],
+            entry.source,
+            _tags(entry, "note"),
+        )
         card.front_html = f"<div>{_inline_html(entry.name)} — {_inline_html(header)}?</div>"
         card.back_html = f"<div>{_inline_html(value)}</div>"
         cards.append(card)
@@ -353,28 +597,62 @@ def _user_cards(entry: Entry) -> list[CardSpec]:
 def _erratum_card(err: Erratum, content: Content) -> CardSpec | None:
     target = next((content.by_id[i] for i in err.entries if i in content.by_id), None)
     topic = target.topic if target else "concepts"
-    return _card(err.id, "erratum", topic, DECKS[topic],
-                 [("text", f"The notes say ({err.location}):"), ("text", err.says),
-                  ("text", "What is correct?")],
-                 [("text", err.correct), ("text", f"Why: {err.why}")],
-                 err.source, ["deep-learning", topic, "erratum"])
+    return _card(
+        err.id,
+        "erratum",
+        topic,
+        DECKS[topic],
+        [
+            ("text", f"The notes say ({err.location}):"),
+            ("text", err.says),
+            ("text", "What is correct?"),
+        ],
+        [("text", err.correct), ("text", f"Why: {err.why}")],
+        err.source,
+        ["deep-learning", topic, "erratum"],
+    )
 
 
 def _recommendation_card(rec: dict) -> CardSpec:
     """The notes' recommendation table: scenario and task -> activation, loss, optimizer."""
-    back: list[Part] = [("list", [f"Activation: {rec['activation']}", f"Loss: {rec['loss']}",
-                                  f"Optimizer: {rec['optimizer']}"])]
+    back: list[Part] = [
+        (
+            "list",
+            [
+                f"Activation: {rec['activation']}",
+                f"Loss: {rec['loss']}",
+                f"Optimizer: {rec['optimizer']}",
+            ],
+        )
+    ]
     if rec.get("notes"):
         back.append(("text", f"Note: {rec['notes']}"))
-    return _card(rec["id"], "recommend", "concepts", DECKS["concepts"],
-                 [("text", f"{rec['task']} with {rec['scenario'].lower()}: which activation, "
-                           "loss and optimizer do the notes recommend?")],
-                 back, rec.get("source", ""), ["deep-learning", "concepts", "recommendation"])
+    return _card(
+        rec["id"],
+        "recommend",
+        "concepts",
+        DECKS["concepts"],
+        [
+            (
+                "text",
+                f"{rec['task']} with {rec['scenario'].lower()}: which activation, "
+                "loss and optimizer do the notes recommend?",
+            )
+        ],
+        back,
+        rec.get("source", ""),
+        ["deep-learning", "concepts", "recommendation"],
+    )
 
 
 _BUILDERS = {
-    "activations": _function_cards, "losses": _function_cards, "optimizers": _optimizer_cards,
-    "terms": _term_cards, "concepts": _concept_cards, "backprop": _concept_cards, "user": _user_cards,
+    "activations": _function_cards,
+    "losses": _function_cards,
+    "optimizers": _optimizer_cards,
+    "terms": _term_cards,
+    "concepts": _concept_cards,
+    "backprop": _concept_cards,
+    "user": _user_cards,
 }
 
 

@@ -75,8 +75,14 @@ class Erratum:
     source: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "location": self.location, "says": self.says,
-                "correct": self.correct, "why": self.why, "entries": list(self.entries)}
+        return {
+            "id": self.id,
+            "location": self.location,
+            "says": self.says,
+            "correct": self.correct,
+            "why": self.why,
+            "entries": list(self.entries),
+        }
 
 
 @dataclass
@@ -101,8 +107,10 @@ class Content:
         for e in self.entries:
             counts[e.topic] = counts.get(e.topic, 0) + 1
         parts = ", ".join(f"{n} {t}" for t, n in counts.items())
-        return (f"{len(self.entries)} entries ({parts}), {len(self.errata)} errata, "
-                f"{len(self.recommendations)} recommendations in {len(self.files)} files")
+        return (
+            f"{len(self.entries)} entries ({parts}), {len(self.errata)} errata, "
+            f"{len(self.recommendations)} recommendations in {len(self.files)} files"
+        )
 
 
 class ContentError(DataError):
@@ -111,8 +119,11 @@ class ContentError(DataError):
     def __init__(self, problems: list[str]):
         self.problems = list(problems)
         first = self.problems[0] if self.problems else "invalid content"
-        more = f" (and {len(self.problems) - 1} more problems; run `studyapp content check`)" \
-            if len(self.problems) > 1 else ""
+        more = (
+            f" (and {len(self.problems) - 1} more problems; run `studyapp content check`)"
+            if len(self.problems) > 1
+            else ""
+        )
         super().__init__(first + more)
 
 
@@ -124,58 +135,118 @@ class ContentError(DataError):
 _PROVENANCE = {"notes_lines": ("str", False)}  # where in the course notes the entry comes from
 
 _ACTIVATION = {
-    "id": ("str", True), "name": ("str", True), "aliases": ("list[str]", False),
+    "id": ("str", True),
+    "name": ("str", True),
+    "aliases": ("list[str]", False),
     "kind": ("enum:elementwise|vector|piecewise|decision", True),
-    "formula": ("formula", False), "formula_text": ("str", False), "pieces": ("pieces", False),
-    "derivative": ("formula", False), "derivative_pieces": ("pieces", False),
+    "formula": ("formula", False),
+    "formula_text": ("str", False),
+    "pieces": ("pieces", False),
+    "derivative": ("formula", False),
+    "derivative_pieces": ("pieces", False),
     "derivative_note": ("str", False),
-    "latex": ("str", True), "derivative_latex": ("str", True),
-    "parameters": ("table[number]", False), "learned": ("list[str]", False), "range": ("str", True),
-    "use": ("list[str]", True), "pros": ("list[str]", True), "cons": ("list[str]", True),
-    "notes": ("str", False), "engine": ("str", False), **_PROVENANCE,
+    "latex": ("str", True),
+    "derivative_latex": ("str", True),
+    "parameters": ("table[number]", False),
+    "learned": ("list[str]", False),
+    "range": ("str", True),
+    "use": ("list[str]", True),
+    "pros": ("list[str]", True),
+    "cons": ("list[str]", True),
+    "notes": ("str", False),
+    "engine": ("str", False),
+    **_PROVENANCE,
 }
 _LOSS = {
-    "id": ("str", True), "name": ("str", True), "aliases": ("list[str]", False),
-    "formula": ("formula", False), "formula_text": ("str", False), "pieces": ("pieces", False),
-    "derivative": ("formula", False), "derivative_pieces": ("pieces", False),
+    "id": ("str", True),
+    "name": ("str", True),
+    "aliases": ("list[str]", False),
+    "formula": ("formula", False),
+    "formula_text": ("str", False),
+    "pieces": ("pieces", False),
+    "derivative": ("formula", False),
+    "derivative_pieces": ("pieces", False),
     "derivative_note": ("str", False),
-    "latex": ("str", True), "derivative_latex": ("str", True),
-    "parameters": ("table[number]", False), "targets": ("str", False),
-    "use": ("list[str]", True), "pros": ("list[str]", True), "cons": ("list[str]", True),
-    "notes": ("str", False), "engine": ("str", False), **_PROVENANCE,
+    "latex": ("str", True),
+    "derivative_latex": ("str", True),
+    "parameters": ("table[number]", False),
+    "targets": ("str", False),
+    "use": ("list[str]", True),
+    "pros": ("list[str]", True),
+    "cons": ("list[str]", True),
+    "notes": ("str", False),
+    "engine": ("str", False),
+    **_PROVENANCE,
 }
 _OPTIMIZER = {
-    "id": ("str", True), "name": ("str", True), "aliases": ("list[str]", False),
-    "gradient": ("str", True), "steps": ("steps", True), "hyperparameters": ("table[number]", True),
-    "state": ("list[str]", False), "engine": ("str", False), "symbols": ("table[str]", False),
-    "use": ("list[str]", True), "pros": ("list[str]", True), "cons": ("list[str]", True),
-    "notes": ("str", False), "extension": ("bool", False), **_PROVENANCE,
+    "id": ("str", True),
+    "name": ("str", True),
+    "aliases": ("list[str]", False),
+    "gradient": ("str", True),
+    "steps": ("steps", True),
+    "hyperparameters": ("table[number]", True),
+    "state": ("list[str]", False),
+    "engine": ("str", False),
+    "symbols": ("table[str]", False),
+    "use": ("list[str]", True),
+    "pros": ("list[str]", True),
+    "cons": ("list[str]", True),
+    "notes": ("str", False),
+    "extension": ("bool", False),
+    **_PROVENANCE,
 }
 _TERM = {
-    "id": ("str", True), "name": ("str", True), "definition": ("str", True),
-    "questions": ("list[str]", True), "answers": ("list[str]", False),
-    "key_concepts": ("list[str]", True), "notes": ("str", False), **_PROVENANCE,
+    "id": ("str", True),
+    "name": ("str", True),
+    "definition": ("str", True),
+    "questions": ("list[str]", True),
+    "answers": ("list[str]", False),
+    "key_concepts": ("list[str]", True),
+    "notes": ("str", False),
+    **_PROVENANCE,
 }
 _CONCEPT = {
-    "id": ("str", True), "name": ("str", True), "title": ("str", False), "body": ("str", True),
-    "key_points": ("list[str]", True), "formulas": ("formulas", False),
-    "questions": ("list[str]", False), "answers": ("list[str]", False), **_PROVENANCE,
+    "id": ("str", True),
+    "name": ("str", True),
+    "title": ("str", False),
+    "body": ("str", True),
+    "key_points": ("list[str]", True),
+    "formulas": ("formulas", False),
+    "questions": ("list[str]", False),
+    "answers": ("list[str]", False),
+    **_PROVENANCE,
 }
 _USER = {
-    "id": ("str", True), "name": ("str", True), "columns": ("table[str]", True),
-    "table": ("str", False), "notes": ("str", False),
+    "id": ("str", True),
+    "name": ("str", True),
+    "columns": ("table[str]", True),
+    "table": ("str", False),
+    "notes": ("str", False),
 }
 SCHEMAS: dict[str, dict[str, tuple[str, bool]]] = {
-    "activations": _ACTIVATION, "losses": _LOSS, "optimizers": _OPTIMIZER, "terms": _TERM,
-    "backprop": _CONCEPT, "concepts": _CONCEPT, "user": _USER,
+    "activations": _ACTIVATION,
+    "losses": _LOSS,
+    "optimizers": _OPTIMIZER,
+    "terms": _TERM,
+    "backprop": _CONCEPT,
+    "concepts": _CONCEPT,
+    "user": _USER,
 }
 _ERRATUM = {
-    "id": ("str", True), "location": ("str", True), "says": ("str", True),
-    "correct": ("str", True), "why": ("str", True), "entries": ("list[str]", False),
+    "id": ("str", True),
+    "location": ("str", True),
+    "says": ("str", True),
+    "correct": ("str", True),
+    "why": ("str", True),
+    "entries": ("list[str]", False),
 }
 _RECOMMENDATION = {
-    "id": ("str", True), "scenario": ("str", True), "task": ("str", True),
-    "activation": ("str", True), "loss": ("str", True), "optimizer": ("str", True),
+    "id": ("str", True),
+    "scenario": ("str", True),
+    "task": ("str", True),
+    "activation": ("str", True),
+    "loss": ("str", True),
+    "optimizer": ("str", True),
     "notes": ("str", False),
 }
 _PIECE_KEYS = {"when", "value"}
@@ -186,8 +257,26 @@ _FORMULA_KEYS = {"label", "latex", "plain"}
 _VARIABLES = {
     "activations": {"z", "alpha", "beta"},
     "losses": {"a", "y", "delta", "alpha", "c", "n"},
-    "optimizers": {"theta", "g", "eta", "gamma", "rho", "eps", "beta1", "beta2", "t", "v", "m",
-                   "G", "Eg2", "Edx2", "m_hat", "v_hat", "delta", "wd"},
+    "optimizers": {
+        "theta",
+        "g",
+        "eta",
+        "gamma",
+        "rho",
+        "eps",
+        "beta1",
+        "beta2",
+        "t",
+        "v",
+        "m",
+        "G",
+        "Eg2",
+        "Edx2",
+        "m_hat",
+        "v_hat",
+        "delta",
+        "wd",
+    },
 }
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 
@@ -195,6 +284,7 @@ ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 # ---------------------------------------------------------------------------------------------
 # Formula validation (no sympy)
 # ---------------------------------------------------------------------------------------------
+
 
 @lru_cache(maxsize=256)
 def _declared(variables: frozenset[str]) -> frozenset[str]:
@@ -222,8 +312,10 @@ def formula_problem(text: str, variables: set[str]) -> str | None:
         return f"{text!r} does not parse: {exc}"
     unknown = sorted(set(free_symbols(node)) - _declared(frozenset(variables)))
     if unknown:
-        return (f"{text!r} uses undeclared name(s) {', '.join(unknown)} "
-                f"(allowed: {', '.join(sorted(variables))})")
+        return (
+            f"{text!r} uses undeclared name(s) {', '.join(unknown)} "
+            f"(allowed: {', '.join(sorted(variables))})"
+        )
     return None
 
 
@@ -308,7 +400,9 @@ def _type_problem(kind: str, value: Any, topic: str) -> str | None:
     if kind == "table[number]":
         if not isinstance(value, dict):
             return "must be a table of numbers"
-        bad = [k for k, v in value.items() if isinstance(v, bool) or not isinstance(v, (int, float))]
+        bad = [
+            k for k, v in value.items() if isinstance(v, bool) or not isinstance(v, (int, float))
+        ]
         return f"values must be numbers (not: {', '.join(bad)})" if bad else None
     if kind == "table[str]":
         if not isinstance(value, dict) or not value:
@@ -329,7 +423,9 @@ def _type_problem(kind: str, value: Any, topic: str) -> str | None:
                 return f"piece {n} must have exactly the keys when, value (has {', '.join(sorted(piece))})"
             if not isinstance(piece["when"], str) or not isinstance(piece["value"], str):
                 return f"piece {n}: when and value must be strings"
-            problem = condition_problem(piece["when"], variables) or formula_problem(piece["value"], variables)
+            problem = condition_problem(piece["when"], variables) or formula_problem(
+                piece["value"], variables
+            )
             if problem:
                 return f"piece {n}: {problem}"
         return None
@@ -342,9 +438,10 @@ def _type_problem(kind: str, value: Any, topic: str) -> str | None:
             unknown = set(step) - _STEP_KEYS
             missing = {"lhs", "rhs", "latex"} - set(step)
             if unknown or missing:
-                return (f"step {n}: " + "; ".join(
+                return f"step {n}: " + "; ".join(
                     ([f"unknown key(s) {', '.join(sorted(unknown))}"] if unknown else [])
-                    + ([f"missing {', '.join(sorted(missing))}"] if missing else [])))
+                    + ([f"missing {', '.join(sorted(missing))}"] if missing else [])
+                )
             if not all(isinstance(step[k], str) and step[k].strip() for k in step):
                 return f"step {n}: lhs, rhs, latex and note must be non-empty strings"
             if step["lhs"] not in variables:
@@ -357,8 +454,11 @@ def _type_problem(kind: str, value: Any, topic: str) -> str | None:
         if not isinstance(value, list):
             return "must be a list of {label, latex, plain} tables"
         for n, item in enumerate(value, start=1):
-            if not isinstance(item, dict) or not {"label", "latex"} <= set(item) \
-                    or set(item) - _FORMULA_KEYS:
+            if (
+                not isinstance(item, dict)
+                or not {"label", "latex"} <= set(item)
+                or set(item) - _FORMULA_KEYS
+            ):
                 return f"formula {n} must be a table with label, latex and optionally plain"
             if not all(isinstance(v, str) and v.strip() for v in item.values()):
                 return f"formula {n}: values must be non-empty strings"
@@ -366,15 +466,16 @@ def _type_problem(kind: str, value: Any, topic: str) -> str | None:
     raise AssertionError(f"unknown field type {kind}")  # a bug in SCHEMAS, not in the content
 
 
-def _check_item(item: Any, schema: dict[str, tuple[str, bool]], topic: str, where, problems: list[str]) -> None:
+def _check_item(
+    item: Any, schema: dict[str, tuple[str, bool]], topic: str, where, problems: list[str]
+) -> None:
     """Append one problem per unknown key, missing field and badly typed field of ``item``."""
     if not isinstance(item, dict):
         problems.append(f"{where(None)}: must be a table")
         return
     for key in item:
         if key not in schema:
-            problems.append(f"{where(key)}: unknown key {key!r} "
-                            f"(allowed: {', '.join(schema)})")
+            problems.append(f"{where(key)}: unknown key {key!r} (allowed: {', '.join(schema)})")
     for key, (kind, required) in schema.items():
         if key not in item:
             if required:
@@ -391,11 +492,15 @@ def _check_rules(item: dict, topic: str, where, problems: list[str]) -> None:
         if not any(k in item for k in ("formula", "pieces", "formula_text")):
             problems.append(f"{where(None)}: needs formula, pieces or formula_text")
         if not any(k in item for k in ("derivative", "derivative_pieces", "derivative_note")):
-            problems.append(f"{where(None)}: needs derivative, derivative_pieces or derivative_note")
+            problems.append(
+                f"{where(None)}: needs derivative, derivative_pieces or derivative_note"
+            )
     learned = item.get("learned")
     if isinstance(learned, list) and not set(learned) <= set(item.get("parameters") or {}):
-        problems.append(f"{where('learned')}: every learned parameter must be listed in parameters "
-                        "(with its initial value)")
+        problems.append(
+            f"{where('learned')}: every learned parameter must be listed in parameters "
+            "(with its initial value)"
+        )
     if topic == "optimizers" and isinstance(item.get("steps"), list):
         if not any(isinstance(s, dict) and s.get("lhs") == "theta" for s in item["steps"]):
             problems.append(f"{where('steps')}: steps never update theta")
@@ -410,8 +515,15 @@ def _rel(path: Path, base: Path | None) -> str:
     return str(path)
 
 
-def _load_file(path: Path, label: str, is_user: bool, problems: list[str],
-               entries: list[Entry], errata: list[Erratum], recs: list[dict]) -> None:
+def _load_file(
+    path: Path,
+    label: str,
+    is_user: bool,
+    problems: list[str],
+    entries: list[Entry],
+    errata: list[Erratum],
+    recs: list[dict],
+) -> None:
     """Parse one TOML file, validating it and appending what it holds (even if it has problems)."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -428,26 +540,39 @@ def _load_file(path: Path, label: str, is_user: bool, problems: list[str],
     allowed_top = {"topic", "entry", "erratum", "recommendation", "schema"}
     for key in data:
         if key not in allowed_top:
-            problems.append(f"{label}:{lines.key_line(None, 0, key)}: unknown top-level key {key!r} "
-                            f"(allowed: {', '.join(sorted(allowed_top))})")
+            problems.append(
+                f"{label}:{lines.key_line(None, 0, key)}: unknown top-level key {key!r} "
+                f"(allowed: {', '.join(sorted(allowed_top))})"
+            )
     topic = data.get("topic")
     if "entry" in data:
         if topic not in SCHEMAS:
-            problems.append(f"{label}:{lines.key_line(None, 0, 'topic')}: topic must be one of "
-                            f"{', '.join(SCHEMAS)} (got {topic!r})")
+            problems.append(
+                f"{label}:{lines.key_line(None, 0, 'topic')}: topic must be one of "
+                f"{', '.join(SCHEMAS)} (got {topic!r})"
+            )
         elif is_user != (topic == "user"):
-            problems.append(f"{label}:{lines.key_line(None, 0, 'topic')}: topic {topic!r} is "
-                            + ("reserved for imported notes" if topic == "user" else
-                               "not allowed in imported notes (use 'user')"))
+            problems.append(
+                f"{label}:{lines.key_line(None, 0, 'topic')}: topic {topic!r} is "
+                + (
+                    "reserved for imported notes"
+                    if topic == "user"
+                    else "not allowed in imported notes (use 'user')"
+                )
+            )
         else:
             items = data["entry"] if isinstance(data["entry"], list) else []
             if not isinstance(data["entry"], list):
-                problems.append(f"{label}:{lines.key_line(None, 0, 'entry')}: entry must be written "
-                                "as [[entry]] tables")
+                problems.append(
+                    f"{label}:{lines.key_line(None, 0, 'entry')}: entry must be written "
+                    "as [[entry]] tables"
+                )
             for index, item in enumerate(items):
+
                 def where(key, _i=index):
                     n = lines.key_line("entry", _i, key) if key else lines.item_line("entry", _i)
                     return f"{label}:{n}"
+
                 _check_item(item, SCHEMAS[topic], topic, where, problems)
                 if isinstance(item, dict):
                     _check_rules(item, topic, where, problems)
@@ -464,31 +589,50 @@ def _load_file(path: Path, label: str, is_user: bool, problems: list[str],
                         entries.append(Entry(item["id"], topic, item["name"], fields, where("id")))
     elif topic is not None and "erratum" not in data and "recommendation" not in data:
         problems.append(f"{label}:1: topic file has no [[entry]] tables")
-    for table, schema, sink in (("erratum", _ERRATUM, errata), ("recommendation", _RECOMMENDATION, recs)):
+    for table, schema, sink in (
+        ("erratum", _ERRATUM, errata),
+        ("recommendation", _RECOMMENDATION, recs),
+    ):
         if table not in data:
             continue
         if is_user:
-            problems.append(f"{label}:{lines.item_line(table, 0)}: [[{table}]] is not allowed in imported notes")
+            problems.append(
+                f"{label}:{lines.item_line(table, 0)}: [[{table}]] is not allowed in imported notes"
+            )
             continue
         if not isinstance(data[table], list):
-            problems.append(f"{label}:{lines.key_line(None, 0, table)}: {table} must be written "
-                            f"as [[{table}]] tables")
+            problems.append(
+                f"{label}:{lines.key_line(None, 0, table)}: {table} must be written "
+                f"as [[{table}]] tables"
+            )
         for index, item in enumerate(data[table] if isinstance(data[table], list) else []):
+
             def where(key, _i=index, _t=table):
                 n = lines.key_line(_t, _i, key) if key else lines.item_line(_t, _i)
                 return f"{label}:{n}"
+
             before = len(problems)
             _check_item(item, schema, "", where, problems)
             if len(problems) == before:
                 if table == "erratum":
-                    sink.append(Erratum(item["id"], item["location"], item["says"], item["correct"],
-                                        item["why"], list(item.get("entries", [])), where("id")))
+                    sink.append(
+                        Erratum(
+                            item["id"],
+                            item["location"],
+                            item["says"],
+                            item["correct"],
+                            item["why"],
+                            list(item.get("entries", [])),
+                            where("id"),
+                        )
+                    )
                 else:
                     sink.append({**{k: item.get(k) for k in schema}, "source": where("id")})
 
 
-def validate(content_dir: Path | None = None, user_dir: Path | None = None,
-             include_user: bool = True) -> tuple[Content, list[str]]:
+def validate(
+    content_dir: Path | None = None, user_dir: Path | None = None, include_user: bool = True
+) -> tuple[Content, list[str]]:
     """Load everything and return ``(content, problems)``; problems are ``file:line: message``.
 
     ``content_dir`` defaults to ``paths.content_dir()`` and ``user_dir`` to
@@ -516,12 +660,17 @@ def validate(content_dir: Path | None = None, user_dir: Path | None = None,
 
     # Ids: well-formed and unique across every file (entries, errata and recommendations).
     seen: dict[str, str] = {}
-    for items in ([(e.id, e.source) for e in entries], [(e.id, e.source) for e in errata],
-                  [(r["id"], r["source"]) for r in recs]):
+    for items in (
+        [(e.id, e.source) for e in entries],
+        [(e.id, e.source) for e in errata],
+        [(r["id"], r["source"]) for r in recs],
+    ):
         for ident, where in items:
             if not ID_RE.match(ident):
-                problems.append(f"{where}: id {ident!r} must look like 'act.sigmoid' "
-                                "(lowercase words joined by dots)")
+                problems.append(
+                    f"{where}: id {ident!r} must look like 'act.sigmoid' "
+                    "(lowercase words joined by dots)"
+                )
             if ident in seen:
                 problems.append(f"{where}: duplicate id {ident!r} (first defined at {seen[ident]})")
             else:
@@ -530,7 +679,9 @@ def validate(content_dir: Path | None = None, user_dir: Path | None = None,
     for erratum in errata:
         for ref in erratum.entries:
             if ref not in known:
-                problems.append(f"{erratum.source}: erratum {erratum.id!r} refers to unknown entry {ref!r}")
+                problems.append(
+                    f"{erratum.source}: erratum {erratum.id!r} refers to unknown entry {ref!r}"
+                )
     problems = sorted(problems, key=_problem_order)
     unique = {}
     for e in entries:
@@ -559,8 +710,9 @@ def _signature(base: Path, udir: Path | None) -> tuple:
     return tuple(sig)
 
 
-def load_content(include_user: bool = True, content_dir: Path | None = None,
-                 user_dir: Path | None = None) -> Content:
+def load_content(
+    include_user: bool = True, content_dir: Path | None = None, user_dir: Path | None = None
+) -> Content:
     """The validated content (cached per process until a file changes).
 
     Raises :class:`ContentError` listing every problem when anything is invalid.
@@ -568,7 +720,11 @@ def load_content(include_user: bool = True, content_dir: Path | None = None,
     from studyapp import paths
 
     base = Path(content_dir) if content_dir is not None else paths.content_dir()
-    udir = (Path(user_dir) if user_dir is not None else paths.user_content_dir()) if include_user else None
+    udir = (
+        (Path(user_dir) if user_dir is not None else paths.user_content_dir())
+        if include_user
+        else None
+    )
     key = (str(base), str(udir), include_user, _signature(base, udir))
     if key in _CACHE:
         return _CACHE[key]

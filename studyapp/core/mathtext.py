@@ -13,54 +13,196 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["latex_to_unicode", "latex_to_plain", "render", "to_superscript", "to_subscript", "unicode_to_plain"]
+__all__ = [
+    "latex_to_unicode",
+    "latex_to_plain",
+    "render",
+    "to_superscript",
+    "to_subscript",
+    "unicode_to_plain",
+]
 
-_SUP = dict(zip(
-    "0123456789+-−=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVWβγδθιφχ⊤′*",
-    "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂᵝᵞᵟᶿᶥᵠᵡᵀ′*",
-    strict=True,
-))
-_SUB = dict(zip(
-    "0123456789+-−=()aehijklmnoprstuvxβγρφχ",
-    "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ",
-    strict=True,
-))
+_SUP = dict(
+    zip(
+        "0123456789+-−=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVWβγδθιφχ⊤′*",
+        "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂᵝᵞᵟᶿᶥᵠᵡᵀ′*",
+        strict=True,
+    )
+)
+_SUB = dict(
+    zip(
+        "0123456789+-−=()aehijklmnoprstuvxβγρφχ",
+        "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ",
+        strict=True,
+    )
+)
 
 _SYMBOLS = {
     # Greek
-    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε",
-    "zeta": "ζ", "eta": "η", "theta": "θ", "vartheta": "ϑ", "iota": "ι", "kappa": "κ",
-    "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π", "rho": "ρ", "sigma": "σ",
-    "tau": "τ", "upsilon": "υ", "phi": "φ", "varphi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω",
-    "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ", "Lambda": "Λ", "Xi": "Ξ", "Pi": "Π",
-    "Sigma": "Σ", "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω",
+    "alpha": "α",
+    "beta": "β",
+    "gamma": "γ",
+    "delta": "δ",
+    "epsilon": "ε",
+    "varepsilon": "ε",
+    "zeta": "ζ",
+    "eta": "η",
+    "theta": "θ",
+    "vartheta": "ϑ",
+    "iota": "ι",
+    "kappa": "κ",
+    "lambda": "λ",
+    "mu": "μ",
+    "nu": "ν",
+    "xi": "ξ",
+    "pi": "π",
+    "rho": "ρ",
+    "sigma": "σ",
+    "tau": "τ",
+    "upsilon": "υ",
+    "phi": "φ",
+    "varphi": "φ",
+    "chi": "χ",
+    "psi": "ψ",
+    "omega": "ω",
+    "Gamma": "Γ",
+    "Delta": "Δ",
+    "Theta": "Θ",
+    "Lambda": "Λ",
+    "Xi": "Ξ",
+    "Pi": "Π",
+    "Sigma": "Σ",
+    "Phi": "Φ",
+    "Psi": "Ψ",
+    "Omega": "Ω",
     # calculus and sets
-    "partial": "∂", "nabla": "∇", "infty": "∞", "sum": "Σ", "prod": "Π", "int": "∫",
-    "in": "∈", "notin": "∉", "subset": "⊂", "cup": "∪", "cap": "∩", "emptyset": "∅",
+    "partial": "∂",
+    "nabla": "∇",
+    "infty": "∞",
+    "sum": "Σ",
+    "prod": "Π",
+    "int": "∫",
+    "in": "∈",
+    "notin": "∉",
+    "subset": "⊂",
+    "cup": "∪",
+    "cap": "∩",
+    "emptyset": "∅",
     # products and relations
-    "cdot": "·", "times": "×", "circ": "∘", "odot": "⊙", "otimes": "⊗", "pm": "±", "mp": "∓",
-    "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "neq": "≠", "ne": "≠", "approx": "≈",
-    "sim": "∼", "equiv": "≡", "propto": "∝", "gt": ">", "lt": "<",
-    "leftarrow": "←", "gets": "←", "rightarrow": "→", "to": "→", "Rightarrow": "⇒",
-    "Leftarrow": "⇐", "leftrightarrow": "↔", "mapsto": "↦",
+    "cdot": "·",
+    "times": "×",
+    "circ": "∘",
+    "odot": "⊙",
+    "otimes": "⊗",
+    "pm": "±",
+    "mp": "∓",
+    "le": "≤",
+    "leq": "≤",
+    "ge": "≥",
+    "geq": "≥",
+    "neq": "≠",
+    "ne": "≠",
+    "approx": "≈",
+    "sim": "∼",
+    "equiv": "≡",
+    "propto": "∝",
+    "gt": ">",
+    "lt": "<",
+    "leftarrow": "←",
+    "gets": "←",
+    "rightarrow": "→",
+    "to": "→",
+    "Rightarrow": "⇒",
+    "Leftarrow": "⇐",
+    "leftrightarrow": "↔",
+    "mapsto": "↦",
     # misc
-    "top": "⊤", "prime": "′", "ldots": "…", "cdots": "⋯", "dots": "…", "vdots": "⋮",
-    "forall": "∀", "exists": "∃", "neg": "¬", "wedge": "∧", "vee": "∨", "star": "⋆",
-    "{": "{", "}": "}", "|": "‖", "lvert": "|", "rvert": "|", "lVert": "‖", "rVert": "‖",
-    "langle": "⟨", "rangle": "⟩", "%": "%", "&": "&", "_": "_", "#": "#", "$": "$",
+    "top": "⊤",
+    "prime": "′",
+    "ldots": "…",
+    "cdots": "⋯",
+    "dots": "…",
+    "vdots": "⋮",
+    "forall": "∀",
+    "exists": "∃",
+    "neg": "¬",
+    "wedge": "∧",
+    "vee": "∨",
+    "star": "⋆",
+    "{": "{",
+    "}": "}",
+    "|": "‖",
+    "lvert": "|",
+    "rvert": "|",
+    "lVert": "‖",
+    "rVert": "‖",
+    "langle": "⟨",
+    "rangle": "⟩",
+    "%": "%",
+    "&": "&",
+    "_": "_",
+    "#": "#",
+    "$": "$",
 }
 # Operators written with a space on each side at the top level.
 _SPACED = set("+−=<>≤≥≠≈←→⇒∘×∈±↦∼≡∝")
-_FUNCTIONS = {"log", "ln", "exp", "tanh", "sinh", "cosh", "sin", "cos", "tan", "max", "min",
-              "arg", "sign", "sgn", "det", "lim", "sup", "inf", "sech", "softmax"}
-_SPACES = {",": "", ";": " ", ":": " ", "!": "", " ": " ", "quad": "  ", "qquad": "   ",
-           "enspace": " ", "thinspace": ""}
-_ACCENTS = {"hat": "\u0302", "widehat": "\u0302", "bar": "\u0304", "overline": "\u0304",
-            "tilde": "\u0303", "widetilde": "\u0303", "vec": "\u20d7", "dot": "\u0307",
-            "ddot": "\u0308"}
+_FUNCTIONS = {
+    "log",
+    "ln",
+    "exp",
+    "tanh",
+    "sinh",
+    "cosh",
+    "sin",
+    "cos",
+    "tan",
+    "max",
+    "min",
+    "arg",
+    "sign",
+    "sgn",
+    "det",
+    "lim",
+    "sup",
+    "inf",
+    "sech",
+    "softmax",
+}
+_SPACES = {
+    ",": "",
+    ";": " ",
+    ":": " ",
+    "!": "",
+    " ": " ",
+    "quad": "  ",
+    "qquad": "   ",
+    "enspace": " ",
+    "thinspace": "",
+}
+_ACCENTS = {
+    "hat": "\u0302",
+    "widehat": "\u0302",
+    "bar": "\u0304",
+    "overline": "\u0304",
+    "tilde": "\u0303",
+    "widetilde": "\u0303",
+    "vec": "\u20d7",
+    "dot": "\u0307",
+    "ddot": "\u0308",
+}
 _TEXT_CMDS = {"text", "textrm", "textit", "textbf", "mbox"}
-_STYLE_CMDS = {"mathrm", "mathit", "mathbf", "boldsymbol", "bm", "mathsf", "mathtt",
-               "operatorname", "displaystyle", "textstyle"}
+_STYLE_CMDS = {
+    "mathrm",
+    "mathit",
+    "mathbf",
+    "boldsymbol",
+    "bm",
+    "mathsf",
+    "mathtt",
+    "operatorname",
+    "displaystyle",
+    "textstyle",
+}
 _BLACKBOARD = {"R": "ℝ", "N": "ℕ", "Z": "ℤ", "Q": "ℚ", "C": "ℂ", "E": "𝔼", "P": "ℙ"}
 _CALLIGRAPHIC = {"O": "𝒪", "L": "ℒ", "N": "𝒩", "D": "𝒟", "C": "𝒞"}
 
@@ -85,8 +227,10 @@ def to_subscript(text: str) -> str | None:
 
 # base^(group) / base^token, and a one-symbol base _(group) / _token (not snake_case words).
 _PLAIN_SUP_RE = re.compile(r"\^(\([^()\s]{1,12}\)|[A-Za-z0-9αβγδθ]{1,2}(?![A-Za-z0-9]))")
-_PLAIN_SUB_RE = re.compile(r"(?<![A-Za-z0-9_])([A-Za-zα-ωΑ-Ω][\u1d2c-\u1d6a\u1d9c-\u1dbf\u2070-\u209c²³¹]*)_"
-                           r"(\([^()\s]{1,12}\)|[A-Za-z0-9]{1,2}(?![A-Za-z0-9]))")
+_PLAIN_SUB_RE = re.compile(
+    r"(?<![A-Za-z0-9_])([A-Za-zα-ωΑ-Ω][\u1d2c-\u1d6a\u1d9c-\u1dbf\u2070-\u209c²³¹]*)_"
+    r"(\([^()\s]{1,12}\)|[A-Za-z0-9]{1,2}(?![A-Za-z0-9]))"
+)
 
 
 def plain_scripts(text: str) -> str:
@@ -122,8 +266,15 @@ def _tokenize(latex: str) -> list[tuple[str, str]]:
 
 
 _SCRIPT_CHARS = set(_SUP.values()) | set(_SUB.values())
-_VULGAR = {("1", "2"): "½", ("1", "3"): "⅓", ("2", "3"): "⅔", ("1", "4"): "¼", ("3", "4"): "¾",
-           ("1", "5"): "⅕", ("1", "8"): "⅛"}
+_VULGAR = {
+    ("1", "2"): "½",
+    ("1", "3"): "⅓",
+    ("2", "3"): "⅔",
+    ("1", "4"): "¼",
+    ("3", "4"): "¾",
+    ("1", "5"): "⅕",
+    ("1", "8"): "⅛",
+}
 
 
 def _atomic(text: str) -> bool:
@@ -163,14 +314,20 @@ def _resolve_fractions(out: list[str]) -> str:
         if not piece.startswith(_FRAC):
             result.append(piece)
             continue
-        body = piece[len(_FRAC):]
+        body = piece[len(_FRAC) :]
         before = "".join(result)[-1:]
         after = pieces[k + 1][:1] if k + 1 < len(pieces) else ""
         if after == _FRAC:
             after = "x"
-        glued_before = bool(before) and (before.isalnum() or before in ")]|′" or before in _SCRIPT_CHARS)
-        glued_after = bool(after) and (after.isalnum() or after in "([|√∂∇Σ" or after in _SCRIPT_CHARS
-                                       or after in "αβγδεηθλμπρσφω")
+        glued_before = bool(before) and (
+            before.isalnum() or before in ")]|′" or before in _SCRIPT_CHARS
+        )
+        glued_after = bool(after) and (
+            after.isalnum()
+            or after in "([|√∂∇Σ"
+            or after in _SCRIPT_CHARS
+            or after in "αβγδεηθλμπρσφω"
+        )
         result.append(f"({body})" if glued_before or glued_after else body)
     return "".join(result).replace(_FRAC, "")
 
@@ -212,7 +369,9 @@ class _Renderer:
                 if depth == 0:
                     break
             if kind == "cmd":
-                out.append(_SYMBOLS.get(value, value) if len(value) > 1 or value in _SYMBOLS else value)
+                out.append(
+                    _SYMBOLS.get(value, value) if len(value) > 1 or value in _SYMBOLS else value
+                )
             else:
                 out.append(value)
         return "".join(out)
@@ -440,7 +599,7 @@ def latex_to_unicode(latex: str) -> str:
     text = latex.strip().replace("\u2212", "-")
     for delim in (("$$", "$$"), ("\\[", "\\]"), ("\\(", "\\)"), ("$", "$")):
         if text.startswith(delim[0]) and text.endswith(delim[1]) and len(text) > 2 * len(delim[0]):
-            text = text[len(delim[0]):-len(delim[1])]
+            text = text[len(delim[0]) : -len(delim[1])]
             break
     try:
         result = _Renderer(_tokenize(text)).sequence()
@@ -472,19 +631,78 @@ _SUP_BACK.update({"⁻": "-", "ᵀ": "T"})
 _SUB_BACK = {v: k for k, v in _SUB.items() if k != "−"}
 _SUB_BACK["₋"] = "-"
 _PLAIN = {
-    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "eps", "ζ": "zeta", "η": "eta",
-    "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi",
-    "π": "pi", "ρ": "rho", "σ": "sigma", "τ": "tau", "φ": "phi", "χ": "chi", "ψ": "psi",
-    "ω": "omega", "Γ": "Gamma", "Δ": "Delta", "Θ": "Theta", "Λ": "Lambda", "Σ": "sum",
-    "Π": "prod", "Φ": "Phi", "Ψ": "Psi", "Ω": "Omega", "∂": "d", "∇": "grad ", "∞": "inf",
-    "−": "-", "·": "*", "×": "*", "∘": "*", "≤": "<=", "≥": ">=", "≠": "!=", "≈": "~=",
-    "←": "<-", "→": "->", "⇒": "=>", "∈": " in ", "√": "sqrt", "′": "'", "…": "...", "⋯": "...",
-    "ℝ": "R", "½": "(1/2)", "⅓": "(1/3)", "⅔": "(2/3)", "¼": "(1/4)", "¾": "(3/4)", "⅕": "(1/5)",
+    "α": "alpha",
+    "β": "beta",
+    "γ": "gamma",
+    "δ": "delta",
+    "ε": "eps",
+    "ζ": "zeta",
+    "η": "eta",
+    "θ": "theta",
+    "ι": "iota",
+    "κ": "kappa",
+    "λ": "lambda",
+    "μ": "mu",
+    "ν": "nu",
+    "ξ": "xi",
+    "π": "pi",
+    "ρ": "rho",
+    "σ": "sigma",
+    "τ": "tau",
+    "φ": "phi",
+    "χ": "chi",
+    "ψ": "psi",
+    "ω": "omega",
+    "Γ": "Gamma",
+    "Δ": "Delta",
+    "Θ": "Theta",
+    "Λ": "Lambda",
+    "Σ": "sum",
+    "Π": "prod",
+    "Φ": "Phi",
+    "Ψ": "Psi",
+    "Ω": "Omega",
+    "∂": "d",
+    "∇": "grad ",
+    "∞": "inf",
+    "−": "-",
+    "·": "*",
+    "×": "*",
+    "∘": "*",
+    "≤": "<=",
+    "≥": ">=",
+    "≠": "!=",
+    "≈": "~=",
+    "←": "<-",
+    "→": "->",
+    "⇒": "=>",
+    "∈": " in ",
+    "√": "sqrt",
+    "′": "'",
+    "…": "...",
+    "⋯": "...",
+    "ℝ": "R",
+    "½": "(1/2)",
+    "⅓": "(1/3)",
+    "⅔": "(2/3)",
+    "¼": "(1/4)",
+    "¾": "(3/4)",
+    "⅕": "(1/5)",
     "⅛": "(1/8)",
-    "‖": "||", "⊤": "T", "±": "+/-", "∑": "sum", "𝒪": "O",
+    "‖": "||",
+    "⊤": "T",
+    "±": "+/-",
+    "∑": "sum",
+    "𝒪": "O",
 }
-_COMBINING = {"\u0302": "_hat", "\u0304": "_bar", "\u0303": "_tilde", "\u20d7": "_vec",
-              "\u0307": "_dot", "\u0308": "_ddot"}
+_COMBINING = {
+    "\u0302": "_hat",
+    "\u0304": "_bar",
+    "\u0303": "_tilde",
+    "\u20d7": "_vec",
+    "\u0307": "_dot",
+    "\u0308": "_ddot",
+}
 
 
 def _unscript(text: str, table: dict[str, str], mark: str) -> str:
@@ -528,8 +746,11 @@ def unicode_to_plain(text: str) -> str:
     # sqrt must be followed by parentheses to read as a function
     plain = re.sub(r"sqrt(?!\()([A-Za-z0-9_]+(?:_hat)?(?:_\w+|_\([^)]*\))?)", r"sqrt(\1)", plain)
     # a Greek name glued to a following letter would read as one word: keep them apart
-    plain = re.sub(r"\b(alpha|beta|gamma|delta|eps|eta|theta|lambda|mu|rho|sigma|tau|phi|omega)(?=[a-z])",
-                   r"\1*", plain)
+    plain = re.sub(
+        r"\b(alpha|beta|gamma|delta|eps|eta|theta|lambda|mu|rho|sigma|tau|phi|omega)(?=[a-z])",
+        r"\1*",
+        plain,
+    )
     return re.sub(r"[ \t]{2,}", "  ", plain)
 
 

@@ -27,7 +27,9 @@ Rating = fsrs.Rating  # IntEnum: Again = 1, Hard = 2, Good = 3, Easy = 4
 RATINGS: tuple[Rating, ...] = (Rating.Again, Rating.Hard, Rating.Good, Rating.Easy)
 
 LEECH_LAPSES = 8  # Anki's default leech threshold: the 8th lapse tags and suspends the card
-LEARN_AHEAD = timedelta(minutes=20)  # Anki shows learning cards up to 20 min early when nothing else is due
+LEARN_AHEAD = timedelta(
+    minutes=20
+)  # Anki shows learning cards up to 20 min early when nothing else is due
 
 
 class State(IntEnum):
@@ -88,7 +90,10 @@ class Settings:
         def bad(name: str, why: str):
             raise ValueError(f"setting {name}={getattr(self, name)!r}: {why}")
 
-        if not isinstance(self.desired_retention, (int, float)) or not 0.7 <= self.desired_retention <= 0.99:
+        if (
+            not isinstance(self.desired_retention, (int, float))
+            or not 0.7 <= self.desired_retention <= 0.99
+        ):
             bad("desired_retention", "must be a number between 0.70 and 0.99")
         for name in ("new_per_day", "reviews_per_day", "maximum_interval"):
             v = getattr(self, name)
@@ -182,7 +187,9 @@ def make_scheduler(settings: Settings) -> fsrs.Scheduler:
 _SCHEDULERS: dict[tuple, fsrs.Scheduler] = {}
 
 
-def _scheduler_cached(retention: float, learn: tuple, relearn: tuple, max_ivl: int) -> fsrs.Scheduler:
+def _scheduler_cached(
+    retention: float, learn: tuple, relearn: tuple, max_ivl: int
+) -> fsrs.Scheduler:
     key = (retention, learn, relearn, max_ivl)
     sched = _SCHEDULERS.get(key)
     if sched is None:
@@ -241,7 +248,9 @@ def to_fsrs(card: CardState) -> fsrs.Card:
     )
 
 
-def review(card: CardState, rating: Rating | int, now: datetime, settings: Settings, seed: str) -> ReviewOutcome:
+def review(
+    card: CardState, rating: Rating | int, now: datetime, settings: Settings, seed: str
+) -> ReviewOutcome:
     """Rate ``card`` at ``now``: the pure FSRS step plus lapse/leech bookkeeping and seeded fuzz.
 
     ``seed`` identifies the card (its stable key); together with ``card.reps`` it fixes the fuzz,
@@ -254,7 +263,9 @@ def review(card: CardState, rating: Rating | int, now: datetime, settings: Setti
     due = new.due
     if new.state == fsrs.State.Review and settings.enable_fuzzing:
         days = (new.due - now).days
-        due = now + timedelta(days=fuzzed_days(days, settings.maximum_interval, f"{seed}:{card.reps}"))
+        due = now + timedelta(
+            days=fuzzed_days(days, settings.maximum_interval, f"{seed}:{card.reps}")
+        )
     lapsed = card.state == State.Review and rating == Rating.Again
     lapses = card.lapses + (1 if lapsed else 0)
     after = CardState(
@@ -277,7 +288,9 @@ def review(card: CardState, rating: Rating | int, now: datetime, settings: Setti
     )
 
 
-def preview_intervals(card: CardState, now: datetime, settings: Settings, seed: str) -> dict[Rating, timedelta]:
+def preview_intervals(
+    card: CardState, now: datetime, settings: Settings, seed: str
+) -> dict[Rating, timedelta]:
     """The interval each rating would give, computed exactly as :func:`review` will (same fuzz)."""
     return {r: review(card, r, now, settings, seed).interval for r in RATINGS}
 
@@ -308,13 +321,16 @@ def retrievability(card: CardState, now: datetime, settings: Settings) -> float 
 
 # ---- study days (Anki's "next day starts at" hour, in the user's time zone) -------------------
 
+
 def study_day(now: datetime, settings: Settings, tz: tzinfo | None = None) -> date:
     """The study day ``now`` belongs to: the local date, shifted so the day starts at the rollover hour."""
     local = _utc(now).astimezone(tz) if tz is not None else _utc(now).astimezone()
     return (local - timedelta(hours=settings.day_starts_at_hour)).date()
 
 
-def day_bounds(now: datetime, settings: Settings, tz: tzinfo | None = None) -> tuple[datetime, datetime]:
+def day_bounds(
+    now: datetime, settings: Settings, tz: tzinfo | None = None
+) -> tuple[datetime, datetime]:
     """(start, end) of the study day containing ``now``, as UTC datetimes; end is the next day's start."""
     return day_start(study_day(now, settings, tz), settings, tz), day_start(
         study_day(now, settings, tz) + timedelta(days=1), settings, tz
@@ -330,7 +346,10 @@ def day_start(day: date, settings: Settings, tz: tzinfo | None = None) -> dateti
 
 # ---- choosing the next card (Anki's queue order) ------------------------------------------------
 
-def remaining_limits(settings: Settings, new_done_today: int, reviews_done_today: int) -> tuple[int, int]:
+
+def remaining_limits(
+    settings: Settings, new_done_today: int, reviews_done_today: int
+) -> tuple[int, int]:
     """(new cards still allowed today, review cards still allowed today); never negative."""
     return (
         max(0, settings.new_per_day - new_done_today),
@@ -347,22 +366,45 @@ def queue_order() -> tuple[str, ...]:
     return ("learning", "review", "new", "learn_ahead")
 
 
-def replay(ratings: list[tuple[datetime, Rating | int]], settings: Settings, seed: str,
-           created: datetime | None = None) -> CardState:
+def replay(
+    ratings: list[tuple[datetime, Rating | int]],
+    settings: Settings,
+    seed: str,
+    created: datetime | None = None,
+) -> CardState:
     """Recompute a card's state from its review history (UTC time, rating), oldest first.
 
     Used to rebuild or verify a card from the append-only log; deterministic because the fuzz
     is seeded by (seed, reps).
     """
-    card = CardState(due=created or (ratings[0][0] if ratings else datetime(1970, 1, 1, tzinfo=UTC)))
+    card = CardState(
+        due=created or (ratings[0][0] if ratings else datetime(1970, 1, 1, tzinfo=UTC))
+    )
     for when, rating in ratings:
         card = review(card, rating, when, settings, seed).after
     return card
 
 
 __all__ = [
-    "Rating", "RATINGS", "State", "Settings", "CardState", "ReviewOutcome", "LEECH_LAPSES", "LEARN_AHEAD",
-    "make_scheduler", "fuzz_range", "fuzzed_days", "review", "preview_intervals", "format_interval",
-    "retrievability", "study_day", "day_bounds", "day_start", "remaining_limits", "queue_order",
+    "Rating",
+    "RATINGS",
+    "State",
+    "Settings",
+    "CardState",
+    "ReviewOutcome",
+    "LEECH_LAPSES",
+    "LEARN_AHEAD",
+    "make_scheduler",
+    "fuzz_range",
+    "fuzzed_days",
+    "review",
+    "preview_intervals",
+    "format_interval",
+    "retrievability",
+    "study_day",
+    "day_bounds",
+    "day_start",
+    "remaining_limits",
+    "queue_order",
     "replay",
 ]

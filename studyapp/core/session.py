@@ -38,8 +38,13 @@ def load_cardspecs() -> list:
     return list(build_cards(load_content()))
 
 
-def open_study(now: datetime | None = None, path: str | Path | None = None, *,
-               tz: tzinfo | None = None, cardspecs: list | None = None) -> Storage:
+def open_study(
+    now: datetime | None = None,
+    path: str | Path | None = None,
+    *,
+    tz: tzinfo | None = None,
+    cardspecs: list | None = None,
+) -> Storage:
     """Open the database (default ``data_dir()/studyapp.db``) and sync its cards with content.
 
     ``cardspecs`` overrides the content (tests); otherwise cards come from
@@ -65,8 +70,12 @@ class SessionSummary:
     by_rating: dict[int, int]
 
     def to_dict(self) -> dict:
-        return {"reviewed": self.reviewed, "seconds": round(self.seconds, 1),
-                "accuracy": self.accuracy, "by_rating": dict(self.by_rating)}
+        return {
+            "reviewed": self.reviewed,
+            "seconds": round(self.seconds, 1),
+            "accuracy": self.accuracy,
+            "by_rating": dict(self.by_rating),
+        }
 
 
 @dataclass

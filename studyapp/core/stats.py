@@ -18,8 +18,10 @@ RETENTION_DAYS = 30
 
 
 def _accuracy(pairs: dict[str, tuple[int, int]]) -> dict[str, dict]:
-    return {k: {"correct": c, "total": t, "accuracy": round(c / t, 4) if t else None}
-            for k, (c, t) in pairs.items()}
+    return {
+        k: {"correct": c, "total": t, "accuracy": round(c / t, 4) if t else None}
+        for k, (c, t) in pairs.items()
+    }
 
 
 def streak_days(studied: set[date] | Callable[[date], bool], today: date) -> int:
@@ -78,9 +80,13 @@ def compute_stats(storage: Storage, now: datetime) -> dict:
     # Retention per week (12 weeks, oldest first); weeks without reviews of mature cards are left out.
     by_week = []
     for w in range(HISTORY_DAYS // 7):
-        p, t = storage.review_retention(from_ms(day_edges[7 * w]), until=from_ms(day_edges[7 * (w + 1)]))
+        p, t = storage.review_retention(
+            from_ms(day_edges[7 * w]), until=from_ms(day_edges[7 * (w + 1)])
+        )
         if t:
-            by_week.append({"date": (first + timedelta(days=7 * w)).isoformat(), "retention": round(p / t, 4)})
+            by_week.append(
+                {"date": (first + timedelta(days=7 * w)).isoformat(), "retention": round(p / t, 4)}
+            )
 
     # Streak: walk back day by day while there was any review or attempt (indexed lookups).
     def studied_on(day: date) -> bool:
@@ -103,17 +109,26 @@ def compute_stats(storage: Storage, now: datetime) -> dict:
         "streak_days": streak,
         "suspended": cards["suspended"],
         "orphaned": cards["orphaned"],
-        "forecast_30d": [{"date": (today + timedelta(days=i)).isoformat(), "due": n}
-                         for i, n in enumerate(forecast)],
-        "reviews_per_day_12w": [{"date": (first + timedelta(days=i)).isoformat(), "count": n}
-                                for i, n in enumerate(per_day)],
+        "forecast_30d": [
+            {"date": (today + timedelta(days=i)).isoformat(), "due": n}
+            for i, n in enumerate(forecast)
+        ],
+        "reviews_per_day_12w": [
+            {"date": (first + timedelta(days=i)).isoformat(), "count": n}
+            for i, n in enumerate(per_day)
+        ],
         "retention_by_week": by_week,
         "by_topic": storage.counts(now),
         "accuracy_by_topic": _accuracy(storage.topic_accuracy()),
         "accuracy_by_step": _accuracy(storage.step_accuracy()),
-        "leeches": [{"key": c.key, "topic": c.topic, "front": c.front, "lapses": c.lapses}
-                    for c in storage.leeches()],
-        "settings": {k: settings.to_dict()[k] for k in ("desired_retention", "new_per_day", "reviews_per_day")},
+        "leeches": [
+            {"key": c.key, "topic": c.topic, "front": c.front, "lapses": c.lapses}
+            for c in storage.leeches()
+        ],
+        "settings": {
+            k: settings.to_dict()[k]
+            for k in ("desired_retention", "new_per_day", "reviews_per_day")
+        },
     }
 
 
@@ -122,7 +137,8 @@ def render_text(stats: dict) -> str:
     ret = stats["retention_30d"]
     lines = [
         f"Cards        {stats['cards_total']} ({stats['cards_new']} new, {stats['suspended']} suspended"
-        + (f", {stats['orphaned']} orphaned" if stats["orphaned"] else "") + ")",
+        + (f", {stats['orphaned']} orphaned" if stats["orphaned"] else "")
+        + ")",
         f"Today        {stats['due_today']} to study ({stats['reviews_due_today']} reviews due, "
         f"{stats['new_today']} new), {stats['reviews_today']} reviewed",
         f"Reviews      {stats['reviews_total']} in total",
@@ -147,8 +163,10 @@ def render_text(stats: dict) -> str:
 
         lines.append("Accuracy by exercise step:")
         for step, a in stats["accuracy_by_step"].items():
-            lines.append(f"  {STEP_TYPES.get(step, step):<24} {a['correct']}/{a['total']}  "
-                         f"{a['accuracy']:.0%}")
+            lines.append(
+                f"  {STEP_TYPES.get(step, step):<24} {a['correct']}/{a['total']}  "
+                f"{a['accuracy']:.0%}"
+            )
         weak = weakest_step(stats["accuracy_by_step"])
         if weak:
             lines.append(f"  {weak}.")

@@ -47,5 +47,6 @@ def weakest_step(accuracy: Mapping, min_attempts: int = MIN_ATTEMPTS) -> str | N
     if worst is None:
         return None
     wrong, step, missed, total = worst
-    return (f"You get {STEP_TYPES.get(step, step)} wrong {wrong:.0%} of the time "
-            f"({missed} of {total})")
+    return (
+        f"You get {STEP_TYPES.get(step, step)} wrong {wrong:.0%} of the time ({missed} of {total})"
+    )

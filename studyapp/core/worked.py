@@ -11,27 +11,47 @@ from collections.abc import Sequence
 _SUP = str.maketrans("0123456789-m", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻ᵐ")
 
 ACT_SYMBOL = {
-    "sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "LeakyReLU", "elu": "ELU",
-    "softplus": "softplus", "swish": "swish", "linear": "id", "softmax": "softmax",
+    "sigmoid": "σ",
+    "tanh": "tanh",
+    "relu": "ReLU",
+    "leaky_relu": "LeakyReLU",
+    "elu": "ELU",
+    "softplus": "softplus",
+    "swish": "swish",
+    "linear": "id",
+    "softmax": "softmax",
 }
 ACT_LATEX = {
-    "sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\operatorname{ReLU}",
-    "leaky_relu": r"\operatorname{LeakyReLU}", "elu": r"\operatorname{ELU}",
-    "softplus": r"\operatorname{softplus}", "swish": r"\operatorname{swish}",
-    "linear": r"\operatorname{id}", "softmax": r"\operatorname{softmax}",
+    "sigmoid": r"\sigma",
+    "tanh": r"\tanh",
+    "relu": r"\operatorname{ReLU}",
+    "leaky_relu": r"\operatorname{LeakyReLU}",
+    "elu": r"\operatorname{ELU}",
+    "softplus": r"\operatorname{softplus}",
+    "swish": r"\operatorname{swish}",
+    "linear": r"\operatorname{id}",
+    "softmax": r"\operatorname{softmax}",
 }
 ACT_FORMULA = {
-    "sigmoid": "σ(z) = 1/(1 + e⁻ᶻ)", "tanh": "tanh(z) = (eᶻ − e⁻ᶻ)/(eᶻ + e⁻ᶻ)",
-    "relu": "ReLU(z) = max(0, z)", "leaky_relu": "LeakyReLU(z) = max(0.01z, z)",
-    "elu": "ELU(z) = z if z > 0 else eᶻ − 1", "softplus": "softplus(z) = ln(1 + eᶻ)",
-    "swish": "swish(z) = z·σ(z)", "linear": "id(z) = z",
+    "sigmoid": "σ(z) = 1/(1 + e⁻ᶻ)",
+    "tanh": "tanh(z) = (eᶻ − e⁻ᶻ)/(eᶻ + e⁻ᶻ)",
+    "relu": "ReLU(z) = max(0, z)",
+    "leaky_relu": "LeakyReLU(z) = max(0.01z, z)",
+    "elu": "ELU(z) = z if z > 0 else eᶻ − 1",
+    "softplus": "softplus(z) = ln(1 + eᶻ)",
+    "swish": "swish(z) = z·σ(z)",
+    "linear": "id(z) = z",
     "softmax": "softmax(z)ᵢ = e^(zᵢ) / Σⱼ e^(zⱼ)",
 }
 ACT_DERIVATIVE = {
-    "sigmoid": "σ′(z) = σ(z)(1 − σ(z)) = a(1 − a)", "tanh": "tanh′(z) = 1 − tanh²(z) = 1 − a²",
-    "relu": "ReLU′(z) = 1 if z > 0 else 0", "leaky_relu": "LeakyReLU′(z) = 1 if z > 0 else 0.01",
-    "elu": "ELU′(z) = 1 if z > 0 else eᶻ", "softplus": "softplus′(z) = σ(z)",
-    "swish": "swish′(z) = σ(z) + z·σ(z)(1 − σ(z))", "linear": "id′(z) = 1",
+    "sigmoid": "σ′(z) = σ(z)(1 − σ(z)) = a(1 − a)",
+    "tanh": "tanh′(z) = 1 − tanh²(z) = 1 − a²",
+    "relu": "ReLU′(z) = 1 if z > 0 else 0",
+    "leaky_relu": "LeakyReLU′(z) = 1 if z > 0 else 0.01",
+    "elu": "ELU′(z) = 1 if z > 0 else eᶻ",
+    "softplus": "softplus′(z) = σ(z)",
+    "swish": "swish′(z) = σ(z) + z·σ(z)(1 − σ(z))",
+    "linear": "id′(z) = 1",
     "softmax": "∂aᵢ/∂zⱼ = aᵢ(δᵢⱼ − aⱼ)  (Jacobian)",
 }
 LOSS_TEXT = {
@@ -44,11 +64,13 @@ LOSS_TEXT = {
     "hinge": ("L = Σ max(0, 1 − y·a)", "∂L/∂a = −y where 1 − y·a > 0, else 0"),
 }
 LOSS_LATEX = {
-    "half_sse": r"L = \tfrac12 \sum_i (a_i - y_i)^2", "mse": r"L = \tfrac1n \sum_i (a_i - y_i)^2",
+    "half_sse": r"L = \tfrac12 \sum_i (a_i - y_i)^2",
+    "mse": r"L = \tfrac1n \sum_i (a_i - y_i)^2",
     "mae": r"L = \tfrac1n \sum_i |a_i - y_i|",
     "huber": r"L = \tfrac1n \sum_i h(a_i - y_i),\ h(r) = \begin{cases}\tfrac12 r^2 & |r|\le 1\\ |r| - \tfrac12 & \text{else}\end{cases}",
     "bce": r"L = -\sum_i \left[y_i \ln a_i + (1-y_i)\ln(1-a_i)\right]",
-    "cce": r"L = -\sum_i y_i \ln a_i", "hinge": r"L = \sum_i \max(0, 1 - y_i a_i)",
+    "cce": r"L = -\sum_i y_i \ln a_i",
+    "hinge": r"L = \sum_i \max(0, 1 - y_i a_i)",
 }
 
 
@@ -100,6 +122,7 @@ def _assign(lines: list[str], label: str, rows, fmt=num, indent: str = "  ") -> 
 
 # --- LaTeX helpers for Markdown ---------------------------------------------------------------
 
+
 def tex_num(v: float, digits: int = 4) -> str:
     if v == 0:
         return "0"
@@ -115,8 +138,11 @@ def tex_vec(values, fmt=tex_num) -> str:
 
 
 def tex_mat(rows, fmt=tex_num) -> str:
-    return r"\begin{bmatrix}" + r" \\ ".join(" & ".join(fmt(v) for v in r) for r in rows) + \
-        r"\end{bmatrix}"
+    return (
+        r"\begin{bmatrix}"
+        + r" \\ ".join(" & ".join(fmt(v) for v in r) for r in rows)
+        + r"\end{bmatrix}"
+    )
 
 
 def _tex_given(v: float) -> str:
@@ -125,11 +151,14 @@ def _tex_given(v: float) -> str:
 
 # --- backprop -------------------------------------------------------------------------------
 
+
 def _title(ex: dict) -> str:
     layers = "-".join(str(n) for n in ex["layers"])
     origin = f"preset {ex['preset']}" if ex.get("preset") else f"seed {ex['seed']}, #{ex['index']}"
-    return (f"Backprop exercise ({origin}): layers {layers}, hidden {ex['activation']}, "
-            f"output {ex['output_activation']}, loss {ex['loss']}, η = {given(ex['learning_rate'])}")
+    return (
+        f"Backprop exercise ({origin}): layers {layers}, hidden {ex['activation']}, "
+        f"output {ex['output_activation']}, loss {ex['loss']}, η = {given(ex['learning_rate'])}"
+    )
 
 
 def render_backprop_problem(ex: dict, fmt: str = "text") -> str:
@@ -143,9 +172,11 @@ def render_backprop_problem(ex: dict, fmt: str = "text") -> str:
         _assign(lines, f"W{sup(m)}", ex["weights"][m - 1], given)
         lines.append(f"  b{sup(m)} = {vec(ex['biases'][m - 1], given)}")
     lines.append("")
-    lines.append(f"Compute z{sup(1)}…z{sup(L)}, a{sup(1)}…a{sup(L)}, the loss, every δ{sup('m')} = "
-                 f"∂L/∂z{sup('m')}, ∂L/∂W{sup('m')}, ∂L/∂b{sup('m')}, and the parameters after one "
-                 "gradient-descent step.")
+    lines.append(
+        f"Compute z{sup(1)}…z{sup(L)}, a{sup(1)}…a{sup(L)}, the loss, every δ{sup('m')} = "
+        f"∂L/∂z{sup('m')}, ∂L/∂W{sup('m')}, ∂L/∂b{sup('m')}, and the parameters after one "
+        "gradient-descent step."
+    )
     return "\n".join(lines)
 
 
@@ -167,8 +198,11 @@ def render_backprop(ex: dict, fmt: str = "text") -> str:
     lines += ["", "Loss", f"  {loss_def} = {num(ans['loss'])}", "", "Backward pass"]
     out_act, loss = ex["output_activation"], ex["loss"]
     if (out_act, loss) in (("sigmoid", "bce"), ("softmax", "cce")):
-        why = ("σ′ = a(1 − a) cancels the denominator of ∂L/∂a" if out_act == "sigmoid"
-               else "the softmax Jacobian times −y/a gives a·Σy − y")
+        why = (
+            "σ′ = a(1 − a) cancels the denominator of ∂L/∂a"
+            if out_act == "sigmoid"
+            else "the softmax Jacobian times −y/a gives a·Σy − y"
+        )
         rule = f"a{sup(L)} − y  ({why})"
     elif out_act == "softmax":
         rule = f"Jᵀ ∂L/∂a, J = ∂a{sup(L)}/∂z{sup(L)} = diag(a) − a aᵀ;  {loss_grad}"
@@ -178,8 +212,10 @@ def render_backprop(ex: dict, fmt: str = "text") -> str:
     lines.append(f"     = {vec(ans['delta'][L - 1])}")
     for m in range(L, 0, -1):
         if m < L:
-            lines.append(f"  δ{sup(m)} = {ACT_SYMBOL[act(m)]}′(z{sup(m)}) ⊙ (W{sup(m + 1)})ᵀ"
-                         f"δ{sup(m + 1)} = {vec(ans['delta'][m - 1])}")
+            lines.append(
+                f"  δ{sup(m)} = {ACT_SYMBOL[act(m)]}′(z{sup(m)}) ⊙ (W{sup(m + 1)})ᵀ"
+                f"δ{sup(m + 1)} = {vec(ans['delta'][m - 1])}"
+            )
         prev = "x" if m == 1 else f"a{sup(m - 1)}"
         _assign(lines, f"∂L/∂W{sup(m)} = δ{sup(m)}({prev})ᵀ", ans["grad_weights"][m - 1])
         lines.append(f"  ∂L/∂b{sup(m)} = δ{sup(m)} = {vec(ans['grad_biases'][m - 1])}")
@@ -193,14 +229,24 @@ def render_backprop(ex: dict, fmt: str = "text") -> str:
 
 def _md_problem(ex: dict) -> str:
     L = len(ex["weights"])
-    parts = [f"### {_title(ex)}", "", "Given:", "",
-             rf"$x = {tex_vec(ex['x'], _tex_given)}$, target $y = {tex_vec(ex['target'], _tex_given)}$"]
+    parts = [
+        f"### {_title(ex)}",
+        "",
+        "Given:",
+        "",
+        rf"$x = {tex_vec(ex['x'], _tex_given)}$, target $y = {tex_vec(ex['target'], _tex_given)}$",
+    ]
     for m in range(1, L + 1):
         parts.append("")
-        parts.append(rf"$W^{{{m}}} = {tex_mat(ex['weights'][m - 1], _tex_given)}$, "
-                     rf"$b^{{{m}}} = {tex_vec(ex['biases'][m - 1], _tex_given)}$")
-    parts += ["", r"Compute every $z^m$, $a^m$, the loss, $\delta^m = \partial L/\partial z^m$, "
-              r"$\partial L/\partial W^m$, $\partial L/\partial b^m$ and the updated parameters."]
+        parts.append(
+            rf"$W^{{{m}}} = {tex_mat(ex['weights'][m - 1], _tex_given)}$, "
+            rf"$b^{{{m}}} = {tex_vec(ex['biases'][m - 1], _tex_given)}$"
+        )
+    parts += [
+        "",
+        r"Compute every $z^m$, $a^m$, the loss, $\delta^m = \partial L/\partial z^m$, "
+        r"$\partial L/\partial W^m$, $\partial L/\partial b^m$ and the updated parameters.",
+    ]
     return "\n".join(parts)
 
 
@@ -211,24 +257,35 @@ def _md_solution(ex: dict) -> str:
     out = ["**Forward pass**", ""]
     for m in range(1, L + 1):
         prev = "x" if m == 1 else f"a^{{{m - 1}}}"
-        out.append(rf"- $z^{{{m}}} = W^{{{m}}}{prev} + b^{{{m}}} = {tex_vec(ans['z'][m - 1])}$, "
-                   rf"$a^{{{m}}} = {ACT_LATEX[act(m)]}(z^{{{m}}}) = {tex_vec(ans['a'][m - 1])}$")
-    out += ["", rf"**Loss**: ${LOSS_LATEX[ex['loss']]} = {tex_num(ans['loss'])}$", "",
-            "**Backward pass**", ""]
+        out.append(
+            rf"- $z^{{{m}}} = W^{{{m}}}{prev} + b^{{{m}}} = {tex_vec(ans['z'][m - 1])}$, "
+            rf"$a^{{{m}}} = {ACT_LATEX[act(m)]}(z^{{{m}}}) = {tex_vec(ans['a'][m - 1])}$"
+        )
+    out += [
+        "",
+        rf"**Loss**: ${LOSS_LATEX[ex['loss']]} = {tex_num(ans['loss'])}$",
+        "",
+        "**Backward pass**",
+        "",
+    ]
     for m in range(L, 0, -1):
         if m == L:
             rule = rf"\partial L/\partial z^{{{L}}}"
         else:
             rule = rf"{ACT_LATEX[act(m)]}'(z^{{{m}}}) \odot (W^{{{m + 1}}})^T \delta^{{{m + 1}}}"
         prev = "x" if m == 1 else f"a^{{{m - 1}}}"
-        out.append(rf"- $\delta^{{{m}}} = {rule} = {tex_vec(ans['delta'][m - 1])}$; "
-                   rf"$\partial L/\partial W^{{{m}}} = \delta^{{{m}}}({prev})^T = "
-                   rf"{tex_mat(ans['grad_weights'][m - 1])}$; "
-                   rf"$\partial L/\partial b^{{{m}}} = {tex_vec(ans['grad_biases'][m - 1])}$")
+        out.append(
+            rf"- $\delta^{{{m}}} = {rule} = {tex_vec(ans['delta'][m - 1])}$; "
+            rf"$\partial L/\partial W^{{{m}}} = \delta^{{{m}}}({prev})^T = "
+            rf"{tex_mat(ans['grad_weights'][m - 1])}$; "
+            rf"$\partial L/\partial b^{{{m}}} = {tex_vec(ans['grad_biases'][m - 1])}$"
+        )
     out += ["", rf"**Update** ($\eta = {ex['learning_rate']:g}$)", ""]
     for m in range(1, L + 1):
-        out.append(rf"- $W^{{{m}}} \leftarrow {tex_mat(ans['updated_weights'][m - 1])}$, "
-                   rf"$b^{{{m}}} \leftarrow {tex_vec(ans['updated_biases'][m - 1])}$")
+        out.append(
+            rf"- $W^{{{m}}} \leftarrow {tex_mat(ans['updated_weights'][m - 1])}$, "
+            rf"$b^{{{m}}} \leftarrow {tex_vec(ans['updated_biases'][m - 1])}$"
+        )
     return "\n".join(out)
 
 
@@ -237,29 +294,56 @@ def _md_solution(ex: dict) -> str:
 OPTIMIZER_STEPS_TEXT = {
     "sgd": ["θ ← θ − lr·g"],
     "momentum": ["velocity ← γ·velocity − lr·g", "θ ← θ + velocity"],
-    "nesterov": ["(g is the gradient at the look-ahead point θ + γ·velocity)",
-                 "velocity ← γ·velocity − lr·g", "θ ← θ + velocity"],
+    "nesterov": [
+        "(g is the gradient at the look-ahead point θ + γ·velocity)",
+        "velocity ← γ·velocity − lr·g",
+        "θ ← θ + velocity",
+    ],
     "adagrad": ["G ← G + g²", "θ ← θ − lr·g/√(G + ε)"],
-    "adadelta": ["Eg2 ← ρ·Eg2 + (1−ρ)·g²", "Δθ = −√(Edx2 + ε)/√(Eg2 + ε)·g",
-                 "Edx2 ← ρ·Edx2 + (1−ρ)·Δθ²", "θ ← θ + Δθ"],
+    "adadelta": [
+        "Eg2 ← ρ·Eg2 + (1−ρ)·g²",
+        "Δθ = −√(Edx2 + ε)/√(Eg2 + ε)·g",
+        "Edx2 ← ρ·Edx2 + (1−ρ)·Δθ²",
+        "θ ← θ + Δθ",
+    ],
     "rmsprop": ["Eg2 ← ρ·Eg2 + (1−ρ)·g²", "θ ← θ − lr·g/√(Eg2 + ε)"],
-    "adam": ["m ← β₁·m + (1−β₁)·g", "v ← β₂·v + (1−β₂)·g²", "m̂ = m/(1−β₁ᵗ)", "v̂ = v/(1−β₂ᵗ)",
-             "θ ← θ − lr·m̂/(√v̂ + ε)"],
-    "adamw": ["m ← β₁·m + (1−β₁)·g", "v ← β₂·v + (1−β₂)·g²", "m̂ = m/(1−β₁ᵗ)", "v̂ = v/(1−β₂ᵗ)",
-              "θ ← θ − lr·(m̂/(√v̂ + ε) + wd·θ)"],
+    "adam": [
+        "m ← β₁·m + (1−β₁)·g",
+        "v ← β₂·v + (1−β₂)·g²",
+        "m̂ = m/(1−β₁ᵗ)",
+        "v̂ = v/(1−β₂ᵗ)",
+        "θ ← θ − lr·m̂/(√v̂ + ε)",
+    ],
+    "adamw": [
+        "m ← β₁·m + (1−β₁)·g",
+        "v ← β₂·v + (1−β₂)·g²",
+        "m̂ = m/(1−β₁ᵗ)",
+        "v̂ = v/(1−β₂ᵗ)",
+        "θ ← θ − lr·(m̂/(√v̂ + ε) + wd·θ)",
+    ],
 }
-_HYPER_SYMBOL = {"lr": "lr", "gamma": "γ", "eps": "ε", "rho": "ρ", "beta1": "β₁", "beta2": "β₂",
-                 "weight_decay": "wd"}
+_HYPER_SYMBOL = {
+    "lr": "lr",
+    "gamma": "γ",
+    "eps": "ε",
+    "rho": "ρ",
+    "beta1": "β₁",
+    "beta2": "β₂",
+    "weight_decay": "wd",
+}
 _NAME = {"delta": "Δθ", "m_hat": "m̂", "v_hat": "v̂"}
 
 
 def _optimizer_lines(ex: dict) -> tuple[str, list[str], list[str], list[str]]:
     """(title, given lines, rule lines, answer lines) of an optimizer exercise."""
-    hyper = ", ".join(f"{_HYPER_SYMBOL.get(k, k)} = {v:g}" for k, v in ex["hyperparameters"].items())
+    hyper = ", ".join(
+        f"{_HYPER_SYMBOL.get(k, k)} = {v:g}" for k, v in ex["hyperparameters"].items()
+    )
     title = f"{ex['optimizer']} step t = {ex['t']} (seed {ex['seed']}, #{ex['index']}); {hyper}"
     given_lines = [f"θ = {vec(ex['params'], given)}", f"g = {vec(ex['grad'], given)}"]
-    given_lines += [f"{k} (after step {ex['t'] - 1}) = {vec(v, given)}"
-                    for k, v in ex["state"].items()]
+    given_lines += [
+        f"{k} (after step {ex['t'] - 1}) = {vec(v, given)}" for k, v in ex["state"].items()
+    ]
     ans = ex.get("answers", {})
     answer = [f"{k} = {vec(v)}" for k, v in ans.get("state", {}).items()]
     answer += [f"{_NAME.get(k, k)} = {vec(v)}" for k, v in ans.get("intermediates", {}).items()]
@@ -273,16 +357,38 @@ def render_optimizer_problem(ex: dict, fmt: str = "text") -> str:
     title, given_lines, rules, _ = _optimizer_lines(ex)
     ask = "Compute the new state, the intermediates and the new θ."
     if fmt == "md":
-        return "\n".join([f"### {title}", "", *(f"- {g}" for g in given_lines), "",
-                          "Rules:", "", *(f"- {r}" for r in rules), "", ask])
-    return "\n".join([title, "", *(f"  {g}" for g in given_lines), "", "Rules:",
-                      *(f"  {r}" for r in rules), "", ask])
+        return "\n".join(
+            [
+                f"### {title}",
+                "",
+                *(f"- {g}" for g in given_lines),
+                "",
+                "Rules:",
+                "",
+                *(f"- {r}" for r in rules),
+                "",
+                ask,
+            ]
+        )
+    return "\n".join(
+        [
+            title,
+            "",
+            *(f"  {g}" for g in given_lines),
+            "",
+            "Rules:",
+            *(f"  {r}" for r in rules),
+            "",
+            ask,
+        ]
+    )
 
 
 def render_optimizer(ex: dict, fmt: str = "text") -> str:
     """Problem and worked answer of one optimizer exercise."""
     *_, answer = _optimizer_lines(ex)
     if fmt == "md":
-        return "\n".join([render_optimizer_problem(ex, fmt), "", "**Answer**", "",
-                          *(f"- {a}" for a in answer)])
+        return "\n".join(
+            [render_optimizer_problem(ex, fmt), "", "**Answer**", "", *(f"- {a}" for a in answer)]
+        )
     return "\n".join([render_optimizer_problem(ex, fmt), "", "Answer", *(f"  {a}" for a in answer)])

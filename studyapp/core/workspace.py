@@ -48,6 +48,7 @@ _LOSS_FOR_OUTPUT = {
 ACTIVATION_FORMULAS = {name: (ACT_FORMULA[name], ACT_DERIVATIVE[name]) for name in ACT_FORMULA}
 LOSS_FORMULAS = LOSS_TEXT
 
+
 def fmt_number(value: float, digits: int = 4) -> str:
     """A number as a person writes it: 4 significant digits, no ``-0``, no exponent unless tiny/huge."""
     value = float(value)
@@ -97,8 +98,10 @@ class ExerciseSettings:
         if self.preset:
             return f"like the notes ({self.preset}): 2-2-1 · sigmoid · half_sse · η 0.1"
         shape = "-".join(str(n) for n in self.layers)
-        return (f"{shape} · {self.activation} → {self.output_activation} · {self.loss}"
-                f" · η {fmt_number(self.learning_rate)}")
+        return (
+            f"{shape} · {self.activation} → {self.output_activation} · {self.loss}"
+            f" · η {fmt_number(self.learning_rate)}"
+        )
 
 
 def parse_layers(text: str) -> tuple[int, ...]:
@@ -118,8 +121,13 @@ def parse_layers(text: str) -> tuple[int, ...]:
 def randomize_settings(rng: random.Random, kind: str = "backprop") -> ExerciseSettings:
     """A random but sensible configuration: small nets, a loss that suits the output activation."""
     if kind == "optimizer":
-        return ExerciseSettings(kind="optimizer", preset=None, optimizer=rng.choice(OPTIMIZERS),
-                                size=rng.randint(2, 4), decimals=rng.choice((2, 2, 3)))
+        return ExerciseSettings(
+            kind="optimizer",
+            preset=None,
+            optimizer=rng.choice(OPTIMIZERS),
+            size=rng.randint(2, 4),
+            decimals=rng.choice((2, 2, 3)),
+        )
     hidden = tuple(rng.randint(1, 3) for _ in range(rng.choice((1, 1, 1, 2))))
     out = rng.choice(("sigmoid", "sigmoid", "softmax", "linear", "tanh"))
     n_out = rng.randint(2, 3) if out == "softmax" else rng.randint(1, 2)
@@ -141,14 +149,25 @@ def generate(settings: ExerciseSettings, seed: int) -> dict:
 
     try:
         if settings.kind == "optimizer":
-            return exercises.generate_optimizer(seed, count=1, optimizer=settings.optimizer,
-                                                size=settings.size, decimals=settings.decimals)[0]
+            return exercises.generate_optimizer(
+                seed,
+                count=1,
+                optimizer=settings.optimizer,
+                size=settings.size,
+                decimals=settings.decimals,
+            )[0]
         if settings.preset:
             return exercises.preset(settings.preset)
         return exercises.generate_backprop(
-            seed, count=1, layers=tuple(settings.layers), activation=settings.activation,
-            output_activation=settings.output_activation, loss=settings.loss,
-            decimals=settings.decimals, learning_rate=settings.learning_rate)[0]
+            seed,
+            count=1,
+            layers=tuple(settings.layers),
+            activation=settings.activation,
+            output_activation=settings.output_activation,
+            loss=settings.loss,
+            decimals=settings.decimals,
+            learning_rate=settings.learning_rate,
+        )[0]
     except (ValueError, KeyError, TypeError) as exc:  # engine validation -> one line for the user
         msg = str(exc.args[0]) if exc.args else exc.__class__.__name__
         raise UsageError(msg) from None
@@ -325,7 +344,9 @@ class Step:
             return "a number" if shape[0] == 1 else f"a {shape[0]}-vector [·, ·]"
         rows, cols = shape
         one_row = "[" + ", ".join(["·"] * cols) + "]" if cols <= 4 else "[·, …, ·]"
-        example = f"[{one_row}]" if rows == 1 else f"[{one_row}, {one_row}{', …' if rows > 2 else ''}]"
+        example = (
+            f"[{one_row}]" if rows == 1 else f"[{one_row}, {one_row}{', …' if rows > 2 else ''}]"
+        )
         return f"a {rows}×{cols} matrix {example}"
 
 
@@ -378,8 +399,9 @@ class Workspace:
         self.exercise = exercise
         self.kind = "optimizer" if "optimizer" in exercise else "backprop"
         self._clock = clock
-        self.steps: list[Step] = (_optimizer_steps(exercise) if self.kind == "optimizer"
-                                  else _backprop_steps(exercise))
+        self.steps: list[Step] = (
+            _optimizer_steps(exercise) if self.kind == "optimizer" else _backprop_steps(exercise)
+        )
         self.results: list[StepResult] = [StepResult() for _ in self.steps]
         self.current = 0
         self._started = clock()
@@ -398,8 +420,10 @@ class Workspace:
         if self.kind == "optimizer":
             return f"exercise:optimizer:{ex['optimizer']}:{origin}"
         shape = "-".join(str(n) for n in ex["layers"])
-        return (f"exercise:backprop:{shape}:{ex['activation']}:{ex['output_activation']}:"
-                f"{ex['loss']}:{origin}")
+        return (
+            f"exercise:backprop:{shape}:{ex['activation']}:{ex['output_activation']}:"
+            f"{ex['loss']}:{origin}"
+        )
 
     # -- progress ---------------------------------------------------------------------------
     @property
@@ -441,8 +465,10 @@ class Workspace:
         if typed is not None and typed.size != step.expected.size:
             # a vector for a matrix, a number for a vector: a typing slip, not an answer to grade
             # (a transposed matrix has the right size and is graded, with its diagnosis)
-            return Feedback("invalid", f"{step.label} is {step.shape_text}; you typed "
-                                       f"{_describe_shape(typed.shape)}")
+            return Feedback(
+                "invalid",
+                f"{step.label} is {step.shape_text}; you typed {_describe_shape(typed.shape)}",
+            )
         verdict = check_answer(step.expected, text)
         if verdict.verdict == "invalid":
             return Feedback("invalid", verdict.message)
@@ -454,7 +480,9 @@ class Workspace:
             status, message = "correct", "correct"
         else:
             carried = self.carried_expected(step)
-            if carried is not None and not np.allclose(carried, step.expected, rtol=1e-9, atol=1e-12):
+            if carried is not None and not np.allclose(
+                carried, step.expected, rtol=1e-9, atol=1e-12
+            ):
                 cf = check_answer(carried, text)
                 if cf.verdict == "correct":
                     status = "correct_cf"
@@ -467,7 +495,9 @@ class Workspace:
             if status == "incorrect" and res.value is not None:
                 diagnosis = self.slip(step, res.value) or diagnosis
         res.status, res.message, res.diagnosis = status, message, diagnosis
-        res.credit = 0.0 if status == "incorrect" else (CREDIT_NUMBERS_HINT if res.hints >= 2 else 1.0)
+        res.credit = (
+            0.0 if status == "incorrect" else (CREDIT_NUMBERS_HINT if res.hints >= 2 else 1.0)
+        )
         self._close_step()
         return Feedback(status, message, diagnosis, advanced=True)
 
@@ -514,12 +544,16 @@ class Workspace:
         if self.kind == "optimizer":
             return None
         truth = {s.key: s.expected for s in self.steps}
-        candidates = _backprop_slips(self, step, self.given) + \
-            _backprop_slips(self, step, truth.__getitem__)  # the slip on the true inputs too
+        candidates = _backprop_slips(self, step, self.given) + _backprop_slips(
+            self, step, truth.__getitem__
+        )  # the slip on the true inputs too
         for description, alt in candidates:
             alt = np.asarray(alt, dtype=float)
-            if alt.shape == value.shape and not np.allclose(alt, step.expected, rtol=0.005) and \
-                    np.allclose(value, alt, rtol=REL_TOL, atol=step_abs_tol(alt)):
+            if (
+                alt.shape == value.shape
+                and not np.allclose(alt, step.expected, rtol=0.005)
+                and np.allclose(value, alt, rtol=REL_TOL, atol=step_abs_tol(alt))
+            ):
                 return description
         return None
 
@@ -556,8 +590,10 @@ class Workspace:
         hints = sum(1 for r in self.results if r.hints)
         reveals = sum(1 for r in self.results if r.revealed)
         cf = sum(1 for r in self.results if r.status == "correct_cf")
-        lines.append(f"hints used on {hints} step(s), {reveals} revealed, "
-                     f"{cf} correct given an earlier answer")
+        lines.append(
+            f"hints used on {hints} step(s), {reveals} revealed, "
+            f"{cf} correct given an earlier answer"
+        )
         return "\n".join(lines)
 
     def worked_solution(self) -> str:
@@ -573,9 +609,14 @@ class Workspace:
         if self._saved:
             return 0
         for step, res in zip(self.steps, self.results, strict=True):
-            args = dict(kind="exercise", question_id=f"{self.question_id}:{step.key}",
-                        topic=self.topic, correct=res.counts_correct, seconds=float(res.seconds),
-                        step=step.kind)
+            args = dict(
+                kind="exercise",
+                question_id=f"{self.question_id}:{step.key}",
+                topic=self.topic,
+                correct=res.counts_correct,
+                seconds=float(res.seconds),
+                step=step.kind,
+            )
             try:
                 storage.record_attempt(**args, hints=res.hints, revealed=res.revealed)
             except TypeError:  # a storage without hint/reveal columns still gets the attempt
@@ -585,9 +626,18 @@ class Workspace:
 
     def records(self) -> list[dict]:
         """A plain summary of every step (for tests and logs)."""
-        return [{"key": s.key, "kind": s.kind, "status": r.status, "hints": r.hints,
-                 "revealed": r.revealed, "credit": r.credit, "answer": r.answer}
-                for s, r in zip(self.steps, self.results, strict=True)]
+        return [
+            {
+                "key": s.key,
+                "kind": s.kind,
+                "status": r.status,
+                "hints": r.hints,
+                "revealed": r.revealed,
+                "credit": r.credit,
+                "answer": r.answer,
+            }
+            for s, r in zip(self.steps, self.results, strict=True)
+        ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -609,24 +659,82 @@ def _backprop_steps(ex: dict) -> list[Step]:
     steps: list[Step] = []
     for m in range(1, big_l + 1):
         role = _layer_role(m, big_l, ex)
-        steps.append(Step(f"z{m}", "z", f"z{sup(m)}", f"pre-activation of layer {m} ({role})",
-                          arr(ans["z"][m - 1]), m))
-        steps.append(Step(f"a{m}", "a", f"a{sup(m)}", f"activation of layer {m} ({role})",
-                          arr(ans["a"][m - 1]), m))
-    steps.append(Step("loss", "loss", "L", f"loss ({ex['loss']})", arr(ans["loss"]).reshape(()), None))
+        steps.append(
+            Step(
+                f"z{m}",
+                "z",
+                f"z{sup(m)}",
+                f"pre-activation of layer {m} ({role})",
+                arr(ans["z"][m - 1]),
+                m,
+            )
+        )
+        steps.append(
+            Step(
+                f"a{m}",
+                "a",
+                f"a{sup(m)}",
+                f"activation of layer {m} ({role})",
+                arr(ans["a"][m - 1]),
+                m,
+            )
+        )
+    steps.append(
+        Step("loss", "loss", "L", f"loss ({ex['loss']})", arr(ans["loss"]).reshape(()), None)
+    )
     for m in range(big_l, 0, -1):
         kind = "delta_output" if m == big_l else "delta_hidden"
-        steps.append(Step(f"delta{m}", kind, f"δ{sup(m)}", f"∂L/∂z{sup(m)} of layer {m}",
-                          arr(ans["delta"][m - 1]), m))
-        steps.append(Step(f"grad_W{m}", "grad_W", f"∂L/∂W{sup(m)}", f"gradient of W{sup(m)}",
-                          arr(ans["grad_weights"][m - 1]), m))
-        steps.append(Step(f"grad_b{m}", "grad_b", f"∂L/∂b{sup(m)}", f"gradient of b{sup(m)}",
-                          arr(ans["grad_biases"][m - 1]), m))
+        steps.append(
+            Step(
+                f"delta{m}",
+                kind,
+                f"δ{sup(m)}",
+                f"∂L/∂z{sup(m)} of layer {m}",
+                arr(ans["delta"][m - 1]),
+                m,
+            )
+        )
+        steps.append(
+            Step(
+                f"grad_W{m}",
+                "grad_W",
+                f"∂L/∂W{sup(m)}",
+                f"gradient of W{sup(m)}",
+                arr(ans["grad_weights"][m - 1]),
+                m,
+            )
+        )
+        steps.append(
+            Step(
+                f"grad_b{m}",
+                "grad_b",
+                f"∂L/∂b{sup(m)}",
+                f"gradient of b{sup(m)}",
+                arr(ans["grad_biases"][m - 1]),
+                m,
+            )
+        )
     for m in range(1, big_l + 1):
-        steps.append(Step(f"new_W{m}", "update", f"W{sup(m)} new", f"W{sup(m)} after one step",
-                          arr(ans["updated_weights"][m - 1]), m))
-        steps.append(Step(f"new_b{m}", "update", f"b{sup(m)} new", f"b{sup(m)} after one step",
-                          arr(ans["updated_biases"][m - 1]), m))
+        steps.append(
+            Step(
+                f"new_W{m}",
+                "update",
+                f"W{sup(m)} new",
+                f"W{sup(m)} after one step",
+                arr(ans["updated_weights"][m - 1]),
+                m,
+            )
+        )
+        steps.append(
+            Step(
+                f"new_b{m}",
+                "update",
+                f"b{sup(m)} new",
+                f"b{sup(m)} after one step",
+                arr(ans["updated_biases"][m - 1]),
+                m,
+            )
+        )
     return steps
 
 
@@ -657,32 +765,53 @@ def _backprop_recompute(ws: Workspace, step: Step) -> np.ndarray | None:
         return np.asarray(v, dtype=float)[None, ...]
 
     if step.kind == "z":
-        z, _ = network.layer_forward(b1(_given_param(ex, "W", m)), b1(_given_param(ex, "b", m)),
-                                     b1(_prev_activation(ws, m)), act(m))
+        z, _ = network.layer_forward(
+            b1(_given_param(ex, "W", m)),
+            b1(_given_param(ex, "b", m)),
+            b1(_prev_activation(ws, m)),
+            act(m),
+        )
         return np.asarray(z)[0]
     if step.kind == "a":
         return np.asarray(ACTIVATIONS[act(m)].value(b1(ws.given(f"z{m}"))))[0]
     if step.kind == "loss":
         return np.asarray(ENGINE_LOSSES[ex["loss"]].value(b1(ws.given(f"a{big_l}")), b1(y)))[0]
     if step.kind == "delta_output":
-        return np.asarray(network.output_delta(b1(ws.given(f"z{m}")), b1(ws.given(f"a{m}")), b1(y),
-                                               ex["output_activation"], ex["loss"]))[0]
+        return np.asarray(
+            network.output_delta(
+                b1(ws.given(f"z{m}")),
+                b1(ws.given(f"a{m}")),
+                b1(y),
+                ex["output_activation"],
+                ex["loss"],
+            )
+        )[0]
     if step.kind == "delta_hidden":
-        return np.asarray(network.hidden_delta(b1(_given_param(ex, "W", m + 1)),
-                                               b1(ws.given(f"delta{m + 1}")),
-                                               b1(ws.given(f"z{m}")), act(m)))[0]
+        return np.asarray(
+            network.hidden_delta(
+                b1(_given_param(ex, "W", m + 1)),
+                b1(ws.given(f"delta{m + 1}")),
+                b1(ws.given(f"z{m}")),
+                act(m),
+            )
+        )[0]
     if step.kind in ("grad_W", "grad_b"):
-        grad_w, grad_b = network.weight_gradient(b1(ws.given(f"delta{m}")), b1(_prev_activation(ws, m)))
+        grad_w, grad_b = network.weight_gradient(
+            b1(ws.given(f"delta{m}")), b1(_prev_activation(ws, m))
+        )
         return np.asarray(grad_w if step.kind == "grad_W" else grad_b)[0]
     if step.kind == "update":
         which = "W" if step.key.startswith("new_W") else "b"
         # The contract's rule, updated = value − η·gradient, applied to the user's gradient.
-        return _given_param(ex, which, m) - float(ex["learning_rate"]) * ws.given(f"grad_{which}{m}")
+        return _given_param(ex, which, m) - float(ex["learning_rate"]) * ws.given(
+            f"grad_{which}{m}"
+        )
     return None
 
 
-def _backprop_slips(ws: Workspace, step: Step, given: Callable[[str], np.ndarray]
-                    ) -> list[tuple[str, np.ndarray]]:
+def _backprop_slips(
+    ws: Workspace, step: Step, given: Callable[[str], np.ndarray]
+) -> list[tuple[str, np.ndarray]]:
     """(what went wrong, the value it gives) for the slips a teacher looks for at this step.
 
     ``given(key)`` supplies the earlier values (the user's own, or the true ones).
@@ -699,8 +828,9 @@ def _backprop_slips(ws: Workspace, step: Step, given: Callable[[str], np.ndarray
     out: list[tuple[str, np.ndarray]] = []
     if step.kind == "z":
         a_prev = np.asarray(ex["x"], dtype=float) if m == 1 else given(f"a{m - 1}")
-        z, _ = network.layer_forward(b1(_given_param(ex, "W", m)), b1(np.zeros(step.expected.shape)),
-                                     b1(a_prev), "linear")
+        z, _ = network.layer_forward(
+            b1(_given_param(ex, "W", m)), b1(np.zeros(step.expected.shape)), b1(a_prev), "linear"
+        )
         out.append((f"the bias b{sup(m)} is missing: z = W·a + b", z[0]))
     elif step.kind == "a":
         out.append((f"this is z{sup(m)}: the activation function is not applied", given(f"z{m}")))
@@ -708,14 +838,20 @@ def _backprop_slips(ws: Workspace, step: Step, given: Callable[[str], np.ndarray
         d = network.output_delta(b1(given(f"z{m}")), b1(given(f"a{m}")), y, "linear", ex["loss"])
         out.append((f"the factor f′(z{sup(m)}) is missing: δ = ∂L/∂a ∘ f′(z)", d[0]))
     elif step.kind == "delta_hidden" and ex["activation"] != "linear":
-        d = network.hidden_delta(b1(_given_param(ex, "W", m + 1)), b1(given(f"delta{m + 1}")),
-                                 b1(given(f"z{m}")), "linear")
+        d = network.hidden_delta(
+            b1(_given_param(ex, "W", m + 1)),
+            b1(given(f"delta{m + 1}")),
+            b1(given(f"z{m}")),
+            "linear",
+        )
         out.append((f"the factor f′(z{sup(m)}) is missing: δ = (Wᵀδ) ∘ f′(z)", d[0]))
     elif step.kind == "update":
         which = "W" if step.key.startswith("new_W") else "b"
         param, grad = _given_param(ex, which, m), given(f"grad_{which}{m}")
         eta = float(ex["learning_rate"])
-        out.append(("the gradient was added: a descent step subtracts η·gradient", param + eta * grad))
+        out.append(
+            ("the gradient was added: a descent step subtracts η·gradient", param + eta * grad)
+        )
         out.append((f"the learning rate η = {fmt_number(eta)} is missing", param - grad))
     return out
 
@@ -732,8 +868,10 @@ def _backprop_hint(ws: Workspace, step: Step, level: int) -> str:
     v = fmt_value
     if step.kind == "z":
         lines.append(f"z{sup(m)} = W{sup(m)}·{prev} + b{sup(m)}")
-        nums.append(f"z{sup(m)} = {v(_given_param(ex, 'W', m))}·{v(_prev_activation(ws, m))}"
-                    f" + {v(_given_param(ex, 'b', m))}")
+        nums.append(
+            f"z{sup(m)} = {v(_given_param(ex, 'W', m))}·{v(_prev_activation(ws, m))}"
+            f" + {v(_given_param(ex, 'b', m))}"
+        )
     elif step.kind == "a":
         f, _ = ACTIVATION_FORMULAS.get(act_name, (act_name, ""))
         lines.append(f"a{sup(m)} = {act_name}(z{sup(m)}), element-wise;  {act_name}: {f}")
@@ -746,8 +884,10 @@ def _backprop_hint(ws: Workspace, step: Step, level: int) -> str:
         _, dl = LOSS_FORMULAS.get(ex["loss"], ("", ""))
         _, da = ACTIVATION_FORMULAS.get(act_name, ("", ""))
         if act_name == "softmax" and ex["loss"] == "cce":
-            lines.append(f"δ{sup(m)} = a{sup(m)} − y   (softmax with cross-entropy: the Jacobian and "
-                         "∂L/∂a cancel)")
+            lines.append(
+                f"δ{sup(m)} = a{sup(m)} − y   (softmax with cross-entropy: the Jacobian and "
+                "∂L/∂a cancel)"
+            )
         elif act_name == "softmax":
             lines.append(f"δ{sup(m)} = J(z{sup(m)})ᵀ·∂L/∂a{sup(m)}, J the softmax Jacobian;  {dl}")
         else:
@@ -758,13 +898,21 @@ def _backprop_hint(ws: Workspace, step: Step, level: int) -> str:
         lines.append(f"δ{sup(m)} = (W{sup(m + 1)}ᵀ·δ{sup(m + 1)}) ∘ f′(z{sup(m)});  {da}")
         w_next = _given_param(ex, "W", m + 1)
         d_next = ws.given(f"delta{m + 1}")
-        nums.append(f"W{sup(m + 1)}ᵀ·δ{sup(m + 1)} = {v(w_next.T)}·{v(d_next)} = {v(w_next.T @ d_next)}")
-        nums.append(f"f′(z{sup(m)}) at z{sup(m)} = {v(ws.given(f'z{m}'))}: "
-                    f"{v(_activation_derivative(act_name, ws.given(f'z{m}')))}")
+        nums.append(
+            f"W{sup(m + 1)}ᵀ·δ{sup(m + 1)} = {v(w_next.T)}·{v(d_next)} = {v(w_next.T @ d_next)}"
+        )
+        nums.append(
+            f"f′(z{sup(m)}) at z{sup(m)} = {v(ws.given(f'z{m}'))}: "
+            f"{v(_activation_derivative(act_name, ws.given(f'z{m}')))}"
+        )
     elif step.kind == "grad_W":
-        lines.append(f"∂L/∂W{sup(m)} = δ{sup(m)}·({prev})ᵀ  (outer product: row j = δ{sup(m)}_j·{prev}ᵀ)")
-        nums.append(f"δ{sup(m)} = {v(ws.given(f'delta{m}'))} (a column), "
-                    f"{prev} = {v(_prev_activation(ws, m))} (a row): entry (j, k) = δ{sup(m)}_j·{prev}_k")
+        lines.append(
+            f"∂L/∂W{sup(m)} = δ{sup(m)}·({prev})ᵀ  (outer product: row j = δ{sup(m)}_j·{prev}ᵀ)"
+        )
+        nums.append(
+            f"δ{sup(m)} = {v(ws.given(f'delta{m}'))} (a column), "
+            f"{prev} = {v(_prev_activation(ws, m))} (a row): entry (j, k) = δ{sup(m)}_j·{prev}_k"
+        )
     elif step.kind == "grad_b":
         lines.append(f"∂L/∂b{sup(m)} = δ{sup(m)}")
         nums.append(f"∂L/∂b{sup(m)} = {v(ws.given(f'delta{m}'))}")
@@ -772,8 +920,10 @@ def _backprop_hint(ws: Workspace, step: Step, level: int) -> str:
         which = "W" if step.key.startswith("new_W") else "b"
         eta = fmt_number(ex["learning_rate"])
         lines.append(f"{which}{sup(m)} ← {which}{sup(m)} − η·∂L/∂{which}{sup(m)},  η = {eta}")
-        nums.append(f"{which}{sup(m)} new = {v(_given_param(ex, which, m))} − {eta}·"
-                    f"{v(ws.given(f'grad_{which}{m}'))}")
+        nums.append(
+            f"{which}{sup(m)} new = {v(_given_param(ex, which, m))} − {eta}·"
+            f"{v(ws.given(f'grad_{which}{m}'))}"
+        )
     text = "\n".join(lines)
     if level >= 2:
         text += "\nwith your numbers: " + "\n".join(nums)
@@ -795,8 +945,10 @@ def _output_delta_numbers(ws: Workspace, m: int, act_name: str) -> list[str]:
     dl = np.asarray(ENGINE_LOSSES[ex["loss"]].grad(a[None, :], y[None, :]))[0]
     out = [f"a{sup(m)} = {fmt_value(a)}, y = {fmt_value(y)}, ∂L/∂a = {fmt_value(dl)}"]
     if act_name != "softmax":
-        out.append(f"f′(z{sup(m)}) at z{sup(m)} = {fmt_value(ws.given(f'z{m}'))}: "
-                   f"{fmt_value(_activation_derivative(act_name, ws.given(f'z{m}')))}")
+        out.append(
+            f"f′(z{sup(m)}) at z{sup(m)} = {fmt_value(ws.given(f'z{m}'))}: "
+            f"{fmt_value(_activation_derivative(act_name, ws.given(f'z{m}')))}"
+        )
     return out
 
 
@@ -823,8 +975,15 @@ _OPT_FORMULAS = {
     ("rmsprop", "params"): "θ ← θ − lr·g / √(E[g²] + ε)",
     ("adam", "params"): "θ ← θ − lr·m̂ / (√v̂ + ε)",
 }
-_OPT_LABELS = {"m_hat": "m̂", "v_hat": "v̂", "Eg2": "E[g²]", "Edx2": "E[Δx²]", "delta": "Δθ",
-               "velocity": "velocity", "params": "θ new"}
+_OPT_LABELS = {
+    "m_hat": "m̂",
+    "v_hat": "v̂",
+    "Eg2": "E[g²]",
+    "Edx2": "E[Δx²]",
+    "delta": "Δθ",
+    "velocity": "velocity",
+    "params": "θ new",
+}
 
 
 def _optimizer_steps(ex: dict) -> list[Step]:
@@ -841,10 +1000,24 @@ def _optimizer_steps(ex: dict) -> list[Step]:
     for key in order:
         kind = "opt_state" if key in state else "opt_intermediate"
         value = state[key] if key in state else inter[key]
-        steps.append(Step(key, kind, _OPT_LABELS.get(key, key), f"{name}: {key} after step t",
-                          np.asarray(value, dtype=float)))
-    steps.append(Step("params", "opt_params", "θ new", f"{name}: parameters after step t",
-                      np.asarray(ans["params"], dtype=float)))
+        steps.append(
+            Step(
+                key,
+                kind,
+                _OPT_LABELS.get(key, key),
+                f"{name}: {key} after step t",
+                np.asarray(value, dtype=float),
+            )
+        )
+    steps.append(
+        Step(
+            "params",
+            "opt_params",
+            "θ new",
+            f"{name}: parameters after step t",
+            np.asarray(ans["params"], dtype=float),
+        )
+    )
     return steps
 
 
@@ -858,8 +1031,11 @@ def _optimizer_recompute(ws: Workspace, step: Step) -> np.ndarray | None:
     name = ex["optimizer"]
     env: dict[str, Any] = {**ENGINE_OPTIMIZERS[name].defaults, **(ex.get("hyperparameters") or {})}
     env.update({k: np.asarray(v, dtype=float) for k, v in (ex.get("state") or {}).items()})
-    env.update(params=np.asarray(ex["params"], dtype=float), grad=np.asarray(ex["grad"], dtype=float),
-               t=ex["t"])
+    env.update(
+        params=np.asarray(ex["params"], dtype=float),
+        grad=np.asarray(ex["grad"], dtype=float),
+        t=ex["t"],
+    )
     for key, fn in STAGES.get(name, []):
         if key == step.key:
             return np.asarray(fn(env), dtype=float)
@@ -873,11 +1049,17 @@ def _optimizer_hint(ws: Workspace, step: Step, level: int) -> str:
     text = _OPT_FORMULAS.get((name, step.key), f"{step.label}: see the {name} update rule")
     text += f"   (t = {ex.get('t')})"
     if level >= 2:
-        hyper = ", ".join(f"{k} = {fmt_number(v)}" for k, v in (ex.get("hyperparameters") or {}).items())
+        hyper = ", ".join(
+            f"{k} = {fmt_number(v)}" for k, v in (ex.get("hyperparameters") or {}).items()
+        )
         state = ", ".join(f"{k} = {fmt_value(v)}" for k, v in (ex.get("state") or {}).items())
-        earlier = ", ".join(f"{s.label} = {fmt_value(ws.given(s.key))}"
-                            for s in ws.steps[: ws.steps.index(step)])
-        text += (f"\nwith the numbers: θ = {fmt_value(ex['params'])}, g = {fmt_value(ex['grad'])}, "
-                 f"{hyper}" + (f", before: {state}" if state else "")
-                 + (f"\nyour values so far: {earlier}" if earlier else ""))
+        earlier = ", ".join(
+            f"{s.label} = {fmt_value(ws.given(s.key))}" for s in ws.steps[: ws.steps.index(step)]
+        )
+        text += (
+            f"\nwith the numbers: θ = {fmt_value(ex['params'])}, g = {fmt_value(ex['grad'])}, "
+            f"{hyper}"
+            + (f", before: {state}" if state else "")
+            + (f"\nyour values so far: {earlier}" if earlier else "")
+        )
     return text

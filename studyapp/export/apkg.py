@@ -101,8 +101,13 @@ def _models():
     reversed_ = genanki.Model(
         BASIC_REVERSED_MODEL_ID,
         "studyapp Basic (and reversed)",
-        fields=[{"name": "Front"}, {"name": "Back"}, {"name": "Reverse Front"},
-                {"name": "Reverse Back"}, {"name": "Source"}],
+        fields=[
+            {"name": "Front"},
+            {"name": "Back"},
+            {"name": "Reverse Front"},
+            {"name": "Reverse Back"},
+            {"name": "Source"},
+        ],
         templates=[
             {
                 "name": "Card 1",
@@ -207,7 +212,9 @@ def write_apkg(
         deck = decks.get(card.deck)
         if deck is None:
             deck = decks[card.deck] = genanki.Deck(
-                deck_id(card.deck), card.deck, description=f"Flashcards from studyapp ({card.topic})."
+                deck_id(card.deck),
+                card.deck,
+                description=f"Flashcards from studyapp ({card.topic}).",
             )
         deck.add_note(
             genanki.Note(
@@ -224,7 +231,9 @@ def write_apkg(
         # genanki warns about HTML tags it does not know; the fields are the content's HTML
         # already, so the warning would only be noise on the user's terminal.
         warnings.simplefilter("ignore")
-        package.write_to_file(str(Path(path)), timestamp=time.time() if timestamp is None else timestamp)
+        package.write_to_file(
+            str(Path(path)), timestamp=time.time() if timestamp is None else timestamp
+        )
     if progress is not None:
         progress(total + 1, total + 1)
     return total

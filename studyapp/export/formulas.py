@@ -48,8 +48,15 @@ def _e(exp) -> str:
 
 #: engine activation name -> symbol used in formulas
 ACT_NAME = {
-    "sigmoid": SIGMA, "tanh": "tanh", "relu": "ReLU", "leaky_relu": "LeakyReLU", "elu": "ELU",
-    "softplus": "softplus", "swish": "swish", "linear": "id", "softmax": "softmax",
+    "sigmoid": SIGMA,
+    "tanh": "tanh",
+    "relu": "ReLU",
+    "leaky_relu": "LeakyReLU",
+    "elu": "ELU",
+    "softplus": "softplus",
+    "swish": "swish",
+    "linear": "id",
+    "softmax": "softmax",
 }
 
 #: f(z) = …  (right-hand sides)
@@ -96,12 +103,24 @@ LOSS = {
     "half_sse": row(frac(1, 2), _sum, sup(paren(_ai, M, _yi), 2)),
     "mse": row(frac(1, "n"), _sum, sup(paren(_ai, M, _yi), 2)),
     "mae": row(frac(1, "n"), _sum, row(mo("|"), _ai, M, _yi, mo("|"))),
-    "huber": row(frac(1, "n"), _sum, _f("h", _ai, M, _yi), mo(","), "<mspace width=\"0.6em\"/>",
-                 _f("h", "r"), "=",
-                 _cases((row(frac(1, 2), sup("r", 2)), "if |r| ≤ 1"),
-                        (row(mo("|"), "r", mo("|"), M, frac(1, 2)), "otherwise"))),
-    "bce": row(M, _sum, paren(_yi, _f("ln", _ai), "+", paren(1, M, _yi), _f("ln", 1, M, _ai),
-                              open="[", close="]")),
+    "huber": row(
+        frac(1, "n"),
+        _sum,
+        _f("h", _ai, M, _yi),
+        mo(","),
+        '<mspace width="0.6em"/>',
+        _f("h", "r"),
+        "=",
+        _cases(
+            (row(frac(1, 2), sup("r", 2)), "if |r| ≤ 1"),
+            (row(mo("|"), "r", mo("|"), M, frac(1, 2)), "otherwise"),
+        ),
+    ),
+    "bce": row(
+        M,
+        _sum,
+        paren(_yi, _f("ln", _ai), "+", paren(1, M, _yi), _f("ln", 1, M, _ai), open="[", close="]"),
+    ),
     "cce": row(M, _sum, _yi, _f("ln", _ai)),
     "hinge": row(_sum, _f("max", 0, mo(","), 1, M, _yi, _ai)),
 }
@@ -155,7 +174,14 @@ OPTIMIZER_RULES: dict[str, list[str]] = {
     ],
     "adadelta": [
         _rule(mi("Eg2"), _rho, "·", mi("Eg2"), "+", paren(1, M, _rho), "·", _g2),
-        row(mi("Δθ"), mo("="), M, frac(sqrt(mi("Edx2"), "+", _eps), sqrt(mi("Eg2"), "+", _eps)), "·", _g),
+        row(
+            mi("Δθ"),
+            mo("="),
+            M,
+            frac(sqrt(mi("Edx2"), "+", _eps), sqrt(mi("Eg2"), "+", _eps)),
+            "·",
+            _g,
+        ),
         _rule(mi("Edx2"), _rho, "·", mi("Edx2"), "+", paren(1, M, _rho), "·", sup(mi("Δθ"), 2)),
         _rule(_th, _th, "+", mi("Δθ")),
     ],
@@ -177,8 +203,15 @@ OPTIMIZER_NOTES = {
 
 #: names of state / intermediate quantities as MathML
 QUANTITY = {
-    "velocity": mi("velocity"), "G": mi("G"), "Eg2": mi("Eg2"), "Edx2": mi("Edx2"),
-    "m": mi("m"), "v": mi("v"), "m_hat": hat("m"), "v_hat": hat("v"), "delta": mi("Δθ"),
+    "velocity": mi("velocity"),
+    "G": mi("G"),
+    "Eg2": mi("Eg2"),
+    "Edx2": mi("Edx2"),
+    "m": mi("m"),
+    "v": mi("v"),
+    "m_hat": hat("m"),
+    "v_hat": hat("v"),
+    "delta": mi("Δθ"),
 }
 QUANTITY_TEXT = {"m_hat": "m̂", "v_hat": "v̂", "delta": "Δθ"}
 HYPER = {"lr": _lr, "gamma": _gamma, "eps": _eps, "rho": _rho, "beta1": _b1, "beta2": _b2}

@@ -132,8 +132,11 @@ def num(v: float, digits: int = 4) -> str:
     text = f"{v:.{digits}g}"
     if "e" in text:
         mantissa, exponent = text.split("e")
-        return row(mn(mantissa.replace("-", MINUS)), mo("×"),
-                   sup(mn("10"), mn(str(int(exponent)).replace("-", MINUS))))
+        return row(
+            mn(mantissa.replace("-", MINUS)),
+            mo("×"),
+            sup(mn("10"), mn(str(int(exponent)).replace("-", MINUS))),
+        )
     return mn(text.replace("-", MINUS))
 
 
@@ -151,13 +154,16 @@ def num_text(v: float, digits: int = 4) -> str:
 # --------------------------------------------------------------------------- arrays
 
 
-def matrix(rows: Sequence[Sequence[float]], cell=num, brackets: tuple[str, str] = ("[", "]")) -> str:
+def matrix(
+    rows: Sequence[Sequence[float]], cell=num, brackets: tuple[str, str] = ("[", "]")
+) -> str:
     """A matrix in stretchy brackets; ``cell`` formats each number (:func:`num` or :func:`given`)."""
-    body = "".join(
-        "<mtr>" + "".join(f"<mtd>{cell(v)}</mtd>" for v in r) + "</mtr>" for r in rows
+    body = "".join("<mtr>" + "".join(f"<mtd>{cell(v)}</mtd>" for v in r) + "</mtr>" for r in rows)
+    return row(
+        mo(brackets[0], stretchy="true"),
+        f"<mtable>{body}</mtable>",
+        mo(brackets[1], stretchy="true"),
     )
-    return row(mo(brackets[0], stretchy="true"), f"<mtable>{body}</mtable>",
-               mo(brackets[1], stretchy="true"))
 
 
 def column(values: Iterable[float], cell=num) -> str:

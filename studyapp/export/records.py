@@ -19,7 +19,15 @@ from dataclasses import dataclass
 from studyapp.errors import DataError, UsageError
 
 #: Topics in display order; ``user`` holds notes imported by the user.
-TOPICS: tuple[str, ...] = ("activations", "losses", "optimizers", "terms", "backprop", "concepts", "user")
+TOPICS: tuple[str, ...] = (
+    "activations",
+    "losses",
+    "optimizers",
+    "terms",
+    "backprop",
+    "concepts",
+    "user",
+)
 
 ROOT_DECK = "Deep Learning"
 DECK_NAMES: dict[str, str] = {

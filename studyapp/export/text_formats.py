@@ -98,8 +98,17 @@ def to_csv(cards: Sequence[ExportCard]) -> str:
     writer.writerow(CSV_COLUMNS)
     for card in cards:
         writer.writerow(
-            [card.id, card.guid, card.topic, card.deck, card.note_kind, card.front, card.back,
-             " ".join(card.tags), card.source]
+            [
+                card.id,
+                card.guid,
+                card.topic,
+                card.deck,
+                card.note_kind,
+                card.front,
+                card.back,
+                " ".join(card.tags),
+                card.source,
+            ]
         )
     return out.getvalue()
 
@@ -209,8 +218,10 @@ def to_markdown(cards: Sequence[ExportCard], title: str = "Deep Learning — stu
     order = [t for t in TOPICS if t in by_topic] + sorted(t for t in by_topic if t not in TOPICS)
 
     lines = [f"# {title}", ""]
-    lines.append(f"{len(cards)} cards in {len(order)} topic{'s' if len(order) != 1 else ''}. "
-                 "Formulas are written as `$…$` (LaTeX).")
+    lines.append(
+        f"{len(cards)} cards in {len(order)} topic{'s' if len(order) != 1 else ''}. "
+        "Formulas are written as `$…$` (LaTeX)."
+    )
     lines.append("")
     lines.append("## Contents")
     lines.append("")

@@ -34,11 +34,21 @@ _STREAM = 0x5EED  # separates the sheet's plan from the exercises' own streams
 
 #: Backprop setups small enough to do by hand; softmax+cce needs 2 outputs.
 BACKPROP_SETUPS: tuple[dict, ...] = (
-    {"layers": (2, 2, 1), "activation": "sigmoid", "output_activation": "sigmoid", "loss": "half_sse"},
+    {
+        "layers": (2, 2, 1),
+        "activation": "sigmoid",
+        "output_activation": "sigmoid",
+        "loss": "half_sse",
+    },
     {"layers": (2, 3, 1), "activation": "tanh", "output_activation": "sigmoid", "loss": "bce"},
     {"layers": (3, 2, 1), "activation": "relu", "output_activation": "linear", "loss": "mse"},
     {"layers": (2, 2, 2), "activation": "sigmoid", "output_activation": "softmax", "loss": "cce"},
-    {"layers": (2, 2, 1), "activation": "leaky_relu", "output_activation": "sigmoid", "loss": "half_sse"},
+    {
+        "layers": (2, 2, 1),
+        "activation": "leaky_relu",
+        "output_activation": "sigmoid",
+        "loss": "half_sse",
+    },
 )
 #: Optimizers of the contract table (adamw is an engine extra, not in the notes).
 OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam")
@@ -79,10 +89,14 @@ def build_items(count: int, seed: int) -> list[Item]:
         sub_seed = int(rng.integers(0, 2**31 - 1))
         if kind == "backprop":
             setup = BACKPROP_SETUPS[int(rng.integers(len(BACKPROP_SETUPS)))]
-            ex = exercises.generate_backprop(sub_seed, count=1, **setup, decimals=2, learning_rate=0.1)[0]
+            ex = exercises.generate_backprop(
+                sub_seed, count=1, **setup, decimals=2, learning_rate=0.1
+            )[0]
         elif kind == "optimizer":
             name = OPTIMIZER_NAMES[int(rng.integers(len(OPTIMIZER_NAMES)))]
-            ex = exercises.generate_optimizer(sub_seed, count=1, optimizer=name, size=3, decimals=2)[0]
+            ex = exercises.generate_optimizer(
+                sub_seed, count=1, optimizer=name, size=3, decimals=2
+            )[0]
         else:
             numeric = NUMERIC_KINDS[int(rng.integers(len(NUMERIC_KINDS)))]
             ex = generate_numeric(sub_seed, numeric)
@@ -102,13 +116,24 @@ def generate_numeric(seed: int, kind: str) -> dict:
         name = NUMERIC_ACTIVATIONS[int(rng.integers(len(NUMERIC_ACTIVATIONS)))]
         z = np.round(rng.uniform(-2, 2, size=3), 2)
         act = activations.ACTIVATIONS[name]
-        return {"type": "activation", "seed": seed, "activation": name, "z": z.tolist(),
-                "answers": {"a": act.value(z[None])[0].tolist(),
-                            "derivative": act.derivative(z[None])[0].tolist()}}
+        return {
+            "type": "activation",
+            "seed": seed,
+            "activation": name,
+            "z": z.tolist(),
+            "answers": {
+                "a": act.value(z[None])[0].tolist(),
+                "derivative": act.derivative(z[None])[0].tolist(),
+            },
+        }
     if kind == "softmax":
         z = np.round(rng.uniform(-2, 2, size=3), 2)
-        return {"type": "softmax", "seed": seed, "z": z.tolist(),
-                "answers": {"a": activations.ACTIVATIONS["softmax"].value(z[None])[0].tolist()}}
+        return {
+            "type": "softmax",
+            "seed": seed,
+            "z": z.tolist(),
+            "answers": {"a": activations.ACTIVATIONS["softmax"].value(z[None])[0].tolist()},
+        }
     if kind != "loss":
         raise ValueError(f"unknown numeric exercise kind {kind!r}")
     name = NUMERIC_LOSSES[int(rng.integers(len(NUMERIC_LOSSES)))]
@@ -129,9 +154,17 @@ def generate_numeric(seed: int, kind: str) -> dict:
         a = np.round(spread * (2 * u[:3] - 1), 2)
         y = np.round(2 * u[3:] - 1, 2)
     loss = losses.LOSSES[name]
-    return {"type": "loss", "seed": seed, "loss": name, "a": a.tolist(), "y": y.tolist(),
-            "answers": {"loss": float(loss.value(a[None], y[None])[0]),
-                        "grad": loss.grad(a[None], y[None])[0].tolist()}}
+    return {
+        "type": "loss",
+        "seed": seed,
+        "loss": name,
+        "a": a.tolist(),
+        "y": y.tolist(),
+        "answers": {
+            "loss": float(loss.value(a[None], y[None])[0]),
+            "grad": loss.grad(a[None], y[None])[0].tolist(),
+        },
+    }
 
 
 # =========================================================================== Markdown
@@ -139,7 +172,7 @@ def generate_numeric(seed: int, kind: str) -> dict:
 
 def _split_worked(problem: str, full: str) -> str:
     """The solution part of a worked render that repeats the problem first."""
-    return full[len(problem):].lstrip("\n") if full.startswith(problem) else full
+    return full[len(problem) :].lstrip("\n") if full.startswith(problem) else full
 
 
 def _md_numeric_problem(ex: dict) -> str:
@@ -147,13 +180,17 @@ def _md_numeric_problem(ex: dict) -> str:
 
     if ex["type"] == "activation":
         sym = ACT_SYMBOL[ex["activation"]]
-        return (f"Evaluate the activation **{ex['activation']}** {sym}(z) and its derivative "
-                f"{sym}′(z) at z = {_md_tuple(ex['z'], X.fmt_given)}.")
+        return (
+            f"Evaluate the activation **{ex['activation']}** {sym}(z) and its derivative "
+            f"{sym}′(z) at z = {_md_tuple(ex['z'], X.fmt_given)}."
+        )
     if ex["type"] == "softmax":
         return f"Compute softmax(z) for z = {_md_tuple(ex['z'], X.fmt_given)}."
     definition = LOSS_TEXT[ex["loss"]][0]
-    return (f"Loss **{ex['loss']}**: {definition}. For a = {_md_tuple(ex['a'], X.fmt_given)} and "
-            f"y = {_md_tuple(ex['y'], X.fmt_given)}, compute L and the gradient ∂L/∂a.")
+    return (
+        f"Loss **{ex['loss']}**: {definition}. For a = {_md_tuple(ex['a'], X.fmt_given)} and "
+        f"y = {_md_tuple(ex['y'], X.fmt_given)}, compute L and the gradient ∂L/∂a."
+    )
 
 
 def _md_numeric_answer(ex: dict) -> str:
@@ -162,16 +199,20 @@ def _md_numeric_answer(ex: dict) -> str:
     ans = ex["answers"]
     if ex["type"] == "activation":
         sym = ACT_SYMBOL[ex["activation"]]
-        return "\n".join([
-            f"- {sym}(z) = {_md_tuple(ans['a'])}",
-            f"- {ACT_DERIVATIVE[ex['activation']]}, so {sym}′(z) = {_md_tuple(ans['derivative'])}",
-        ])
+        return "\n".join(
+            [
+                f"- {sym}(z) = {_md_tuple(ans['a'])}",
+                f"- {ACT_DERIVATIVE[ex['activation']]}, so {sym}′(z) = {_md_tuple(ans['derivative'])}",
+            ]
+        )
     if ex["type"] == "softmax":
-        return (f"- softmax(z)ᵢ = e^(zᵢ) / Σⱼ e^(zⱼ) = {_md_tuple(ans['a'])} "
-                f"(the entries add up to 1)")
+        return (
+            f"- softmax(z)ᵢ = e^(zᵢ) / Σⱼ e^(zⱼ) = {_md_tuple(ans['a'])} (the entries add up to 1)"
+        )
     definition, gradient = LOSS_TEXT[ex["loss"]]
-    return "\n".join([f"- {definition} = {X.num_text(ans['loss'])}",
-                      f"- {gradient} = {_md_tuple(ans['grad'])}"])
+    return "\n".join(
+        [f"- {definition} = {X.num_text(ans['loss'])}", f"- {gradient} = {_md_tuple(ans['grad'])}"]
+    )
 
 
 _HYPER_TEXT = {"lr": "lr", "gamma": "γ", "eps": "ε", "rho": "ρ", "beta1": "β₁", "beta2": "β₂"}
@@ -180,11 +221,15 @@ _HYPER_TEXT = {"lr": "lr", "gamma": "γ", "eps": "ε", "rho": "ρ", "beta1": "β
 def _md_optimizer_problem(ex: dict) -> str:
     from studyapp.core.worked import OPTIMIZER_STEPS_TEXT
 
-    hyper = ", ".join(f"{_HYPER_TEXT.get(k, k)} = {X.num_text(v, 6)}"
-                      for k, v in ex["hyperparameters"].items())
-    lines = [f"**{ex['optimizer']}**, step t = {ex['t']}; {hyper}.", "",
-             f"- θ = {_md_tuple(ex['params'], X.fmt_given)}",
-             f"- g = {_md_tuple(ex['grad'], X.fmt_given)}"]
+    hyper = ", ".join(
+        f"{_HYPER_TEXT.get(k, k)} = {X.num_text(v, 6)}" for k, v in ex["hyperparameters"].items()
+    )
+    lines = [
+        f"**{ex['optimizer']}**, step t = {ex['t']}; {hyper}.",
+        "",
+        f"- θ = {_md_tuple(ex['params'], X.fmt_given)}",
+        f"- g = {_md_tuple(ex['grad'], X.fmt_given)}",
+    ]
     for k, v in ex["state"].items():
         lines.append(f"- {k} (after step {ex['t'] - 1}) = {_md_tuple(v, X.fmt_given)}")
     lines += ["", "Update rules (element-wise):", ""]
@@ -198,7 +243,9 @@ def _md_optimizer_answer(ex: dict) -> str:
 
     ans = ex["answers"]
     lines = [f"- {k} = {_md_tuple(v)}" for k, v in ans["state"].items()]
-    lines += [f"- {QUANTITY_TEXT.get(k, k)} = {_md_tuple(v)}" for k, v in ans["intermediates"].items()]
+    lines += [
+        f"- {QUANTITY_TEXT.get(k, k)} = {_md_tuple(v)}" for k, v in ans["intermediates"].items()
+    ]
     lines.append(f"- θ (new) = {_md_tuple(ans['params'])}")
     return "\n".join(lines)
 
@@ -216,9 +263,13 @@ def render_markdown(items: list[Item], seed: int) -> str:
     """The sheet as Markdown: exercises, a page break, then the answer key."""
     from studyapp.core import worked
 
-    out = [f"# Deep learning worksheet — sheet {seed}", "",
-           f"{len(items)} exercises. Give numbers to 4 significant digits. "
-           "Name: ______________________  Date: ____________", ""]
+    out = [
+        f"# Deep learning worksheet — sheet {seed}",
+        "",
+        f"{len(items)} exercises. Give numbers to 4 significant digits. "
+        "Name: ______________________  Date: ____________",
+        "",
+    ]
     solutions: list[str] = []
     for item in items:
         ex = item.exercise
@@ -235,8 +286,14 @@ def render_markdown(items: list[Item], seed: int) -> str:
             problem, solution = _md_numeric_problem(ex), _md_numeric_answer(ex)
         out += [problem, ""]
         solutions.append(solution)
-    out += ['<div style="page-break-before: always"></div>', "", "---", "",
-            f"# Answer key — sheet {seed}", ""]
+    out += [
+        '<div style="page-break-before: always"></div>',
+        "",
+        "---",
+        "",
+        f"# Answer key — sheet {seed}",
+        "",
+    ]
     for item, solution in zip(items, solutions, strict=True):
         out += [f"## Answer {item.number} — {KIND_TITLES[item.kind]}", "", solution, ""]
     return "\n".join(out).rstrip() + "\n"
@@ -296,7 +353,7 @@ def _html_backprop_problem(ex: dict) -> str:
     layers = "–".join(str(n) for n in ex["layers"])
     parts = [
         f'<p class="meta">Network {layers}; hidden activation <b>{ex["activation"]}</b>, '
-        f'output activation <b>{ex["output_activation"]}</b>, loss <b>{ex["loss"]}</b>, '
+        f"output activation <b>{ex['output_activation']}</b>, loss <b>{ex['loss']}</b>, "
         f"learning rate {_m('η', '=', X.given(ex['learning_rate']))}.</p>",
         '<div class="given">',
         _m("x", "=", X.column(ex["x"], X.given)),
@@ -304,16 +361,21 @@ def _html_backprop_problem(ex: dict) -> str:
         "</div>",
     ]
     for m in range(1, L + 1):
-        parts.append('<div class="given">'
-                     + _m(X.sup("W", m), "=", X.matrix(ex["weights"][m - 1], X.given))
-                     + _m(X.sup("b", m), "=", X.column(ex["biases"][m - 1], X.given))
-                     + "</div>")
+        parts.append(
+            '<div class="given">'
+            + _m(X.sup("W", m), "=", X.matrix(ex["weights"][m - 1], X.given))
+            + _m(X.sup("b", m), "=", X.column(ex["biases"][m - 1], X.given))
+            + "</div>"
+        )
     parts.append(
         '<p class="task">Compute the forward pass '
         + _m(X.sup("z", "m"), ",", X.sup("a", "m"))
-        + ", the loss " + _m("L") + ", every "
+        + ", the loss "
+        + _m("L")
+        + ", every "
         + _m(X.sup("δ", "m"), "=", F.partial("L", X.sup("z", "m")))
-        + ", the gradients " + _m(F.partial("L", X.sup("W", "m")), ",", F.partial("L", X.sup("b", "m")))
+        + ", the gradients "
+        + _m(F.partial("L", X.sup("W", "m")), ",", F.partial("L", X.sup("b", "m")))
         + " and the parameters after one gradient-descent step.</p>"
     )
     return "\n".join(parts)
@@ -330,11 +392,30 @@ def _html_backprop_solution(ex: dict) -> str:
     prev = lambda m: X.mi("x") if m == 1 else X.sup("a", m - 1)  # noqa: E731
     out = ['<h3>Forward pass</h3><div class="steps">']
     for m in range(1, L + 1):
-        out.append(_m(X.sup("z", m), "=", X.sup("W", m), prev(m), "+", X.sup("b", m),
-                      "=", X.column(ans["z"][m - 1]), block=True))
-        out.append(_m(X.sup("a", m), "=", F.act_of(act(m), X.sup("z", m)),
-                      "=", X.column(ans["a"][m - 1]), block=True))
-    out.append("</div><h3>Loss</h3><div class=\"steps\">")
+        out.append(
+            _m(
+                X.sup("z", m),
+                "=",
+                X.sup("W", m),
+                prev(m),
+                "+",
+                X.sup("b", m),
+                "=",
+                X.column(ans["z"][m - 1]),
+                block=True,
+            )
+        )
+        out.append(
+            _m(
+                X.sup("a", m),
+                "=",
+                F.act_of(act(m), X.sup("z", m)),
+                "=",
+                X.column(ans["a"][m - 1]),
+                block=True,
+            )
+        )
+    out.append('</div><h3>Loss</h3><div class="steps">')
     out.append(_m("L", "=", F.LOSS[ex["loss"]], "=", X.num(ans["loss"]), block=True))
     out.append('</div><h3>Backward pass</h3><div class="steps">')
 
@@ -344,50 +425,150 @@ def _html_backprop_solution(ex: dict) -> str:
     out_act, loss = ex["output_activation"], ex["loss"]
     dL = F.partial("L", X.sup("z", L))
     if (out_act, loss) in (("sigmoid", "bce"), ("softmax", "cce")):
-        why = ("σ′ = a(1 − a) cancels the denominator of ∂L/∂a" if out_act == "sigmoid"
-               else "the softmax Jacobian times −y/a simplifies to a − y for a one-hot y")
-        out.append(_m(X.sup("δ", L), "=", dL, "=", X.sup("a", L), X.MINUS, "y",
-                      "=", X.column(ans["delta"][L - 1]), block=True))
+        why = (
+            "σ′ = a(1 − a) cancels the denominator of ∂L/∂a"
+            if out_act == "sigmoid"
+            else "the softmax Jacobian times −y/a simplifies to a − y for a one-hot y"
+        )
+        out.append(
+            _m(
+                X.sup("δ", L),
+                "=",
+                dL,
+                "=",
+                X.sup("a", L),
+                X.MINUS,
+                "y",
+                "=",
+                X.column(ans["delta"][L - 1]),
+                block=True,
+            )
+        )
         out.append(f'<p class="note">Shortcut: {html.escape(why)}.</p>')
     else:
         grad_a = losses.LOSSES[loss].grad(a_L, y)[0]
         out.append(_m(F.DL_DA, "=", F.LOSS_GRAD[loss], "=", X.column(grad_a), block=True))
         if out_act == "softmax":
-            out.append(_m(X.sup("δ", L), "=", X.sup("J", "T"), F.partial("L", X.sup("a", L)),
-                          ",", X.space(), "J", "=", X.fn("diag", "a"), X.MINUS, "a", X.sup("a", "T"),
-                          "=", X.column(ans["delta"][L - 1]), block=True))
+            out.append(
+                _m(
+                    X.sup("δ", L),
+                    "=",
+                    X.sup("J", "T"),
+                    F.partial("L", X.sup("a", L)),
+                    ",",
+                    X.space(),
+                    "J",
+                    "=",
+                    X.fn("diag", "a"),
+                    X.MINUS,
+                    "a",
+                    X.sup("a", "T"),
+                    "=",
+                    X.column(ans["delta"][L - 1]),
+                    block=True,
+                )
+            )
         else:
             deriv = activations.ACTIVATIONS[out_act].derivative(z_L)[0]
             out.append(_m(F.act_prime_of(out_act, "z"), "=", F.DERIVATIVE[out_act], block=True))
             out.append(_m(F.act_prime_of(out_act, X.sup("z", L)), "=", X.column(deriv), block=True))
-            out.append(_m(X.sup("δ", L), "=", F.partial("L", X.sup("a", L)), "⊙",
-                          F.act_prime_of(out_act, X.sup("z", L)),
-                          "=", X.column(ans["delta"][L - 1]), block=True))
+            out.append(
+                _m(
+                    X.sup("δ", L),
+                    "=",
+                    F.partial("L", X.sup("a", L)),
+                    "⊙",
+                    F.act_prime_of(out_act, X.sup("z", L)),
+                    "=",
+                    X.column(ans["delta"][L - 1]),
+                    block=True,
+                )
+            )
     for m in range(L, 0, -1):
         if m < L:
             z_m = np.asarray(ans["z"][m - 1], dtype=float)[None]
             deriv = activations.ACTIVATIONS[act(m)].derivative(z_m)[0]
-            back = (np.asarray(ex["weights"][m], dtype=float).T
-                    @ np.asarray(ans["delta"][m], dtype=float))
-            out.append(_m(_transposed_w(m + 1), X.sup("δ", m + 1), "=", X.column(back), ",", X.space(),
-                          F.act_prime_of(act(m), X.sup("z", m)), "=", X.column(deriv), block=True))
-            out.append(_m(X.sup("δ", m), "=", F.act_prime_of(act(m), X.sup("z", m)), "⊙",
-                          _transposed_w(m + 1), X.sup("δ", m + 1),
-                          "=", X.column(ans["delta"][m - 1]), block=True))
+            back = np.asarray(ex["weights"][m], dtype=float).T @ np.asarray(
+                ans["delta"][m], dtype=float
+            )
+            out.append(
+                _m(
+                    _transposed_w(m + 1),
+                    X.sup("δ", m + 1),
+                    "=",
+                    X.column(back),
+                    ",",
+                    X.space(),
+                    F.act_prime_of(act(m), X.sup("z", m)),
+                    "=",
+                    X.column(deriv),
+                    block=True,
+                )
+            )
+            out.append(
+                _m(
+                    X.sup("δ", m),
+                    "=",
+                    F.act_prime_of(act(m), X.sup("z", m)),
+                    "⊙",
+                    _transposed_w(m + 1),
+                    X.sup("δ", m + 1),
+                    "=",
+                    X.column(ans["delta"][m - 1]),
+                    block=True,
+                )
+            )
         a_prev = X.mi("x") if m == 1 else X.sup("a", m - 1)
-        out.append(_m(F.partial("L", X.sup("W", m)), "=", X.sup("δ", m), X.sup(X.paren(a_prev), "T"),
-                      "=", X.matrix(ans["grad_weights"][m - 1]), block=True))
-        out.append(_m(F.partial("L", X.sup("b", m)), "=", X.sup("δ", m),
-                      "=", X.column(ans["grad_biases"][m - 1]), block=True))
+        out.append(
+            _m(
+                F.partial("L", X.sup("W", m)),
+                "=",
+                X.sup("δ", m),
+                X.sup(X.paren(a_prev), "T"),
+                "=",
+                X.matrix(ans["grad_weights"][m - 1]),
+                block=True,
+            )
+        )
+        out.append(
+            _m(
+                F.partial("L", X.sup("b", m)),
+                "=",
+                X.sup("δ", m),
+                "=",
+                X.column(ans["grad_biases"][m - 1]),
+                block=True,
+            )
+        )
     out.append('</div><h3>Update</h3><div class="steps">')
     eta = X.given(ex["learning_rate"])
     for m in range(1, L + 1):
-        out.append(_m(X.sup("W", m), F.ARROW, X.sup("W", m), X.MINUS, eta,
-                      F.partial("L", X.sup("W", m)), "=", X.matrix(ans["updated_weights"][m - 1]),
-                      block=True))
-        out.append(_m(X.sup("b", m), F.ARROW, X.sup("b", m), X.MINUS, eta,
-                      F.partial("L", X.sup("b", m)), "=", X.column(ans["updated_biases"][m - 1]),
-                      block=True))
+        out.append(
+            _m(
+                X.sup("W", m),
+                F.ARROW,
+                X.sup("W", m),
+                X.MINUS,
+                eta,
+                F.partial("L", X.sup("W", m)),
+                "=",
+                X.matrix(ans["updated_weights"][m - 1]),
+                block=True,
+            )
+        )
+        out.append(
+            _m(
+                X.sup("b", m),
+                F.ARROW,
+                X.sup("b", m),
+                X.MINUS,
+                eta,
+                F.partial("L", X.sup("b", m)),
+                "=",
+                X.column(ans["updated_biases"][m - 1]),
+                block=True,
+            )
+        )
     out.append("</div>")
     return "\n".join(out)
 
@@ -403,17 +584,24 @@ def _html_optimizer_problem(ex: dict) -> str:
     note = F.OPTIMIZER_NOTES.get(ex["optimizer"])
     parts = [
         f'<p class="meta"><b>{ex["optimizer"]}</b>, step {_m("t", "=", X.mn(ex["t"]))}; '
-        + ", ".join(hyper) + ".</p>",
-        '<div class="given">' + _m("θ", "=", X.tuple_(ex["params"], X.given))
-        + _m("g", "=", X.tuple_(ex["grad"], X.given)) + "</div>",
+        + ", ".join(hyper)
+        + ".</p>",
+        '<div class="given">'
+        + _m("θ", "=", X.tuple_(ex["params"], X.given))
+        + _m("g", "=", X.tuple_(ex["grad"], X.given))
+        + "</div>",
     ]
     if state:
-        parts.append(f'<div class="given">{state} <span class="note">(after step {ex["t"] - 1})</span></div>')
+        parts.append(
+            f'<div class="given">{state} <span class="note">(after step {ex["t"] - 1})</span></div>'
+        )
     parts.append(f'<div class="rules">{rules}</div>')
     if note:
         parts.append(f'<p class="note">{html.escape(note)}</p>')
-    parts.append('<p class="task">All operations are element-wise. Compute the new state, the '
-                 "intermediate values and the new θ.</p>")
+    parts.append(
+        '<p class="task">All operations are element-wise. Compute the new state, the '
+        "intermediate values and the new θ.</p>"
+    )
     return "\n".join(parts)
 
 
@@ -432,17 +620,36 @@ def _html_optimizer_solution(ex: dict) -> str:
 def _html_numeric_problem(ex: dict) -> str:
     if ex["type"] == "activation":
         name = ex["activation"]
-        return (f'<p class="task">Evaluate the activation <b>{name}</b> '
-                + _m(F.act_of(name, "z"), "=", F.ACTIVATION[name])
-                + " and its derivative " + _m(F.act_prime_of(name, "z"))
-                + " at " + _m("z", "=", X.tuple_(ex["z"], X.given)) + ".</p>")
+        return (
+            f'<p class="task">Evaluate the activation <b>{name}</b> '
+            + _m(F.act_of(name, "z"), "=", F.ACTIVATION[name])
+            + " and its derivative "
+            + _m(F.act_prime_of(name, "z"))
+            + " at "
+            + _m("z", "=", X.tuple_(ex["z"], X.given))
+            + ".</p>"
+        )
     if ex["type"] == "softmax":
-        return ('<p class="task">Compute ' + _m(X.sub(X.fn("softmax", "z"), "i"), "=", F.ACTIVATION["softmax"])
-                + " for " + _m("z", "=", X.tuple_(ex["z"], X.given)) + ".</p>")
-    return (f'<p class="task">Loss <b>{ex["loss"]}</b>: ' + _m("L", "=", F.LOSS[ex["loss"]])
-            + ". For " + _m("a", "=", X.tuple_(ex["a"], X.given)) + " and "
-            + _m("y", "=", X.tuple_(ex["y"], X.given)) + ", compute " + _m("L")
-            + " and the gradient " + _m(F.partial("L", "a")) + ".</p>")
+        return (
+            '<p class="task">Compute '
+            + _m(X.sub(X.fn("softmax", "z"), "i"), "=", F.ACTIVATION["softmax"])
+            + " for "
+            + _m("z", "=", X.tuple_(ex["z"], X.given))
+            + ".</p>"
+        )
+    return (
+        f'<p class="task">Loss <b>{ex["loss"]}</b>: '
+        + _m("L", "=", F.LOSS[ex["loss"]])
+        + ". For "
+        + _m("a", "=", X.tuple_(ex["a"], X.given))
+        + " and "
+        + _m("y", "=", X.tuple_(ex["y"], X.given))
+        + ", compute "
+        + _m("L")
+        + " and the gradient "
+        + _m(F.partial("L", "a"))
+        + ".</p>"
+    )
 
 
 def _html_numeric_solution(ex: dict) -> str:
@@ -455,8 +662,10 @@ def _html_numeric_solution(ex: dict) -> str:
             _m(F.act_prime_of(name, "z"), "=", X.tuple_(ans["derivative"]), block=True),
         ]
     elif ex["type"] == "softmax":
-        lines = [_m(X.fn("softmax", "z"), "=", X.tuple_(ans["a"]), block=True),
-                 '<p class="note">Check: the entries add up to 1.</p>']
+        lines = [
+            _m(X.fn("softmax", "z"), "=", X.tuple_(ans["a"]), block=True),
+            '<p class="note">Check: the entries add up to 1.</p>',
+        ]
     else:
         lines = [
             _m("L", "=", F.LOSS[ex["loss"]], "=", X.num(ans["loss"]), block=True),
@@ -485,35 +694,43 @@ def render_html(items: list[Item], seed: int) -> str:
         if item.kind == "backprop":
             problem, solution, tall = _html_backprop_problem(ex), _html_backprop_solution(ex), True
         elif item.kind == "optimizer":
-            problem, solution, tall = _html_optimizer_problem(ex), _html_optimizer_solution(ex), False
+            problem, solution, tall = (
+                _html_optimizer_problem(ex),
+                _html_optimizer_solution(ex),
+                False,
+            )
         else:
             problem, solution, tall = _html_numeric_problem(ex), _html_numeric_solution(ex), False
         title = f"Exercise {item.number} · {KIND_TITLES[item.kind]}"
         body.append(f'<article class="exercise" id="ex-{item.number}"><h2>{title}</h2>')
         body.append(problem)
         body.append(f'<div class="work{" tall" if tall else ""}"></div></article>')
-        key.append(f'<section id="answer-{item.number}"><h2>Answer {item.number} · '
-                   f"{KIND_TITLES[item.kind]}</h2>\n{solution}</section>")
+        key.append(
+            f'<section id="answer-{item.number}"><h2>Answer {item.number} · '
+            f"{KIND_TITLES[item.kind]}</h2>\n{solution}</section>"
+        )
     body.append("</main>")
     key.append("</section>")
-    return "\n".join([
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f'<meta name="generator" content="studyapp {html.escape(__version__)}">',
-        f"<title>Deep learning worksheet {seed}</title>",
-        f"<style>\n{CSS}</style>",
-        "</head>",
-        "<body>",
-        *body,
-        *key,
-        f"<footer>studyapp worksheet --count {len(items)} --seed {seed}</footer>",
-        "</body>",
-        "</html>",
-        "",
-    ])
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f'<meta name="generator" content="studyapp {html.escape(__version__)}">',
+            f"<title>Deep learning worksheet {seed}</title>",
+            f"<style>\n{CSS}</style>",
+            "</head>",
+            "<body>",
+            *body,
+            *key,
+            f"<footer>studyapp worksheet --count {len(items)} --seed {seed}</footer>",
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
 
 
 # =========================================================================== entry point

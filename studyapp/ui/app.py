@@ -180,8 +180,13 @@ class StudyApp(App):
         """On the UI thread once the database is open: apply the saved theme, report a database
         that cannot be used, and let the screens that were waiting fill in."""
         if self.load_error:
-            self.notify(self.load_error, title="Cannot load study data", severity="error", timeout=10,
-                        markup=False)
+            self.notify(
+                self.load_error,
+                title="Cannot load study data",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
         else:
             self.apply_theme(self.settings().get("theme"))
         for screen in self.screen_stack:
@@ -255,7 +260,9 @@ class StudyApp(App):
             yield SystemCommand(title, help_text, lambda p=place: self.action_open(p))
         for topic in QUIZ_TOPICS:
             yield SystemCommand(
-                f"Quiz: {topic}", f"Ten questions on {topic}", lambda t=topic: self.action_open(f"quiz:{t}")
+                f"Quiz: {topic}",
+                f"Ten questions on {topic}",
+                lambda t=topic: self.action_open(f"quiz:{t}"),
             )
         # The screen's own actions (reveal, undo, suspend ...) so the palette reaches them too.
         for binding in getattr(screen, "BINDINGS", []):
@@ -302,8 +309,14 @@ def _screen_factories() -> dict[str, Callable[[], Screen]]:
 
         return ExportScreen()
 
-    return {"review": review, "browse": browse, "stats": stats, "errata": errata, "settings": settings,
-            "export": export}
+    return {
+        "review": review,
+        "browse": browse,
+        "stats": stats,
+        "errata": errata,
+        "settings": settings,
+        "export": export,
+    }
 
 
 def _one_line(exc: BaseException) -> str:

@@ -31,8 +31,9 @@ def test_incorrect_with_diagnosis(cli):
 
 
 def test_adam_epsilon_trap(cli):
-    result, payload = _run(cli, "--expected", "theta - eta*m/(sqrt(v)+eps)",
-                           "--answer", "theta - eta*m/sqrt(v)")
+    result, payload = _run(
+        cli, "--expected", "theta - eta*m/(sqrt(v)+eps)", "--answer", "theta - eta*m/sqrt(v)"
+    )
     assert result.returncode == 1 and payload["verdict"] == "incorrect"
 
 
@@ -60,8 +61,9 @@ def test_numeric_tolerance_options(cli):
 
 
 def test_kind_and_vars(cli):
-    result, payload = _run(cli, "--expected", "[[1,2],[3,4]]", "--answer", "[[1,3],[2,4]]",
-                           "--kind", "matrix")
+    result, payload = _run(
+        cli, "--expected", "[[1,2],[3,4]]", "--answer", "[[1,3],[2,4]]", "--kind", "matrix"
+    )
     assert result.returncode == 1 and "transposed" in payload["diagnosis"]
     result, payload = _run(cli, "--expected", "a*(1-a)", "--answer", "a - a q", "--vars", "a")
     assert result.returncode == 2 and "q" in payload["message"]
@@ -86,8 +88,17 @@ def test_usage_errors_are_one_line(cli, args):
 
 @pytest.mark.parametrize(
     "hostile",
-    ["9^9^9^9", "()." + "__class__", "z" * 100_000, "(" * 5000, "lambda: 0", "\udcff", "1e99999",
-     "open('pwned', 'w')", "__import__('os').system('touch pwned')"],
+    [
+        "9^9^9^9",
+        "()." + "__class__",
+        "z" * 100_000,
+        "(" * 5000,
+        "lambda: 0",
+        "\udcff",
+        "1e99999",
+        "open('pwned', 'w')",
+        "__import__('os').system('touch pwned')",
+    ],
 )
 def test_hostile_input_gets_a_verdict_and_leaves_nothing(cli, hostile, data_dir):
     repo = Path(__file__).resolve().parents[2]  # the cli fixture runs there

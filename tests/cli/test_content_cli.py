@@ -59,8 +59,11 @@ def test_check_fails_with_file_line_for_each_problem(cli, tmp_path):
 
 
 def test_usage_errors_are_one_line(cli, tmp_path):
-    for args in (("content",), ("content", "import", str(tmp_path / "missing.md")),
-                 ("content", "check", "--path", str(tmp_path / "nope"))):
+    for args in (
+        ("content",),
+        ("content", "import", str(tmp_path / "missing.md")),
+        ("content", "check", "--path", str(tmp_path / "nope")),
+    ):
         result = cli(*args)
         assert result.returncode == 2, args
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
@@ -88,11 +91,15 @@ def test_import_then_reimport_keeps_ids(cli, tmp_path, data_dir):
     assert first["entry"][2]["columns"]["Use Cases"] == "CNNs | MLPs"
 
     # edit: change a cell, rename one row, reorder, add a row
-    edited = (NOTES.replace("Hidden layers", "Hidden layers, RNNs")
-              .replace("| ReLU | max(0, x)", "| Rectifier | max(0, x)")
-              .replace("| Epoch | One pass over the data |\n", "")
-              .replace("| Sigmoid | the logistic function |\n",
-                       "| Sigmoid | the logistic function |\n| Epoch | One full pass |\n| Batch | a few examples |\n"))
+    edited = (
+        NOTES.replace("Hidden layers", "Hidden layers, RNNs")
+        .replace("| ReLU | max(0, x)", "| Rectifier | max(0, x)")
+        .replace("| Epoch | One pass over the data |\n", "")
+        .replace(
+            "| Sigmoid | the logistic function |\n",
+            "| Sigmoid | the logistic function |\n| Epoch | One full pass |\n| Batch | a few examples |\n",
+        )
+    )
     notes.write_text(edited, encoding="utf-8")
     result = cli("content", "import", str(notes))
     assert result.returncode == 0, result.stderr
@@ -116,14 +123,19 @@ def test_import_then_reimport_keeps_ids(cli, tmp_path, data_dir):
     assert tanh.front == "Tanh — Equation?" and tanh.back == "tanh(x)"
     assert tanh.back_html == "<div>\\(\\tanh(x)\\)</div>"
     entry = content.by_id[new_ids["Tanh"]]
-    assert entry.fields["Equation"] == "$\\tanh(x)$" and entry.fields["Use Cases"] == "Hidden layers, RNNs"
+    assert (
+        entry.fields["Equation"] == "$\\tanh(x)$"
+        and entry.fields["Use Cases"] == "Hidden layers, RNNs"
+    )
     assert "Function" not in entry.fields  # the first column is the name
 
 
 def test_broken_user_file_is_reported_with_its_path(cli, data_dir):
     user = data_dir / "content"
     user.mkdir(parents=True, exist_ok=True)
-    (user / "mine.toml").write_text('topic = "user"\n\n[[entry]]\nid = "user.x.y"\nname = "Y"\n', encoding="utf-8")
+    (user / "mine.toml").write_text(
+        'topic = "user"\n\n[[entry]]\nid = "user.x.y"\nname = "Y"\n', encoding="utf-8"
+    )
     result = cli("content", "check")
     assert result.returncode == 1
     assert re.search(r"mine\.toml:3: missing field 'columns'", result.stdout)
@@ -145,10 +157,15 @@ def test_import_in_process_validates_before_writing(tmp_path, data_dir):
     from studyapp.commands.content import parse_markdown_tables, run
 
     tables = parse_markdown_tables(NOTES)
-    assert [t["headers"] for t in tables] == [["Function", "Equation", "Use Cases"], ["Term", "Definition"]]
+    assert [t["headers"] for t in tables] == [
+        ["Function", "Equation", "Use Cases"],
+        ["Term", "Definition"],
+    ]
     notes = tmp_path / "n.md"
     notes.write_text(NOTES, encoding="utf-8")
-    assert run(argparse.Namespace(content_command="import", notes=str(notes), name="Deep Notes!")) == 0
+    assert (
+        run(argparse.Namespace(content_command="import", notes=str(notes), name="Deep Notes!")) == 0
+    )
     assert (Path(data_dir) / "content" / "deep_notes.toml").is_file()
     ids = [e.id for e in load_content().topic("user")]
     assert all(i.startswith("user.deep_notes.") for i in ids)
@@ -162,6 +179,8 @@ def test_import_accepts_bom_and_crlf(tmp_path, data_dir):
     notes = tmp_path / "win.md"
     notes.write_bytes(("\ufeff" + NOTES).replace("\n", "\r\n").encode("utf-8"))
     assert run(argparse.Namespace(content_command="import", notes=str(notes), name=None)) == 0
-    entries = tomllib.loads((Path(data_dir) / "content" / "win.toml").read_text(encoding="utf-8"))["entry"]
+    entries = tomllib.loads((Path(data_dir) / "content" / "win.toml").read_text(encoding="utf-8"))[
+        "entry"
+    ]
     assert list(entries[0]["columns"]) == ["Function", "Equation", "Use Cases"]
     assert entries[0]["columns"]["Use Cases"] == "Binary classification\nGates"

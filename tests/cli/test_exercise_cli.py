@@ -8,8 +8,14 @@ import pytest
 def test_preset_prints_the_notes_example(cli):
     out = cli("exercise", "backprop", "--preset", "seed-2-2-1")
     assert out.returncode == 0, out.stderr
-    for text in ("z¹ = W¹x + b¹ = (0.52, 0.91)", "(0.7391)", "0.03403", "(−0.0503)",
-                 "−0.03155  −0.03587", "∂L/∂W¹"):
+    for text in (
+        "z¹ = W¹x + b¹ = (0.52, 0.91)",
+        "(0.7391)",
+        "0.03403",
+        "(−0.0503)",
+        "−0.03155  −0.03587",
+        "∂L/∂W¹",
+    ):
         assert text in out.stdout
 
 
@@ -18,19 +24,42 @@ def test_json_is_deterministic_and_matches_the_contract(cli):
     first, second = cli(*args), cli(*args)
     assert first.stdout == second.stdout
     ex = json.loads(first.stdout)
-    assert {"schema", "seed", "index", "layers", "activation", "output_activation", "loss",
-            "learning_rate", "x", "target", "weights", "biases", "answers"} <= set(ex)
-    assert set(ex["answers"]) == {"z", "a", "loss", "delta", "grad_weights", "grad_biases",
-                                  "updated_weights", "updated_biases"}
+    assert {
+        "schema",
+        "seed",
+        "index",
+        "layers",
+        "activation",
+        "output_activation",
+        "loss",
+        "learning_rate",
+        "x",
+        "target",
+        "weights",
+        "biases",
+        "answers",
+    } <= set(ex)
+    assert set(ex["answers"]) == {
+        "z",
+        "a",
+        "loss",
+        "delta",
+        "grad_weights",
+        "grad_biases",
+        "updated_weights",
+        "updated_biases",
+    }
     assert len(ex["weights"][0]) == 3 and len(ex["weights"][0][0]) == 2
     assert cli(*args[:-4], "--seed", "8", "--format", "json").stdout != first.stdout
 
 
 def test_count_gives_an_array_and_jsonl_matches(cli):
-    arr = json.loads(cli("exercise", "backprop", "--seed", "3", "--count", "3",
-                         "--format", "json").stdout)
-    lines = cli("exercise", "backprop", "--seed", "3", "--count", "3",
-                "--format", "jsonl").stdout.splitlines()
+    arr = json.loads(
+        cli("exercise", "backprop", "--seed", "3", "--count", "3", "--format", "json").stdout
+    )
+    lines = cli(
+        "exercise", "backprop", "--seed", "3", "--count", "3", "--format", "jsonl"
+    ).stdout.splitlines()
     assert [e["index"] for e in arr] == [0, 1, 2]
     assert [json.loads(line) for line in lines] == arr
 
@@ -44,13 +73,19 @@ def test_optimizer_exercise(cli):
     assert "Eg2" in text and "θ (new)" in text
 
 
-@pytest.mark.parametrize("args,needle", [
-    (("--layers", "2,0,1"), "--layers"), (("--layers", "a,b"), "--layers"),
-    (("--activation", "foo"), "--activation"), (("--loss", "cce"), "--loss"),
-    (("--output-activation", "tanh", "--loss", "bce"), "--loss"),
-    (("--count", "0"), "--count"), (("--decimals", "x"), "--decimals"),
-    (("--preset", "nope"), "--preset"),
-])
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (("--layers", "2,0,1"), "--layers"),
+        (("--layers", "a,b"), "--layers"),
+        (("--activation", "foo"), "--activation"),
+        (("--loss", "cce"), "--loss"),
+        (("--output-activation", "tanh", "--loss", "bce"), "--loss"),
+        (("--count", "0"), "--count"),
+        (("--decimals", "x"), "--decimals"),
+        (("--preset", "nope"), "--preset"),
+    ],
+)
 def test_bad_options_exit_2_with_one_line(cli, args, needle):
     out = cli("exercise", "backprop", *args)
     assert out.returncode == 2

@@ -36,7 +36,11 @@ def test_json_export_of_the_real_content(cli, tmp_path):
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert doc["schema"] == 1 and len(doc["cards"]) > 20
     decks = {c["deck"] for c in doc["cards"]}
-    assert {"Deep Learning::Activations", "Deep Learning::Losses", "Deep Learning::Optimizers"} <= decks
+    assert {
+        "Deep Learning::Activations",
+        "Deep Learning::Losses",
+        "Deep Learning::Optimizers",
+    } <= decks
     ids = [c["id"] for c in doc["cards"]]
     assert len(ids) == len(set(ids))
     # the second export is identical: ids and guids are stable
@@ -74,7 +78,9 @@ def test_existing_output_is_backed_up(cli, tmp_path):
 
 
 def test_user_topic_without_imported_notes(cli, tmp_path):
-    result = cli("export", "--format", "json", "--output", str(tmp_path / "u.json"), "--topic", "user")
+    result = cli(
+        "export", "--format", "json", "--output", str(tmp_path / "u.json"), "--topic", "user"
+    )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "no cards for topic 'user'" in result.stderr
     assert not (tmp_path / "u.json").exists()

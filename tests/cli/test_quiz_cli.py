@@ -65,13 +65,16 @@ def test_topic_and_large_counts(cli):
     assert len({q["id"] for q in out["questions"]}) == 300
 
 
-@pytest.mark.parametrize("args, needle", [
-    (("--topic", "nonsense"), "valid topics: " + ", ".join(TOPICS)),
-    (("--count", "0"), "--count"),
-    (("--count", "ten"), "--count"),
-    (("--format", "xml"), "--format"),
-    (("--seed", "x"), "--seed"),
-])
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (("--topic", "nonsense"), "valid topics: " + ", ".join(TOPICS)),
+        (("--count", "0"), "--count"),
+        (("--count", "ten"), "--count"),
+        (("--format", "xml"), "--format"),
+        (("--seed", "x"), "--seed"),
+    ],
+)
 def test_usage_errors_are_one_line_exit_2(cli, args, needle):
     result = cli("quiz", *args)
     assert result.returncode == 2
@@ -95,8 +98,9 @@ def test_interactive_quiz_scores_right_and_wrong_answers(cli, data_dir):
     qs = _quiz(cli, "--count", "10", "--seed", "9", "--format", "json")["questions"]
     right = "\n".join(q["answer"] for q in qs) + "\n"
     # --no-history: the first run records attempts, which would re-weight the second
-    result = cli("quiz", "--count", "10", "--seed", "9", "--interactive", "--no-history",
-                 input=right)
+    result = cli(
+        "quiz", "--count", "10", "--seed", "9", "--interactive", "--no-history", input=right
+    )
     assert result.returncode == 0, result.stderr
     assert "Score: 10/10 (100 %)" in result.stdout
     assert result.stdout.count("✓ correct") == 10
@@ -114,8 +118,16 @@ def test_interactive_quiz_scores_right_and_wrong_answers(cli, data_dir):
             wrong.append("1a 2a 3a 4a")
         else:
             wrong.append("0")  # a readable formula or word that is never the answer
-    result = cli("quiz", "--count", "10", "--seed", "9", "--interactive", "--no-history",
-                 input="\n".join(wrong) + "\n")
+    result = cli(
+        "quiz",
+        "--count",
+        "10",
+        "--seed",
+        "9",
+        "--interactive",
+        "--no-history",
+        input="\n".join(wrong) + "\n",
+    )
     assert result.returncode == 0, result.stderr
     assert "Score: 0/10 (0 %)" in result.stdout
 
@@ -145,14 +157,22 @@ def test_weak_topics_get_more_questions(cli, data_dir):
         for i in range(20):
             for topic in TOPICS:
                 # losses answered wrong every time, everything else right
-                storage.record_attempt("quiz", f"{topic}.x::mcq::t{i}", topic, topic != "losses", 3.0)
+                storage.record_attempt(
+                    "quiz", f"{topic}.x::mcq::t{i}", topic, topic != "losses", 3.0
+                )
     finally:
         storage.close()
-    counts = Counter(q["topic"] for q in _quiz(cli, "--count", "60", "--seed", "1",
-                                               "--format", "json")["questions"])
+    counts = Counter(
+        q["topic"]
+        for q in _quiz(cli, "--count", "60", "--seed", "1", "--format", "json")["questions"]
+    )
     assert counts["losses"] > 2 * max(n for t, n in counts.items() if t != "losses"), counts
-    flat = Counter(q["topic"] for q in _quiz(cli, "--count", "60", "--seed", "1", "--format",
-                                             "json", "--no-history")["questions"])
+    flat = Counter(
+        q["topic"]
+        for q in _quiz(cli, "--count", "60", "--seed", "1", "--format", "json", "--no-history")[
+            "questions"
+        ]
+    )
     assert set(flat.values()) == {10}
 
 
@@ -174,7 +194,8 @@ def test_imported_notes_become_the_user_topic(cli, tmp_path):
         "| Weight decay | Shrink weights each step | AdamW |\n"
         "| Teacher forcing | Feed the true previous token | seq2seq training |\n"
         "| Squared error | Half the squared distance | $\\frac{1}{2}(y - a)^2$ |\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     imported = cli("content", "import", str(notes))
     assert imported.returncode == 0, imported.stderr
     out = _quiz(cli, "--count", "40", "--seed", "2", "--topic", "user", "--format", "json")
@@ -191,10 +212,21 @@ def test_imported_notes_become_the_user_topic(cli, tmp_path):
 
 
 def test_interactive_quiz_asks_again_after_an_unreadable_answer(cli):
-    qs = _quiz(cli, "--count", "1", "--seed", "0", "--topic", "losses", "--format",
-               "json")["questions"]
-    result = cli("quiz", "--count", "1", "--seed", "0", "--topic", "losses", "--interactive",
-                 "--no-history", input="(((\n" + qs[0]["answer"] + "\n")
+    qs = _quiz(cli, "--count", "1", "--seed", "0", "--topic", "losses", "--format", "json")[
+        "questions"
+    ]
+    result = cli(
+        "quiz",
+        "--count",
+        "1",
+        "--seed",
+        "0",
+        "--topic",
+        "losses",
+        "--interactive",
+        "--no-history",
+        input="(((\n" + qs[0]["answer"] + "\n",
+    )
     assert result.returncode == 0, result.stderr
     assert "Could not read that" in result.stdout
     assert "Score: 1/1" in result.stdout

@@ -10,10 +10,22 @@ import pytest
 
 from studyapp.storage import SCHEMA_VERSION
 
-CONTRACT = {"cards_total": int, "cards_new": int, "due_today": int, "reviews_today": int,
-            "reviews_total": int, "streak_days": int}
-EXTRA = ["forecast_30d", "reviews_per_day_12w", "retention_30d", "accuracy_by_topic", "accuracy_by_step",
-         "leeches"]
+CONTRACT = {
+    "cards_total": int,
+    "cards_new": int,
+    "due_today": int,
+    "reviews_today": int,
+    "reviews_total": int,
+    "streak_days": int,
+}
+EXTRA = [
+    "forecast_30d",
+    "reviews_per_day_12w",
+    "retention_30d",
+    "accuracy_by_topic",
+    "accuracy_by_step",
+    "leeches",
+]
 
 
 def _one_line_error(result, *needles: str) -> str:
@@ -41,8 +53,12 @@ def test_fresh_data_dir_creates_database_and_cards(cli, data_dir):
     assert stats["cards_total"] == stats["cards_new"] == expected_cards > 0
     assert stats["new_today"] == min(20, expected_cards)  # new cards available on the first day
     assert stats["due_today"] == stats["new_today"]  # all of today's study is new cards
-    assert (stats["reviews_due_today"], stats["reviews_today"], stats["reviews_total"],
-            stats["streak_days"]) == (0, 0, 0, 0)
+    assert (
+        stats["reviews_due_today"],
+        stats["reviews_today"],
+        stats["reviews_total"],
+        stats["streak_days"],
+    ) == (0, 0, 0, 0)
     assert len(stats["forecast_30d"]) == 30 and len(stats["reviews_per_day_12w"]) == 84
     assert (data_dir / "studyapp.db").is_file()
     again = json.loads(cli("stats", "--json").stdout)

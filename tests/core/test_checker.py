@@ -126,9 +126,25 @@ def test_powers_up_to_the_limit_are_fine():
 
 @pytest.mark.parametrize(
     "typed",
-    ["sigma(z)*(1 - sigma(z))", "theta - eta*m_hat/(sqrt(v_hat) + eps)", "-z^2", "(-z)^2",
-     "a - (b - c)", "a/(b*c)", "2*e^-z", "z^-1", "-(a*b)", "a - -b", "[[1, 2], [3, 4]]",
-     "max(0, z)", "log(x, 2)", "x^y^z", "(x^y)^z", "1/2*(a - y)^2", "3.4e-2*z"],
+    [
+        "sigma(z)*(1 - sigma(z))",
+        "theta - eta*m_hat/(sqrt(v_hat) + eps)",
+        "-z^2",
+        "(-z)^2",
+        "a - (b - c)",
+        "a/(b*c)",
+        "2*e^-z",
+        "z^-1",
+        "-(a*b)",
+        "a - -b",
+        "[[1, 2], [3, 4]]",
+        "max(0, z)",
+        "log(x, 2)",
+        "x^y^z",
+        "(x^y)^z",
+        "1/2*(a - y)^2",
+        "3.4e-2*z",
+    ],
 )
 def test_text_rendering_round_trips(typed):
     node = parse(typed)
@@ -172,8 +188,12 @@ def test_trailing_underscore_and_constants():
 def test_concurrent_checks_agree():
     from concurrent.futures import ThreadPoolExecutor
 
-    pairs = [("sigma(z)*(1-sigma(z))", "exp(-z)/(1+exp(-z))^2"), ("a - y", "y - a"),
-             ("theta - eta*m/(sqrt(v)+eps)", "theta - eta*m/sqrt(v)"), ("1/3", "0.333")] * 6
+    pairs = [
+        ("sigma(z)*(1-sigma(z))", "exp(-z)/(1+exp(-z))^2"),
+        ("a - y", "y - a"),
+        ("theta - eta*m/(sqrt(v)+eps)", "theta - eta*m/sqrt(v)"),
+        ("1/3", "0.333"),
+    ] * 6
     with ThreadPoolExecutor(4) as pool:
         got = list(pool.map(lambda p: check(*p).verdict, pairs))
     assert got == [check(*p).verdict for p in pairs]

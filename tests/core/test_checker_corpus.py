@@ -73,10 +73,14 @@ EQUIVALENT = [
     ("m/(1-beta1^t)", "m/(1 - β₁^t)"),
     ("theta - eta*m_hat/(sqrt(v_hat)+eps)", "θ − η m̂/(√v̂ + ε)"),
     ("theta - eta*m_hat/(sqrt(v_hat)+eps)", "theta - eta/(sqrt(vhat) + epsilon)*mhat"),
-    ("theta - eta*(m/(1-beta1^t))/(sqrt(v/(1-beta2^t))+eps)",
-     "theta - eta*m*sqrt(1-beta2^t)/((1-beta1^t)*(sqrt(v) + eps*sqrt(1-beta2^t)))"),
-    ("theta - eta*(m/(1-beta1^t))/(sqrt(v/(1-beta2^t))+eps)",
-     "theta - (eta*sqrt(1-beta2^t)/(1-beta1^t)) * m/(sqrt(v) + eps*sqrt(1-beta2^t))"),
+    (
+        "theta - eta*(m/(1-beta1^t))/(sqrt(v/(1-beta2^t))+eps)",
+        "theta - eta*m*sqrt(1-beta2^t)/((1-beta1^t)*(sqrt(v) + eps*sqrt(1-beta2^t)))",
+    ),
+    (
+        "theta - eta*(m/(1-beta1^t))/(sqrt(v/(1-beta2^t))+eps)",
+        "theta - (eta*sqrt(1-beta2^t)/(1-beta1^t)) * m/(sqrt(v) + eps*sqrt(1-beta2^t))",
+    ),
     ("-sqrt(Edx2 + eps)/sqrt(Eg2 + eps)*g", "−g·√(Edx2 + ε)/√(Eg2 + ε)"),
     # numbers (tolerance)
     ("0.7310585786", "0.731"),
@@ -99,8 +103,7 @@ NOT_EQUIVALENT = [
     ("theta - eta*m/(sqrt(v)+eps)", "theta - eta*m/sqrt(v)"),
     ("theta - eta*m/(sqrt(v)+1e-8)", "theta - eta*m/sqrt(v)"),
     ("theta - eta*m_hat/(sqrt(v_hat)+eps)", "theta - eta*m_hat/sqrt(v_hat + eps)"),
-    ("theta - eta*(m/(1-beta1^t))/(sqrt(v/(1-beta2^t))+eps)",
-     "theta - eta*m/(sqrt(v)+eps)"),
+    ("theta - eta*(m/(1-beta1^t))/(sqrt(v/(1-beta2^t))+eps)", "theta - eta*m/(sqrt(v)+eps)"),
     ("theta - eta*g", "theta + eta*g"),
     ("theta - eta*g/sqrt(G + eps)", "theta - eta*g/(G + eps)"),
     ("gamma*v - eta*g", "gamma*v + eta*g"),
@@ -152,7 +155,7 @@ ADVERSARIAL = [
     "z.__class__",
     "lambda: 0",
     "lambda x: x",
-    "exec('open(\"pwned\",\"w\")')",
+    'exec(\'open("pwned","w")\')',
     "eval('1+1')",
     "open('pwned', 'w')",
     "os.system('ls')",
@@ -254,10 +257,17 @@ def _course_formulas():
         return 1 / (1 + sp.exp(-x))
 
     return sp, [
-        s(z) * (1 - s(z)), 1 - sp.tanh(z) ** 2, sp.log(1 + sp.exp(z)), (a - y) / (a * (1 - a)),
-        (y - 1) * sp.log(1 - a) - y * sp.log(a), z * s(z), (a - y) ** 2 / 2,
+        s(z) * (1 - s(z)),
+        1 - sp.tanh(z) ** 2,
+        sp.log(1 + sp.exp(z)),
+        (a - y) / (a * (1 - a)),
+        (y - 1) * sp.log(1 - a) - y * sp.log(a),
+        z * s(z),
+        (a - y) ** 2 / 2,
         th - eta * (m / (1 - b1**t)) / (sp.sqrt(v / (1 - b2**t)) + eps),
-        (a - y) * s(z) * (1 - s(z)), b1 * m + (1 - b1) * g, th - eta * g / sp.sqrt(v + eps),
+        (a - y) * s(z) * (1 - s(z)),
+        b1 * m + (1 - b1) * g,
+        th - eta * g / sp.sqrt(v + eps),
     ]
 
 
@@ -284,7 +294,10 @@ def test_tiny_perturbations_of_course_formulas_are_incorrect():
     sp, formulas = _course_formulas()
     for expr in formulas:
         first = sorted(expr.free_symbols, key=str)[0]
-        for other in (expr + sp.Rational(1, 10**6), expr * (1 + sp.Rational(1, 10**9)),
-                      expr.subs(first, first * (1 + sp.Rational(1, 10**7)))):
+        for other in (
+            expr + sp.Rational(1, 10**6),
+            expr * (1 + sp.Rational(1, 10**9)),
+            expr.subs(first, first * (1 + sp.Rational(1, 10**7))),
+        ):
             verdict = check(_text(expr), _text(other))
             assert verdict.verdict == "incorrect", (_text(expr), _text(other))

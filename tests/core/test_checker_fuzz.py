@@ -10,11 +10,68 @@ from hypothesis import strategies as st
 from studyapp.core.checker import CONTENT_LIMITS, ParseError, check, parse, preview, render_text
 
 # Pieces of formulas, so that many generated strings get deep into the grammar.
-TOKENS = ["z", "a", "y", "θ", "η", "ε", "σ", "sigma", "exp", "ln", "tanh", "max", "sqrt", "√",
-          "e", "pi", "(", ")", "[", "]", ",", ";", "|", "+", "-", "−", "*", "·", "/", "^", "**",
-          "²", "³", "'", "0.5", "2", "1e-3", "9", " ", "_", "1", "w_1", "β₁", "m̂", "!", ".",
-          "__", "lambda", "\x00", "½", "\\", "\\sigma", "\\hat{y}", "{", "}", "_{1}", "σ₂",
-          "\\frac", "\\cdot", "∂"]
+TOKENS = [
+    "z",
+    "a",
+    "y",
+    "θ",
+    "η",
+    "ε",
+    "σ",
+    "sigma",
+    "exp",
+    "ln",
+    "tanh",
+    "max",
+    "sqrt",
+    "√",
+    "e",
+    "pi",
+    "(",
+    ")",
+    "[",
+    "]",
+    ",",
+    ";",
+    "|",
+    "+",
+    "-",
+    "−",
+    "*",
+    "·",
+    "/",
+    "^",
+    "**",
+    "²",
+    "³",
+    "'",
+    "0.5",
+    "2",
+    "1e-3",
+    "9",
+    " ",
+    "_",
+    "1",
+    "w_1",
+    "β₁",
+    "m̂",
+    "!",
+    ".",
+    "__",
+    "lambda",
+    "\x00",
+    "½",
+    "\\",
+    "\\sigma",
+    "\\hat{y}",
+    "{",
+    "}",
+    "_{1}",
+    "σ₂",
+    "\\frac",
+    "\\cdot",
+    "∂",
+]
 
 formula_like = st.lists(st.sampled_from(TOKENS), max_size=40).map("".join)
 any_text = st.text(max_size=300)
@@ -53,9 +110,13 @@ def test_a_number_equals_its_own_repr(x):
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(st.floats(allow_nan=False),
-                 st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=1, max_size=4)),
-       formula_like)
+@given(
+    st.one_of(
+        st.floats(allow_nan=False),
+        st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=1, max_size=4),
+    ),
+    formula_like,
+)
 def test_check_value_never_raises(expected, text):
     from studyapp.core.checker import check_value
 

@@ -36,20 +36,45 @@ def test_shipped_content_has_no_problems():
 def test_every_table_of_the_notes_is_covered(content):
     by_topic = {t: {e.name for e in content.topic(t)} for t in TOPICS}
     # the 11 activations of the notes' table (+ linear), every loss and optimizer, all 13 terms
-    for name in ["Sigmoid", "Tanh", "ReLU", "Leaky ReLU", "ELU", "Softmax", "Argmax", "PReLU",
-                 "Swish", "Maxout", "Softplus"]:
+    for name in [
+        "Sigmoid",
+        "Tanh",
+        "ReLU",
+        "Leaky ReLU",
+        "ELU",
+        "Softmax",
+        "Argmax",
+        "PReLU",
+        "Swish",
+        "Maxout",
+        "Softplus",
+    ]:
         assert name in by_topic["activations"]
     assert len(content.topic("losses")) >= 9
     optimizer_ids = {e.id for e in content.topic("optimizers")}
-    assert {"opt.batch_gd", "opt.sgd", "opt.minibatch_gd", "opt.momentum", "opt.adagrad",
-            "opt.adadelta", "opt.rmsprop", "opt.adam", "opt.nesterov", "opt.adamw"} <= optimizer_ids
+    assert {
+        "opt.batch_gd",
+        "opt.sgd",
+        "opt.minibatch_gd",
+        "opt.momentum",
+        "opt.adagrad",
+        "opt.adadelta",
+        "opt.rmsprop",
+        "opt.adam",
+        "opt.nesterov",
+        "opt.adamw",
+    } <= optimizer_ids
     assert len(content.topic("terms")) == 13
     assert len(content.recommendations) == 8
     assert "concept.ewa" in content.by_id  # the notes' open question, answered
 
 
 def test_ids_are_unique_and_well_formed(content):
-    ids = [e.id for e in content.entries] + [e.id for e in content.errata] + [r["id"] for r in content.recommendations]
+    ids = (
+        [e.id for e in content.entries]
+        + [e.id for e in content.errata]
+        + [r["id"] for r in content.recommendations]
+    )
     assert len(ids) == len(set(ids))
     assert all(re.fullmatch(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)+", i) for i in ids)
 
@@ -67,8 +92,18 @@ def test_ids_are_written_in_the_files_not_derived(content):
 def test_entry_fields_follow_the_interface(content):
     sigmoid = content.by_id["act.sigmoid"]
     assert isinstance(sigmoid, Entry) and sigmoid.topic == "activations"
-    for key in ("aliases", "formula", "derivative", "latex", "derivative_latex", "range", "use",
-                "pros", "cons", "notes"):
+    for key in (
+        "aliases",
+        "formula",
+        "derivative",
+        "latex",
+        "derivative_latex",
+        "range",
+        "use",
+        "pros",
+        "cons",
+        "notes",
+    ):
         assert key in sigmoid.fields
     assert content.by_id["act.softmax"].fields["derivative"] is None
     assert content.by_id["act.softmax"].fields["derivative_note"]
@@ -85,8 +120,14 @@ def test_entry_fields_follow_the_interface(content):
 
 def test_errata_record_the_known_mistakes(content):
     ids = {e.id for e in content.errata}
-    for known in ["err.gradient_descent_sign", "err.sigmoid_sign", "err.squared_error_derivative",
-                  "err.tanh_derivative", "err.example_layer_labels", "err.adaptive_loss"]:
+    for known in [
+        "err.gradient_descent_sign",
+        "err.sigmoid_sign",
+        "err.squared_error_derivative",
+        "err.tanh_derivative",
+        "err.example_layer_labels",
+        "err.adaptive_loss",
+    ]:
         assert known in ids
     assert len(content.errata) >= 20
     for e in content.errata:
@@ -112,14 +153,16 @@ def test_load_content_is_cached_until_a_file_changes(tmp_path):
     import os
 
     os.utime(src, ns=(1, 1))  # a different mtime, whatever the clock resolution
-    assert load_content(include_user=False, content_dir=src.parent).by_id["act.good"].name == "Better"
+    assert (
+        load_content(include_user=False, content_dir=src.parent).by_id["act.good"].name == "Better"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Broken content
 # ---------------------------------------------------------------------------------------------
 
-_GOOD = textwrap.dedent('''\
+_GOOD = textwrap.dedent("""\
     topic = "activations"
 
     [[entry]]
@@ -134,9 +177,9 @@ _GOOD = textwrap.dedent('''\
     use = ["tests"]
     pros = ["simple"]
     cons = ["linear"]
-''')
+""")
 
-_BROKEN = textwrap.dedent('''\
+_BROKEN = textwrap.dedent("""\
     topic = "activations"
 
     [[entry]]
@@ -164,7 +207,7 @@ _BROKEN = textwrap.dedent('''\
     use = []
     pros = ["b"]
     cons = ["c"]
-''')
+""")
 
 
 def _write(tmp_path: Path, name: str, text: str) -> Path:
@@ -183,7 +226,9 @@ def test_broken_content_reports_every_problem_with_file_and_line(tmp_path):
     assert re.search(r"act\.toml:7: formula .*does not parse|act\.toml:7: formula .*invalid", text)
     assert "act.toml:8: unknown key 'bogus'" in text
     assert "act.toml:3: missing field 'latex'" in text
-    assert re.search(r"act\.toml:17: duplicate id 'act\.one' \(first defined at content/act\.toml:4\)", text)
+    assert re.search(
+        r"act\.toml:17: duplicate id 'act\.one' \(first defined at content/act\.toml:4\)", text
+    )
     assert "act.toml:19: kind must be one of" in text
     assert re.search(r"act\.toml:20: formula 'foo\(z\)'", text)
     assert re.search(r"act\.toml:21: derivative 'zz \+ q' uses undeclared name\(s\) q, zz", text)
@@ -203,16 +248,24 @@ def test_load_content_raises_content_error_listing_problems(tmp_path):
 
 def test_invalid_toml_and_unknown_top_level_keys(tmp_path):
     _write(tmp_path, "bad.toml", 'topic = "terms"\n\n[[entry]]\nid = "term.x\n')
-    _write(tmp_path, "top.toml", _GOOD.replace('topic = "activations"', 'topic = "activations"\ncolour = "red"')
-           .replace("act.good", "act.good2"))
+    _write(
+        tmp_path,
+        "top.toml",
+        _GOOD.replace('topic = "activations"', 'topic = "activations"\ncolour = "red"').replace(
+            "act.good", "act.good2"
+        ),
+    )
     _, problems = validate(tmp_path / "content", include_user=False)
     assert any(re.match(r"content/bad\.toml:4: invalid TOML", p) for p in problems), problems
-    assert "content/top.toml:2: unknown top-level key 'colour' (allowed: entry, erratum, recommendation, schema, topic)" in problems
+    assert (
+        "content/top.toml:2: unknown top-level key 'colour' (allowed: entry, erratum, recommendation, schema, topic)"
+        in problems
+    )
 
 
 def test_unknown_topic_and_bad_nested_tables(tmp_path):
     _write(tmp_path, "x.toml", 'topic = "astrology"\n[[entry]]\nid = "x.y"\nname = "n"\n')
-    opt = textwrap.dedent('''\
+    opt = textwrap.dedent("""\
         topic = "optimizers"
 
         [[entry]]
@@ -224,7 +277,7 @@ def test_unknown_topic_and_bad_nested_tables(tmp_path):
         use = ["a"]
         pros = ["b"]
         cons = ["c"]
-        ''')
+        """)
     _write(tmp_path, "opt.toml", opt)
     _, problems = validate(tmp_path / "content", include_user=False)
     text = "\n".join(problems)
@@ -233,18 +286,38 @@ def test_unknown_topic_and_bad_nested_tables(tmp_path):
     assert "content/opt.toml:8: hyperparameters values must be numbers (not: eta)" in text
 
 
-@pytest.mark.parametrize("formula", ["1/(1 + exp(-z))", "sigma(z)*(1 - sigma(z))", "max(0, z)",
-                                     "2z", "z(1 - z)", "-z^2", "abs(z)", "beta*z*sigma(beta*z)"])
+@pytest.mark.parametrize(
+    "formula",
+    [
+        "1/(1 + exp(-z))",
+        "sigma(z)*(1 - sigma(z))",
+        "max(0, z)",
+        "2z",
+        "z(1 - z)",
+        "-z^2",
+        "abs(z)",
+        "beta*z*sigma(beta*z)",
+    ],
+)
 def test_formula_check_accepts_checker_syntax(formula):
     assert formula_problem(formula, {"z", "beta"}) is None
 
 
-@pytest.mark.parametrize("formula, message", [
-    ("1/(1 + exp(-z)", "does not parse"), ("z +", "does not parse"),
-    ("__import__('os')", "does not parse"), ("__import__(z)", "does not parse"),
-    ("exp", "does not parse"), ("z $ 2", "does not parse"), ("", "empty"),
-    ("y", "undeclared name(s) y"), ("(z))", "does not parse"), ("beta1*z", "undeclared"),
-])
+@pytest.mark.parametrize(
+    "formula, message",
+    [
+        ("1/(1 + exp(-z)", "does not parse"),
+        ("z +", "does not parse"),
+        ("__import__('os')", "does not parse"),
+        ("__import__(z)", "does not parse"),
+        ("exp", "does not parse"),
+        ("z $ 2", "does not parse"),
+        ("", "empty"),
+        ("y", "undeclared name(s) y"),
+        ("(z))", "does not parse"),
+        ("beta1*z", "undeclared"),
+    ],
+)
 def test_formula_check_rejects_bad_formulas(formula, message):
     problem = formula_problem(formula, {"z"})
     assert problem is not None and message in problem
@@ -259,17 +332,29 @@ def test_learned_parameters_and_honest_shapes(content, tmp_path):
     bad = _GOOD.replace('cons = ["linear"]', 'cons = ["linear"]\nlearned = ["beta"]')
     _write(tmp_path, "a.toml", bad)
     _, problems = validate(tmp_path / "content", include_user=False)
-    assert problems == ["content/a.toml:15: every learned parameter must be listed in parameters (with its initial value)"]
-    pieces = _GOOD.replace('derivative = "1"', 'derivative_pieces = [ { when = "z <", value = "1" }, { when = "z > 0", value = "1" } ]')
+    assert problems == [
+        "content/a.toml:15: every learned parameter must be listed in parameters (with its initial value)"
+    ]
+    pieces = _GOOD.replace(
+        'derivative = "1"',
+        'derivative_pieces = [ { when = "z <", value = "1" }, { when = "z > 0", value = "1" } ]',
+    )
     _write(tmp_path, "a.toml", pieces)
     _, problems = validate(tmp_path / "content", include_user=False)
-    assert len(problems) == 1 and "content/a.toml:8: derivative_pieces piece 1: condition 'z <' must compare" in problems[0]
+    assert (
+        len(problems) == 1
+        and "content/a.toml:8: derivative_pieces piece 1: condition 'z <' must compare"
+        in problems[0]
+    )
 
 
 def test_wrongly_typed_nested_values_are_problems_not_crashes(tmp_path):
-    text = _GOOD.replace('derivative = "1"', 'derivative_pieces = [ { when = 1, value = "1" }, { when = ["z"], value = 2 } ]')
+    text = _GOOD.replace(
+        'derivative = "1"',
+        'derivative_pieces = [ { when = 1, value = "1" }, { when = ["z"], value = 2 } ]',
+    )
     _write(tmp_path, "a.toml", text)
-    opt = textwrap.dedent('''\
+    opt = textwrap.dedent("""\
         topic = "optimizers"
         [[entry]]
         id = "opt.x"
@@ -280,13 +365,15 @@ def test_wrongly_typed_nested_values_are_problems_not_crashes(tmp_path):
         use = ["a"]
         pros = ["b"]
         cons = ["c"]
-        ''')
+        """)
     _write(tmp_path, "o.toml", opt)
     _write(tmp_path, "e.toml", '[[erratum]]\nid = "err.x"\nlocation = 3\n')
     _, problems = validate(tmp_path / "content", include_user=False)
     text = "\n".join(problems)
     assert "content/a.toml:8: derivative_pieces piece 1: when and value must be strings" in text
-    assert "content/o.toml:6: steps step 1: lhs, rhs, latex and note must be non-empty strings" in text
+    assert (
+        "content/o.toml:6: steps step 1: lhs, rhs, latex and note must be non-empty strings" in text
+    )
     assert "content/e.toml:3: location must be a non-empty string" in text
     assert "content/e.toml:1: missing field 'says'" in text
 
@@ -300,5 +387,8 @@ def test_tables_written_as_plain_keys_are_reported(tmp_path):
 
 
 def test_errata_for_an_entry(content):
-    assert {e.id for e in content.errata_for("act.sigmoid")} >= {"err.sigmoid_sign", "err.sigmoid_range"}
+    assert {e.id for e in content.errata_for("act.sigmoid")} >= {
+        "err.sigmoid_sign",
+        "err.sigmoid_range",
+    }
     assert content.errata_for("term.epochs") == []

@@ -21,20 +21,59 @@ from studyapp.core.content import load_content
 
 CONTENT = load_content(include_user=False)
 _X = sp.Symbol("x")
-NAMES = {"z", "a", "y", "alpha", "beta", "delta", "c", "n", "theta", "g", "eta", "gamma", "rho",
-         "eps", "beta1", "beta2", "t", "v", "m", "G", "Eg2", "Edx2", "m_hat", "v_hat", "wd"}
+NAMES = {
+    "z",
+    "a",
+    "y",
+    "alpha",
+    "beta",
+    "delta",
+    "c",
+    "n",
+    "theta",
+    "g",
+    "eta",
+    "gamma",
+    "rho",
+    "eps",
+    "beta1",
+    "beta2",
+    "t",
+    "v",
+    "m",
+    "G",
+    "Eg2",
+    "Edx2",
+    "m_hat",
+    "v_hat",
+    "wd",
+}
 SYMBOLS = {name: sp.Symbol(name, real=True) for name in NAMES}
-FUNCTIONS = {"exp": sp.exp, "ln": sp.log, "log": sp.log, "sqrt": sp.sqrt, "tanh": sp.tanh,
-             "max": sp.Max, "min": sp.Min, "abs": sp.Abs, "sech": sp.sech,
-             "sigma": sp.Lambda(_X, 1 / (1 + sp.exp(-_X)))}
+FUNCTIONS = {
+    "exp": sp.exp,
+    "ln": sp.log,
+    "log": sp.log,
+    "sqrt": sp.sqrt,
+    "tanh": sp.tanh,
+    "max": sp.Max,
+    "min": sp.Min,
+    "abs": sp.Abs,
+    "sech": sp.sech,
+    "sigma": sp.Lambda(_X, 1 / (1 + sp.exp(-_X))),
+}
 _GLOBALS = {"Integer": sp.Integer, "Float": sp.Float, "Rational": sp.Rational, "Symbol": sp.Symbol}
 
 
 def strict_sympy(text: str) -> sp.Expr:
     """Parse a stored formula with sympy, allowing only our names and functions."""
     assert re.fullmatch(r"[A-Za-z0-9_+\-*/^(). ,]+", text), f"unexpected characters in {text!r}"
-    expr = parse_expr(text, local_dict={**SYMBOLS, **FUNCTIONS}, global_dict=dict(_GLOBALS),
-                      transformations=standard_transformations + (convert_xor,), evaluate=True)
+    expr = parse_expr(
+        text,
+        local_dict={**SYMBOLS, **FUNCTIONS},
+        global_dict=dict(_GLOBALS),
+        transformations=standard_transformations + (convert_xor,),
+        evaluate=True,
+    )
     unknown = {str(s) for s in expr.free_symbols} - NAMES
     assert not unknown, f"{text!r} uses unknown names {unknown}"
     assert not expr.atoms(sp.core.function.AppliedUndef), f"{text!r} calls an unknown function"
@@ -62,7 +101,9 @@ def test_there_are_formulas_to_check():
     assert len(FORMULAS) > 80
 
 
-@pytest.mark.parametrize("entry_id, where, text", FORMULAS, ids=[f"{i}:{w}" for i, w, _ in FORMULAS])
+@pytest.mark.parametrize(
+    "entry_id, where, text", FORMULAS, ids=[f"{i}:{w}" for i, w, _ in FORMULAS]
+)
 def test_formula_parses_with_the_checker_or_strict_sympy(entry_id, where, text):
     try:
         from studyapp.core.checker import CONTENT_LIMITS, parse
@@ -77,6 +118,7 @@ def test_formula_parses_with_the_checker_or_strict_sympy(entry_id, where, text):
 # Derivatives
 # ---------------------------------------------------------------------------------------------
 
+
 def _variable(entry) -> str:
     return "z" if entry.topic == "activations" else "a"
 
@@ -84,10 +126,14 @@ def _variable(entry) -> str:
 def _point(entry, rng: random.Random, wide: bool = False) -> dict:
     """Random values for every symbol: the variable over a wide range when ``wide`` (pieces)."""
     values = {
-        "z": rng.uniform(-3, 3), "a": rng.uniform(-3, 3) if wide else rng.uniform(0.05, 0.95),
+        "z": rng.uniform(-3, 3),
+        "a": rng.uniform(-3, 3) if wide else rng.uniform(0.05, 0.95),
         "y": rng.uniform(-1.5, 1.5) if wide else rng.uniform(0.05, 0.95),
-        "alpha": rng.uniform(0.1, 0.9), "beta": rng.uniform(0.5, 2.0), "delta": rng.uniform(0.3, 1.2),
-        "c": rng.uniform(0.5, 2.0), "n": 3,
+        "alpha": rng.uniform(0.1, 0.9),
+        "beta": rng.uniform(0.5, 2.0),
+        "delta": rng.uniform(0.3, 1.2),
+        "c": rng.uniform(0.5, 2.0),
+        "n": 3,
     }
     return {SYMBOLS[k]: v for k, v in values.items()}
 
@@ -99,7 +145,9 @@ def _num(expr, point) -> float:
 def _holds(when: str, point) -> bool:
     m = re.match(r"^(.*?)(<=|>=|<|>)(.*)$", when)
     ops = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
-    return ops[m.group(2)](_num(strict_sympy(m.group(1)), point), _num(strict_sympy(m.group(3)), point))
+    return ops[m.group(2)](
+        _num(strict_sympy(m.group(1)), point), _num(strict_sympy(m.group(3)), point)
+    )
 
 
 def _function_at(entry, point):
@@ -112,9 +160,17 @@ def _function_at(entry, point):
     raise AssertionError(f"{entry.id}: no piece applies at {point}")
 
 
-SMOOTH = [e for e in CONTENT.entries if e.topic in ("activations", "losses") and e.fields.get("derivative")]
-PIECEWISE = [e for e in CONTENT.entries if e.topic in ("activations", "losses")
-             and (e.fields.get("pieces") or e.fields.get("derivative_pieces"))]
+SMOOTH = [
+    e
+    for e in CONTENT.entries
+    if e.topic in ("activations", "losses") and e.fields.get("derivative")
+]
+PIECEWISE = [
+    e
+    for e in CONTENT.entries
+    if e.topic in ("activations", "losses")
+    and (e.fields.get("pieces") or e.fields.get("derivative_pieces"))
+]
 
 
 @pytest.mark.parametrize("entry", SMOOTH, ids=[e.id for e in SMOOTH])
@@ -127,7 +183,8 @@ def test_derivative_equals_sympy_derivative_of_formula(entry):
     for _ in range(6):
         point = _point(entry, rng)
         assert _num(d, point) == pytest.approx(_num(expected, point), rel=1e-9, abs=1e-12), (
-            f"{entry.id}: derivative {entry.fields['derivative']!r} != d/d{var} of {entry.fields['formula']!r}")
+            f"{entry.id}: derivative {entry.fields['derivative']!r} != d/d{var} of {entry.fields['formula']!r}"
+        )
 
 
 @pytest.mark.parametrize("entry", PIECEWISE, ids=[e.id for e in PIECEWISE])
@@ -144,8 +201,9 @@ def test_pieces_agree_with_the_formula_and_its_derivative(entry):
                     continue
                 f = _function_at(entry, point)
                 expected = sp.diff(f, var) if derivative else f
-                assert _num(value, point) == pytest.approx(_num(expected, point), rel=1e-9, abs=1e-12), (
-                    f"{entry.id}: {key} {piece} wrong at {point}")
+                assert _num(value, point) == pytest.approx(
+                    _num(expected, point), rel=1e-9, abs=1e-12
+                ), f"{entry.id}: {key} {piece} wrong at {point}"
                 hits += 1
                 if hits == 5:
                     break
@@ -156,10 +214,16 @@ def test_a_wrong_derivative_would_be_caught():
     # the notes' mistakes must fail the same comparison the tests above use
     z, a, y = SYMBOLS["z"], SYMBOLS["a"], SYMBOLS["y"]
     point = {z: 0.3, a: 0.4, y: 0.9}
-    assert _num(sp.diff(strict_sympy("(a - y)^2/2"), a), point) != pytest.approx(_num(strict_sympy("y - a"), point))
-    assert _num(sp.diff(strict_sympy("tanh(z)"), z), point) != pytest.approx(_num(strict_sympy("1 - sigma(z)^2"), point))
+    assert _num(sp.diff(strict_sympy("(a - y)^2/2"), a), point) != pytest.approx(
+        _num(strict_sympy("y - a"), point)
+    )
+    assert _num(sp.diff(strict_sympy("tanh(z)"), z), point) != pytest.approx(
+        _num(strict_sympy("1 - sigma(z)^2"), point)
+    )
     wrong_sigmoid = strict_sympy("1/(1 + exp(z))")
-    assert _num(sp.diff(wrong_sigmoid, z), point) != pytest.approx(_num(strict_sympy("sigma(z)*(1 - sigma(z))"), point))
+    assert _num(sp.diff(wrong_sigmoid, z), point) != pytest.approx(
+        _num(strict_sympy("sigma(z)*(1 - sigma(z))"), point)
+    )
 
 
 def test_softmax_jacobian_claim():
@@ -194,21 +258,28 @@ def test_adaptive_loss_special_cases():
         # α = 1: pseudo-Huber / Charbonnier, √(x² + 1) − 1
         assert _num(rho, {**base, alpha: 1}) == pytest.approx((x * x + 1) ** 0.5 - 1, rel=1e-12)
         # α → 2: ½ x²
-        assert _num(rho, {**base, alpha: 2 - sp.Rational(1, 10**9)}) == pytest.approx(0.5 * x * x, rel=1e-6)
+        assert _num(rho, {**base, alpha: 2 - sp.Rational(1, 10**9)}) == pytest.approx(
+            0.5 * x * x, rel=1e-6
+        )
         # α = −2: Geman-McClure, 2x²/(x² + 4)
         assert _num(rho, {**base, alpha: -2}) == pytest.approx(2 * x * x / (x * x + 4), rel=1e-12)
         # α → 0: Cauchy, log(½x² + 1)
         import math
 
-        assert _num(rho, {**base, alpha: sp.Rational(1, 10**9)}) == pytest.approx(math.log(0.5 * x * x + 1), rel=1e-6)
+        assert _num(rho, {**base, alpha: sp.Rational(1, 10**9)}) == pytest.approx(
+            math.log(0.5 * x * x + 1), rel=1e-6
+        )
 
 
 # ---------------------------------------------------------------------------------------------
 # Agreement with the engine
 # ---------------------------------------------------------------------------------------------
 
-ENGINE_ACTIVATIONS = [e for e in CONTENT.topic("activations") if e.fields.get("engine")
-                      and (e.fields.get("formula") or e.fields.get("pieces"))]
+ENGINE_ACTIVATIONS = [
+    e
+    for e in CONTENT.topic("activations")
+    if e.fields.get("engine") and (e.fields.get("formula") or e.fields.get("pieces"))
+]
 ENGINE_LOSSES = [e for e in CONTENT.topic("losses") if e.fields.get("engine")]
 
 
@@ -217,8 +288,10 @@ def test_activation_matches_engine(entry):
     activations = pytest.importorskip("engine.activations")
     act = activations.ACTIVATIONS[entry.fields["engine"]]
     params = {SYMBOLS[k]: v for k, v in (entry.fields.get("parameters") or {}).items()}
-    engine_params = {"leaky_relu": {SYMBOLS["alpha"]: activations.LEAKY_SLOPE},
-                     "elu": {SYMBOLS["alpha"]: activations.ELU_ALPHA}}
+    engine_params = {
+        "leaky_relu": {SYMBOLS["alpha"]: activations.LEAKY_SLOPE},
+        "elu": {SYMBOLS["alpha"]: activations.ELU_ALPHA},
+    }
     params.update(engine_params.get(entry.fields["engine"], {}))
     zs = np.array([[-2.5, -0.7, -0.1, 0.2, 1.3, 3.0]])
     got = act.value(zs)[0]
@@ -250,7 +323,9 @@ def test_loss_matches_engine_for_one_output(entry):
         point = {SYMBOLS["a"]: float(a[k, 0]), SYMBOLS["y"]: float(y[k, 0]), **params}
         f = _function_at(entry, point)
         assert values[k] == pytest.approx(_num(f, point), rel=1e-9, abs=1e-12)
-        assert grads[k, 0] == pytest.approx(_num(sp.diff(f, SYMBOLS["a"]), point), rel=1e-9, abs=1e-12)
+        assert grads[k, 0] == pytest.approx(
+            _num(sp.diff(f, SYMBOLS["a"]), point), rel=1e-9, abs=1e-12
+        )
 
 
 OPTIMIZERS = CONTENT.topic("optimizers")
@@ -263,7 +338,9 @@ def _run_steps(entry, values: dict) -> dict:
         expr = strict_sympy(step["rhs"])
         names = sorted(str(s) for s in expr.free_symbols)
         fn = sp.lambdify([SYMBOLS[n] for n in names], expr, modules="numpy")
-        env[step["lhs"]] = np.asarray(fn(*[env[n] for n in names]), dtype=float) * np.ones_like(env["theta"])
+        env[step["lhs"]] = np.asarray(fn(*[env[n] for n in names]), dtype=float) * np.ones_like(
+            env["theta"]
+        )
     return env
 
 
@@ -286,8 +363,11 @@ def test_optimizer_equations_reproduce_the_engine_step(entry):
     for t in (1, 2, 5):
         params = rng.normal(size=5)
         grad = rng.normal(size=5)
-        state = {k: rng.uniform(0.01, 1.0, size=5) * (rng.choice([-1, 1], size=5) if k in ("velocity", "m") else 1)
-                 for k in opt.state_keys}
+        state = {
+            k: rng.uniform(0.01, 1.0, size=5)
+            * (rng.choice([-1, 1], size=5) if k in ("velocity", "m") else 1)
+            for k in opt.state_keys
+        }
         # decay rates stay below 1 so every square root is of a positive number
         hyper = {k: v * rng.uniform(0.5, 1.0) if k != "eps" else v for k, v in opt.defaults.items()}
         new_params, new_state, intermediates = optimizers.step(name, params, grad, state, hyper, t)
@@ -300,10 +380,14 @@ def test_optimizer_equations_reproduce_the_engine_step(entry):
         assert np.all(np.isfinite(new_params))
         np.testing.assert_allclose(env["theta"], new_params, rtol=1e-12, atol=1e-14)
         for key, value in new_state.items():
-            np.testing.assert_allclose(env[from_engine.get(key, key)], value, rtol=1e-12, atol=1e-14)
+            np.testing.assert_allclose(
+                env[from_engine.get(key, key)], value, rtol=1e-12, atol=1e-14
+            )
         for key, value in intermediates.items():
             if from_engine.get(key, key) in env:
-                np.testing.assert_allclose(env[from_engine.get(key, key)], value, rtol=1e-12, atol=1e-14)
+                np.testing.assert_allclose(
+                    env[from_engine.get(key, key)], value, rtol=1e-12, atol=1e-14
+                )
 
 
 def test_gradient_descent_goes_downhill():
@@ -311,7 +395,7 @@ def test_gradient_descent_goes_downhill():
     entry = CONTENT.by_id["opt.batch_gd"]
     theta = np.array([1.5, -2.0])
     env = _run_steps(entry, {"theta": theta, "g": 2 * theta, "eta": 0.1})
-    assert np.all(env["theta"] ** 2 < theta ** 2)
+    assert np.all(env["theta"] ** 2 < theta**2)
 
 
 def test_worked_example_numbers_match_the_engine():
@@ -329,6 +413,7 @@ def test_worked_example_numbers_match_the_engine():
 # The LaTeX shown to learners says the same as the typed formula
 # ---------------------------------------------------------------------------------------------
 
+
 def _latex_rhs_as_sympy(entry, latex: str):
     """The right-hand side of ``latex`` (first ``=``) as sympy, via the plain-text view; None if
     it is not a plain expression (cases, sums over i…)."""
@@ -342,17 +427,28 @@ def _latex_rhs_as_sympy(entry, latex: str):
     rhs = parts[1]
     if entry.fields.get("formula"):
         rhs = rhs.replace("f(z)", f"({entry.fields['formula']})")
-    for old, new in (("a^L", "a"), ("y_hat_i", "a"), ("y_hat", "a"), ("y_i", "y"), ("^T", ""),
-                     ("tanh^2(z)", "tanh(z)^2"), ("ln(", "log(")):
+    for old, new in (
+        ("a^L", "a"),
+        ("y_hat_i", "a"),
+        ("y_hat", "a"),
+        ("y_i", "y"),
+        ("^T", ""),
+        ("tanh^2(z)", "tanh(z)^2"),
+        ("ln(", "log("),
+    ):
         rhs = rhs.replace(old, new)
     rhs = re.sub(r"\|([^|]+)\|", r"abs(\1)", rhs)
     if re.search(r"[{};\[\]]|sum|,", rhs):
         return None
     local = {**SYMBOLS, **FUNCTIONS, "e": sp.E, "log": sp.log, "n": sp.Integer(1)}
     try:
-        expr = parse_expr(rhs, local_dict=local, global_dict=dict(_GLOBALS),
-                          transformations=standard_transformations
-                          + (implicit_multiplication_application, convert_xor))
+        expr = parse_expr(
+            rhs,
+            local_dict=local,
+            global_dict=dict(_GLOBALS),
+            transformations=standard_transformations
+            + (implicit_multiplication_application, convert_xor),
+        )
     except Exception:  # noqa: BLE001 - not every display formula is a plain expression
         return None
     if not expr.free_symbols <= set(SYMBOLS.values()) or expr.atoms(sp.core.function.AppliedUndef):
@@ -373,7 +469,10 @@ def test_latex_agrees_with_the_typed_formula():
             rng = random.Random(entry.id + key)
             for _ in range(4):
                 point = _point(entry, rng)
-                assert _num(shown, point) == pytest.approx(_num(typed, point), rel=1e-9, abs=1e-12), (
-                    f"{entry.id}: {latex_key} {entry.fields[latex_key]!r} disagrees with {key} {entry.fields[key]!r}")
+                assert _num(shown, point) == pytest.approx(
+                    _num(typed, point), rel=1e-9, abs=1e-12
+                ), (
+                    f"{entry.id}: {latex_key} {entry.fields[latex_key]!r} disagrees with {key} {entry.fields[key]!r}"
+                )
             compared += 1
     assert compared >= 15

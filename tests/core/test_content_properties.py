@@ -12,10 +12,26 @@ from studyapp.commands.content import build_user_toml, parse_markdown_tables
 from studyapp.core.content import formula_problem
 from studyapp.core.mathtext import latex_to_plain, latex_to_unicode
 
-LATEXISH = st.lists(st.sampled_from(list("\\{}^_&$()[]|+-=<>,.;: azxy0129") +
-                                    ["\\frac", "\\sqrt", "\\begin{cases}", "\\end{cases}", "\\left",
-                                     "\\right", "\\text{", "\\hat", "\\sigma", "\\\\", "\\mathbb{",
-                                     "\\sum"]), max_size=40).map("".join)
+LATEXISH = st.lists(
+    st.sampled_from(
+        list("\\{}^_&$()[]|+-=<>,.;: azxy0129")
+        + [
+            "\\frac",
+            "\\sqrt",
+            "\\begin{cases}",
+            "\\end{cases}",
+            "\\left",
+            "\\right",
+            "\\text{",
+            "\\hat",
+            "\\sigma",
+            "\\\\",
+            "\\mathbb{",
+            "\\sum",
+        ]
+    ),
+    max_size=40,
+).map("".join)
 
 
 @settings(max_examples=150, deadline=None)
@@ -30,15 +46,28 @@ def test_latex_renderers_never_raise(latex):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.sampled_from(list("za()+-*/^., 12exp") + ["exp(", "sigma(", "max("]),
-                max_size=30).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(list("za()+-*/^., 12exp") + ["exp(", "sigma(", "max("]), max_size=30
+    ).map("".join)
+)
 def test_formula_check_never_raises(text):
     problem = formula_problem(text, {"z", "a"})
     assert problem is None or isinstance(problem, str)
 
 
-CELL = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="|\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"),
-               min_size=1, max_size=20).map(str.strip).filter(bool)
+CELL = (
+    st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cs",),
+            blacklist_characters="|\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029",
+        ),
+        min_size=1,
+        max_size=20,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -51,6 +80,8 @@ def test_imported_cells_round_trip_through_toml(rows):
     parsed_rows = [cells for _, cells in tables[0]["rows"]]
     entries = data.get("entry", [])
     assert kept == 0 and new == len(entries)
-    expected = [(c[0].replace("\n", " ").strip(), c[1]) for c in parsed_rows if c[0].strip() and c[1]]
+    expected = [
+        (c[0].replace("\n", " ").strip(), c[1]) for c in parsed_rows if c[0].strip() and c[1]
+    ]
     assert [(e["name"], e["columns"]["Value"]) for e in entries] == expected
     assert len({e["id"] for e in entries}) == len(entries)

@@ -13,34 +13,52 @@ from studyapp.core.content import load_content
 from studyapp.core.mathtext import latex_to_unicode, to_subscript, to_superscript
 
 
-@pytest.mark.parametrize("latex, expected", [
-    (r"\sigma(z) = \frac{1}{1 + e^{-z}}", "σ(z) = 1/(1 + e⁻ᶻ)"),
-    (r"\tanh^\prime(z) = 1 - \tanh^2(z)", "tanh′(z) = 1 − tanh²(z)"),
-    (r"\frac{\partial C}{\partial w} = \frac{\partial C}{\partial z}\frac{\partial z}{\partial w}",
-     "∂C/∂w = (∂C/∂z)(∂z/∂w)"),
-    (r"\nabla f(x)", "∇f(x)"),
-    (r"x_{i+1} = x_i - \alpha \nabla f(x_i)", "xᵢ₊₁ = xᵢ − α∇f(xᵢ)"),
-    (r"\sqrt{x^2 + 1}", "√(x² + 1)"),
-    (r"\sqrt{v}", "√v"),
-    (r"\frac{1}{2}(a - y)^2", "½(a − y)²"),
-    (r"\hat{m}_t = \frac{m_t}{1 - \beta_1^t}", "m̂ₜ = mₜ/(1 − β₁ᵗ)"),
-    (r"W^m \in \mathbb{R}^{N}", "Wᵐ ∈ ℝᴺ"),
-    (r"\delta^m = (W^{m+1})^\top \delta^{m+1}", "δᵐ = (Wᵐ⁺¹)ᵀδᵐ⁺¹"),
-    (r"e^{z_i}", "e^(zᵢ)"),
-    (r"\theta \leftarrow \theta - \eta \nabla J", "θ ← θ − η∇J"),
-    (r"f(z) = \begin{cases} \alpha z & z < 0 \\ z & z \ge 0 \end{cases}", "f(z) = { αz if z < 0; z if z ≥ 0 }"),
-    (r"\begin{pmatrix} 0.2 & 0.4 \\ 0.3 & 0.7 \end{pmatrix}", "[[0.2, 0.4], [0.3, 0.7]]"),
-    (r"\text{not differentiable}", "not differentiable"),
-    (r"$$h = \sum_i w_i x_i$$", "h = Σᵢwᵢxᵢ"),
-    (r"-y \log(a)", "−y log(a)"),
-    ("x_{i+1} = x_i − α∇f(x_i)", "xᵢ₊₁ = xᵢ − α∇f(xᵢ)"),  # a typed U+2212 minus, as in errata
-])
+@pytest.mark.parametrize(
+    "latex, expected",
+    [
+        (r"\sigma(z) = \frac{1}{1 + e^{-z}}", "σ(z) = 1/(1 + e⁻ᶻ)"),
+        (r"\tanh^\prime(z) = 1 - \tanh^2(z)", "tanh′(z) = 1 − tanh²(z)"),
+        (
+            r"\frac{\partial C}{\partial w} = \frac{\partial C}{\partial z}\frac{\partial z}{\partial w}",
+            "∂C/∂w = (∂C/∂z)(∂z/∂w)",
+        ),
+        (r"\nabla f(x)", "∇f(x)"),
+        (r"x_{i+1} = x_i - \alpha \nabla f(x_i)", "xᵢ₊₁ = xᵢ − α∇f(xᵢ)"),
+        (r"\sqrt{x^2 + 1}", "√(x² + 1)"),
+        (r"\sqrt{v}", "√v"),
+        (r"\frac{1}{2}(a - y)^2", "½(a − y)²"),
+        (r"\hat{m}_t = \frac{m_t}{1 - \beta_1^t}", "m̂ₜ = mₜ/(1 − β₁ᵗ)"),
+        (r"W^m \in \mathbb{R}^{N}", "Wᵐ ∈ ℝᴺ"),
+        (r"\delta^m = (W^{m+1})^\top \delta^{m+1}", "δᵐ = (Wᵐ⁺¹)ᵀδᵐ⁺¹"),
+        (r"e^{z_i}", "e^(zᵢ)"),
+        (r"\theta \leftarrow \theta - \eta \nabla J", "θ ← θ − η∇J"),
+        (
+            r"f(z) = \begin{cases} \alpha z & z < 0 \\ z & z \ge 0 \end{cases}",
+            "f(z) = { αz if z < 0; z if z ≥ 0 }",
+        ),
+        (r"\begin{pmatrix} 0.2 & 0.4 \\ 0.3 & 0.7 \end{pmatrix}", "[[0.2, 0.4], [0.3, 0.7]]"),
+        (r"\text{not differentiable}", "not differentiable"),
+        (r"$$h = \sum_i w_i x_i$$", "h = Σᵢwᵢxᵢ"),
+        (r"-y \log(a)", "−y log(a)"),
+        ("x_{i+1} = x_i − α∇f(x_i)", "xᵢ₊₁ = xᵢ − α∇f(xᵢ)"),  # a typed U+2212 minus, as in errata
+    ],
+)
 def test_latex_to_unicode(latex, expected):
     assert latex_to_unicode(latex) == expected
 
 
 def test_latex_to_unicode_never_raises_and_degrades_to_names():
-    for nasty in ["\\", "{", "}}}", "\\frac{", "^", "_", "\\begin{cases", "\\unknowncmd{x}", "a & b \\\\ c"]:
+    for nasty in [
+        "\\",
+        "{",
+        "}}}",
+        "\\frac{",
+        "^",
+        "_",
+        "\\begin{cases",
+        "\\unknowncmd{x}",
+        "a & b \\\\ c",
+    ]:
         assert isinstance(latex_to_unicode(nasty), str)
     assert latex_to_unicode(r"\foo(x)") == "foo(x)"
     assert latex_to_unicode("") == ""
@@ -54,9 +72,18 @@ def test_scripts_fall_back_when_a_character_has_no_form():
 
 
 def test_mathtext_does_not_import_sympy():
-    out = subprocess.run([sys.executable, "-c", "import sys, studyapp.core.mathtext, studyapp.core.cards, "
-                          "studyapp.core.content as c; c.load_content(include_user=False); "
-                          "print('sympy' in sys.modules)"], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, studyapp.core.mathtext, studyapp.core.cards, "
+            "studyapp.core.content as c; c.load_content(include_user=False); "
+            "print('sympy' in sys.modules)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert out.stdout.strip() == "False"
 
 
@@ -71,12 +98,15 @@ def test_every_latex_field_of_the_content_renders_without_leftover_commands():
     assert len(latexes) > 80
     for latex in latexes:
         text = latex_to_unicode(latex)
-        assert "\\" not in text and "{" not in text.replace("{ ", "").replace("{−", "").replace("{0", ""), (latex, text)
+        assert "\\" not in text and "{" not in text.replace("{ ", "").replace("{−", "").replace(
+            "{0", ""
+        ), (latex, text)
 
 
 # ---------------------------------------------------------------------------------------------
 # Cards
 # ---------------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def cards() -> list[CardSpec]:
@@ -132,20 +162,32 @@ def test_every_card_has_both_sides(cards):
         assert c.front.strip() and c.back.strip(), c.key
         assert c.front_html.strip() and c.back_html.strip(), c.key
         assert "<script" not in c.back_html
-    assert {c.deck for c in cards} == {"Deep Learning::Activations", "Deep Learning::Losses",
-                                       "Deep Learning::Optimizers", "Deep Learning::Terms",
-                                       "Deep Learning::Backprop", "Deep Learning::Concepts"}
+    assert {c.deck for c in cards} == {
+        "Deep Learning::Activations",
+        "Deep Learning::Losses",
+        "Deep Learning::Optimizers",
+        "Deep Learning::Terms",
+        "Deep Learning::Backprop",
+        "Deep Learning::Concepts",
+    }
 
 
-@pytest.mark.parametrize("latex, expected", [
-    (r"\sigma(z) = \frac{1}{1 + e^{-z}}", "sigma(z) = 1/(1 + e^(-z))"),
-    (r"\tanh^\prime(z) = 1 - \tanh^2(z)", "tanh'(z) = 1 - tanh^2(z)"),
-    (r"m_t = \beta_1 m_{t-1} + (1 - \beta_1) g_t", "m_t = beta_1*m_(t-1) + (1 - beta_1)g_t"),
-    (r"\theta_{t+1} = \theta_t - \frac{\eta \, \hat{m}_t}{\sqrt{\hat{v}_t} + \epsilon}",
-     "theta_(t+1) = theta_t - eta*m_hat_t/(sqrt(v_hat_t) + eps)"),
-    (r"\frac{\partial C}{\partial W^m} = \frac{\partial C}{\partial z^m} \left(a^{m-1}\right)^\top",
-     "dC/dW^m = (dC/dz^m)(a^(m-1))^T"),
-])
+@pytest.mark.parametrize(
+    "latex, expected",
+    [
+        (r"\sigma(z) = \frac{1}{1 + e^{-z}}", "sigma(z) = 1/(1 + e^(-z))"),
+        (r"\tanh^\prime(z) = 1 - \tanh^2(z)", "tanh'(z) = 1 - tanh^2(z)"),
+        (r"m_t = \beta_1 m_{t-1} + (1 - \beta_1) g_t", "m_t = beta_1*m_(t-1) + (1 - beta_1)g_t"),
+        (
+            r"\theta_{t+1} = \theta_t - \frac{\eta \, \hat{m}_t}{\sqrt{\hat{v}_t} + \epsilon}",
+            "theta_(t+1) = theta_t - eta*m_hat_t/(sqrt(v_hat_t) + eps)",
+        ),
+        (
+            r"\frac{\partial C}{\partial W^m} = \frac{\partial C}{\partial z^m} \left(a^{m-1}\right)^\top",
+            "dC/dW^m = (dC/dz^m)(a^(m-1))^T",
+        ),
+    ],
+)
 def test_latex_to_plain(latex, expected):
     from studyapp.core.mathtext import latex_to_plain
 

@@ -60,10 +60,20 @@ def by_kind(questions, kind):
 # ----------------------------------------------------------------------------- sympy helpers
 
 FUNCS = {
-    "exp": sympy.exp, "ln": sympy.log, "log": sympy.log, "sqrt": sympy.sqrt, "tanh": sympy.tanh,
-    "sinh": sympy.sinh, "cosh": sympy.cosh, "sech": sympy.sech, "abs": sympy.Abs,
-    "max": sympy.Max, "min": sympy.Min, "sigma": lambda x: 1 / (1 + sympy.exp(-x)),
-    "sigmoid": lambda x: 1 / (1 + sympy.exp(-x)), "softplus": lambda x: sympy.log(1 + sympy.exp(x)),
+    "exp": sympy.exp,
+    "ln": sympy.log,
+    "log": sympy.log,
+    "sqrt": sympy.sqrt,
+    "tanh": sympy.tanh,
+    "sinh": sympy.sinh,
+    "cosh": sympy.cosh,
+    "sech": sympy.sech,
+    "abs": sympy.Abs,
+    "max": sympy.Max,
+    "min": sympy.Min,
+    "sigma": lambda x: 1 / (1 + sympy.exp(-x)),
+    "sigmoid": lambda x: 1 / (1 + sympy.exp(-x)),
+    "softplus": lambda x: sympy.log(1 + sympy.exp(x)),
     "relu": lambda x: sympy.Max(0, x),
 }
 
@@ -144,9 +154,20 @@ def test_all_kinds_and_numeric_families_appear(questions):
     kinds = Counter(q.kind for q in questions)
     assert set(kinds) == set(KINDS), kinds
     families = Counter(q.data["family"] for q in by_kind(questions, "numeric"))
-    assert set(families) == {"activation_value", "activation_derivative", "softmax", "loss_value",
-                             "loss_gradient", "optimizer", "gd_quadratic", "ewa", "perceptron",
-                             "mcculloch_pitts", "chain_rule", "backprop"}, families
+    assert set(families) == {
+        "activation_value",
+        "activation_derivative",
+        "softmax",
+        "loss_value",
+        "loss_gradient",
+        "optimizer",
+        "gd_quadratic",
+        "ewa",
+        "perceptron",
+        "mcculloch_pitts",
+        "chain_rule",
+        "backprop",
+    }, families
 
 
 def test_mcq_has_distinct_choices_and_exactly_one_right(questions):
@@ -187,14 +208,18 @@ def test_typed_and_cloze_answers_are_right(questions, content):
         if q.expected_kind == "expression" and q.kind == "typed":
             entry = content.by_id[q.entry_id]
             stored = [entry.fields.get("formula"), entry.fields.get("derivative")] + [
-                s["rhs"] for s in entry.fields.get("steps") or []]
+                s["rhs"] for s in entry.fields.get("steps") or []
+            ]
             assert q.answer in stored, q.id
         if q.cloze_template:
             filled = q.cloze_template.replace("____", q.answer)
             assert sym_equal(filled, q.expected), q.id
             entry = content.by_id[q.entry_id]
-            assert q.expected in (entry.fields.get("formula"), entry.fields.get("derivative"),
-                                  *[s["rhs"] for s in entry.fields.get("steps") or []])
+            assert q.expected in (
+                entry.fields.get("formula"),
+                entry.fields.get("derivative"),
+                *[s["rhs"] for s in entry.fields.get("steps") or []],
+            )
         elif q.kind == "cloze":
             # the blanked text, refilled, is the content's own sentence
             prompt_text = q.prompt.split("Fill in the blank. ", 1)[1]
@@ -266,8 +291,10 @@ def test_matching_pairs_match_the_content(questions, content):
             if "field" in q.data:
                 assert right == display(entry.fields[q.data["field"]]), q.id
                 others = [r for r in pairs.values() if r != right]
-                raw = {display(names[n].fields[q.data["field"]]): names[n].fields[q.data["field"]]
-                       for n in pairs}
+                raw = {
+                    display(names[n].fields[q.data["field"]]): names[n].fields[q.data["field"]]
+                    for n in pairs
+                }
                 assert not any(sym_equal(raw[o], entry.fields[q.data["field"]]) for o in others)
             elif q.template == "definitions":
                 assert right.replace("…", "") in entry.fields["definition"] or "…" in right
@@ -276,7 +303,9 @@ def test_matching_pairs_match_the_content(questions, content):
         assert grade(q, q.answer).verdict == "correct"  # the JSON object works too
         letters = list(q.expected["key"].values())
         swapped = letters[1:] + letters[:1]
-        assert grade(q, " ".join(f"{i + 1}{s}" for i, s in enumerate(swapped))).verdict == "incorrect"
+        assert (
+            grade(q, " ".join(f"{i + 1}{s}" for i, s in enumerate(swapped))).verdict == "incorrect"
+        )
 
 
 # ----------------------------------------------------------------------------- numeric answers
@@ -301,19 +330,19 @@ def _optimizer_reference(ex: dict) -> dict:
         vel = h["gamma"] * s["velocity"] - h["lr"] * g
         return {"params": p + vel, "state": {"velocity": vel}}
     if name == "adagrad":
-        G = s["G"] + g ** 2
+        G = s["G"] + g**2
         return {"params": p - h["lr"] * g / np.sqrt(G + h["eps"]), "state": {"G": G}}
     if name == "adadelta":
-        eg2 = h["rho"] * s["Eg2"] + (1 - h["rho"]) * g ** 2
+        eg2 = h["rho"] * s["Eg2"] + (1 - h["rho"]) * g**2
         dx = -np.sqrt(s["Edx2"] + h["eps"]) / np.sqrt(eg2 + h["eps"]) * g
-        edx2 = h["rho"] * s["Edx2"] + (1 - h["rho"]) * dx ** 2
+        edx2 = h["rho"] * s["Edx2"] + (1 - h["rho"]) * dx**2
         return {"params": p + dx, "state": {"Eg2": eg2, "Edx2": edx2}}
     if name == "rmsprop":
-        eg2 = h["rho"] * s["Eg2"] + (1 - h["rho"]) * g ** 2
+        eg2 = h["rho"] * s["Eg2"] + (1 - h["rho"]) * g**2
         return {"params": p - h["lr"] * g / np.sqrt(eg2 + h["eps"]), "state": {"Eg2": eg2}}
     if name == "adam":
         m = h["beta1"] * s["m"] + (1 - h["beta1"]) * g
-        v = h["beta2"] * s["v"] + (1 - h["beta2"]) * g ** 2
+        v = h["beta2"] * s["v"] + (1 - h["beta2"]) * g**2
         mh, vh = m / (1 - h["beta1"] ** t), v / (1 - h["beta2"] ** t)
         return {"params": p - h["lr"] * mh / (np.sqrt(vh) + h["eps"]), "state": {"m": m, "v": v}}
     raise AssertionError(name)
@@ -365,8 +394,15 @@ def _backprop_reference(ex: dict) -> dict:
         deltas.insert(0, delta)
     gw = [np.outer(d, acts[m]) for m, d in enumerate(deltas)]
     eta = ex["learning_rate"]
-    return {"z": zs, "a": acts[1:], "loss": loss, "delta": deltas, "grad_weights": gw,
-            "grad_biases": deltas, "updated_weights": [W - eta * g for W, g in zip(Ws, gw, strict=False)]}
+    return {
+        "z": zs,
+        "a": acts[1:],
+        "loss": loss,
+        "delta": deltas,
+        "grad_weights": gw,
+        "grad_biases": deltas,
+        "updated_weights": [W - eta * g for W, g in zip(Ws, gw, strict=False)],
+    }
 
 
 def _reference(q: Question) -> float:
@@ -394,7 +430,7 @@ def _reference(q: Question) -> float:
         return float(np.dot(d["w"], d["x"]) > d["theta"])
     if fam == "gd_quadratic":
         x = sympy.Symbol("x")
-        f = d["a"] * x ** 2 + d["b"] * x + d["c"]
+        f = d["a"] * x**2 + d["b"] * x + d["c"]
         return float(d["x0"] - d["eta"] * sympy.diff(f, x).subs(x, d["x0"]))
     if fam == "ewa":
         v = 0.0
@@ -443,8 +479,10 @@ def test_numeric_mcq_has_the_right_value_and_wrong_options_outside_tolerance(que
         assert math.isclose(float(q.answer), ref, rel_tol=1e-5, abs_tol=1e-9), q.id
         for c in q.choices:
             if c != q.answer:
-                assert check_value(ref, c, rel_tol=0.005,
-                                   abs_tol=numeric_abs_tol(ref)).verdict == "incorrect", (q.id, c)
+                assert (
+                    check_value(ref, c, rel_tol=0.005, abs_tol=numeric_abs_tol(ref)).verdict
+                    == "incorrect"
+                ), (q.id, c)
                 assert not math.isclose(float(c), ref, rel_tol=0.01), (q.id, c)
 
 
@@ -473,8 +511,12 @@ def test_ids_are_unique_and_built_from_entry_kind_template(questions, content):
         qs = generate_quiz(seed, 80, content=content)
         ids = [q.id for q in qs]
         assert len(ids) == len(set(ids))
-    known = set(content.by_id) | {e.id for e in content.errata} | set(TOPICS) | {
-        r["id"] for r in content.recommendations}
+    known = (
+        set(content.by_id)
+        | {e.id for e in content.errata}
+        | set(TOPICS)
+        | {r["id"] for r in content.recommendations}
+    )
     for q in questions:
         entry_id, kind, template = q.id.split("::")[:3]
         assert kind == q.kind and template == q.template, q.id
@@ -533,7 +575,10 @@ def test_weak_topics_get_proportionally_more_questions(content):
 
 
 def test_allocate_is_exact_and_proportional():
-    assert allocate(10, {"a": 1, "b": 1, "c": 2}) in ({"a": 3, "b": 2, "c": 5}, {"a": 2, "b": 3, "c": 5})
+    assert allocate(10, {"a": 1, "b": 1, "c": 2}) in (
+        {"a": 3, "b": 2, "c": 5},
+        {"a": 2, "b": 3, "c": 5},
+    )
     for n in range(1, 50):
         assert sum(allocate(n, {"a": 0.3, "b": 0.5, "c": 0.2}).values()) == n
 

@@ -13,9 +13,18 @@ from studyapp.core.questions import Question, generate_quiz, grade
 
 
 def _mcq():
-    return Question(id="x::mcq::t", kind="mcq", topic="terms", prompt="?", answer="Dropout",
-                    explanation="e", source="s", choices=["Epochs", "Dropout", "Batch Size", "Bias"],
-                    expected_kind="choice", expected="Dropout")
+    return Question(
+        id="x::mcq::t",
+        kind="mcq",
+        topic="terms",
+        prompt="?",
+        answer="Dropout",
+        explanation="e",
+        source="s",
+        choices=["Epochs", "Dropout", "Batch Size", "Bias"],
+        expected_kind="choice",
+        expected="Dropout",
+    )
 
 
 def test_mcq_accepts_number_letter_or_text():
@@ -29,9 +38,17 @@ def test_mcq_accepts_number_letter_or_text():
 
 
 def test_true_false_words():
-    q = Question(id="x::true_false::t", kind="true_false", topic="terms", prompt="?",
-                 answer="False", explanation="e", source="s", expected_kind="boolean",
-                 expected=False)
+    q = Question(
+        id="x::true_false::t",
+        kind="true_false",
+        topic="terms",
+        prompt="?",
+        answer="False",
+        explanation="e",
+        source="s",
+        expected_kind="boolean",
+        expected=False,
+    )
     for text in ("f", "False", "no", "FALSE", "false."):
         assert grade(q, text).verdict == "correct", text
     for text in ("t", "true", "yes"):
@@ -40,9 +57,17 @@ def test_true_false_words():
 
 
 def test_text_answers_forgive_case_articles_and_small_typos():
-    q = Question(id="x::typed::term", kind="typed", topic="terms", prompt="?",
-                 answer="Early Stopping", explanation="e", source="s", expected_kind="text",
-                 expected=["Early Stopping"])
+    q = Question(
+        id="x::typed::term",
+        kind="typed",
+        topic="terms",
+        prompt="?",
+        answer="Early Stopping",
+        explanation="e",
+        source="s",
+        expected_kind="text",
+        expected=["Early Stopping"],
+    )
     for text in ("early stopping", "Early-stopping", "the early stopping", "early stoping"):
         assert grade(q, text).verdict == "correct", text
     for text in ("dropout", "stopping", "late starting"):
@@ -74,8 +99,11 @@ def test_matching_accepts_pairs_in_several_forms():
 
 
 def test_typed_formulas_accept_equivalent_forms_and_flag_unknown_names():
-    q = next(q for q in generate_quiz(0, 400, topic="activations")
-             if q.kind == "typed" and q.entry_id == "act.sigmoid" and q.template == "derivative")
+    q = next(
+        q
+        for q in generate_quiz(0, 400, topic="activations")
+        if q.kind == "typed" and q.entry_id == "act.sigmoid" and q.template == "derivative"
+    )
     assert grade(q, "σ(z)(1 − σ(z))").verdict == "correct"
     assert grade(q, "exp(-z)/(1+exp(-z))^2").verdict == "correct"
     assert grade(q, "sigma(z)*(1+sigma(z))").verdict == "incorrect"
@@ -84,8 +112,11 @@ def test_typed_formulas_accept_equivalent_forms_and_flag_unknown_names():
 
 
 def test_formula_cloze_accepts_any_equivalent_filling():
-    q = next(q for q in generate_quiz(0, 400, topic="activations")
-             if q.kind == "cloze" and q.cloze_template and "sigma" in q.answer)
+    q = next(
+        q
+        for q in generate_quiz(0, 400, topic="activations")
+        if q.kind == "cloze" and q.cloze_template and "sigma" in q.answer
+    )
     assert grade(q, q.answer).verdict == "correct"
     assert grade(q, q.answer + " + 1").verdict == "incorrect"
 
@@ -99,34 +130,59 @@ def test_numeric_answers_within_tolerance():
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(0, 2**31 - 1), count=st.integers(1, 40),
-       topic=st.sampled_from([None, "activations", "losses", "optimizers", "terms",
-                              "backprop", "concepts"]))
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    count=st.integers(1, 40),
+    topic=st.sampled_from(
+        [None, "activations", "losses", "optimizers", "terms", "backprop", "concepts"]
+    ),
+)
 def test_any_seed_and_count_give_a_valid_quiz(seed, count, topic):
     qs = generate_quiz(seed, count, topic=topic)
     assert len(qs) == count
     assert len({q.id for q in qs}) == count
     for q in qs:
         assert topic is None or q.topic == topic
-        assert grade(q, q.answer if q.kind != "mcq" else str(q.choices.index(q.answer) + 1)
-                     ).verdict == "correct", q.id
+        assert (
+            grade(q, q.answer if q.kind != "mcq" else str(q.choices.index(q.answer) + 1)).verdict
+            == "correct"
+        ), q.id
 
 
 def test_importing_questions_loads_neither_sympy_nor_textual():
-    code = ("import sys, studyapp.core.questions as q; q.generate_quiz(1, 20); "
-            "print(sorted(m for m in ('sympy', 'textual') if m in sys.modules))")
+    code = (
+        "import sys, studyapp.core.questions as q; q.generate_quiz(1, 20); "
+        "print(sorted(m for m in ('sympy', 'textual') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 
 def test_small_numeric_answers_need_significant_digits_not_zero():
-    q = Question(id="x::numeric::t::v", kind="numeric", topic="backprop", prompt="?",
-                 answer="0.000312", explanation="e", source="s", expected_kind="numeric",
-                 expected=0.000312)
+    q = Question(
+        id="x::numeric::t::v",
+        kind="numeric",
+        topic="backprop",
+        prompt="?",
+        answer="0.000312",
+        explanation="e",
+        source="s",
+        expected_kind="numeric",
+        expected=0.000312,
+    )
     assert grade(q, "0.0003120").verdict == "correct"
     assert grade(q, "0").verdict == "incorrect"
     assert grade(q, "0.0004").verdict == "incorrect"
-    zero = Question(id="x::numeric::t::w", kind="numeric", topic="backprop", prompt="?",
-                    answer="0", explanation="e", source="s", expected_kind="numeric", expected=0.0)
+    zero = Question(
+        id="x::numeric::t::w",
+        kind="numeric",
+        topic="backprop",
+        prompt="?",
+        answer="0",
+        explanation="e",
+        source="s",
+        expected_kind="numeric",
+        expected=0.0,
+    )
     assert grade(zero, "0").verdict == "correct"
     assert grade(zero, "0.0001").verdict == "correct"

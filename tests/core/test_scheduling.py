@@ -16,7 +16,9 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 S = Settings()
 
 
-def rate(card: CardState, rating: int, now: datetime, seed: str = "act.sigmoid::formula") -> CardState:
+def rate(
+    card: CardState, rating: int, now: datetime, seed: str = "act.sigmoid::formula"
+) -> CardState:
     return sch.review(card, rating, now, S, seed).after
 
 
@@ -54,7 +56,9 @@ def _random_card(draw_ratings: list[int], gaps_h: list[float]) -> tuple[CardStat
 
 
 @hsettings(max_examples=40, deadline=None)
-@given(st.lists(st.integers(1, 4), max_size=12), st.lists(st.floats(0, 300), min_size=12, max_size=12))
+@given(
+    st.lists(st.integers(1, 4), max_size=12), st.lists(st.floats(0, 300), min_size=12, max_size=12)
+)
 def test_preview_equals_what_rating_does(ratings, gaps):
     card, now = _random_card(ratings, gaps)
     preview = sch.preview_intervals(card, now, S, "prop")
@@ -126,7 +130,9 @@ def test_replay_rebuilds_the_same_state():
 
 def test_study_day_rolls_over_at_the_configured_hour():
     utc = UTC
-    assert sch.study_day(datetime(2026, 3, 2, 3, 59, tzinfo=utc), S, utc).isoformat() == "2026-03-01"
+    assert (
+        sch.study_day(datetime(2026, 3, 2, 3, 59, tzinfo=utc), S, utc).isoformat() == "2026-03-01"
+    )
     assert sch.study_day(datetime(2026, 3, 2, 4, 0, tzinfo=utc), S, utc).isoformat() == "2026-03-02"
     start, end = sch.day_bounds(datetime(2026, 3, 2, 12, tzinfo=utc), S, utc)
     assert (start.hour, end - start) == (4, timedelta(days=1))
@@ -139,8 +145,17 @@ def test_daily_limits_never_negative():
     assert sch.remaining_limits(S, 25, 10) == (0, 190)
 
 
-@pytest.mark.parametrize("bad", [{"desired_retention": 1.5}, {"desired_retention": "x"}, {"new_per_day": -1},
-                                 {"maximum_interval": 0}, {"reviews_per_day": 2.5}, {"day_starts_at_hour": 24}])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"desired_retention": 1.5},
+        {"desired_retention": "x"},
+        {"new_per_day": -1},
+        {"maximum_interval": 0},
+        {"reviews_per_day": 2.5},
+        {"day_starts_at_hour": 24},
+    ],
+)
 def test_bad_settings_are_refused_with_the_name(bad):
     with pytest.raises(ValueError, match=next(iter(bad))):
         Settings.from_dict(bad)
@@ -152,8 +167,10 @@ def test_settings_round_trip():
 
 
 def test_format_interval_like_anki():
-    assert [sch.format_interval(timedelta(seconds=s)) for s in (30, 60, 600, 7200, 86400 * 3, 86400 * 45, 86400 * 800)] \
-        == ["<1m", "1m", "10m", "2h", "3d", "1.5mo", "2.2y"]
+    assert [
+        sch.format_interval(timedelta(seconds=s))
+        for s in (30, 60, 600, 7200, 86400 * 3, 86400 * 45, 86400 * 800)
+    ] == ["<1m", "1m", "10m", "2h", "3d", "1.5mo", "2.2y"]
 
 
 def test_naive_time_is_refused():

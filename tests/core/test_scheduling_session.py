@@ -24,10 +24,22 @@ T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 Spec = CardSpec.plain
 
+
 def deck(entries: int = 30, templates: int = 2) -> list[Spec]:
     topics = ["activations", "losses", "optimizers"]
-    return [Spec(f"e{i:02d}::t{j}", f"e{i:02d}", f"t{j}", topics[i % 3], "Deep Learning::X", f"Q{i}.{j}", "A")
-            for i in range(entries) for j in range(templates)]
+    return [
+        Spec(
+            f"e{i:02d}::t{j}",
+            f"e{i:02d}",
+            f"t{j}",
+            topics[i % 3],
+            "Deep Learning::X",
+            f"Q{i}.{j}",
+            "A",
+        )
+        for i in range(entries)
+        for j in range(templates)
+    ]
 
 
 class Clock:
@@ -40,7 +52,13 @@ class Clock:
         return self.t
 
 
-def simulate(store: Storage, days: int, seed: int = 1, hard: set[str] = frozenset(), clock: Clock | None = None):
+def simulate(
+    store: Storage,
+    days: int,
+    seed: int = 1,
+    hard: set[str] = frozenset(),
+    clock: Clock | None = None,
+):
     """Study once a day at 09:00 for ``days`` days until nothing is left; returns what was served.
 
     The learner recalls a card with FSRS' own predicted probability (cards in ``hard`` are
@@ -96,19 +114,25 @@ def test_four_months_of_daily_study(store):
         assert states.count(State.Review) <= 200, day
         # Siblings buried: per entry at most one card served from the new/review queues a day.
         per_entry = Counter(e for _, e, s, _ in rows if s in (State.New, State.Review))
-        distinct = {e: {k for k, e2, s, _ in rows if e2 == e and s in (State.New, State.Review)} for e in per_entry}
+        distinct = {
+            e: {k for k, e2, s, _ in rows if e2 == e and s in (State.New, State.Review)}
+            for e in per_entry
+        }
         assert all(len(keys) == 1 for keys in distinct.values()), (day, distinct)
         # New cards come after the day's reviews.
         if State.New in states and State.Review in states:
-            assert max(i for i, s in enumerate(states) if s == State.Review) < \
-                min(i for i, s in enumerate(states) if s == State.New)
+            assert max(i for i, s in enumerate(states) if s == State.Review) < min(
+                i for i, s in enumerate(states) if s == State.New
+            )
     # Every card was introduced within a month (a new card waits while its sibling is due: buried).
     first_seen = {}
     for day, key, *_ in served:
         first_seen.setdefault(key, day)
     assert len(first_seen) == len(cards)
     assert max(first_seen.values()) <= T0.date() + timedelta(days=30)
-    assert sorted(first_seen.values())[29] <= T0.date() + timedelta(days=1)  # 20 on day 1, more on day 2
+    assert sorted(first_seen.values())[29] <= T0.date() + timedelta(
+        days=1
+    )  # 20 on day 1, more on day 2
     # FSRS works: retention near the 90 % target, intervals grow to weeks, workload falls.
     stats = compute_stats(store, T0 + timedelta(days=119, hours=1))
     assert 0.8 <= stats["retention_30d"] <= 0.98
@@ -121,13 +145,16 @@ def test_four_months_of_daily_study(store):
     # The log has every rating, and stats agree with it.
     assert stats["reviews_total"] == len(served) == store.review_count()
     last = (T0 + timedelta(days=119)).date()
-    expected_streak = next(i for i in range(200) if last - timedelta(days=i) not in by_day) or \
-        next(i for i in range(1, 200) if last - timedelta(days=i) not in by_day) - 1
+    expected_streak = (
+        next(i for i in range(200) if last - timedelta(days=i) not in by_day)
+        or next(i for i in range(1, 200) if last - timedelta(days=i) not in by_day) - 1
+    )
     assert stats["streak_days"] == expected_streak
     assert stats["cards_total"] == len(cards) and stats["cards_new"] == 0
     assert len(stats["forecast_30d"]) == 30 and len(stats["reviews_per_day_12w"]) == 84
     assert sum(d["count"] for d in stats["reviews_per_day_12w"]) == sum(
-        len(by_day[d]) for d in by_day if d > (T0 + timedelta(days=119)).date() - timedelta(days=84))
+        len(by_day[d]) for d in by_day if d > (T0 + timedelta(days=119)).date() - timedelta(days=84)
+    )
     assert "Retention" in render_text(stats)
 
 
@@ -159,8 +186,11 @@ def test_session_undo_suspend_bury_and_summary(store):
     clock = Clock(T0)
     s = ReviewSession(store, clock)
     first = s.current
-    assert s.button_labels() == {Rating.Again: "1m", Rating.Hard: "6m", Rating.Good: "10m", Rating.Easy: "8d"} \
+    assert (
+        s.button_labels()
+        == {Rating.Again: "1m", Rating.Hard: "6m", Rating.Good: "10m", Rating.Easy: "8d"}
         or s.button_labels()[Rating.Good] == "10m"
+    )
     clock.t += timedelta(seconds=6)
     s.rate(Rating.Good)
     assert s.current.key != first.key

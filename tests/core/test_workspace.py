@@ -28,8 +28,22 @@ def preset_ws() -> Workspace:
 def test_preset_steps_in_the_order_of_the_notes():
     ws = preset_ws()
     assert [s.key for s in ws.steps] == [
-        "z1", "a1", "z2", "a2", "loss", "delta2", "grad_W2", "grad_b2",
-        "delta1", "grad_W1", "grad_b1", "new_W1", "new_b1", "new_W2", "new_b2"]
+        "z1",
+        "a1",
+        "z2",
+        "a2",
+        "loss",
+        "delta2",
+        "grad_W2",
+        "grad_b2",
+        "delta1",
+        "grad_W1",
+        "grad_b1",
+        "new_W1",
+        "new_b1",
+        "new_W2",
+        "new_b2",
+    ]
     kinds = {s.key: s.kind for s in ws.steps}
     assert kinds["delta2"] == "delta_output" and kinds["delta1"] == "delta_hidden"
     by_key = {s.key: s.expected for s in ws.steps}
@@ -71,8 +85,9 @@ def _user_chain_answers(ex: dict, z1_user: list[float]) -> dict:
     err = np.asarray(z1_user) - np.asarray(ex["answers"]["z"][0])
     shifted["biases"] = [list(np.asarray(ex["biases"][0]) + err), ex["biases"][1]]
     ans = exercises.solve_backprop(shifted)
-    ans["updated_biases"][0] = list(np.asarray(ex["biases"][0])
-                                    - ex["learning_rate"] * np.asarray(ans["grad_biases"][0]))
+    ans["updated_biases"][0] = list(
+        np.asarray(ex["biases"][0]) - ex["learning_rate"] * np.asarray(ans["grad_biases"][0])
+    )
     return ans
 
 
@@ -82,11 +97,21 @@ def test_wrong_hidden_z_is_carried_forward():
     z1_user = [0.6, 0.91]  # z¹₁ wrong (0.52)
     ans = _user_chain_answers(ex, z1_user)
     values = {
-        "z1": z1_user, "a1": ans["a"][0], "z2": ans["z"][1], "a2": ans["a"][1], "loss": ans["loss"],
-        "delta2": ans["delta"][1], "grad_W2": ans["grad_weights"][1], "grad_b2": ans["grad_biases"][1],
-        "delta1": ans["delta"][0], "grad_W1": ans["grad_weights"][0], "grad_b1": ans["grad_biases"][0],
-        "new_W1": ans["updated_weights"][0], "new_b1": ans["updated_biases"][0],
-        "new_W2": ans["updated_weights"][1], "new_b2": ans["updated_biases"][1],
+        "z1": z1_user,
+        "a1": ans["a"][0],
+        "z2": ans["z"][1],
+        "a2": ans["a"][1],
+        "loss": ans["loss"],
+        "delta2": ans["delta"][1],
+        "grad_W2": ans["grad_weights"][1],
+        "grad_b2": ans["grad_biases"][1],
+        "delta1": ans["delta"][0],
+        "grad_W1": ans["grad_weights"][0],
+        "grad_b1": ans["grad_biases"][0],
+        "new_W1": ans["updated_weights"][0],
+        "new_b1": ans["updated_biases"][0],
+        "new_W2": ans["updated_weights"][1],
+        "new_b2": ans["updated_biases"][1],
     }
     statuses = {}
     for step in ws.steps:
@@ -154,8 +179,9 @@ def test_hint_numbers_use_the_users_own_values():
 
 
 def test_every_step_type_has_a_formula_hint():
-    ex = exercises.generate_backprop(4, layers=(2, 3, 2, 3), activation="tanh",
-                                     output_activation="softmax", loss="cce")[0]
+    ex = exercises.generate_backprop(
+        4, layers=(2, 3, 2, 3), activation="tanh", output_activation="softmax", loss="cce"
+    )[0]
     ws = Workspace(ex)
     for step in ws.steps:
         text = ws.hint_text(step, 2)
@@ -163,8 +189,9 @@ def test_every_step_type_has_a_formula_hint():
 
 
 def test_three_layer_softmax_cce_completes_with_engine_answers():
-    ex = exercises.generate_backprop(11, layers=(2, 3, 2, 3), activation="tanh",
-                                     output_activation="softmax", loss="cce")[0]
+    ex = exercises.generate_backprop(
+        11, layers=(2, 3, 2, 3), activation="tanh", output_activation="softmax", loss="cce"
+    )[0]
     ws = Workspace(ex)
     assert len(ws.steps) == 3 * 2 + 1 + 3 * 3 + 3 * 2
     assert [s.kind for s in ws.steps].count("delta_hidden") == 2
@@ -230,8 +257,17 @@ class FakeStorage:
         self.rows = []
 
     def record_attempt(self, kind, question_id, topic, correct, seconds, step=None, **extra):
-        self.rows.append(dict(kind=kind, question_id=question_id, topic=topic, correct=correct,
-                              seconds=seconds, step=step, **extra))
+        self.rows.append(
+            dict(
+                kind=kind,
+                question_id=question_id,
+                topic=topic,
+                correct=correct,
+                seconds=seconds,
+                step=step,
+                **extra,
+            )
+        )
 
 
 def test_save_records_one_attempt_per_step_once():
@@ -270,12 +306,18 @@ def test_save_feeds_step_accuracy_of_the_real_storage():
     assert acc["delta_hidden"] == (1, 1)
 
 
-@pytest.mark.parametrize("answers, key, words", [
-    (["[0.42, 0.71]"], "z1", "bias b¹ is missing"),
-    (["[0.52, 0.91]", "[0.52, 0.91]"], "a1", "activation function is not applied"),
-    (["[0.52, 0.91]", "[0.6271, 0.713]", "1.041", "0.7391", "0.03403", "-0.261"], "delta2",
-     "f′(z²) is missing"),
-])
+@pytest.mark.parametrize(
+    "answers, key, words",
+    [
+        (["[0.42, 0.71]"], "z1", "bias b¹ is missing"),
+        (["[0.52, 0.91]", "[0.52, 0.91]"], "a1", "activation function is not applied"),
+        (
+            ["[0.52, 0.91]", "[0.6271, 0.713]", "1.041", "0.7391", "0.03403", "-0.261"],
+            "delta2",
+            "f′(z²) is missing",
+        ),
+    ],
+)
 def test_classic_slips_are_named(answers, key, words):
     ws = preset_ws()
     for text in answers:
@@ -342,4 +384,4 @@ def test_one_wrong_step_never_costs_a_later_step(seed):
         ws.submit(fmt_value(value, digits=6))
     statuses = [r.status for r in ws.results]
     assert statuses[wrong] == "incorrect", (settings, ws.steps[wrong].key)
-    assert all(s in ("correct", "correct_cf") for s in statuses[wrong + 1:]), (settings, statuses)
+    assert all(s in ("correct", "correct_cf") for s in statuses[wrong + 1 :]), (settings, statuses)

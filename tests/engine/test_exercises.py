@@ -24,9 +24,13 @@ def test_given_values_are_rounded_and_answers_are_full_precision():
     assert e["answers"] == ex.solve_backprop(e)
 
 
-@pytest.mark.parametrize("loss,output,allowed", [
-    ("bce", "sigmoid", {0.0, 1.0}), ("hinge", "tanh", {-1.0, 1.0}),
-])
+@pytest.mark.parametrize(
+    "loss,output,allowed",
+    [
+        ("bce", "sigmoid", {0.0, 1.0}),
+        ("hinge", "tanh", {-1.0, 1.0}),
+    ],
+)
 def test_targets_suit_the_loss(loss, output, allowed):
     for e in ex.generate_backprop(3, 50, [2, 2, 2], output_activation=output, loss=loss):
         assert set(e["target"]) <= allowed
@@ -41,14 +45,23 @@ def test_preset_is_the_notes_example():
     e = ex.preset("seed-2-2-1")
     assert e["weights"] == [[[0.2, 0.4], [0.3, 0.7]], [[0.5, 0.6]]]
     np.testing.assert_allclose(e["answers"]["z"][0], [0.52, 0.91])
-    assert len(e["answers"]["grad_weights"][0]) == 2 and len(e["answers"]["grad_weights"][0][0]) == 2
+    assert (
+        len(e["answers"]["grad_weights"][0]) == 2 and len(e["answers"]["grad_weights"][0][0]) == 2
+    )
 
 
-@pytest.mark.parametrize("kwargs,option", [
-    ({"layers": [2, 0, 1]}, "--layers"), ({"activation": "softmax"}, "--activation"),
-    ({"loss": "cce"}, "--loss"), ({"loss": "bce", "output_activation": "tanh"}, "--loss"),
-    ({"loss": "nll"}, "--loss"), ({"decimals": 9}, "--decimals"), ({"count": 0}, "--count"),
-])
+@pytest.mark.parametrize(
+    "kwargs,option",
+    [
+        ({"layers": [2, 0, 1]}, "--layers"),
+        ({"activation": "softmax"}, "--activation"),
+        ({"loss": "cce"}, "--loss"),
+        ({"loss": "bce", "output_activation": "tanh"}, "--loss"),
+        ({"loss": "nll"}, "--loss"),
+        ({"decimals": 9}, "--decimals"),
+        ({"count": 0}, "--count"),
+    ],
+)
 def test_bad_options_name_the_option(kwargs, option):
     with pytest.raises(ex.OptionError) as info:
         ex.generate_backprop(1, **kwargs)
@@ -67,7 +80,10 @@ def test_optimizer_exercises_have_nonzero_state_and_t_at_least_2(name):
 
 
 def test_fast_jsonl_equals_the_dicts():
-    for args in [(1, 40, [2, 3, 1]), (3, 7, [3, 4, 2, 3], "tanh", "softmax", "cce"),
-                 (4, 1, [1, 1], "relu", "linear", "huber")]:
+    for args in [
+        (1, 40, [2, 3, 1]),
+        (3, 7, [3, 4, 2, 3], "tanh", "softmax", "cce"),
+        (4, 1, [1, 1], "relu", "linear", "huber"),
+    ]:
         lines = ex.backprop_jsonl(*args).decode().splitlines()
         assert [json.loads(line) for line in lines] == ex.generate_backprop(*args)

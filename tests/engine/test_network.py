@@ -25,8 +25,7 @@ def _valid(hidden, output, loss, layers):
 def _near_kink(batch, res, hidden, output, loss) -> bool:
     """True when some value sits so close to a kink that a finite difference straddles it."""
     kinked = {"relu", "leaky_relu", "elu"}
-    zs = [z for m, z in enumerate(res.z)
-          if (output if m == len(res.z) - 1 else hidden) in kinked]
+    zs = [z for m, z in enumerate(res.z) if (output if m == len(res.z) - 1 else hidden) in kinked]
     if any(np.any(np.abs(z) < 1e-4) for z in zs):
         return True
     a, y = res.a[-1], batch.target
@@ -37,8 +36,13 @@ def _near_kink(batch, res, hidden, output, loss) -> bool:
     return loss == "hinge" and bool(np.any(np.abs(1 - y * a) < 1e-4))
 
 
-COMBOS = [(h, o, loss) for h in act.HIDDEN_ACTIVATIONS for o in act.OUTPUT_ACTIVATIONS
-          for loss in los.LOSSES if _valid(h, o, loss, [2, 3, 2])]
+COMBOS = [
+    (h, o, loss)
+    for h in act.HIDDEN_ACTIVATIONS
+    for o in act.OUTPUT_ACTIVATIONS
+    for loss in los.LOSSES
+    if _valid(h, o, loss, [2, 3, 2])
+]
 
 
 def test_every_valid_combination_is_covered():
@@ -94,7 +98,9 @@ def test_notes_worked_example_by_hand():
 
     res = net.backprop(
         [np.array([[[0.2, 0.4], [0.3, 0.7]]]), np.array([[[0.5, 0.6]]])],
-        [np.array([[0.1, 0.2]]), np.array([[0.3]])], np.array([[0.5, 0.8]]), np.array([[1.0]]),
+        [np.array([[0.1, 0.2]]), np.array([[0.3]])],
+        np.array([[0.5, 0.8]]),
+        np.array([[1.0]]),
     )
     np.testing.assert_allclose(res.z[0][0], z1)
     np.testing.assert_allclose(res.z[0][0], [0.52, 0.91])
@@ -104,8 +110,9 @@ def test_notes_worked_example_by_hand():
     np.testing.assert_allclose(res.delta[1][0], [d2])
     np.testing.assert_allclose(res.grad_weights[1][0], [[d2 * a1[0], d2 * a1[1]]])
     np.testing.assert_allclose(np.round(res.grad_weights[1][0], 4), [[-0.0315, -0.0359]])
-    np.testing.assert_allclose(res.grad_weights[0][0], [[d1[j] * x[k] for k in range(2)]
-                                                         for j in range(2)])
+    np.testing.assert_allclose(
+        res.grad_weights[0][0], [[d1[j] * x[k] for k in range(2)] for j in range(2)]
+    )
     np.testing.assert_allclose(res.updated_biases[1][0], [0.3 - 0.1 * d2])
 
 

@@ -43,8 +43,9 @@ def test_step_matches_scalar_rule(name):
     t = 4
     new_p, new_s, _ = opt.step(name, p, g, state, None, t)
     for i, j in np.ndindex(p.shape):
-        ref_p, ref_s = scalar_step(name, p[i, j], g[i, j], {k: v[i, j] for k, v in state.items()},
-                                   o.defaults, t)
+        ref_p, ref_s = scalar_step(
+            name, p[i, j], g[i, j], {k: v[i, j] for k, v in state.items()}, o.defaults, t
+        )
         assert new_p[i, j] == pytest.approx(ref_p, rel=1e-12)
         for k, v in ref_s.items():
             assert new_s[k][i, j] == pytest.approx(v, rel=1e-12)

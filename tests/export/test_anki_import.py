@@ -45,7 +45,10 @@ pytestmark = pytest.mark.skipif(
 def _probe(kind: str, collection: Path, *files: Path) -> dict:
     result = subprocess.run(
         [ANKI_PYTHON, str(PROBE), kind, str(collection), *map(str, files)],
-        capture_output=True, text=True, timeout=120, cwd=collection.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=collection.parent,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
@@ -55,8 +58,9 @@ def test_apkg_second_import_updates_instead_of_duplicating(tmp_path):
     cards = fixture_cards()
     first, second = tmp_path / "v1.apkg", tmp_path / "v2.apkg"
     export_cards("apkg", first, cards=cards, timestamp=1_700_000_000)
-    changed = edited(cards, "term.epoch::definition", back="One complete pass",
-                     back_html="One complete pass")
+    changed = edited(
+        cards, "term.epoch::definition", back="One complete pass", back_html="One complete pass"
+    )
     export_cards("apkg", second, cards=changed, timestamp=1_700_000_600)
 
     out = _probe("apkg", tmp_path / "collection.anki2", first, second)
@@ -82,8 +86,9 @@ def test_tsv_imports_with_its_headers_and_reimports_without_duplicates(tmp_path)
     cards = fixture_cards()
     first, second = tmp_path / "v1.txt", tmp_path / "v2.txt"
     export_cards("tsv", first, cards=cards)
-    export_cards("tsv", second, cards=edited(cards, "term.epoch::definition",
-                                             back_html="One complete pass"))
+    export_cards(
+        "tsv", second, cards=edited(cards, "term.epoch::definition", back_html="One complete pass")
+    )
 
     out = _probe("tsv", tmp_path / "collection.anki2", first, second)
     one, two = out["imports"]
@@ -109,14 +114,24 @@ def test_real_content_imports_cleanly_and_reimports_without_duplicates(tmp_path)
     assert one["new"] == len(plans) and count > len(plans) > 100
     assert two["new"] == 0 and two["updated"] == len(plans)
     assert {k: v for k, v in one.items() if k not in ("new",)} == dict.fromkeys(
-        [k for k in one if k != "new"], 0)
+        [k for k in one if k != "new"], 0
+    )
     # Anki cards per note: 2 for a reversed note, one per distinct {{cN::}} for a cloze, else 1
     expected = sum(
-        2 if p.kind == "basic_reversed"
-        else len(set(re.findall(r"\{\{c(\d+)::", p.card.cloze))) if p.kind == "cloze" else 1
+        2
+        if p.kind == "basic_reversed"
+        else len(set(re.findall(r"\{\{c(\d+)::", p.card.cloze)))
+        if p.kind == "cloze"
+        else 1
         for p in plans
     )
     assert sum(n["cards"] for n in out["notes"]) == expected
     decks = {d for n in out["notes"] for d in n["decks"]}
-    assert decks == {"Deep Learning::Activations", "Deep Learning::Losses", "Deep Learning::Optimizers",
-                     "Deep Learning::Terms", "Deep Learning::Backprop", "Deep Learning::Concepts"}
+    assert decks == {
+        "Deep Learning::Activations",
+        "Deep Learning::Losses",
+        "Deep Learning::Optimizers",
+        "Deep Learning::Terms",
+        "Deep Learning::Backprop",
+        "Deep Learning::Concepts",
+    }

@@ -78,7 +78,9 @@ def test_select_orders_by_topic_and_filters(cards):
     assert {c.topic for c in select(cards, "losses")} == {"losses"}
 
 
-@pytest.mark.parametrize("topic,message", [("bogus", "unknown topic"), ("user", "no cards for topic")])
+@pytest.mark.parametrize(
+    "topic,message", [("bogus", "unknown topic"), ("user", "no cards for topic")]
+)
 def test_select_rejects_bad_topics(cards, topic, message):
     with pytest.raises(UsageError, match=message):
         select(cards, topic)
@@ -132,8 +134,12 @@ def test_tsv_has_anki_headers_and_parses_back(cards, tmp_path):
     text = out.read_text(encoding="utf-8")
     headers, rows = read_anki_tsv(text)
     assert headers == {
-        "separator": "tab", "html": "true", "notetype column": "1", "deck column": "2",
-        "tags column": "5", "guid column": "6",
+        "separator": "tab",
+        "html": "true",
+        "notetype column": "1",
+        "deck column": "2",
+        "tags column": "5",
+        "guid column": "6",
     }
     assert len(rows) == len(cards)
     assert all(len(r) == 6 for r in rows)
@@ -171,7 +177,10 @@ def test_markdown_is_grouped_by_topic_with_dollar_math(cards, tmp_path):
 
 
 def test_html_to_markdown_basics():
-    assert html_to_markdown("<b>bold</b> and <i>it</i><br>x \\[a^2\\]") == "**bold** and *it*\nx $$a^2$$"
+    assert (
+        html_to_markdown("<b>bold</b> and <i>it</i><br>x \\[a^2\\]")
+        == "**bold** and *it*\nx $$a^2$$"
+    )
 
 
 # ----------------------------------------------------------------------------- apkg
@@ -202,8 +211,12 @@ def test_apkg_round_trip(cards, tmp_path):
     assert sorted(g for g, *_ in notes) == sorted(genanki.guid_for(k) for k in note_keys)
     assert {int(k) for k in models} == {BASIC_MODEL_ID, BASIC_REVERSED_MODEL_ID, CLOZE_MODEL_ID}
     deck_names = {d["name"]: int(k) for k, d in decks.items()}
-    for name in ("Deep Learning::Activations", "Deep Learning::Losses", "Deep Learning::Terms",
-                 "Deep Learning::Concepts"):
+    for name in (
+        "Deep Learning::Activations",
+        "Deep Learning::Losses",
+        "Deep Learning::Terms",
+        "Deep Learning::Concepts",
+    ):
         assert deck_names[name] == DECK_IDS[name]
     fields = {g: flds.split("\x1f") for g, _mid, flds, _tags in notes}
     sigmoid = fields[genanki.guid_for("act.sigmoid::formula")]
@@ -211,9 +224,12 @@ def test_apkg_round_trip(cards, tmp_path):
     assert sigmoid[2] == "content/activations.toml:3"
     assert fields[genanki.guid_for("act.relu::cloze")][0] == "ReLU(z) = {{c1::\\(\\max(0, z)\\)}}"
     epoch = fields[genanki.guid_for("term.epoch::definition")]
-    assert epoch[:4] == ["Epoch", "One full pass over the training set",
-                         "<div>Which term is this?</div><div>One full pass over the training set</div>",
-                         "<div>Epoch</div>"]
+    assert epoch[:4] == [
+        "Epoch",
+        "One full pass over the training set",
+        "<div>Which term is this?</div><div>One full pass over the training set</div>",
+        "<div>Epoch</div>",
+    ]
     bias = fields[genanki.guid_for("term.bias::definition")]
     assert bias[2:4] == [bias[1], bias[0]]  # mirrored
     tags = {g: t.split() for g, _mid, _f, t in notes}
@@ -313,7 +329,9 @@ def test_duplicate_keys_are_refused(cards, tmp_path):
 @pytest.mark.parametrize("fmt", ["apkg", "json"])
 def test_progress_reaches_total(cards, tmp_path, fmt):
     calls = []
-    export_cards(fmt, tmp_path / f"x.{fmt}", cards=cards, progress=lambda d, t: calls.append((d, t)))
+    export_cards(
+        fmt, tmp_path / f"x.{fmt}", cards=cards, progress=lambda d, t: calls.append((d, t))
+    )
     assert calls and calls[-1][0] == calls[-1][1]
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
 
@@ -339,7 +357,8 @@ def test_progress_bar_only_on_a_terminal():
 def test_markdown_escapes_markup_outside_formulas_only():
     assert html_to_markdown("costs $5 and \\(a &lt; b\\)") == "costs \\$5 and $a < b$"
     assert html_to_markdown("sigma(z)*(1 - sigma(z)), leaky_relu, \\(a_i^2\\)") == (
-        "sigma(z)\\*(1 - sigma(z)), leaky\\_relu, $a_i^2$")
+        "sigma(z)\\*(1 - sigma(z)), leaky\\_relu, $a_i^2$"
+    )
     # a bare "<" splits HTMLParser's text run; the formula must still come out whole
     assert html_to_markdown("\\(a < b\\)") == "$a < b$"
 
@@ -349,7 +368,9 @@ def test_markdown_escapes_markup_outside_formulas_only():
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40)
+_text = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40
+)
 
 
 @settings(max_examples=40, deadline=None)
@@ -358,8 +379,17 @@ def test_any_text_survives_json_and_csv_and_tsv_keeps_one_line_per_note(tmp_path
     from studyapp.core.cards import CardSpec
 
     specs = [
-        CardSpec(key=f"x.{i}::t", entry_id=f"x.{i}", template="t", topic="terms",
-                     deck="Deep Learning::Terms", front=f, back=b, front_html=f, back_html=b)
+        CardSpec(
+            key=f"x.{i}::t",
+            entry_id=f"x.{i}",
+            template="t",
+            topic="terms",
+            deck="Deep Learning::Terms",
+            front=f,
+            back=b,
+            front_html=f,
+            back_html=b,
+        )
         for i, (f, b) in enumerate(fronts)
     ]
     d = tmp_path_factory.mktemp("prop")
@@ -371,7 +401,9 @@ def test_any_text_survives_json_and_csv_and_tsv_keeps_one_line_per_note(tmp_path
     with open(d / "c.csv", newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     norm = lambda t: t.replace("\r\n", "\n").replace("\r", "\n")  # noqa: E731  (csv universal newlines)
-    assert [(norm(r["front"]), norm(r["back"])) for r in rows] == [(norm(s.front), norm(s.back)) for s in specs]
+    assert [(norm(r["front"]), norm(r["back"])) for r in rows] == [
+        (norm(s.front), norm(s.back)) for s in specs
+    ]
     _, tsv_rows = read_anki_tsv((d / "c.txt").read_text(encoding="utf-8"))
     assert [r[5] for r in tsv_rows] == [genanki.guid_for(s.key) for s in specs]
 
@@ -386,7 +418,9 @@ def test_unwritable_directory_and_read_only_file(cards, tmp_path, monkeypatch):
     read_only.write_text("keep", encoding="utf-8")
     denied = {str(locked), str(read_only)}
     real_access = os.access
-    monkeypatch.setattr(atomic.os, "access", lambda p, mode: str(p) not in denied and real_access(p, mode))
+    monkeypatch.setattr(
+        atomic.os, "access", lambda p, mode: str(p) not in denied and real_access(p, mode)
+    )
     with pytest.raises(UsageError, match="permission denied for directory"):
         export_cards("json", locked / "x.json", cards=cards)
     with pytest.raises(UsageError, match="read-only"):

@@ -10,15 +10,16 @@ import sys
 def _modules_after(code: str) -> set[str]:
     out = subprocess.run(
         [sys.executable, "-c", f"{code}\nimport sys, json; print(json.dumps(sorted(sys.modules)))"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return {m.split(".")[0] for m in json.loads(out.splitlines()[-1])}
 
 
 def test_building_the_export_parsers_imports_nothing_heavy():
     top = _modules_after(
-        "from studyapp.cli import build_parser\n"
-        "build_parser('export'); build_parser('worksheet')"
+        "from studyapp.cli import build_parser\nbuild_parser('export'); build_parser('worksheet')"
     )
     assert not {"genanki", "numpy", "sympy", "textual"} & top
 

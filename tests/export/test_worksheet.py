@@ -100,7 +100,10 @@ def test_markdown_has_exercises_then_key():
     exercises = re.findall(r"^## Exercise (\d+)", text, re.M)
     answers = re.findall(r"^## Answer (\d+)", text, re.M)
     assert exercises == answers == [str(i) for i in range(1, 7)]
-    assert all(text.index(f"## Exercise {i} ") < key_at < text.index(f"## Answer {i} ") for i in range(1, 7))
+    assert all(
+        text.index(f"## Exercise {i} ") < key_at < text.index(f"## Answer {i} ")
+        for i in range(1, 7)
+    )
     assert "page-break-before: always" in text[:key_at]
     # Problems do not give the answers away: the worked-solution headings live in the key only.
     assert "**Forward pass**" not in text[:key_at]
@@ -110,7 +113,7 @@ def test_markdown_has_exercises_then_key():
 def test_markdown_key_contains_the_loss_of_each_backprop_exercise():
     items = build_items(6, 17)
     text = render_worksheet(6, 17, "md")
-    key = text[text.index("# Answer key"):]
+    key = text[text.index("# Answer key") :]
     for item in items:
         if item.kind == "backprop":
             loss = item.exercise["answers"]["loss"]
@@ -133,8 +136,8 @@ def test_html_is_self_contained(html_sheet):
 
 
 def test_html_prints_with_key_on_a_new_page(html_sheet):
-    css = html_sheet[html_sheet.index("<style>"):html_sheet.index("</style>")]
-    media = css[css.index("@media print"):]
+    css = html_sheet[html_sheet.index("<style>") : html_sheet.index("</style>")]
+    media = css[css.index("@media print") :]
     assert re.search(r"\.key\s*\{[^}]*break-before:\s*page", media)
     assert "@page" in css
     assert html_sheet.index('<main class="exercises">') < html_sheet.index('<section class="key">')
@@ -150,7 +153,7 @@ def test_html_math_is_well_formed_mathml(html_sheet):
 
 
 def test_html_key_has_every_answer(html_sheet):
-    key = html_sheet[html_sheet.index('<section class="key">'):]
+    key = html_sheet[html_sheet.index('<section class="key">') :]
     assert [int(n) for n in re.findall(r'<section id="answer-(\d+)">', key)] == list(range(1, 7))
     items = build_items(6, 17)
     for item in items:
@@ -160,8 +163,9 @@ def test_html_key_has_every_answer(html_sheet):
 
 
 def test_mathml_numbers():
-    assert X.num(-0.0000123456) == ("<mrow><mn>−1.235</mn><mo>×</mo>"
-                                   "<msup><mn>10</mn><mn>−5</mn></msup></mrow>")
+    assert X.num(-0.0000123456) == (
+        "<mrow><mn>−1.235</mn><mo>×</mo><msup><mn>10</mn><mn>−5</mn></msup></mrow>"
+    )
     assert X.num(0.5) == "<mn>0.5</mn>"
     assert X.fmt_given(-0.25) == "−0.25" and X.fmt_given(3.0) == "3"
     assert X.num_text(2.5e-9) == "2.5×10^−9"
@@ -194,10 +198,20 @@ def test_chromium_prints_the_key_on_its_own_page(tmp_path):
     write_worksheet(1, 4, "html", sheet)
     pdf = tmp_path / "one.pdf"
     result = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-pdf-header-footer",
-         f"--print-to-pdf={pdf}", sheet.as_uri()],
-        capture_output=True, timeout=90,
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            sheet.as_uri(),
+        ],
+        capture_output=True,
+        timeout=90,
     )
     assert pdf.exists() and pdf.stat().st_size > 1000, result.stderr[-500:]
     pages = len(re.findall(rb"/Type\s*/Page\b", Path(pdf).read_bytes()))

@@ -24,26 +24,62 @@ def pytest_pyfunc_call(pyfuncitem):
         return True
     return None
 
+
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 
 Spec = CardSpec.plain
 
 SPECS = [
-    Spec("act.sigmoid::formula", "act.sigmoid", "formula", "activations", "Deep Learning::Activations",
-         "What is the sigmoid function σ(z)?", "σ(z) = 1/(1 + e⁻ᶻ)"),
-    Spec("loss.mse::formula", "loss.mse", "formula", "losses", "Deep Learning::Losses",
-         "Mean squared error?", "MSE = Σ(a − y)²/n"),
-    Spec("opt.adam::update", "opt.adam", "update", "optimizers", "Deep Learning::Optimizers",
-         "Adam's parameter update?", "θ ← θ − η·m̂/(√v̂ + ε)"),
-    Spec("term.epoch::definition", "term.epoch", "definition", "terms", "Deep Learning::Terms",
-         "What is an epoch?", "One pass over the whole training set."),
+    Spec(
+        "act.sigmoid::formula",
+        "act.sigmoid",
+        "formula",
+        "activations",
+        "Deep Learning::Activations",
+        "What is the sigmoid function σ(z)?",
+        "σ(z) = 1/(1 + e⁻ᶻ)",
+    ),
+    Spec(
+        "loss.mse::formula",
+        "loss.mse",
+        "formula",
+        "losses",
+        "Deep Learning::Losses",
+        "Mean squared error?",
+        "MSE = Σ(a − y)²/n",
+    ),
+    Spec(
+        "opt.adam::update",
+        "opt.adam",
+        "update",
+        "optimizers",
+        "Deep Learning::Optimizers",
+        "Adam's parameter update?",
+        "θ ← θ − η·m̂/(√v̂ + ε)",
+    ),
+    Spec(
+        "term.epoch::definition",
+        "term.epoch",
+        "definition",
+        "terms",
+        "Deep Learning::Terms",
+        "What is an epoch?",
+        "One pass over the whole training set.",
+    ),
 ]
 
 #: Cards whose text looks like markup ("[0, ∞)", "[b]", "[[1, 2]]"): must show as typed.
 TRICKY = [
-    Spec("act.relu::range", "act.relu", "range", "activations", "Deep Learning::Activations",
-         "ReLU range [b]?", "Range: [0, ∞)\nW = [[1, 2], [3, 4]] and a \\ backslash [/dim]"),
+    Spec(
+        "act.relu::range",
+        "act.relu",
+        "range",
+        "activations",
+        "Deep Learning::Activations",
+        "ReLU range [b]?",
+        "Range: [0, ∞)\nW = [[1, 2], [3, 4]] and a \\ backslash [/dim]",
+    ),
 ]
 
 

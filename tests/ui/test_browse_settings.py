@@ -148,8 +148,17 @@ async def test_palette_reaches_every_screen(make_app):
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         titles = {c.title for c in app.get_system_commands(app.screen)}
-        assert {"Review", "Quiz", "Exercises", "Browse cards", "Statistics", "Errata", "Settings",
-                "Help", "Dashboard"} <= titles
+        assert {
+            "Review",
+            "Quiz",
+            "Exercises",
+            "Browse cards",
+            "Statistics",
+            "Errata",
+            "Settings",
+            "Help",
+            "Dashboard",
+        } <= titles
         for place in ("stats", "errata", "browse", "settings", "review"):
             app.action_open(place)
             await pilot.pause()
@@ -230,9 +239,17 @@ async def test_text_that_looks_like_markup_is_shown_as_typed(make_app):
         card = app.screen.query_one("#card-back")
         assert "[0, ∞)" in str(card.render())
         await pilot.press("escape")
-        q = Question(id="q", kind="mcq", topic="activations", prompt="Range of ReLU [b]?",
-                     answer="[0, ∞)", explanation="max(0, z) ≥ 0 [/i]", source="act.relu",
-                     choices=["[0, ∞)", "(0, 1)", "[-1, 1]", "ℝ"], expected_kind="choice")
+        q = Question(
+            id="q",
+            kind="mcq",
+            topic="activations",
+            prompt="Range of ReLU [b]?",
+            answer="[0, ∞)",
+            explanation="max(0, z) ≥ 0 [/i]",
+            source="act.relu",
+            choices=["[0, ∞)", "(0, 1)", "[-1, 1]", "ℝ"],
+            expected_kind="choice",
+        )
         screen = QuizScreen(questions=[q])
         await app.push_screen(screen)
         await wait_until(pilot, lambda: screen.question is not None)
@@ -259,7 +276,9 @@ async def test_export_from_the_palette_writes_a_file(make_app, tmp_path):
         screen.query_one("#export-path", Input).value = str(target)
         await pilot.click("#export-go")
         status = screen.query_one("#export-status")
-        await wait_until(pilot, lambda: "Wrote" in str(status.render()) or "Not" in str(status.render()))
+        await wait_until(
+            pilot, lambda: "Wrote" in str(status.render()) or "Not" in str(status.render())
+        )
         assert "Wrote" in str(status.render()), str(status.render())
         assert json.loads(target.read_text())["cards"]
         # A bad path is one line, not a crash; enter in the file box exports too.
@@ -279,7 +298,9 @@ async def test_enter_on_a_deck_browses_its_cards(make_app):
         await pilot.pause()
         table = app.screen.query_one("#deck-table", DataTable)
         table.focus()
-        table.move_cursor(row=list(table.rows).index(next(k for k in table.rows if k.value == "losses")))
+        table.move_cursor(
+            row=list(table.rows).index(next(k for k in table.rows if k.value == "losses"))
+        )
         await pilot.press("enter")
         await pilot.pause()
         screen = app.screen

@@ -128,15 +128,17 @@ def test_hints_and_reveal_are_recorded():
     storage = Storage.open()
     try:
         rows = storage._conn.execute(
-            "SELECT step, correct, hints, revealed FROM attempts ORDER BY id LIMIT 2").fetchall()
+            "SELECT step, correct, hints, revealed FROM attempts ORDER BY id LIMIT 2"
+        ).fetchall()
     finally:
         storage.close()
     assert [tuple(r) for r in rows] == [("z", 0, 2, 0), ("a", 0, 0, 1)]
 
 
 def test_three_layer_tanh_softmax_cce_completes():
-    settings = ExerciseSettings(preset=None, layers=(2, 3, 2, 3), activation="tanh",
-                                output_activation="softmax", loss="cce")
+    settings = ExerciseSettings(
+        preset=None, layers=(2, 3, 2, 3), activation="tanh", output_activation="softmax", loss="cce"
+    )
 
     async def scenario(pilot, screen):
         ws = screen.workspace

@@ -29,16 +29,23 @@ def test_preset_diagram_shows_units_biases_weights_and_target():
 
 def test_known_values_fill_the_boxes():
     ex = exercises.preset("seed-2-2-1")
-    text = diagram_text(ex, {"z1": (np.array([0.52, 0.91]), "correct"),
-                             "a1": (np.array([0.6, 0.713]), ["incorrect", "correct"])})
+    text = diagram_text(
+        ex,
+        {
+            "z1": (np.array([0.52, 0.91]), "correct"),
+            "a1": (np.array([0.6, 0.713]), ["incorrect", "correct"]),
+        },
+    )
     plain = text.plain
     assert "z 0.52" in plain and "z 0.91" in plain and "a 0.6" in plain and "a 0.713" in plain
     styles = {str(span.style) for span in text.spans}
     assert "bold red" in styles and "bold green" in styles
 
 
-@pytest.mark.parametrize("layers", [(1, 1, 1), (2, 3, 1), (3, 3, 2), (4, 4, 4), (2, 4, 3, 2),
-                                    (4, 2, 4, 1), (3, 1, 3, 1, 2)])
+@pytest.mark.parametrize(
+    "layers",
+    [(1, 1, 1), (2, 3, 1), (3, 3, 2), (4, 4, 4), (2, 4, 3, 2), (4, 2, 4, 1), (3, 1, 3, 1, 2)],
+)
 def test_every_edge_is_drawn_once_without_merged_lines(layers):
     ex = exercises.generate_backprop(5, layers=layers)[0]
     text = diagram_text(ex).plain
@@ -66,7 +73,10 @@ def test_matrix_block_and_givens():
 def test_no_conflicting_rows_in_the_layouts_used():
     from studyapp.ui.widgets.network_diagram import _Unit
 
-    src = [_Unit([("x", None)], width=5, height=3, y=0), _Unit([("x", None)], width=5, height=3, y=4)]
+    src = [
+        _Unit([("x", None)], width=5, height=3, y=0),
+        _Unit([("x", None)], width=5, height=3, y=4),
+    ]
     dst = [_Unit([("z", None)], width=5, height=4, y=0, in_ports=[5, 1])]
     # target row 5 (from source 0) meets source 1's exit row 5: that would merge two lines
     assert _conflicts(src, dst) == 1

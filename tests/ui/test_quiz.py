@@ -96,7 +96,11 @@ async def test_wrong_mcq_shows_answer_and_explanation(make_app, questions):
 
 
 async def test_typed_answer_has_live_math_preview(make_app, questions):
-    q = questions["typed"] if questions["typed"].expected_kind == "expression" else questions["numeric"]
+    q = (
+        questions["typed"]
+        if questions["typed"].expected_kind == "expression"
+        else questions["numeric"]
+    )
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         screen = QuizScreen(questions=[q])

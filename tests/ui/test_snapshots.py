@@ -40,36 +40,65 @@ class FakeContent:
     """Just what the browse plot and the errata screen read."""
 
     def __init__(self) -> None:
-        entries = [FakeEntry("act.sigmoid", "activations", "Sigmoid"),
-                   FakeEntry("loss.mse", "losses", "MSE", {"aliases": ["mean squared error"]})]
+        entries = [
+            FakeEntry("act.sigmoid", "activations", "Sigmoid"),
+            FakeEntry("loss.mse", "losses", "MSE", {"aliases": ["mean squared error"]}),
+        ]
         self.entries = entries
         self.by_id = {e.id: e for e in entries}
         self.errata = [
-            FakeErratum("e1", "Gradient descent, update rule (line 24)", r"x_{i+1} = x_i + \alpha \nabla f(x_i)",
-                        r"x_{i+1} = x_i - \alpha \nabla f(x_i)", "Descent subtracts the gradient."),
-            FakeErratum("e2", "Perceptron, bias node (line 181)", "the bias input is 0",
-                        "the bias input is fixed at 1", "A zero input would make the bias weight useless."),
+            FakeErratum(
+                "e1",
+                "Gradient descent, update rule (line 24)",
+                r"x_{i+1} = x_i + \alpha \nabla f(x_i)",
+                r"x_{i+1} = x_i - \alpha \nabla f(x_i)",
+                "Descent subtracts the gradient.",
+            ),
+            FakeErratum(
+                "e2",
+                "Perceptron, bias node (line 181)",
+                "the bias input is 0",
+                "the bias input is fixed at 1",
+                "A zero input would make the bias weight useless.",
+            ),
         ]
 
 
 QUESTION = Question(
-    id="act.sigmoid::mcq::derivative", kind="mcq", topic="activations",
+    id="act.sigmoid::mcq::derivative",
+    kind="mcq",
+    topic="activations",
     prompt="Which expression is the derivative σ′(z) of the sigmoid?",
-    answer="σ(z)·(1 − σ(z))", explanation="σ′(z) = σ(z)(1 − σ(z)): it peaks at 1/4 when z = 0.",
-    source="act.sigmoid", choices=["σ(z)·(1 − σ(z))", "1 − tanh²(z)", "σ(z)²", "e⁻ᶻ"],
-    expected_kind="choice", expected="σ(z)·(1 − σ(z))",
+    answer="σ(z)·(1 − σ(z))",
+    explanation="σ′(z) = σ(z)(1 − σ(z)): it peaks at 1/4 when z = 0.",
+    source="act.sigmoid",
+    choices=["σ(z)·(1 − σ(z))", "1 − tanh²(z)", "σ(z)²", "e⁻ᶻ"],
+    expected_kind="choice",
+    expected="σ(z)·(1 − σ(z))",
 )
 TYPED = Question(
-    id="act.tanh::typed::derivative", kind="typed", topic="activations",
-    prompt="Type the derivative of tanh(z), in terms of z.", answer="1 - tanh(z)^2",
-    explanation="d/dz tanh(z) = 1 − tanh²(z) = sech²(z).", source="act.tanh",
-    expected_kind="expression", expected="1 - tanh(z)^2", variables=("z",),
+    id="act.tanh::typed::derivative",
+    kind="typed",
+    topic="activations",
+    prompt="Type the derivative of tanh(z), in terms of z.",
+    answer="1 - tanh(z)^2",
+    explanation="d/dz tanh(z) = 1 − tanh²(z) = sech²(z).",
+    source="act.tanh",
+    expected_kind="expression",
+    expected="1 - tanh(z)^2",
+    variables=("z",),
 )
 
 
 async def wait_until_dashboard_filled(app, pilot) -> None:
-    await wait_until(pilot, lambda: type(app.screen).__name__ == "DashboardScreen"
-                     and app.screen.query("#tile-streak") and app.screen.query_one("#tile-streak").value != "…")
+    await wait_until(
+        pilot,
+        lambda: (
+            type(app.screen).__name__ == "DashboardScreen"
+            and app.screen.query("#tile-streak")
+            and app.screen.query_one("#tile-streak").value != "…"
+        ),
+    )
 
 
 @pytest.fixture
@@ -128,7 +157,9 @@ def test_quiz_typed_preview(snap_compare, snap_app, monkeypatch):
 
     # The picture is of the UI: the checker's own rendering is tested by the checker (and by
     # test_quiz.py against the real one), so a fixed stand-in keeps this snapshot stable.
-    monkeypatch.setattr(checker, "preview", lambda text: "1 − tanh²(z)" if text == "1-tanh(z)^2" else text)
+    monkeypatch.setattr(
+        checker, "preview", lambda text: "1 − tanh²(z)" if text == "1-tanh(z)^2" else text
+    )
     app = snap_app()
 
     async def typing(pilot):

@@ -12,14 +12,18 @@ from studyapp.ui.widgets.math_text import readable
 from studyapp.ui.widgets.rating_bar import format_interval
 
 
-@pytest.mark.parametrize(("text", "shown"), [
-    ("δ^L = a − y", "δᴸ = a − y"),
-    ("v_t = β v_(t−1)", "vₜ = β vₜ₋₁"), ("1/(1 + e^(−z))", "1/(1 + e⁻ᶻ)"),
-    ("w_ij ← w_ij − η δ_j", "wᵢⱼ ← wᵢⱼ − η δⱼ"),
-    ("leaky_relu and half_sse", "leaky_relu and half_sse"),  # identifiers stay
-    ("y^q", "y^q"),  # no unicode superscript q: left as typed
-    (None, ""),
-])
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("δ^L = a − y", "δᴸ = a − y"),
+        ("v_t = β v_(t−1)", "vₜ = β vₜ₋₁"),
+        ("1/(1 + e^(−z))", "1/(1 + e⁻ᶻ)"),
+        ("w_ij ← w_ij − η δ_j", "wᵢⱼ ← wᵢⱼ − η δⱼ"),
+        ("leaky_relu and half_sse", "leaky_relu and half_sse"),  # identifiers stay
+        ("y^q", "y^q"),  # no unicode superscript q: left as typed
+        (None, ""),
+    ],
+)
 def test_readable_plain_scripts(text, shown):
     assert readable(text) == shown
 
@@ -30,10 +34,18 @@ def test_readable_never_shows_latex_commands():
     assert "σ" in shown
 
 
-@pytest.mark.parametrize(("delta", "text"), [
-    (timedelta(seconds=30), "<1m"), (timedelta(minutes=10), "10m"), (timedelta(hours=5), "5h"),
-    (timedelta(days=4), "4d"), (timedelta(days=75), "2.5mo"), (timedelta(days=730), "2y"), (None, "?"),
-])
+@pytest.mark.parametrize(
+    ("delta", "text"),
+    [
+        (timedelta(seconds=30), "<1m"),
+        (timedelta(minutes=10), "10m"),
+        (timedelta(hours=5), "5h"),
+        (timedelta(days=4), "4d"),
+        (timedelta(days=75), "2.5mo"),
+        (timedelta(days=730), "2y"),
+        (None, "?"),
+    ],
+)
 def test_format_interval(delta, text):
     assert format_interval(delta) == text
 
@@ -48,7 +60,9 @@ def test_preview_renders_math_and_reports_errors():
 
 def test_parse_settings_validates_each_field():
     assert parse_settings({"desired_retention": "0.85", "new_per_day": "15"}) == {
-        "desired_retention": 0.85, "new_per_day": 15}
+        "desired_retention": 0.85,
+        "new_per_day": 15,
+    }
     with pytest.raises(ValueError, match="Desired retention must be between"):
         parse_settings({"desired_retention": "1.2"})
     with pytest.raises(ValueError, match="New cards per day: ten is not a whole number"):

@@ -41,8 +41,15 @@ def to_unicode(formula_text: str) -> str:
 def __getattr__(name: str):
     # check & co. live in .core, which is light too; imported on first use to keep
     # `import studyapp.core.checker` minimal for preview-only callers.
-    if name in ("check", "check_value", "equivalent", "provably_different", "Verdict",
-                "grade_nodes", "KINDS"):
+    if name in (
+        "check",
+        "check_value",
+        "equivalent",
+        "provably_different",
+        "Verdict",
+        "grade_nodes",
+        "KINDS",
+    ):
         from studyapp.core.checker import core
 
         return getattr(core, name)
@@ -54,7 +61,21 @@ def __getattr__(name: str):
 
 
 __all__ = [
-    "CONTENT_LIMITS", "DEFAULT_LIMITS", "LimitError", "Limits", "ParseError", "Verdict", "check",
-    "check_value", "equivalent", "parse", "prewarm", "preview", "provably_different",
-    "render_text", "render_unicode", "shutdown", "to_unicode",
+    "CONTENT_LIMITS",
+    "DEFAULT_LIMITS",
+    "LimitError",
+    "Limits",
+    "ParseError",
+    "Verdict",
+    "check",
+    "check_value",
+    "equivalent",
+    "parse",
+    "prewarm",
+    "preview",
+    "provably_different",
+    "render_text",
+    "render_unicode",
+    "shutdown",
+    "to_unicode",
 ]

@@ -53,8 +53,13 @@ class Verdict:
 
     def to_dict(self) -> dict:
         """The contract JSON object of ``studyapp check-answer``."""
-        return {"verdict": self.verdict, "message": self.message, "expected": self.expected,
-                "answer": self.answer, "diagnosis": self.diagnosis}
+        return {
+            "verdict": self.verdict,
+            "message": self.message,
+            "expected": self.expected,
+            "answer": self.answer,
+            "diagnosis": self.diagnosis,
+        }
 
 
 def _echo(text) -> str:
@@ -121,9 +126,15 @@ def _tolerance_text(rel_tol: float, abs_tol: float, expected: float) -> str:
 # --------------------------------------------------------------------------- public API
 
 
-def check(expected, answer: str, kind: str = "auto", rel_tol: float = 0.005,
-          abs_tol: float = 5e-4, variables=None, symbolic_timeout: float = SYMBOLIC_TIMEOUT
-          ) -> Verdict:
+def check(
+    expected,
+    answer: str,
+    kind: str = "auto",
+    rel_tol: float = 0.005,
+    abs_tol: float = 5e-4,
+    variables=None,
+    symbolic_timeout: float = SYMBOLIC_TIMEOUT,
+) -> Verdict:
     """Grade typed ``answer`` against typed ``expected``.
 
     ``expected`` is text; a float, list or numpy array is graded with :func:`check_value`.
@@ -136,31 +147,41 @@ def check(expected, answer: str, kind: str = "auto", rel_tol: float = 0.005,
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
     _validate_tolerances(rel_tol, abs_tol)
-    if not isinstance(expected, str) and (isinstance(expected, (int, float, list, tuple))
-                                          or hasattr(expected, "tolist")):
+    if not isinstance(expected, str) and (
+        isinstance(expected, (int, float, list, tuple)) or hasattr(expected, "tolist")
+    ):
         return check_value(expected, answer, rel_tol=rel_tol, abs_tol=abs_tol)
     allowed = canonical_variables(variables)
     try:
         e_node = parse(expected, known_vars=allowed)
     except ParseError as exc:
-        return Verdict("invalid", f"expected answer cannot be read: {exc}", _echo(expected),
-                       _echo(answer))
+        return Verdict(
+            "invalid", f"expected answer cannot be read: {exc}", _echo(expected), _echo(answer)
+        )
     known = set(free_symbols(e_node)) | set(allowed or ())
     if shape(e_node) and isinstance(answer, str) and _PLAIN_NUMBERS.fullmatch(answer):
         answer = _SPACE_BETWEEN_NUMBERS.sub(", ", answer.strip())  # "[[1 2], [3 4]]"
     try:
         a_node = parse(answer, known_vars=known)
     except ParseError as exc:
-        return Verdict("invalid", f"answer cannot be read: {exc}", render_text(e_node),
-                       _echo(answer))
-    return grade_nodes(e_node, a_node, kind, rel_tol, abs_tol, allowed, symbolic_timeout,
-                       answer_text=answer)
+        return Verdict(
+            "invalid", f"answer cannot be read: {exc}", render_text(e_node), _echo(answer)
+        )
+    return grade_nodes(
+        e_node, a_node, kind, rel_tol, abs_tol, allowed, symbolic_timeout, answer_text=answer
+    )
 
 
-def grade_nodes(e_node: Node, a_node: Node, kind: str = "auto", rel_tol: float = 0.005,
-                abs_tol: float = 5e-4, allowed: list[str] | None = None,
-                symbolic_timeout: float = SYMBOLIC_TIMEOUT, answer_text: str | None = None
-                ) -> Verdict:
+def grade_nodes(
+    e_node: Node,
+    a_node: Node,
+    kind: str = "auto",
+    rel_tol: float = 0.005,
+    abs_tol: float = 5e-4,
+    allowed: list[str] | None = None,
+    symbolic_timeout: float = SYMBOLIC_TIMEOUT,
+    answer_text: str | None = None,
+) -> Verdict:
     """:func:`check` for already parsed trees (``answer_text``: as typed, for hints)."""
     exp_text, ans_text = render_text(e_node), render_text(a_node)
     pretty = render_unicode(a_node)
@@ -172,19 +193,29 @@ def grade_nodes(e_node: Node, a_node: Node, kind: str = "auto", rel_tol: float =
         for label, node in (("answer", a_node), ("expected answer", e_node)):
             extra = sorted(free_symbols(node) - set(allowed))
             if extra:
-                return verdict("invalid", f"the {label} uses {', '.join(extra)}, which is not "
-                               f"among the variables {', '.join(allowed) or '(none)'}")
+                return verdict(
+                    "invalid",
+                    f"the {label} uses {', '.join(extra)}, which is not "
+                    f"among the variables {', '.join(allowed) or '(none)'}",
+                )
     se, sa = shape(e_node), shape(a_node)
     if se or sa or kind == "matrix":
-        return _grade_arrays(e_node, a_node, se, sa, kind, rel_tol, abs_tol, verdict,
-                             symbolic_timeout, answer_text)
+        return _grade_arrays(
+            e_node, a_node, se, sa, kind, rel_tol, abs_tol, verdict, symbolic_timeout, answer_text
+        )
     names = sorted(free_symbols(e_node) | free_symbols(a_node))
     if kind == "numeric" and free_symbols(e_node):
-        return verdict("invalid", "kind 'numeric' needs a number as the expected answer, but it "
-                       "contains " + ", ".join(sorted(free_symbols(e_node))))
+        return verdict(
+            "invalid",
+            "kind 'numeric' needs a number as the expected answer, but it "
+            "contains " + ", ".join(sorted(free_symbols(e_node))),
+        )
     if kind == "numeric" and free_symbols(a_node):
-        return verdict("invalid", "a number is expected, but the answer contains "
-                       + ", ".join(sorted(free_symbols(a_node))))
+        return verdict(
+            "invalid",
+            "a number is expected, but the answer contains "
+            + ", ".join(sorted(free_symbols(a_node))),
+        )
     if not names and kind != "expression":
         return _grade_number(e_node, a_node, rel_tol, abs_tol, verdict)
     for label, node in (("expected answer", e_node), ("answer", a_node)):
@@ -220,13 +251,15 @@ def check_value(expected, answer: str, rel_tol: float = 0.005, abs_tol: float = 
 
     syms = free_symbols(a_node)
     if syms:
-        return verdict("invalid", "a number is expected, but the answer contains "
-                       + ", ".join(sorted(syms)))
+        return verdict(
+            "invalid", "a number is expected, but the answer contains " + ", ".join(sorted(syms))
+        )
     got = _node_values(a_node)
     if isinstance(got, str):
         return verdict("invalid", got)
-    return _compare_arrays(flat, exp_shape, got[0], got[1], rel_tol, abs_tol, verdict,
-                           answer_text=answer)
+    return _compare_arrays(
+        flat, exp_shape, got[0], got[1], rel_tol, abs_tol, verdict, answer_text=answer
+    )
 
 
 def equivalent(a: str, b: str, variables=None) -> bool:
@@ -251,8 +284,10 @@ def provably_different(a: str, b: str) -> bool:
     names = sorted(set(free_symbols(ea)) | set(free_symbols(eb)))
     if not names:
         return not equivalent(a, b)
-    return compare_functions(ea, eb, names, render_text(ea) + "\x00" + render_text(eb)).status \
+    return (
+        compare_functions(ea, eb, names, render_text(ea) + "\x00" + render_text(eb)).status
         == "different"
+    )
 
 
 # --------------------------------------------------------------------------- numbers
@@ -279,13 +314,17 @@ def _grade_number(e_node, a_node, rel_tol, abs_tol, verdict) -> Verdict:
     if not math.isfinite(e) or not math.isfinite(a):
         return verdict("invalid", "the value is too large to compare")
     if _within(e, a, rel_tol, abs_tol):
-        return verdict("correct", f"Correct ({_tolerance_text(rel_tol, abs_tol, e)} of "
-                       f"{format_number(e)}).")
+        return verdict(
+            "correct", f"Correct ({_tolerance_text(rel_tol, abs_tol, e)} of {format_number(e)})."
+        )
     from studyapp.core.checker.diagnose import diagnose_number
 
     typed = render_text(a_node)
-    return verdict("incorrect", f"Not correct: expected {format_number(e)}, got "
-                   f"{format_number(a)}.", diagnose_number(e, a, typed))
+    return verdict(
+        "incorrect",
+        f"Not correct: expected {format_number(e)}, got {format_number(a)}.",
+        diagnose_number(e, a, typed),
+    )
 
 
 # --------------------------------------------------------------------------- formulas
@@ -295,23 +334,32 @@ def _grade_formula(e_node, a_node, names, verdict, symbolic_timeout) -> Verdict:
     """Exact comparison of two scalar formulas (numeric first, sympy if inconclusive)."""
     outcome, comparison = compare_formulas(e_node, a_node, names, symbolic_timeout)
     if outcome == "equal":
-        how = " (confirmed symbolically)" if comparison is None or comparison.status != "equal" \
+        how = (
+            " (confirmed symbolically)"
+            if comparison is None or comparison.status != "equal"
             else ""
+        )
         return verdict("correct", f"Correct: equal to the expected formula{how}.")
     if outcome == "unknown":
-        return verdict("incorrect", "Could not confirm that the answer equals the expected "
-                       "formula (they are not defined at enough common points).")
+        return verdict(
+            "incorrect",
+            "Could not confirm that the answer equals the expected "
+            "formula (they are not defined at enough common points).",
+        )
     diagnosis = None
     message = "Not equal to the expected formula."
     if comparison is not None and comparison.answer_defined == 0 and comparison.expected_defined:
-        message = ("Not equal to the expected formula: the answer has no real value at any "
-                   "point tried (a log or square root of a negative number?).")
+        message = (
+            "Not equal to the expected formula: the answer has no real value at any "
+            "point tried (a log or square root of a negative number?)."
+        )
     if comparison is not None:
         from studyapp.core.checker.diagnose import diagnose_expression
 
         if names:
-            diagnosis = diagnose_expression(comparison.samples, sorted(free_symbols(e_node)),
-                                            e_node)
+            diagnosis = diagnose_expression(
+                comparison.samples, sorted(free_symbols(e_node)), e_node
+            )
         elif comparison.witness is not None:  # two constants compared exactly
             from studyapp.core.checker.diagnose import diagnose_number
 
@@ -321,13 +369,20 @@ def _grade_formula(e_node, a_node, names, verdict, symbolic_timeout) -> Verdict:
             point, e, a = comparison.witness
             where = ", ".join(f"{k} = {format_number(v, 4)}" for k, v in sorted(point.items()))
             at = f" at {where}" if where else ""
-            message = (f"Not equal to the expected formula:{at} it gives "
-                       f"{format_number(float(a), 5)}, expected {format_number(float(e), 5)}.")
+            message = (
+                f"Not equal to the expected formula:{at} it gives "
+                f"{format_number(float(a), 5)}, expected {format_number(float(e), 5)}."
+            )
     return verdict("incorrect", message, diagnosis)
 
 
-def compare_formulas(e_node: Node, a_node: Node, names: list[str],
-                     symbolic_timeout: float = SYMBOLIC_TIMEOUT, deadline: float | None = None):
+def compare_formulas(
+    e_node: Node,
+    a_node: Node,
+    names: list[str],
+    symbolic_timeout: float = SYMBOLIC_TIMEOUT,
+    deadline: float | None = None,
+):
     """("equal" | "different" | "unknown", numeric Comparison or None) for two scalar trees.
 
     ``deadline`` (time.monotonic) caps the symbolic step when many entries share one budget.
@@ -366,14 +421,22 @@ def _describe_value(values):
     """(text, shape, flat list of floats) of a float / list / nested list."""
     if isinstance(values, (int, float)):
         return format_number(float(values), 10), (), [float(values)]
-    if isinstance(values, (list, tuple)) and values and all(
-            isinstance(r, (list, tuple)) for r in values):
+    if (
+        isinstance(values, (list, tuple))
+        and values
+        and all(isinstance(r, (list, tuple)) for r in values)
+    ):
         width = {len(r) for r in values}
         if len(width) != 1:
             raise ValueError("expected matrix rows have different lengths")
         flat = [float(x) for r in values for x in r]
-        text = "[" + ", ".join("[" + ", ".join(format_number(float(x), 10) for x in r) + "]"
-                               for r in values) + "]"
+        text = (
+            "["
+            + ", ".join(
+                "[" + ", ".join(format_number(float(x), 10) for x in r) + "]" for r in values
+            )
+            + "]"
+        )
         return text, (len(values), len(values[0])), flat
     if isinstance(values, (list, tuple)) and values:
         flat = [float(x) for x in values]
@@ -421,40 +484,60 @@ def _position(index: int, shp: tuple) -> str:
     return "the value"
 
 
-def _compare_arrays(exp_flat, exp_shape, ans_flat, ans_shape, rel_tol, abs_tol, verdict,
-                    answer_text=None) -> Verdict:
+def _compare_arrays(
+    exp_flat, exp_shape, ans_flat, ans_shape, rel_tol, abs_tol, verdict, answer_text=None
+) -> Verdict:
     from studyapp.core.checker.diagnose import diagnose_number
 
     if not all(math.isfinite(x) for x in ans_flat):
         return verdict("invalid", "the value is too large to compare")
     if not _compatible(exp_shape, ans_shape):
-        if (len(exp_shape) == 2 and len(ans_shape) == 2 and exp_shape == ans_shape[::-1]):
+        if len(exp_shape) == 2 and len(ans_shape) == 2 and exp_shape == ans_shape[::-1]:
             rows, cols = exp_shape
             transposed = [ans_flat[c * rows + r] for r in range(rows) for c in range(cols)]
-            if all(_within(e, a, rel_tol, abs_tol) for e, a in zip(exp_flat, transposed, strict=False)):
-                return verdict("incorrect", f"expected {_shape_name(exp_shape)}, got "
-                               f"{_shape_name(ans_shape)}.", "transposed matrix: rows and "
-                               "columns are swapped")
+            if all(
+                _within(e, a, rel_tol, abs_tol) for e, a in zip(exp_flat, transposed, strict=False)
+            ):
+                return verdict(
+                    "incorrect",
+                    f"expected {_shape_name(exp_shape)}, got {_shape_name(ans_shape)}.",
+                    "transposed matrix: rows and columns are swapped",
+                )
         if not exp_shape and answer_text and _DECIMAL_COMMA.fullmatch(answer_text):
             # "0,5" is a decimal comma, not a 2-vector: ask again rather than mark it wrong
-            return verdict("invalid", f"a number is expected; write {answer_text.strip().replace(',', '.')}"
-                           " with a decimal point (a comma separates vector entries)")
-        return verdict("incorrect", f"expected {_shape_name(exp_shape)}, got "
-                       f"{_shape_name(ans_shape)}.")
-    wrong = [i for i, (e, a) in enumerate(zip(exp_flat, ans_flat, strict=False))
-             if not _within(e, a, rel_tol, abs_tol)]
+            return verdict(
+                "invalid",
+                f"a number is expected; write {answer_text.strip().replace(',', '.')}"
+                " with a decimal point (a comma separates vector entries)",
+            )
+        return verdict(
+            "incorrect", f"expected {_shape_name(exp_shape)}, got {_shape_name(ans_shape)}."
+        )
+    wrong = [
+        i
+        for i, (e, a) in enumerate(zip(exp_flat, ans_flat, strict=False))
+        if not _within(e, a, rel_tol, abs_tol)
+    ]
     if not wrong:
-        return verdict("correct", "Correct." if len(exp_flat) == 1 else
-                       f"Correct: all {len(exp_flat)} entries match.")
+        return verdict(
+            "correct",
+            "Correct." if len(exp_flat) == 1 else f"Correct: all {len(exp_flat)} entries match.",
+        )
     if len(exp_flat) == 1:
         e, a = exp_flat[0], ans_flat[0]
-        return verdict("incorrect", f"Not correct: expected {format_number(e)}, got "
-                       f"{format_number(a)}.", diagnose_number(e, a, answer_text))
+        return verdict(
+            "incorrect",
+            f"Not correct: expected {format_number(e)}, got {format_number(a)}.",
+            diagnose_number(e, a, answer_text),
+        )
     first = wrong[0]
-    message = (f"{len(wrong)} of {len(exp_flat)} entries differ; {_position(first, exp_shape)}: "
-               f"expected {format_number(exp_flat[first])}, got {format_number(ans_flat[first])}.")
-    return verdict("incorrect", message, _array_slip(exp_flat, exp_shape, ans_flat, rel_tol,
-                                                     abs_tol))
+    message = (
+        f"{len(wrong)} of {len(exp_flat)} entries differ; {_position(first, exp_shape)}: "
+        f"expected {format_number(exp_flat[first])}, got {format_number(ans_flat[first])}."
+    )
+    return verdict(
+        "incorrect", message, _array_slip(exp_flat, exp_shape, ans_flat, rel_tol, abs_tol)
+    )
 
 
 def _array_slip(exp_flat, exp_shape, ans_flat, rel_tol, abs_tol) -> str | None:
@@ -466,15 +549,25 @@ def _array_slip(exp_flat, exp_shape, ans_flat, rel_tol, abs_tol) -> str | None:
     if all(_within(e, -a, rel_tol, abs_tol) for e, a in zip(exp_flat, ans_flat, strict=False)):
         return "sign flipped: every entry has the opposite sign"
     for k, phrase in ((2.0, "twice"), (0.5, "half")):
-        if all(_within(k * e, a, rel_tol, abs_tol) for e, a in zip(exp_flat, ans_flat, strict=False)):
+        if all(
+            _within(k * e, a, rel_tol, abs_tol) for e, a in zip(exp_flat, ans_flat, strict=False)
+        ):
             return f"off by a constant factor: every entry is {phrase} the expected value"
     if sorted(exp_flat) == sorted(ans_flat) or all(
-            _within(e, a, rel_tol, abs_tol) for e, a in zip(sorted(exp_flat), sorted(ans_flat), strict=False)):
+        _within(e, a, rel_tol, abs_tol)
+        for e, a in zip(sorted(exp_flat), sorted(ans_flat), strict=False)
+    ):
         return "right numbers in the wrong places"
-    signs = [i for i, (e, a) in enumerate(zip(exp_flat, ans_flat, strict=False))
-             if not _within(e, a, rel_tol, abs_tol) and _within(e, -a, rel_tol, abs_tol)]
-    wrong = [i for i, (e, a) in enumerate(zip(exp_flat, ans_flat, strict=False))
-             if not _within(e, a, rel_tol, abs_tol)]
+    signs = [
+        i
+        for i, (e, a) in enumerate(zip(exp_flat, ans_flat, strict=False))
+        if not _within(e, a, rel_tol, abs_tol) and _within(e, -a, rel_tol, abs_tol)
+    ]
+    wrong = [
+        i
+        for i, (e, a) in enumerate(zip(exp_flat, ans_flat, strict=False))
+        if not _within(e, a, rel_tol, abs_tol)
+    ]
     if signs and signs == wrong:
         return "sign flipped in " + ", ".join(_position(i, exp_shape) for i in signs)
     return None
@@ -485,8 +578,9 @@ _PLAIN_NUMBERS = re.compile(r"[\s\d.eE+\-−,;\[\]()]{1,500}")
 _SPACE_BETWEEN_NUMBERS = re.compile(r"(?<=[\d.])\s+(?=[-−]?[\d.])")
 
 
-def _grade_arrays(e_node, a_node, se, sa, kind, rel_tol, abs_tol, verdict, symbolic_timeout,
-                  answer_text=None):
+def _grade_arrays(
+    e_node, a_node, se, sa, kind, rel_tol, abs_tol, verdict, symbolic_timeout, answer_text=None
+):
     names = sorted(free_symbols(e_node) | free_symbols(a_node))
     if not names:
         e_vals = _node_values(e_node)
@@ -495,8 +589,7 @@ def _grade_arrays(e_node, a_node, se, sa, kind, rel_tol, abs_tol, verdict, symbo
         a_vals = _node_values(a_node)
         if isinstance(a_vals, str):
             return verdict("invalid", a_vals)
-        return _compare_arrays(e_vals[0], se, a_vals[0], sa, rel_tol, abs_tol, verdict,
-                               answer_text)
+        return _compare_arrays(e_vals[0], se, a_vals[0], sa, rel_tol, abs_tol, verdict, answer_text)
     if not _compatible(se, sa):
         return verdict("incorrect", f"expected {_shape_name(se)}, got {_shape_name(sa)}.")
     wrong = []
@@ -507,6 +600,8 @@ def _grade_arrays(e_node, a_node, se, sa, kind, rel_tol, abs_tol, verdict, symbo
             wrong.append(i)
     if not wrong:
         return verdict("correct", "Correct: every entry equals the expected formula.")
-    return verdict("incorrect", f"{len(wrong)} of {len(_entries(e_node))} entries differ "
-                   f"(first: {_position(wrong[0], se or sa)}).")
-
+    return verdict(
+        "incorrect",
+        f"{len(wrong)} of {len(_entries(e_node))} entries differ "
+        f"(first: {_position(wrong[0], se or sa)}).",
+    )

@@ -25,12 +25,24 @@ ACTIVATIONS = {
     "tanh": ("tanh", "tanh({v})", "1 - tanh({v})^2", "tanh′({v}) = 1 − tanh²({v})"),
     "relu": ("ReLU", "max(0, {v})", "step({v})", "ReLU′({v}) = 1 for {v} ≥ 0, else 0"),
     "softplus": ("softplus", "softplus({v})", "sigma({v})", "softplus′({v}) = σ({v})"),
-    "swish": ("swish", "{v}*sigma({v})", "sigma({v}) + {v}*sigma({v})*(1 - sigma({v}))",
-              "swish′({v}) = σ({v}) + {v}·σ({v})(1 − σ({v}))"),
-    "leaky_relu": ("leaky ReLU", "leaky_relu({v})", "0.01 + 0.99*step({v})",
-                   "leaky ReLU′({v}) = 1 for {v} ≥ 0, else 0.01"),
-    "elu": ("ELU", "elu({v})", "step({v}) + (1 - step({v}))*exp({v})",
-            "ELU′({v}) = 1 for {v} ≥ 0, else e^{v}"),
+    "swish": (
+        "swish",
+        "{v}*sigma({v})",
+        "sigma({v}) + {v}*sigma({v})*(1 - sigma({v}))",
+        "swish′({v}) = σ({v}) + {v}·σ({v})(1 − σ({v}))",
+    ),
+    "leaky_relu": (
+        "leaky ReLU",
+        "leaky_relu({v})",
+        "0.01 + 0.99*step({v})",
+        "leaky ReLU′({v}) = 1 for {v} ≥ 0, else 0.01",
+    ),
+    "elu": (
+        "ELU",
+        "elu({v})",
+        "step({v}) + (1 - step({v}))*exp({v})",
+        "ELU′({v}) = 1 for {v} ≥ 0, else e^{v}",
+    ),
     "exp": ("exp", "exp({v})", "exp({v})", "exp′({v}) = exp({v})"),
 }
 # derivatives written in the activation's output a (the notes' a(1 − a) and 1 − a²)
@@ -42,8 +54,14 @@ OUTPUT_FORMS = {
 # functions people confuse inside a derivative (the notes write tanh′ = 1 − σ²)
 _SWAPPED = (("tanh", "sigma", "tanh", "σ"), ("sigma", "tanh", "σ", "tanh"))
 
-_NICE_FACTORS = {2.0: "twice", 0.5: "half", -2.0: "−2 times", -0.5: "−½ times", 4.0: "4 times",
-                 0.25: "a quarter of"}
+_NICE_FACTORS = {
+    2.0: "twice",
+    0.5: "half",
+    -2.0: "−2 times",
+    -0.5: "−½ times",
+    4.0: "4 times",
+    0.25: "a quarter of",
+}
 
 
 def _close(x, y, rel: float = REL) -> bool:
@@ -59,8 +77,11 @@ def _all_close(xs, ys) -> bool:
 def _factor_phrase(r: float) -> str:
     for value, phrase in _NICE_FACTORS.items():
         if _close(r, value):
-            return f"{phrase} the expected value" if "times" not in phrase else \
+            return (
                 f"{phrase} the expected value"
+                if "times" not in phrase
+                else f"{phrase} the expected value"
+            )
     frac = Fraction(r).limit_denominator(12)
     if _close(float(frac), r, 1e-12):
         shown = str(frac)
@@ -97,7 +118,7 @@ class _Candidates:
         done = self.cache.setdefault(formula, [])
         if len(done) < upto:
             fn = _compiled(formula)
-            for env in self.envs[len(done):upto]:
+            for env in self.envs[len(done) : upto]:
                 try:
                     done.append(fn(self.ctx, env))
                 except (Undefined, ZeroDivisionError, ValueError, OverflowError):
@@ -144,11 +165,15 @@ def diagnose_expression(samples, names: list[str], expected_node=None) -> str | 
         if all(_close(r, ratios[0]) for r in ratios):
             r = float(ratios[0])
             if _close(r, -1.0):
-                return ("sign flipped: the answer is the negative of the expected one "
-                        "(e.g. y − a instead of a − y)")
+                return (
+                    "sign flipped: the answer is the negative of the expected one "
+                    "(e.g. y − a instead of a − y)"
+                )
             if abs(r - 1.0) < 5e-3:
-                return ("almost equal but not exactly: a constant seems rounded (write exact "
-                        "values such as 1/3, e or sqrt(2))")
+                return (
+                    "almost equal but not exactly: a constant seems rounded (write exact "
+                    "values such as 1/3, e or sqrt(2))"
+                )
             if not _close(r, 1.0):
                 return f"off by a constant factor: the answer is {_factor_phrase(r)}"
         for v in sorted({k for p, _, _ in nonzero for k in p}):
@@ -157,13 +182,17 @@ def diagnose_expression(samples, names: list[str], expected_node=None) -> str | 
             if all(_close(r * p[v], 1.0) for r, (p, _, _) in zip(ratios, nonzero, strict=False)):
                 return f"off by a factor of {v}: the answer is the expected one divided by {v}"
     if nonzero and all(abs(a / e - 1) < 5e-3 for _, e, a in nonzero):
-        return ("almost equal but not exactly: a constant seems rounded (write exact values "
-                "such as 1/3, e or sqrt(2))")
+        return (
+            "almost equal but not exactly: a constant seems rounded (write exact values "
+            "such as 1/3, e or sqrt(2))"
+        )
     diffs = [a - e for e, a in zip(E, A, strict=False)]
     if all(_close(d, diffs[0]) for d in diffs) and diffs[0]:
         d = float(diffs[0])
-        return (f"differs by a constant: the answer is the expected one "
-                f"{'plus' if d > 0 else 'minus'} {format_number(abs(d))}")
+        return (
+            f"differs by a constant: the answer is the expected one "
+            f"{'plus' if d > 0 else 'minus'} {format_number(abs(d))}"
+        )
     if expected_node is not None:
         return _negated_variable(samples, expected_node, names)
     return None
@@ -187,8 +216,10 @@ def _negated_variable(samples, expected_node, names) -> str | None:
             except (Undefined, ZeroDivisionError, ValueError, OverflowError):
                 values.append(None)
         if _match(answers, values):
-            return (f"a sign slip: the answer is the expected formula with −{v} in place of {v} "
-                    f"(e.g. e^z written for e^(−z), or a gradient added where it is subtracted)")
+            return (
+                f"a sign slip: the answer is the expected formula with −{v} in place of {v} "
+                f"(e.g. e^z written for e^(−z), or a gradient added where it is subtracted)"
+            )
     return None
 
 
@@ -211,32 +242,46 @@ def _activation_slip(cands: _Candidates, names, E, A) -> str | None:
                 for src, dst, disp_src, disp_dst in _SWAPPED:
                     swapped = ACTIVATIONS[x][2].replace(src + "(", dst + "(")
                     if swapped != ACTIVATIONS[x][2] and cands.matches(A, swapped.format(v=v)):
-                        note = " (the course notes make this slip; see the errata)" \
-                            if x == "tanh" else ""
-                        return (f"{disp_dst} written where {disp_src} belongs: the derivative is "
-                                f"{shown_x.format(v=v)}{note}")
+                        note = (
+                            " (the course notes make this slip; see the errata)"
+                            if x == "tanh"
+                            else ""
+                        )
+                        return (
+                            f"{disp_dst} written where {disp_src} belongs: the derivative is "
+                            f"{shown_x.format(v=v)}{note}"
+                        )
                 if is_func(A, x, v) and not is_deriv(A, x, v):
-                    return (f"this is {disp_x}({v}) itself, not its derivative "
-                            f"({shown_x.format(v=v)})")
+                    return (
+                        f"this is {disp_x}({v}) itself, not its derivative ({shown_x.format(v=v)})"
+                    )
                 for y, (disp_y, _f2, _d2, _s2) in ACTIVATIONS.items():
                     if y != x and is_deriv(A, y, v) and not is_deriv(E, y, v):
-                        return (f"derivative of the wrong function: this is the derivative of "
-                                f"{disp_y}, but the question is about {disp_x} "
-                                f"({shown_x.format(v=v)})")
+                        return (
+                            f"derivative of the wrong function: this is the derivative of "
+                            f"{disp_y}, but the question is about {disp_x} "
+                            f"({shown_x.format(v=v)})"
+                        )
             elif is_func(E, x, v):
                 if is_deriv(A, x, v):
-                    return (f"this is the derivative of {disp_x}, but the question asks for "
-                            f"{disp_x}({v}) itself")
+                    return (
+                        f"this is the derivative of {disp_x}, but the question asks for "
+                        f"{disp_x}({v}) itself"
+                    )
                 for y, (disp_y, _f2, _d2, _s2) in ACTIVATIONS.items():
                     if y != x and is_func(A, y, v):
                         return f"wrong function: this is {disp_y}({v}), not {disp_x}({v})"
     # chain rule: expected = answer × f'(v) (factor missing) or answer = expected × f'(v)
     # (one factor too many, e.g. ∂C/∂z given where ∂C/∂a was asked)
     for ratios, phrase in (
-        ([e / a if a else None for e, a in zip(E, A, strict=False)],
-         "missing the activation-derivative factor of the chain rule: multiply by {text}"),
-        ([a / e if e else None for e, a in zip(E, A, strict=False)],
-         "one chain-rule factor too many: the answer is the expected one times {text}"),
+        (
+            [e / a if a else None for e, a in zip(E, A, strict=False)],
+            "missing the activation-derivative factor of the chain rule: multiply by {text}",
+        ),
+        (
+            [a / e if e else None for e, a in zip(E, A, strict=False)],
+            "one chain-rule factor too many: the answer is the expected one times {text}",
+        ),
     ):
         usable = [r for r in ratios if r is not None]
         if len(usable) < 3 or all(_close(r, usable[0]) for r in usable):
@@ -250,8 +295,11 @@ def _activation_slip(cands: _Candidates, names, E, A) -> str | None:
                     texts.append(OUTPUT_FORMS[x][1].format(v=v))
                 for form, text in zip(deriv_forms(x, v), texts, strict=False):
                     vals = cands.values(form, len(ratios))
-                    pairs = [(r, c) for r, c in zip(ratios, vals, strict=False)
-                             if r is not None and c is not None]
+                    pairs = [
+                        (r, c)
+                        for r, c in zip(ratios, vals, strict=False)
+                        if r is not None and c is not None
+                    ]
                     if len(pairs) >= 3 and all(_close(r, c) for r, c in pairs):
                         return phrase.format(text=text)
     return None
@@ -284,15 +332,19 @@ def diagnose_number(expected: float, answer: float, answer_text: str | None = No
         if _close(r, k, 2e-3):
             return f"off by a constant factor: the answer is {_factor_phrase(k)}"
     for p in range(1, 7):
-        for k in (10.0 ** p, 10.0 ** -p):
+        for k in (10.0**p, 10.0**-p):
             if _close(r, k, 2e-3):
-                return (f"off by a power of ten: the answer is {format_number(k)} times the "
-                        "expected value (decimal point slip?)")
+                return (
+                    f"off by a power of ten: the answer is {format_number(k)} times the "
+                    "expected value (decimal point slip?)"
+                )
     if answer_text is not None:
         places = _decimals_typed(answer_text)
         if places is not None and places < 12:
             rounded = round(expected, places)
-            if _close(rounded, answer, 1e-12) or abs(rounded - answer) < 0.5 * 10 ** -places:
-                return (f"right value but rounded too coarsely: {format_number(expected, 6)} "
-                        f"needs more digits than {places} decimal place{'s' if places != 1 else ''}")
+            if _close(rounded, answer, 1e-12) or abs(rounded - answer) < 0.5 * 10**-places:
+                return (
+                    f"right value but rounded too coarsely: {format_number(expected, 6)} "
+                    f"needs more digits than {places} decimal place{'s' if places != 1 else ''}"
+                )
     return None

@@ -19,7 +19,9 @@ class FunctionSpec:
     display: str
 
 
-def _spec(name: str, display: str | None = None, min_args: int = 1, max_args: int = 1) -> FunctionSpec:
+def _spec(
+    name: str, display: str | None = None, min_args: int = 1, max_args: int = 1
+) -> FunctionSpec:
     return FunctionSpec(name, min_args, max_args, display or name)
 
 
@@ -96,38 +98,144 @@ CONSTANTS = {"e": "e", "pi": "pi", "π": "pi"}
 
 # Greek letters: spelled name -> canonical symbol name, and canonical -> display letter.
 GREEK_WORDS = {
-    "alpha": "alpha", "beta": "beta", "gamma": "gamma", "delta": "delta", "epsilon": "eps",
-    "eps": "eps", "varepsilon": "eps", "zeta": "zeta", "eta": "eta", "theta": "theta",
-    "kappa": "kappa", "lambda": "lambda", "lam": "lambda", "mu": "mu", "nu": "nu", "rho": "rho",
-    "tau": "tau", "phi": "phi", "chi": "chi", "psi": "psi", "omega": "omega",
+    "alpha": "alpha",
+    "beta": "beta",
+    "gamma": "gamma",
+    "delta": "delta",
+    "epsilon": "eps",
+    "eps": "eps",
+    "varepsilon": "eps",
+    "zeta": "zeta",
+    "eta": "eta",
+    "theta": "theta",
+    "kappa": "kappa",
+    "lambda": "lambda",
+    "lam": "lambda",
+    "mu": "mu",
+    "nu": "nu",
+    "rho": "rho",
+    "tau": "tau",
+    "phi": "phi",
+    "chi": "chi",
+    "psi": "psi",
+    "omega": "omega",
 }
 GREEK_LETTERS = {
-    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "eps", "ϵ": "eps", "ζ": "zeta",
-    "η": "eta", "θ": "theta", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi",
-    "ρ": "rho", "τ": "tau", "φ": "phi", "ϕ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega",
-    "Δ": "Delta", "∇": "nabla",
+    "α": "alpha",
+    "β": "beta",
+    "γ": "gamma",
+    "δ": "delta",
+    "ε": "eps",
+    "ϵ": "eps",
+    "ζ": "zeta",
+    "η": "eta",
+    "θ": "theta",
+    "κ": "kappa",
+    "λ": "lambda",
+    "μ": "mu",
+    "ν": "nu",
+    "ξ": "xi",
+    "ρ": "rho",
+    "τ": "tau",
+    "φ": "phi",
+    "ϕ": "phi",
+    "χ": "chi",
+    "ψ": "psi",
+    "ω": "omega",
+    "Δ": "Delta",
+    "∇": "nabla",
 }
 GREEK_DISPLAY = {v: k for k, v in GREEK_LETTERS.items() if k not in ("ϵ", "ϕ")}
 GREEK_DISPLAY["eps"] = "ε"
 GREEK_DISPLAY["sigma"] = "σ"  # only as a variable name such as sigma_1 (σ(z) is the function)
 GREEK_DISPLAY["pi"] = "π"  # only as a variable name such as pi_1 (π alone is the constant)
 
-SUPERSCRIPTS = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6",
-                "⁷": "7", "⁸": "8", "⁹": "9", "⁻": "-"}
-SUBSCRIPTS = {"₀": "0", "₁": "1", "₂": "2", "₃": "3", "₄": "4", "₅": "5", "₆": "6",
-              "₇": "7", "₈": "8", "₉": "9", "ᵢ": "i", "ⱼ": "j", "ₖ": "k", "ₙ": "n", "ₘ": "m",
-              "ₜ": "t"}
+SUPERSCRIPTS = {
+    "⁰": "0",
+    "¹": "1",
+    "²": "2",
+    "³": "3",
+    "⁴": "4",
+    "⁵": "5",
+    "⁶": "6",
+    "⁷": "7",
+    "⁸": "8",
+    "⁹": "9",
+    "⁻": "-",
+}
+SUBSCRIPTS = {
+    "₀": "0",
+    "₁": "1",
+    "₂": "2",
+    "₃": "3",
+    "₄": "4",
+    "₅": "5",
+    "₆": "6",
+    "₇": "7",
+    "₈": "8",
+    "₉": "9",
+    "ᵢ": "i",
+    "ⱼ": "j",
+    "ₖ": "k",
+    "ₙ": "n",
+    "ₘ": "m",
+    "ₜ": "t",
+}
 # letters with a unicode subscript form, for rendering w_1 as w₁ and x_i as xᵢ
-SUBSCRIPT_OF = {"0": "₀", "1": "₁", "2": "₂", "3": "₃", "4": "₄", "5": "₅", "6": "₆", "7": "₇",
-                "8": "₈", "9": "₉", "a": "ₐ", "e": "ₑ", "h": "ₕ", "i": "ᵢ", "j": "ⱼ", "k": "ₖ",
-                "l": "ₗ", "m": "ₘ", "n": "ₙ", "o": "ₒ", "p": "ₚ", "r": "ᵣ", "s": "ₛ", "t": "ₜ",
-                "u": "ᵤ", "v": "ᵥ", "x": "ₓ"}
+SUBSCRIPT_OF = {
+    "0": "₀",
+    "1": "₁",
+    "2": "₂",
+    "3": "₃",
+    "4": "₄",
+    "5": "₅",
+    "6": "₆",
+    "7": "₇",
+    "8": "₈",
+    "9": "₉",
+    "a": "ₐ",
+    "e": "ₑ",
+    "h": "ₕ",
+    "i": "ᵢ",
+    "j": "ⱼ",
+    "k": "ₖ",
+    "l": "ₗ",
+    "m": "ₘ",
+    "n": "ₙ",
+    "o": "ₒ",
+    "p": "ₚ",
+    "r": "ᵣ",
+    "s": "ₛ",
+    "t": "ₜ",
+    "u": "ᵤ",
+    "v": "ᵥ",
+    "x": "ₓ",
+}
 SUPERSCRIPT_OF = {v: k for k, v in SUPERSCRIPTS.items()}
 
 
 def known_function_list() -> str:
     """The callable names, for 'unknown function' messages."""
-    shown = ["sigma/σ/sigmoid", "exp", "ln/log", "sqrt/√", "tanh", "sinh", "cosh", "sech", "sin",
-             "cos", "tan", "abs", "max", "min", "relu", "leaky_relu", "elu", "softplus", "swish",
-             "step"]
+    shown = [
+        "sigma/σ/sigmoid",
+        "exp",
+        "ln/log",
+        "sqrt/√",
+        "tanh",
+        "sinh",
+        "cosh",
+        "sech",
+        "sin",
+        "cos",
+        "tan",
+        "abs",
+        "max",
+        "min",
+        "relu",
+        "leaky_relu",
+        "elu",
+        "softplus",
+        "swish",
+        "step",
+    ]
     return ", ".join(shown)

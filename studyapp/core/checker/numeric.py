@@ -111,6 +111,7 @@ def _hyper(fn):
         if abs(x) > MAX_EXP_ARG:
             raise Undefined("overflow")
         return getattr(ctx, fn)(x)
+
     return f
 
 
@@ -120,6 +121,7 @@ def _trig(fn):
             raise Undefined("argument too large")
         v = getattr(ctx, fn)(x)
         return v
+
     return f
 
 
@@ -208,6 +210,7 @@ def compile_node(node: Node) -> Evaluator:
             if not den:
                 raise Undefined("division by zero")
             return _check(ctx, f(ctx, env) / den)
+
         return div
     if isinstance(node, Pow):
         g = compile_node(node.exp)
@@ -298,8 +301,9 @@ def _eval_or_none(fn: Evaluator, ctx, env):
         return None
 
 
-def compare_functions(expected: Node, answer: Node, names: list[str], seed_text: str,
-                      count: int = 24) -> Comparison:
+def compare_functions(
+    expected: Node, answer: Node, names: list[str], seed_text: str, count: int = 24
+) -> Comparison:
     """Compare two scalar formulas in the variables ``names`` (see module docstring)."""
     fe, fa = compile_node(expected), compile_node(answer)
     lo, hi = context(LOW_DPS), context(HIGH_DPS)

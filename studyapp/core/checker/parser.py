@@ -58,8 +58,21 @@ NUM, NAME, OP, SUP, PRIME_TOK, SQRT, END = "NUM", "NAME", "OP", "SUP", "PRIME", 
 
 # unicode operators people paste -> ASCII operator
 _OP_ALIASES = {
-    "·": "*", "⋅": "*", "×": "*", "∗": "*", "•": "*", "−": "-", "–": "-", "—": "-", "÷": "/",
-    "∕": "/", "＋": "+", "（": "(", "）": ")", "{": "(", "}": ")",
+    "·": "*",
+    "⋅": "*",
+    "×": "*",
+    "∗": "*",
+    "•": "*",
+    "−": "-",
+    "–": "-",
+    "—": "-",
+    "÷": "/",
+    "∕": "/",
+    "＋": "+",
+    "（": "(",
+    "）": ")",
+    "{": "(",
+    "}": ")",
 }
 _OPS = set("+-*/^()[],;|")
 _PRIMES = {"'", "′", "’"}
@@ -68,8 +81,16 @@ _PRECOMPOSED_HAT = {"ŷ": "y", "ĥ": "h", "x̂": "x", "ŵ": "w", "ĝ": "g"}
 _WORD_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _LETTERS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _DIGITS = set("0123456789")
-_VULGAR = {"½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5),
-           "⅙": (1, 6), "⅛": (1, 8)}
+_VULGAR = {
+    "½": (1, 2),
+    "⅓": (1, 3),
+    "⅔": (2, 3),
+    "¼": (1, 4),
+    "¾": (3, 4),
+    "⅕": (1, 5),
+    "⅙": (1, 6),
+    "⅛": (1, 8),
+}
 _SPACES = set(" \t\n\r\u00a0\u2009\u202f")
 
 
@@ -163,12 +184,16 @@ def tokenize(text: str, limits: Limits = DEFAULT_LIMITS) -> list[Token]:
                 if not brackets:
                     raise ParseError(
                         f"unbalanced '{ch}' at position {i + 1}: no matching "
-                        f"'{'(' if ch == ')' else '['}' before it", i)
+                        f"'{'(' if ch == ')' else '['}' before it",
+                        i,
+                    )
                 opener, at = brackets.pop()
                 if (opener, ch) not in (("(", ")"), ("[", "]")):
                     raise ParseError(
                         f"unbalanced brackets: '{opener}' at position {at + 1} is closed by "
-                        f"'{ch}' at position {i + 1}", i)
+                        f"'{ch}' at position {i + 1}",
+                        i,
+                    )
             tokens.append(Token(OP, ch, i))
             i += 1
             continue
@@ -177,12 +202,17 @@ def tokenize(text: str, limits: Limits = DEFAULT_LIMITS) -> list[Token]:
             j = i + 1
             while j < n and text[j] in _LETTERS:
                 j += 1
-            word = text[i + 1:j]
-            hat = text[j:j + 3]
+            word = text[i + 1 : j]
+            hat = text[j : j + 3]
             if word in ("cdot", "times"):
                 tokens.append(Token(OP, "*", i))
-            elif word in ("hat", "widehat") and len(hat) == 3 and hat[0] == "{" and \
-                    hat[1] in _LETTERS and hat[2] == "}":
+            elif (
+                word in ("hat", "widehat")
+                and len(hat) == 3
+                and hat[0] == "{"
+                and hat[1] in _LETTERS
+                and hat[2] == "}"
+            ):
                 tokens.append(Token(NAME, hat[1] + "_hat", i))  # \hat{y} is ŷ
                 j += 3
             elif word.lower() in GREEK_WORDS or word in FUNCTIONS:
@@ -192,8 +222,11 @@ def tokenize(text: str, limits: Limits = DEFAULT_LIMITS) -> list[Token]:
                 pass  # \left( and \right) are just brackets
             else:
                 shown = f"\\{word}" if word else "'\\'"
-                raise ParseError(f"{shown} at position {i + 1} is not supported: type the formula "
-                                 "plainly, e.g. a/b for \\frac{a}{b}", i)
+                raise ParseError(
+                    f"{shown} at position {i + 1} is not supported: type the formula "
+                    "plainly, e.g. a/b for \\frac{a}{b}",
+                    i,
+                )
             i = j
             continue
         if ch == "∂":
@@ -212,9 +245,13 @@ def tokenize(text: str, limits: Limits = DEFAULT_LIMITS) -> list[Token]:
         if ch in _VULGAR:
             # ½ reads as (1/2), so ½² and ½(a − y)² mean what they show
             num, den = _VULGAR[ch]
-            tokens += [Token(OP, "(", i), Token(NUM, (Fraction(num), str(num)), i),
-                       Token(OP, "/", i), Token(NUM, (Fraction(den), str(den)), i),
-                       Token(OP, ")", i)]
+            tokens += [
+                Token(OP, "(", i),
+                Token(NUM, (Fraction(num), str(num)), i),
+                Token(OP, "/", i),
+                Token(NUM, (Fraction(den), str(den)), i),
+                Token(OP, ")", i),
+            ]
             i += 1
             continue
         if ch in SUPERSCRIPTS:
@@ -267,17 +304,22 @@ def _lex_number(text: str, i: int, tokens: list[Token], limits: Limits) -> int:
             if len(digits) > 6 or int(digits) > limits.max_exp10:
                 raise LimitError(
                     f"number at position {start + 1} is too large: exponents of ten are limited "
-                    f"to ±{limits.max_exp10}", start)
+                    f"to ±{limits.max_exp10}",
+                    start,
+                )
             exp10 = int(digits) * (-1 if text[i + 1] in "-−" else 1)
             i = k
     significant = mantissa.replace(".", "").lstrip("0")
     if len(significant) > limits.max_digits:
         raise LimitError(
-            f"number at position {start + 1} has too many digits (limit {limits.max_digits})", start)
+            f"number at position {start + 1} has too many digits (limit {limits.max_digits})", start
+        )
     if mantissa.count(".") > 1 or mantissa == ".":
         raise ParseError(f"cannot read the number at position {start + 1}", start)
     if i < n and text[i] == "." and i + 1 < n and text[i + 1] in _DIGITS:
-        raise ParseError(f"cannot read the number at position {start + 1} (two decimal points)", start)
+        raise ParseError(
+            f"cannot read the number at position {start + 1} (two decimal points)", start
+        )
     value = Fraction(mantissa) * (Fraction(10) ** exp10)
     typed = mantissa if exp10 == 0 else f"{mantissa}e{exp10}"
     tokens.append(Token(NUM, (value, typed), start))
@@ -328,7 +370,7 @@ def _name_suffix(text: str, i: int, raw: str) -> tuple[str, int]:
     # LaTeX habit: w_{12}, x_{i} -> w_12, x_i
     if raw.endswith("_") and i < n and text[i] == "{":
         j = text.find("}", i)
-        inner = text[i + 1:j] if j > 0 else ""
+        inner = text[i + 1 : j] if j > 0 else ""
         if inner and all(c in _WORD_CHARS for c in inner):
             raw += inner
             i = j + 1
@@ -346,6 +388,7 @@ def _name_suffix(text: str, i: int, raw: str) -> tuple[str, int]:
 
 
 # --------------------------------------------------------------------------- grammar
+
 
 class _Parser:
     def __init__(self, tokens: list[Token], limits: Limits, known_vars: frozenset[str] | None):
@@ -370,7 +413,9 @@ class _Parser:
         if self.nesting > self.limits.max_nesting:
             raise LimitError(
                 f"nested too deeply at position {tok.pos + 1} (limit {self.limits.max_nesting} "
-                "levels of brackets, signs and powers)", tok.pos)
+                "levels of brackets, signs and powers)",
+                tok.pos,
+            )
 
     def leave(self) -> None:
         self.nesting -= 1
@@ -442,13 +487,17 @@ class _Parser:
         if len(rows) > 1:
             widths = {len(r) for r in rows}
             if len(widths) != 1:
-                raise ParseError("matrix rows have different lengths: "
-                                 + ", ".join(str(len(r)) for r in rows), opened.pos if opened else 0)
+                raise ParseError(
+                    "matrix rows have different lengths: " + ", ".join(str(len(r)) for r in rows),
+                    opened.pos if opened else 0,
+                )
             for row in rows:
                 for item in row:
                     if isinstance(item, (Vec, Mat)):
-                        raise ParseError("matrix entries must be numbers or formulas",
-                                         opened.pos if opened else 0)
+                        raise ParseError(
+                            "matrix entries must be numbers or formulas",
+                            opened.pos if opened else 0,
+                        )
             return Mat(tuple(tuple(r) for r in rows))
         items = rows[0]
         if len(items) == 1 and bracket != "[":
@@ -456,13 +505,16 @@ class _Parser:
         if all(isinstance(x, Vec) for x in items):
             widths = {len(x.items) for x in items}
             if len(widths) != 1:
-                raise ParseError("matrix rows have different lengths: "
-                                 + ", ".join(str(len(x.items)) for x in items),
-                                 opened.pos if opened else 0)
+                raise ParseError(
+                    "matrix rows have different lengths: "
+                    + ", ".join(str(len(x.items)) for x in items),
+                    opened.pos if opened else 0,
+                )
             return Mat(tuple(x.items for x in items))
         if any(isinstance(x, (Vec, Mat)) for x in items):
-            raise ParseError("cannot mix numbers and vectors in one list",
-                             opened.pos if opened else 0)
+            raise ParseError(
+                "cannot mix numbers and vectors in one list", opened.pos if opened else 0
+            )
         return Vec(tuple(items))
 
     def parse_expr(self) -> Node:
@@ -477,8 +529,9 @@ class _Parser:
     def need_operand(self, op: Token) -> None:
         tok = self.peek()
         if tok.kind == END or tok.is_op(")", "]", ",", ";") or (tok.is_op("|") and self.abs_open):
-            raise ParseError(f"incomplete formula: nothing after '{op.value}' at position "
-                             f"{op.pos + 1}", op.pos)
+            raise ParseError(
+                f"incomplete formula: nothing after '{op.value}' at position {op.pos + 1}", op.pos
+            )
 
     def parse_term(self) -> Node:
         left = self.parse_unary()
@@ -491,13 +544,18 @@ class _Parser:
             elif self.starts_operand(tok):
                 left = BinOp("*", left, self.parse_power(), implicit=True)
             elif tok.kind == NUM:
-                raise ParseError(f"missing operator before the number {tok.value[1]} at position "
-                                 f"{tok.pos + 1}", tok.pos)
+                raise ParseError(
+                    f"missing operator before the number {tok.value[1]} at position {tok.pos + 1}",
+                    tok.pos,
+                )
             elif tok.kind == SUP:
                 raise ParseError(f"unexpected superscript at position {tok.pos + 1}", tok.pos)
             elif tok.kind == PRIME_TOK:
-                raise ParseError(f"a prime (') only follows a function name, as in σ'(z) "
-                                 f"(position {tok.pos + 1})", tok.pos)
+                raise ParseError(
+                    f"a prime (') only follows a function name, as in σ'(z) "
+                    f"(position {tok.pos + 1})",
+                    tok.pos,
+                )
             else:
                 return left
 
@@ -532,7 +590,9 @@ class _Parser:
             if value is None or not abs(value) <= self.limits.max_power:
                 raise LimitError(
                     f"power too large at position {tok.pos + 1}: constant exponents are limited "
-                    f"to ±{self.limits.max_power}", tok.pos)
+                    f"to ±{self.limits.max_power}",
+                    tok.pos,
+                )
         return Pow(base, exponent)
 
     def parse_postfix(self) -> Node:
@@ -573,8 +633,11 @@ class _Parser:
             self.leave()
             return Call("abs", (inner,))
         if tok.kind == END:
-            raise ParseError("incomplete formula: it ends where a number, name or '(' should be "
-                             f"(position {tok.pos + 1})", tok.pos)
+            raise ParseError(
+                "incomplete formula: it ends where a number, name or '(' should be "
+                f"(position {tok.pos + 1})",
+                tok.pos,
+            )
         raise ParseError(f"unexpected {self.describe(tok)}", tok.pos)
 
     def parse_name(self) -> Node:
@@ -602,7 +665,9 @@ class _Parser:
         if nxt.is_op("(") and _looks_like_function(raw, name):
             raise ParseError(
                 f"unknown function '{raw}' at position {tok.pos + 1}; known functions: "
-                f"{known_function_list()}", tok.pos)
+                f"{known_function_list()}",
+                tok.pos,
+            )
         return Sym(name)
 
     def parse_call(self, tok: Token, spec) -> Node:
@@ -622,7 +687,9 @@ class _Parser:
                 if func not in PRIME:
                     raise ParseError(
                         f"cannot take the derivative of {spec.display} with ' (position "
-                        f"{nxt.pos + 1}); write it out", nxt.pos)
+                        f"{nxt.pos + 1}); write it out",
+                        nxt.pos,
+                    )
                 func = PRIME[func]
             else:
                 break
@@ -631,15 +698,19 @@ class _Parser:
         if nxt.is_op("("):
             self.advance()
             if self.peek().is_op(")"):
-                raise ParseError(f"{spec.display} needs an argument inside the brackets "
-                                 f"(position {nxt.pos + 1})", nxt.pos)
+                raise ParseError(
+                    f"{spec.display} needs an argument inside the brackets "
+                    f"(position {nxt.pos + 1})",
+                    nxt.pos,
+                )
             self.enter(nxt)
             args = [self.parse_expr()]
             while self.peek().is_op(","):
                 comma = self.advance()
                 if self.peek().is_op(")", ","):
-                    raise ParseError(f"missing argument after ',' at position {comma.pos + 1}",
-                                     comma.pos)
+                    raise ParseError(
+                        f"missing argument after ',' at position {comma.pos + 1}", comma.pos
+                    )
                 args.append(self.parse_expr())
             self.expect_op(")", nxt)
             self.leave()
@@ -649,17 +720,29 @@ class _Parser:
             args = [self.parse_power()]
             self.leave()
         else:
-            raise ParseError(f"{spec.display} needs an argument, e.g. {spec.display}(z) "
-                             f"(position {tok.pos + 1})", tok.pos)
+            raise ParseError(
+                f"{spec.display} needs an argument, e.g. {spec.display}(z) "
+                f"(position {tok.pos + 1})",
+                tok.pos,
+            )
         if not spec.min_args <= len(args) <= spec.max_args:
-            want = (str(spec.min_args) if spec.min_args == spec.max_args
-                    else f"{spec.min_args} to {spec.max_args}")
-            raise ParseError(f"{spec.display} takes {want} argument(s), got {len(args)} "
-                             f"(position {tok.pos + 1})", tok.pos)
+            want = (
+                str(spec.min_args)
+                if spec.min_args == spec.max_args
+                else f"{spec.min_args} to {spec.max_args}"
+            )
+            raise ParseError(
+                f"{spec.display} takes {want} argument(s), got {len(args)} "
+                f"(position {tok.pos + 1})",
+                tok.pos,
+            )
         for arg in args:
             if isinstance(arg, (Vec, Mat)):
-                raise ParseError(f"{spec.display} needs a number or formula, not a vector "
-                                 f"(position {tok.pos + 1})", tok.pos)
+                raise ParseError(
+                    f"{spec.display} needs a number or formula, not a vector "
+                    f"(position {tok.pos + 1})",
+                    tok.pos,
+                )
         node: Node = Call(func, tuple(args))
         if power is not None:
             node = self.make_pow(node, power, tok)
@@ -669,8 +752,11 @@ class _Parser:
         """``tanh^2(z)``: a '^' right after a function name raises the function's value."""
         j = self.i + 1
         toks = self.tokens
-        if j < len(toks) and toks[j].kind == NUM and j + 1 < len(toks) and (
-            toks[j + 1].is_op("(") or toks[j + 1].kind == NAME
+        if (
+            j < len(toks)
+            and toks[j].kind == NUM
+            and j + 1 < len(toks)
+            and (toks[j + 1].is_op("(") or toks[j + 1].kind == NAME)
         ):
             return True
         return False
@@ -724,9 +810,18 @@ def _has_symbol(node: Node) -> bool:
 
 
 _FLOAT_FUNCS = {
-    "exp": math.exp, "log": math.log, "sqrt": math.sqrt, "tanh": math.tanh, "sinh": math.sinh,
-    "cosh": math.cosh, "sin": math.sin, "cos": math.cos, "tan": math.tan, "abs": abs,
-    "log10": math.log10, "log2": math.log2,
+    "exp": math.exp,
+    "log": math.log,
+    "sqrt": math.sqrt,
+    "tanh": math.tanh,
+    "sinh": math.sinh,
+    "cosh": math.cosh,
+    "sin": math.sin,
+    "cos": math.cos,
+    "tan": math.tan,
+    "abs": abs,
+    "log10": math.log10,
+    "log2": math.log2,
 }
 
 

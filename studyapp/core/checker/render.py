@@ -15,7 +15,13 @@ from studyapp.core.checker.nodes import BinOp, Call, Const, Mat, Neg, Node, Num,
 ADD, MUL, NEG, POW, ATOM = 1, 2, 3, 4, 5
 
 _VULGAR = {
-    (1, 2): "½", (1, 3): "⅓", (2, 3): "⅔", (1, 4): "¼", (3, 4): "¾", (1, 5): "⅕", (1, 6): "⅙",
+    (1, 2): "½",
+    (1, 3): "⅓",
+    (2, 3): "⅔",
+    (1, 4): "¼",
+    (3, 4): "¾",
+    (1, 5): "⅕",
+    (1, 6): "⅙",
     (1, 8): "⅛",
 }
 _DISPLAY = {spec.name: spec.display for spec in FUNCTIONS.values()}
@@ -35,8 +41,14 @@ def _prec(node: Node) -> int:
 
 
 def _is_small_fraction(node: Node) -> tuple[int, int] | None:
-    if (isinstance(node, BinOp) and node.op == "/" and isinstance(node.left, Num)
-            and isinstance(node.right, Num) and node.left.text.isdigit() and node.right.text.isdigit()):
+    if (
+        isinstance(node, BinOp)
+        and node.op == "/"
+        and isinstance(node.left, Num)
+        and isinstance(node.right, Num)
+        and node.left.text.isdigit()
+        and node.right.text.isdigit()
+    ):
         key = (int(node.left.text), int(node.right.text))
         if key in _VULGAR:
             return key
@@ -93,8 +105,11 @@ class _Renderer:
             items = ", ".join(self.render(x) for x in node.items)
             return f"({items})" if pretty else f"[{items}]"
         if isinstance(node, Mat):
-            return "[" + ", ".join("[" + ", ".join(self.render(x) for x in row) + "]"
-                                   for row in node.rows) + "]"
+            return (
+                "["
+                + ", ".join("[" + ", ".join(self.render(x) for x in row) + "]" for row in node.rows)
+                + "]"
+            )
         raise TypeError(f"not a checker node: {node!r}")
 
     def binop(self, node: BinOp) -> str:
@@ -102,8 +117,9 @@ class _Renderer:
         op = node.op
         if op in "+-":
             left = self.render(node.left)
-            right = self.wrap(node.right, _prec(node.right) <= ADD or
-                              (pretty and isinstance(node.right, Neg)))
+            right = self.wrap(
+                node.right, _prec(node.right) <= ADD or (pretty and isinstance(node.right, Neg))
+            )
             sym = ("−" if pretty else "-") if op == "-" else "+"
             return f"{left} {sym} {right}"
         if op == "/":
@@ -112,8 +128,9 @@ class _Renderer:
                 if frac:
                     return _VULGAR[frac]
             left = self.wrap(node.left, _prec(node.left) < MUL)
-            right = self.wrap(node.right, _prec(node.right) <= MUL or
-                              (pretty and _prec(node.right) == NEG))
+            right = self.wrap(
+                node.right, _prec(node.right) <= MUL or (pretty and _prec(node.right) == NEG)
+            )
             return f"{left}/{right}"
         # multiplication
         left = self.wrap(node.left, _prec(node.left) < MUL)
@@ -124,20 +141,28 @@ class _Renderer:
         # Juxtapose where it reads unambiguously: a(1 − a), 2z, 2σ(z), (a − y)σ(z);
         # between two names keep the dot (β₁·w₁, not β₁w₁).
         starts_safely = not right[:1].isdigit() and right[:1] not in ".−"
-        if node.implicit and (right_paren or right.startswith("(") or
-                              (isinstance(node.right, Call) and starts_safely)):
+        if node.implicit and (
+            right_paren or right.startswith("(") or (isinstance(node.right, Call) and starts_safely)
+        ):
             return f"{left}{right}"
         if isinstance(node.left, Num) and starts_safely and _prec(node.right) >= POW:
             return f"{left}{right}"
         return f"{left}·{right}"
 
     def power(self, node: Pow) -> str:
-        base_paren = _prec(node.base) <= POW or (isinstance(node.base, Num) and "e" in node.base.text)
+        base_paren = _prec(node.base) <= POW or (
+            isinstance(node.base, Num) and "e" in node.base.text
+        )
         if self.pretty and isinstance(node.base, Call) and node.base.func == "sqrt":
             base_paren = True
         exp = node.exp
-        if (self.pretty and isinstance(node.base, Call) and node.base.func in _TRIG_STYLE
-                and isinstance(exp, Num) and exp.text.isdigit()):
+        if (
+            self.pretty
+            and isinstance(node.base, Call)
+            and node.base.func in _TRIG_STYLE
+            and isinstance(exp, Num)
+            and exp.text.isdigit()
+        ):
             # tanh²(z), as in the notes, rather than tanh(z)²
             sup = "".join(SUPERSCRIPT_OF[c] for c in exp.text)
             return f"{node.base.func}{sup}({', '.join(self.render(a) for a in node.base.args)})"
@@ -157,7 +182,9 @@ class _Renderer:
                 return f"|{self.render(args[0])}|"
             if node.func == "sqrt":
                 arg = args[0]
-                return "√" + self.wrap(arg, _prec(arg) < ATOM or isinstance(arg, Num) and "e" in arg.text)
+                return "√" + self.wrap(
+                    arg, _prec(arg) < ATOM or isinstance(arg, Num) and "e" in arg.text
+                )
             if node.func == "log" and len(args) == 2:
                 return f"log_{self.wrap(args[1], _prec(args[1]) < ATOM)}({self.render(args[0])})"
             name = _DISPLAY.get(node.func, node.func)

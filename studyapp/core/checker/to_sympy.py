@@ -61,8 +61,9 @@ def to_sympy(node: Node, symbols: dict | None = None):
             return -conv(n.arg)
         if isinstance(n, BinOp):
             a, b = conv(n.left), conv(n.right)
-            return {"+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b,
-                    "/": lambda: a / b}[n.op]()
+            return {"+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b, "/": lambda: a / b}[
+                n.op
+            ]()
         if isinstance(n, Pow):
             return sp.Pow(conv(n.base), conv(n.exp))
         if isinstance(n, Call):

@@ -132,8 +132,10 @@ class SymbolicWorker:
         if self._proc is not None and self._proc.poll() is None:
             return
         self._kill()
-        code = (f"import sys; sys.path.insert(0, {_ROOT!r}); "
-                "from studyapp.core.checker.worker import serve; serve()")
+        code = (
+            f"import sys; sys.path.insert(0, {_ROOT!r}); "
+            "from studyapp.core.checker.worker import serve; serve()"
+        )
         self._proc = subprocess.Popen(
             [sys.executable, "-B", "-E", "-s", "-c", code],
             stdin=subprocess.PIPE,
@@ -206,8 +208,9 @@ class SymbolicWorker:
                     if not line:
                         return self._give_up(line)
                     self._ready = True
-                request = json.dumps({"id": self._requests, "expected": expected_json,
-                                      "answer": answer_json})
+                request = json.dumps(
+                    {"id": self._requests, "expected": expected_json, "answer": answer_json}
+                )
                 assert self._proc is not None and self._proc.stdin is not None
                 self._proc.stdin.write(request.encode() + b"\n")
                 self._proc.stdin.flush()

@@ -25,5 +25,15 @@ from studyapp.core.questions.generate import (
 from studyapp.core.questions.grading import choice_index, grade
 from studyapp.core.questions.model import KINDS, Question, format_number
 
-__all__ = ["KINDS", "TOPICS", "Question", "allocate", "choice_index", "format_number",
-           "generate_quiz", "grade", "topic_weights", "valid_topics"]
+__all__ = [
+    "KINDS",
+    "TOPICS",
+    "Question",
+    "allocate",
+    "choice_index",
+    "format_number",
+    "generate_quiz",
+    "grade",
+    "topic_weights",
+    "valid_topics",
+]

@@ -67,9 +67,16 @@ def check_value(expected, answer: str, rel_tol: float = 0.005, abs_tol: float = 
     return _checker.check_value(expected, answer, rel_tol=rel_tol, abs_tol=abs_tol)
 
 
-def make_verdict(verdict: str, message: str, expected: str, answer: str,
-                 diagnosis: str | None = None):
+def make_verdict(
+    verdict: str, message: str, expected: str, answer: str, diagnosis: str | None = None
+):
     """A checker Verdict built by the quiz (for kinds the checker does not grade: choices,
     true/false, terms, matching), so callers always see one type."""
-    return _checker.Verdict(verdict=verdict, message=message, expected=expected, answer=answer,
-                            diagnosis=diagnosis, pretty="")
+    return _checker.Verdict(
+        verdict=verdict,
+        message=message,
+        expected=expected,
+        answer=answer,
+        diagnosis=diagnosis,
+        pretty="",
+    )

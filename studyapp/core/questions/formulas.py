@@ -30,7 +30,7 @@ def split_top(text: str, ops: str) -> list[tuple[str, str]]:
         elif depth == 0 and ch in ops and i > 0:
             if ch in "+-" and (prev in "*/^(,+-" or prev == ""):
                 pass  # a unary sign
-            elif ch == "*" and (text[i - 1] == "*" or text[i + 1:i + 2] == "*"):
+            elif ch == "*" and (text[i - 1] == "*" or text[i + 1 : i + 2] == "*"):
                 pass  # part of **
             else:
                 parts.append((op, text[start:i].strip()))
@@ -44,7 +44,11 @@ def split_top(text: str, ops: str) -> list[tuple[str, str]]:
 def join_parts(parts: list[tuple[str, str]]) -> str:
     out = ""
     for op, part in parts:
-        out = part if not out and not op else (f"{out} {op} {part}" if op in "+-" else f"{out}{op}{part}")
+        out = (
+            part
+            if not out and not op
+            else (f"{out} {op} {part}" if op in "+-" else f"{out}{op}{part}")
+        )
     return out
 
 
@@ -63,11 +67,25 @@ def strip_outer(text: str) -> str:
 
 
 _SWAPS = (
-    (r"1 - ", "1 + "), (r"exp\(-", "exp("), (r"\(a - y\)", "(y - a)"), (r"\(y - a\)", "(a - y)"),
-    (r"\^2", ""), (r"\*\*2", ""), (r"\bsigma\(", "tanh("), (r"\btanh\(", "sigma("),
-    (r"\bsqrt\(", "("), (r"\bln\(", "exp("), (r"\blog\(", "exp("), (r" \+ eps", ""),
-    (r"1 - beta", "beta"), (r"\bbeta1\b", "beta2"), (r"- eta", "+ eta"), (r"\+ eta", "- eta"),
-    (r"- lr", "+ lr"), (r"/n\b", ""), (r"\bmax\(0, ", "min(0, "),
+    (r"1 - ", "1 + "),
+    (r"exp\(-", "exp("),
+    (r"\(a - y\)", "(y - a)"),
+    (r"\(y - a\)", "(a - y)"),
+    (r"\^2", ""),
+    (r"\*\*2", ""),
+    (r"\bsigma\(", "tanh("),
+    (r"\btanh\(", "sigma("),
+    (r"\bsqrt\(", "("),
+    (r"\bln\(", "exp("),
+    (r"\blog\(", "exp("),
+    (r" \+ eps", ""),
+    (r"1 - beta", "beta"),
+    (r"\bbeta1\b", "beta2"),
+    (r"- eta", "+ eta"),
+    (r"\+ eta", "- eta"),
+    (r"- lr", "+ lr"),
+    (r"/n\b", ""),
+    (r"\bmax\(0, ", "min(0, "),
 )
 
 

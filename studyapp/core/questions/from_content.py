@@ -71,8 +71,25 @@ def _as_list(value) -> list[str]:
     return [str(v) for v in value if str(v).strip()]
 
 
-_FUNCTION_NAMES = {"exp", "ln", "log", "sqrt", "sigma", "sigmoid", "tanh", "sinh", "cosh", "sech",
-                   "max", "min", "abs", "relu", "softplus", "e", "pi"}
+_FUNCTION_NAMES = {
+    "exp",
+    "ln",
+    "log",
+    "sqrt",
+    "sigma",
+    "sigmoid",
+    "tanh",
+    "sinh",
+    "cosh",
+    "sech",
+    "max",
+    "min",
+    "abs",
+    "relu",
+    "softplus",
+    "e",
+    "pi",
+}
 
 
 def symbols_in(formula: str) -> list[str]:
@@ -91,23 +108,48 @@ def _formula(entry, field: str) -> str | None:
 _INTEGER = re.compile(r"\d+")
 
 
-def _mcq(entry, topic: str, template: str, prompt: str, answer: str, wrong: list[str],
-         explanation: str, rng: random.Random, variant: str | None = None) -> Question | None:
+def _mcq(
+    entry,
+    topic: str,
+    template: str,
+    prompt: str,
+    answer: str,
+    wrong: list[str],
+    explanation: str,
+    rng: random.Random,
+    variant: str | None = None,
+) -> Question | None:
     """A multiple-choice question: the answer and N_CHOICES-1 distinct wrong options."""
     # an option that reads as a bare number ("1") could be taken for a choice number
     if _INTEGER.fullmatch(answer.strip()):
         return None
-    wrong = [w for w in dict.fromkeys(wrong) if w.strip() and w != answer
-             and norm_text(w) != norm_text(answer) and not _INTEGER.fullmatch(w.strip())]
+    wrong = [
+        w
+        for w in dict.fromkeys(wrong)
+        if w.strip()
+        and w != answer
+        and norm_text(w) != norm_text(answer)
+        and not _INTEGER.fullmatch(w.strip())
+    ]
     if len(wrong) < N_CHOICES - 1:
         return None
     picked = rng.sample(wrong, N_CHOICES - 1)
     choices = picked + [answer]
     rng.shuffle(choices)
     return Question(
-        id=make_id(entry.id, "mcq", template, variant), kind="mcq", topic=topic, prompt=prompt,
-        choices=choices, answer=answer, explanation=explanation, source=source_of(entry),
-        expected_kind="choice", expected=answer, template=template, entry_id=entry.id)
+        id=make_id(entry.id, "mcq", template, variant),
+        kind="mcq",
+        topic=topic,
+        prompt=prompt,
+        choices=choices,
+        answer=answer,
+        explanation=explanation,
+        source=source_of(entry),
+        expected_kind="choice",
+        expected=answer,
+        template=template,
+        entry_id=entry.id,
+    )
 
 
 def _with_raw(q: Question | None, field: str, raws: list[str]) -> Question | None:
@@ -117,17 +159,33 @@ def _with_raw(q: Question | None, field: str, raws: list[str]) -> Question | Non
     return q
 
 
-def _tf(entry, topic: str, template: str, statement: str, truth: bool, explanation: str,
-        variant: str | None = None) -> Question:
+def _tf(
+    entry,
+    topic: str,
+    template: str,
+    statement: str,
+    truth: bool,
+    explanation: str,
+    variant: str | None = None,
+) -> Question:
     return Question(
-        id=make_id(entry.id, "true_false", template, variant), kind="true_false", topic=topic,
-        prompt=f"True or false? {statement}", answer="True" if truth else "False",
-        explanation=("True. " if truth else "False. ") + explanation, source=source_of(entry),
-        expected_kind="boolean", expected=truth, template=template, entry_id=entry.id)
+        id=make_id(entry.id, "true_false", template, variant),
+        kind="true_false",
+        topic=topic,
+        prompt=f"True or false? {statement}",
+        answer="True" if truth else "False",
+        explanation=("True. " if truth else "False. ") + explanation,
+        source=source_of(entry),
+        expected_kind="boolean",
+        expected=truth,
+        template=template,
+        entry_id=entry.id,
+    )
 
 
-def _formula_cloze(entry, topic: str, template: str, lhs: str, formula: str,
-                   rng: random.Random, what: str) -> Question | None:
+def _formula_cloze(
+    entry, topic: str, template: str, lhs: str, formula: str, rng: random.Random, what: str
+) -> Question | None:
     """Blank one top-level factor or term of ``formula``; graded by substituting the answer."""
     body = strip_outer(formula)
     # lowest precedence first: terms of a sum, else factors of a product
@@ -144,45 +202,73 @@ def _formula_cloze(entry, topic: str, template: str, lhs: str, formula: str,
     blanked = pieces[i][1]
     template_text = "".join(
         (f" {o} " if o in "+-" else o) + (f"({BLANK})" if j == i else p)
-        for j, (o, p) in enumerate(pieces)).strip()
-    shown = "".join((f" {o} " if o in "+-" else o) + (BLANK if j == i else display(p))
-                    for j, (o, p) in enumerate(pieces)).strip()
+        for j, (o, p) in enumerate(pieces)
+    ).strip()
+    shown = "".join(
+        (f" {o} " if o in "+-" else o) + (BLANK if j == i else display(p))
+        for j, (o, p) in enumerate(pieces)
+    ).strip()
     return Question(
-        id=make_id(entry.id, "cloze", template), kind="cloze", topic=topic,
+        id=make_id(entry.id, "cloze", template),
+        kind="cloze",
+        topic=topic,
         prompt=f"Fill in the blank ({what}): {lhs} = {shown}",
         answer=blanked,
         explanation=f"{lhs} = {display(formula)}; the blank is {display(blanked)}.",
-        source=source_of(entry), expected_kind="expression", expected=formula,
-        template=template, entry_id=entry.id, cloze_template=template_text)
+        source=source_of(entry),
+        expected_kind="expression",
+        expected=formula,
+        template=template,
+        entry_id=entry.id,
+        cloze_template=template_text,
+    )
 
 
-STOP = set("""about above after again against also among because been before being below
+STOP = set(
+    """about above after again against also among because been before being below
 between both cannot could does doing during each from further having here into itself more
 most other over same should some such than that their them then there these they this those
 through under until very were what when where which while with would your used using uses
-helps allows makes during without""".split())
+helps allows makes during without""".split()
+)
 
 
 def course_vocabulary(content) -> set[str]:
     """Subject words of the course: words of entry names, aliases and key concepts."""
     words: set[str] = set()
     for e in getattr(content, "entries", []):
-        texts = [e.name, *_as_list(e.fields.get("aliases")), *_as_list(e.fields.get("key_concepts"))]
+        texts = [
+            e.name,
+            *_as_list(e.fields.get("aliases")),
+            *_as_list(e.fields.get("key_concepts")),
+        ]
         for t in texts:
             words |= {w.lower().rstrip("s") for w in re.findall(r"[A-Za-z][A-Za-z-]{4,}", t)}
     return words - STOP
 
 
-def _text_cloze(entry, topic: str, template: str, text: str, phrases: list[str],
-                rng: random.Random, lead: str, vocabulary: set[str] = frozenset()) -> Question | None:
+def _text_cloze(
+    entry,
+    topic: str,
+    template: str,
+    text: str,
+    phrases: list[str],
+    rng: random.Random,
+    lead: str,
+    vocabulary: set[str] = frozenset(),
+) -> Question | None:
     """Blank a key phrase (from ``phrases`` if one occurs in ``text``, else a long word)."""
     found = [p for p in phrases if len(p) >= 4 and re.search(rf"\b{re.escape(p)}\b", text, re.I)]
     if found:
         phrase = rng.choice(found)
     else:
-        words = list(dict.fromkeys(
-            w for w in re.findall(r"[A-Za-z][A-Za-z-]{4,}", text)
-            if w.lower() not in STOP and norm_text(w) not in norm_text(entry.name)))
+        words = list(
+            dict.fromkeys(
+                w
+                for w in re.findall(r"[A-Za-z][A-Za-z-]{4,}", text)
+                if w.lower() not in STOP and norm_text(w) not in norm_text(entry.name)
+            )
+        )
         if not words:
             return None
         # a blank should hide a subject word (one the course names somewhere), not filler
@@ -196,16 +282,32 @@ def _text_cloze(entry, topic: str, template: str, text: str, phrases: list[str],
     if m is None:
         return None
     actual = m.group(0)
-    shown = text[: m.start()] + BLANK + text[m.end():]
+    shown = text[: m.start()] + BLANK + text[m.end() :]
     return Question(
-        id=make_id(entry.id, "cloze", template), kind="cloze", topic=topic,
-        prompt=f"Fill in the blank. {lead}{shown}", answer=actual,
-        explanation=f"{lead}{text}", source=source_of(entry), expected_kind="text",
-        expected=[actual], template=template, entry_id=entry.id)
+        id=make_id(entry.id, "cloze", template),
+        kind="cloze",
+        topic=topic,
+        prompt=f"Fill in the blank. {lead}{shown}",
+        answer=actual,
+        explanation=f"{lead}{text}",
+        source=source_of(entry),
+        expected_kind="text",
+        expected=[actual],
+        template=template,
+        entry_id=entry.id,
+    )
 
 
-def _matching(topic: str, template: str, entries: list, left: Callable, right: Callable,
-              rng: random.Random, lead: str, formulas: bool) -> Question | None:
+def _matching(
+    topic: str,
+    template: str,
+    entries: list,
+    left: Callable,
+    right: Callable,
+    rng: random.Random,
+    lead: str,
+    formulas: bool,
+) -> Question | None:
     """Match 4-6 left items to right items; right items pairwise distinct (and, for
     formulas, pairwise not equivalent, so the pairing is unique)."""
     pool = list(entries)
@@ -215,8 +317,12 @@ def _matching(topic: str, template: str, entries: list, left: Callable, right: C
         r = right(e)
         if r is None:
             continue
-        clash = any(norm_text(right(o)) == norm_text(r) or norm_text(left(o)) == norm_text(left(e))
-                    or (formulas and chk.equivalent(right(o), r)) for o in chosen)
+        clash = any(
+            norm_text(right(o)) == norm_text(r)
+            or norm_text(left(o)) == norm_text(left(e))
+            or (formulas and chk.equivalent(right(o), r))
+            for o in chosen
+        )
         if not clash:
             chosen.append(e)
         if len(chosen) == 6:
@@ -237,15 +343,25 @@ def _matching(topic: str, template: str, entries: list, left: Callable, right: C
     key = {str(i + 1): letters[order.index(i)] for i in range(size)}
     ids = sorted(e.id for e in chosen)
     return Question(
-        id=make_id(topic, "matching", template, digest(ids)), kind="matching", topic=topic,
+        id=make_id(topic, "matching", template, digest(ids)),
+        kind="matching",
+        topic=topic,
         prompt=f"{lead} Answer with number-letter pairs, e.g. 1c 2a 3b …\n" + "\n".join(lines),
         answer=json.dumps(pairs, ensure_ascii=False),
-        explanation="; ".join(f"{i + 1}{key[str(i + 1)]}: {lefts[i]} → {rights[i]}"
-                              for i in range(size)),
-        source=", ".join(source_of(e) for e in chosen), expected_kind="matching",
-        expected={"pairs": pairs, "key": key, "lefts": lefts,
-                  "rights": [rights[order[k]] for k in range(size)]},
-        template=template, entry_id=topic)
+        explanation="; ".join(
+            f"{i + 1}{key[str(i + 1)]}: {lefts[i]} → {rights[i]}" for i in range(size)
+        ),
+        source=", ".join(source_of(e) for e in chosen),
+        expected_kind="matching",
+        expected={
+            "pairs": pairs,
+            "key": key,
+            "lefts": lefts,
+            "rights": [rights[order[k]] for k in range(size)],
+        },
+        template=template,
+        entry_id=topic,
+    )
 
 
 # ----------------------------------------------------------------------------- formula tables
@@ -280,20 +396,35 @@ def formula_table(content, topic: str) -> list[Candidate]:
                 # mix siblings (the wrong function) and slips of this very formula
                 pool = [x for pair in zip(wrong_f, mut, strict=False) for x in pair] + wrong_f + mut
                 wrong = distinct_formulas(value, pool, N_CHOICES - 1)
-                q = _mcq(e, topic, field, f"Which expression is the {label} of {e.name}?",
-                         display(value), [display(w) for w in wrong],
-                         f"The {label} of {e.name} is {display(value)}.", rng)
+                q = _mcq(
+                    e,
+                    topic,
+                    field,
+                    f"Which expression is the {label} of {e.name}?",
+                    display(value),
+                    [display(w) for w in wrong],
+                    f"The {label} of {e.name} is {display(value)}.",
+                    rng,
+                )
                 return _with_raw(q, field, [value, *wrong])
 
             def typed(rng, truth, e=e, field=field, value=value, label=label, lhs=lhs):
                 names = ", ".join(symbols_in(value) or [var])
                 per = " per output" if topic == "losses" else ""
                 return Question(
-                    id=make_id(e.id, "typed", field), kind="typed", topic=topic,
+                    id=make_id(e.id, "typed", field),
+                    kind="typed",
+                    topic=topic,
                     prompt=f"Type the {label} of {e.name}{per}, in terms of {names} "
-                           f"(write e.g. exp(), ln(), sigma(), ^).",
-                    answer=value, explanation=f"{lhs} = {display(value)}.", source=source_of(e),
-                    expected_kind="expression", expected=value, template=field, entry_id=e.id)
+                    f"(write e.g. exp(), ln(), sigma(), ^).",
+                    answer=value,
+                    explanation=f"{lhs} = {display(value)}.",
+                    source=source_of(e),
+                    expected_kind="expression",
+                    expected=value,
+                    template=field,
+                    entry_id=e.id,
+                )
 
             def tf(rng, truth, e=e, field=field, value=value, label=label):
                 if truth:
@@ -305,25 +436,47 @@ def formula_table(content, topic: str) -> list[Candidate]:
                     if not wrong:
                         return None
                     shown = wrong[0]
-                q = _tf(e, topic, field, f"The {label} of {e.name} is {display(shown)}.",
-                        truth, f"The {label} of {e.name} is {display(value)}.")
+                q = _tf(
+                    e,
+                    topic,
+                    field,
+                    f"The {label} of {e.name} is {display(shown)}.",
+                    truth,
+                    f"The {label} of {e.name} is {display(value)}.",
+                )
                 q.data = {"field": field, "shown": shown, "true": value}
                 return q
 
             def cloze(rng, truth, e=e, field=field, value=value, lhs=lhs, label=label):
                 return _formula_cloze(e, topic, field, lhs, value, rng, f"{label} of {e.name}")
 
-            out += [Candidate(topic, "mcq", e.id, field, mcq),
-                    Candidate(topic, "typed", e.id, field, typed),
-                    Candidate(topic, "true_false", e.id, field, tf),
-                    Candidate(topic, "cloze", e.id, field, cloze)]
+            out += [
+                Candidate(topic, "mcq", e.id, field, mcq),
+                Candidate(topic, "typed", e.id, field, typed),
+                Candidate(topic, "true_false", e.id, field, tf),
+                Candidate(topic, "cloze", e.id, field, cloze),
+            ]
 
         if f is not None:
+
             def name_mcq(rng, truth, e=e, f=f):
-                wrong = [o.name for o in entries if o.id != e.id and _formula(o, "formula")
-                         and not chk.equivalent(f, o.fields["formula"])]
-                return _mcq(e, topic, "name", f"Which {noun} is {display(f)}?", e.name, wrong,
-                            f"{e.name}: {display(f)}.", rng)
+                wrong = [
+                    o.name
+                    for o in entries
+                    if o.id != e.id
+                    and _formula(o, "formula")
+                    and not chk.equivalent(f, o.fields["formula"])
+                ]
+                return _mcq(
+                    e,
+                    topic,
+                    "name",
+                    f"Which {noun} is {display(f)}?",
+                    e.name,
+                    wrong,
+                    f"{e.name}: {display(f)}.",
+                    rng,
+                )
 
             out.append(Candidate(topic, "mcq", e.id, "name", name_mcq))
         out += _pros_cons(e, topic)
@@ -333,11 +486,19 @@ def formula_table(content, topic: str) -> list[Candidate]:
     for field in ("formula", "derivative"):
         usable = [e for e in entries if _formula(e, field)]
         if len(usable) >= 4:
+
             def match(rng, truth, field=field, usable=usable):
                 what = "formula" if field == "formula" else "derivative"
-                q = _matching(topic, field + "s", usable, lambda x: x.name,
-                              lambda x: x.fields.get(field), rng,
-                              f"Match each {noun} to its {what}.", formulas=True)
+                q = _matching(
+                    topic,
+                    field + "s",
+                    usable,
+                    lambda x: x.name,
+                    lambda x: x.fields.get(field),
+                    rng,
+                    f"Match each {noun} to its {what}.",
+                    formulas=True,
+                )
                 if q is not None:
                     q.data = {"field": field}
                 return q
@@ -363,9 +524,15 @@ def _pros_cons(e, topic: str) -> list[Candidate]:
             return None
         what = "an advantage" if as_pro else "a drawback"
         real = "an advantage" if (as_pro == truth) else "a drawback"
-        q = _tf(e, topic, "pros_cons", f"“{item}” is {what} of {e.name}.", truth,
-                f"The notes list “{item}” as {real} of {e.name}. Advantages: "
-                f"{'; '.join(pros)}. Drawbacks: {'; '.join(cons)}.")
+        q = _tf(
+            e,
+            topic,
+            "pros_cons",
+            f"“{item}” is {what} of {e.name}.",
+            truth,
+            f"The notes list “{item}” as {real} of {e.name}. Advantages: "
+            f"{'; '.join(pros)}. Drawbacks: {'; '.join(cons)}.",
+        )
         q.data = {"item": item, "as": "pros" if as_pro else "cons"}
         return q
 
@@ -373,12 +540,22 @@ def _pros_cons(e, topic: str) -> list[Candidate]:
         # which of these is a drawback of X? (the other options are X's own advantages)
         answer = rng.choice(cons)
         wrong = [p for p in pros if norm_text(p) not in {norm_text(c) for c in cons}]
-        return _mcq(e, topic, "drawback", f"Which of these is a drawback of {e.name}?", answer,
-                    wrong, f"Drawbacks of {e.name}: {'; '.join(cons)}. The others are its "
-                    f"advantages: {'; '.join(pros)}.", rng)
+        return _mcq(
+            e,
+            topic,
+            "drawback",
+            f"Which of these is a drawback of {e.name}?",
+            answer,
+            wrong,
+            f"Drawbacks of {e.name}: {'; '.join(cons)}. The others are its "
+            f"advantages: {'; '.join(pros)}.",
+            rng,
+        )
 
-    return [Candidate(topic, "true_false", e.id, "pros_cons", tf),
-            Candidate(topic, "mcq", e.id, "drawback", mcq)]
+    return [
+        Candidate(topic, "true_false", e.id, "pros_cons", tf),
+        Candidate(topic, "mcq", e.id, "drawback", mcq),
+    ]
 
 
 def _intervals(text: str) -> set[str]:
@@ -395,14 +572,26 @@ def _range_tf(e, entries, topic) -> Candidate:
             # a range sharing an interval with this one ("(0, 1)" of sigmoid and of each softmax
             # component) would make a "false" statement that is partly true
             mine_iv = _intervals(mine)
-            others = sorted({str(o.fields.get("range")) for o in entries if o.fields.get("range")
-                             and norm_text(o.fields["range"]) != norm_text(mine)
-                             and not (_intervals(str(o.fields["range"])) & mine_iv)})
+            others = sorted(
+                {
+                    str(o.fields.get("range"))
+                    for o in entries
+                    if o.fields.get("range")
+                    and norm_text(o.fields["range"]) != norm_text(mine)
+                    and not (_intervals(str(o.fields["range"])) & mine_iv)
+                }
+            )
             if not others:
                 return None
             shown = rng.choice(others)
-        q = _tf(e, topic, "range", f"The output range of {e.name} is {shown}.", truth,
-                f"The range of {e.name} is {mine}.")
+        q = _tf(
+            e,
+            topic,
+            "range",
+            f"The output range of {e.name} is {shown}.",
+            truth,
+            f"The range of {e.name} is {mine}.",
+        )
         q.data = {"shown": shown}
         return q
 
@@ -414,8 +603,11 @@ def _range_tf(e, entries, topic) -> Candidate:
 
 def _steps(entry) -> list[dict]:
     steps = entry.fields.get("steps") or []
-    return [s for s in steps if isinstance(s, dict) and s.get("lhs") and s.get("rhs")
-            and chk.parses(str(s["rhs"]))]
+    return [
+        s
+        for s in steps
+        if isinstance(s, dict) and s.get("lhs") and s.get("rhs") and chk.parses(str(s["rhs"]))
+    ]
 
 
 def optimizer_table(content, topic: str = "optimizers") -> list[Candidate]:
@@ -434,20 +626,36 @@ def optimizer_table(content, topic: str = "optimizers") -> list[Candidate]:
                 rng.shuffle(same_lhs)
                 rng.shuffle(mut)
                 rng.shuffle(others)
-                wrong = distinct_formulas(rhs, same_lhs[:2] + mut + same_lhs[2:] + others,
-                                          N_CHOICES - 1)
-                q = _mcq(e, topic, tpl, f"In {e.name}, which expression is the update "
-                         f"{display(lhs)} ← … ?", display(rhs), [display(w) for w in wrong],
-                         _steps_text(e), rng)
+                wrong = distinct_formulas(
+                    rhs, same_lhs[:2] + mut + same_lhs[2:] + others, N_CHOICES - 1
+                )
+                q = _mcq(
+                    e,
+                    topic,
+                    tpl,
+                    f"In {e.name}, which expression is the update {display(lhs)} ← … ?",
+                    display(rhs),
+                    [display(w) for w in wrong],
+                    _steps_text(e),
+                    rng,
+                )
                 return _with_raw(q, f"steps[{idx}]", [rhs, *wrong])
 
             def typed(rng, truth, e=e, lhs=lhs, rhs=rhs, tpl=tpl):
                 return Question(
-                    id=make_id(e.id, "typed", tpl), kind="typed", topic=topic,
+                    id=make_id(e.id, "typed", tpl),
+                    kind="typed",
+                    topic=topic,
                     prompt=f"Type the right-hand side of the {e.name} update {display(lhs)} ← … "
-                           f"(names as in the notes: theta, eta, g, m, v, beta1, beta2, eps, …).",
-                    answer=rhs, explanation=_steps_text(e), source=source_of(e),
-                    expected_kind="expression", expected=rhs, template=tpl, entry_id=e.id)
+                    f"(names as in the notes: theta, eta, g, m, v, beta1, beta2, eps, …).",
+                    answer=rhs,
+                    explanation=_steps_text(e),
+                    source=source_of(e),
+                    expected_kind="expression",
+                    expected=rhs,
+                    template=tpl,
+                    entry_id=e.id,
+                )
 
             def tf(rng, truth, e=e, lhs=lhs, rhs=rhs, tpl=tpl, idx=idx):
                 shown = rhs
@@ -458,19 +666,28 @@ def optimizer_table(content, topic: str = "optimizers") -> list[Candidate]:
                     if not wrong:
                         return None
                     shown = wrong[0]
-                q = _tf(e, topic, tpl, f"In {e.name}, the update is {display(lhs)} ← "
-                        f"{display(shown)}.", truth, _steps_text(e))
+                q = _tf(
+                    e,
+                    topic,
+                    tpl,
+                    f"In {e.name}, the update is {display(lhs)} ← {display(shown)}.",
+                    truth,
+                    _steps_text(e),
+                )
                 q.data = {"field": f"steps[{idx}]", "shown": shown, "true": rhs}
                 return q
 
             def cloze(rng, truth, e=e, lhs=lhs, rhs=rhs, tpl=tpl):
-                return _fix_arrow(_formula_cloze(e, topic, tpl, display(lhs), rhs, rng,
-                                                 f"{e.name} update"))
+                return _fix_arrow(
+                    _formula_cloze(e, topic, tpl, display(lhs), rhs, rng, f"{e.name} update")
+                )
 
-            out += [Candidate(topic, "mcq", e.id, tpl, mcq),
-                    Candidate(topic, "typed", e.id, tpl, typed),
-                    Candidate(topic, "true_false", e.id, tpl, tf),
-                    Candidate(topic, "cloze", e.id, tpl, cloze)]
+            out += [
+                Candidate(topic, "mcq", e.id, tpl, mcq),
+                Candidate(topic, "typed", e.id, tpl, typed),
+                Candidate(topic, "true_false", e.id, tpl, tf),
+                Candidate(topic, "cloze", e.id, tpl, cloze),
+            ]
         out += _pros_cons(e, topic)
         hyper = e.fields.get("hyperparameters") or {}
         if hyper:
@@ -478,10 +695,18 @@ def optimizer_table(content, topic: str = "optimizers") -> list[Candidate]:
 
     with_steps = [e for e in entries if _steps(e)]
     if len(with_steps) >= 4:
+
         def match(rng, truth):
-            return _matching(topic, "updates", with_steps, lambda e: e.name,
-                             lambda e: _last_step_text(e), rng,
-                             "Match each optimizer to its parameter update.", formulas=False)
+            return _matching(
+                topic,
+                "updates",
+                with_steps,
+                lambda e: e.name,
+                lambda e: _last_step_text(e),
+                rng,
+                "Match each optimizer to its parameter update.",
+                formulas=False,
+            )
 
         out.append(Candidate(topic, "matching", topic, "updates", match))
     return out
@@ -496,8 +721,11 @@ def _fix_arrow(q: Question | None) -> Question | None:
 
 
 def _steps_text(e) -> str:
-    return f"{e.name}: " + "; ".join(f"{display(str(s['lhs']))} ← {display(str(s['rhs']))}"
-                                     for s in _steps(e)) + "."
+    return (
+        f"{e.name}: "
+        + "; ".join(f"{display(str(s['lhs']))} ← {display(str(s['rhs']))}" for s in _steps(e))
+        + "."
+    )
 
 
 def _last_step_text(e) -> str | None:
@@ -518,12 +746,23 @@ def _hyper_tf(e, topic) -> Candidate:
             return None
         shown = value
         if not truth:
-            shown = rng.choice([v for v in (value * 10, value / 10, 1 - value if 0 < value < 1
-                                            else value + 1) if v != value])
-        q = _tf(e, topic, "hyperparameter",
-                f"The usual default of {name} in {e.name} is {shown:g}.", truth,
-                f"Usual defaults for {e.name}: "
-                + ", ".join(f"{k} = {v}" for k, v in hyper.items()) + ".")
+            shown = rng.choice(
+                [
+                    v
+                    for v in (value * 10, value / 10, 1 - value if 0 < value < 1 else value + 1)
+                    if v != value
+                ]
+            )
+        q = _tf(
+            e,
+            topic,
+            "hyperparameter",
+            f"The usual default of {name} in {e.name} is {shown:g}.",
+            truth,
+            f"Usual defaults for {e.name}: "
+            + ", ".join(f"{k} = {v}" for k, v in hyper.items())
+            + ".",
+        )
         q.data = {"name": name, "shown": shown}
         return q
 
@@ -552,47 +791,87 @@ def terms_table(content, topic: str = "terms") -> list[Candidate]:
         aliases = _as_list(e.fields.get("aliases"))
 
         def which_term(rng, truth, e=e, definition=definition):
-            return _mcq(e, topic, "term", f"Which term is defined as: “{_mask(definition, e.name)}”?",
-                        e.name, [o.name for o in entries if o.id != e.id],
-                        f"{e.name}: {definition}", rng)
+            return _mcq(
+                e,
+                topic,
+                "term",
+                f"Which term is defined as: “{_mask(definition, e.name)}”?",
+                e.name,
+                [o.name for o in entries if o.id != e.id],
+                f"{e.name}: {definition}",
+                rng,
+            )
 
         def which_def(rng, truth, e=e, definition=definition):
-            return _mcq(e, topic, "definition", f"What is {e.name}?", definition,
-                        [str(o.fields["definition"]) for o in entries if o.id != e.id],
-                        f"{e.name}: {definition}", rng)
+            return _mcq(
+                e,
+                topic,
+                "definition",
+                f"What is {e.name}?",
+                definition,
+                [str(o.fields["definition"]) for o in entries if o.id != e.id],
+                f"{e.name}: {definition}",
+                rng,
+            )
 
         def typed(rng, truth, e=e, definition=definition, aliases=aliases):
             return Question(
-                id=make_id(e.id, "typed", "term"), kind="typed", topic=topic,
-                prompt=f"Name the term: “{_mask(definition, e.name)}”", answer=e.name,
-                explanation=f"{e.name}: {definition}", source=source_of(e),
-                expected_kind="text", expected=[e.name, *aliases],
-                template="term", entry_id=e.id)
+                id=make_id(e.id, "typed", "term"),
+                kind="typed",
+                topic=topic,
+                prompt=f"Name the term: “{_mask(definition, e.name)}”",
+                answer=e.name,
+                explanation=f"{e.name}: {definition}",
+                source=source_of(e),
+                expected_kind="text",
+                expected=[e.name, *aliases],
+                template="term",
+                entry_id=e.id,
+            )
 
         def tf(rng, truth, e=e, definition=definition):
             shown = definition
             if not truth:
                 other = rng.choice([o for o in entries if o.id != e.id])
                 shown = _mask(str(other.fields["definition"]), other.name)
-            q = _tf(e, topic, "definition", f"{e.name}: “{shown}”", truth,
-                    f"{e.name}: {definition}")
+            q = _tf(
+                e, topic, "definition", f"{e.name}: “{shown}”", truth, f"{e.name}: {definition}"
+            )
             q.data = {"shown": shown}
             return q
 
         def cloze(rng, truth, e=e, definition=definition):
-            return _text_cloze(e, topic, "definition", definition,
-                               _as_list(e.fields.get("key_concepts")), rng, f"{e.name}: ", vocab)
+            return _text_cloze(
+                e,
+                topic,
+                "definition",
+                definition,
+                _as_list(e.fields.get("key_concepts")),
+                rng,
+                f"{e.name}: ",
+                vocab,
+            )
 
-        out += [Candidate(topic, "mcq", e.id, "term", which_term),
-                Candidate(topic, "mcq", e.id, "definition", which_def),
-                Candidate(topic, "typed", e.id, "term", typed),
-                Candidate(topic, "true_false", e.id, "definition", tf),
-                Candidate(topic, "cloze", e.id, "definition", cloze)]
+        out += [
+            Candidate(topic, "mcq", e.id, "term", which_term),
+            Candidate(topic, "mcq", e.id, "definition", which_def),
+            Candidate(topic, "typed", e.id, "term", typed),
+            Candidate(topic, "true_false", e.id, "definition", tf),
+            Candidate(topic, "cloze", e.id, "definition", cloze),
+        ]
     if len(entries) >= 4:
+
         def match(rng, truth):
-            return _matching(topic, "definitions", entries, lambda e: e.name,
-                             lambda e: _mask(str(e.fields["definition"]), e.name), rng,
-                             "Match each term to its definition.", formulas=False)
+            return _matching(
+                topic,
+                "definitions",
+                entries,
+                lambda e: e.name,
+                lambda e: _mask(str(e.fields["definition"]), e.name),
+                rng,
+                "Match each term to its definition.",
+                formulas=False,
+            )
 
         out.append(Candidate(topic, "matching", topic, "definitions", match))
     out += _question_answer(entries, topic)
@@ -617,25 +896,52 @@ def concepts_table(content, topic: str) -> list[Candidate]:
 
             out.append(Candidate(topic, "cloze", e.id, tpl, cloze))
         if points:
+
             def which(rng, truth, e=e, points=points, title=title):
                 answer = rng.choice(points)
-                wrong = [p for o in entries if o.id != e.id
-                         for p in _as_list(o.fields.get("key_points"))]
-                return _mcq(e, topic, "key_point", f"Which of these statements comes from the "
-                            f"notes' section “{title}”?", answer, wrong,
-                            f"“{title}” says: " + "; ".join(points) + ".", rng)
+                wrong = [
+                    p for o in entries if o.id != e.id for p in _as_list(o.fields.get("key_points"))
+                ]
+                return _mcq(
+                    e,
+                    topic,
+                    "key_point",
+                    f"Which of these statements comes from the notes' section “{title}”?",
+                    answer,
+                    wrong,
+                    f"“{title}” says: " + "; ".join(points) + ".",
+                    rng,
+                )
 
             out.append(Candidate(topic, "mcq", e.id, "key_point", which))
-        formulas = [f for f in (e.fields.get("formulas") or [])
-                    if isinstance(f, dict) and f.get("plain") and f.get("label")]
+        formulas = [
+            f
+            for f in (e.fields.get("formulas") or [])
+            if isinstance(f, dict) and f.get("plain") and f.get("label")
+        ]
         for idx, f in enumerate(formulas):
+
             def which_formula(rng, truth, e=e, f=f, title=title):
-                wrong = [str(g["plain"]) for o in entries for g in (o.fields.get("formulas") or [])
-                         if isinstance(g, dict) and g.get("plain") and g is not f
-                         and norm_text(g.get("plain")) != norm_text(f["plain"])]
-                return _mcq(e, topic, "formula", f"{title}: which formula is the {f['label']}?",
-                            str(f["plain"]), wrong, f"{f['label']}: {f['plain']}", rng,
-                            variant=None)
+                wrong = [
+                    str(g["plain"])
+                    for o in entries
+                    for g in (o.fields.get("formulas") or [])
+                    if isinstance(g, dict)
+                    and g.get("plain")
+                    and g is not f
+                    and norm_text(g.get("plain")) != norm_text(f["plain"])
+                ]
+                return _mcq(
+                    e,
+                    topic,
+                    "formula",
+                    f"{title}: which formula is the {f['label']}?",
+                    str(f["plain"]),
+                    wrong,
+                    f"{f['label']}: {f['plain']}",
+                    rng,
+                    variant=None,
+                )
 
             if idx == 0:
                 out.append(Candidate(topic, "mcq", e.id, "formula", which_formula))
@@ -646,22 +952,43 @@ def concepts_table(content, topic: str) -> list[Candidate]:
 def _question_answer(entries, topic: str) -> list[Candidate]:
     """The notes' own "commonly asked questions" with their answers: the answer among the
     answers to the other questions of the topic."""
-    pairs = [(e, i, str(q), str(a)) for e in entries
-             for i, (q, a) in enumerate(zip(_as_list(e.fields.get("questions")),
-                                            _as_list(e.fields.get("answers")), strict=False))]
+    pairs = [
+        (e, i, str(q), str(a))
+        for e in entries
+        for i, (q, a) in enumerate(
+            zip(
+                _as_list(e.fields.get("questions")), _as_list(e.fields.get("answers")), strict=False
+            )
+        )
+    ]
     out = []
     for e, i, question, answer in pairs:
+
         def build(rng, truth, e=e, i=i, question=question, answer=answer):
             # not the answers of the same entry, nor of an entry the question names ("How does
             # the learning rate affect GD?" must not offer Learning Rate's own answers)
-            named = {o.id for o, _, _, _ in pairs
-                     if any(len(n) >= 3 and re.search(rf"\b{re.escape(n)}\b", question, re.I)
-                            for n in [o.name, *_as_list(o.fields.get("aliases"))])}
-            wrong = [a for o, _, _, a in pairs
-                     if a != answer and o.id != e.id and o.id not in named]
+            named = {
+                o.id
+                for o, _, _, _ in pairs
+                if any(
+                    len(n) >= 3 and re.search(rf"\b{re.escape(n)}\b", question, re.I)
+                    for n in [o.name, *_as_list(o.fields.get("aliases"))]
+                )
+            }
+            wrong = [
+                a for o, _, _, a in pairs if a != answer and o.id != e.id and o.id not in named
+            ]
             # the notes' questions lean on their row ("How does it help training?")
-            return _mcq(e, topic, f"question{i + 1}", f"{e.name}: {question}", answer, wrong,
-                        f"{question} {answer}", rng)
+            return _mcq(
+                e,
+                topic,
+                f"question{i + 1}",
+                f"{e.name}: {question}",
+                answer,
+                wrong,
+                f"{question} {answer}",
+                rng,
+            )
 
         out.append(Candidate(topic, "mcq", e.id, f"question{i + 1}", build))
     return out
@@ -671,7 +998,10 @@ def _question_answer(entries, topic: str) -> list[Candidate]:
 
 
 ERRATA_TOPICS = (
-    ("activations", ("activation", "sigmoid", "tanh", "relu", "softmax", "swish", "softplus", "elu")),
+    (
+        "activations",
+        ("activation", "sigmoid", "tanh", "relu", "softmax", "swish", "softplus", "elu"),
+    ),
     ("losses", ("loss", "entropy", "huber", "hinge", "mse", "mae")),
     ("optimizers", ("optimizer", "adam", "rmsprop", "adagrad", "adadelta", "momentum", "sgd")),
     ("backprop", ("backprop", "delta", "chain rule", "worked example", "gradient for")),
@@ -701,15 +1031,21 @@ def errata_candidates(content) -> list[Candidate]:
             shown = correct if truth else says
             why = str(getattr(err, "why", "")).strip()
             return Question(
-                id=make_id(err.id, "true_false", "erratum"), kind="true_false", topic=topic,
+                id=make_id(err.id, "true_false", "erratum"),
+                kind="true_false",
+                topic=topic,
                 prompt=f"True or false? ({err.location}) {shown}",
                 answer="True" if truth else "False",
                 explanation=("True. " if truth else f"False: the notes say “{says}” but ")
                 + (f"correct is “{correct}”." if not truth else f"“{correct}”.")
                 + (f" {why}" if why else ""),
                 source=f"{err.id} ({getattr(err, 'source', '') or 'errata.toml'})",
-                expected_kind="boolean", expected=truth, template="erratum", entry_id=err.id,
-                data={"shown": shown})
+                expected_kind="boolean",
+                expected=truth,
+                template="erratum",
+                entry_id=err.id,
+                data={"shown": shown},
+            )
 
         out.append(Candidate(topic, "true_false", err.id, "erratum", tf))
     return out
@@ -725,8 +1061,9 @@ def generic_table(content, topic: str) -> list[Candidate]:
 
     entries = list(content.topic(topic))
     out: list[Candidate] = []
-    columns = sorted({k for e in entries for k, v in e.fields.items()
-                      if isinstance(v, str) and v.strip()})
+    columns = sorted(
+        {k for e in entries for k, v in e.fields.items() if isinstance(v, str) and v.strip()}
+    )
     for e in entries:
         for col in columns:
             value = e.fields.get(col)
@@ -734,53 +1071,98 @@ def generic_table(content, topic: str) -> list[Candidate]:
                 continue
 
             def mcq(rng, truth, e=e, col=col, value=value):
-                wrong = [show(str(o.fields[col])) for o in entries if o.id != e.id
-                         and isinstance(o.fields.get(col), str) and o.fields[col].strip()]
-                return _mcq(e, topic, col, f"{e.name} — {col}?", show(value), wrong,
-                            f"{e.name} — {col}: {show(value)}", rng)
+                wrong = [
+                    show(str(o.fields[col]))
+                    for o in entries
+                    if o.id != e.id and isinstance(o.fields.get(col), str) and o.fields[col].strip()
+                ]
+                return _mcq(
+                    e,
+                    topic,
+                    col,
+                    f"{e.name} — {col}?",
+                    show(value),
+                    wrong,
+                    f"{e.name} — {col}: {show(value)}",
+                    rng,
+                )
 
             def tf(rng, truth, e=e, col=col, value=value):
                 shown = value
                 if not truth:
-                    others = [str(o.fields[col]) for o in entries if o.id != e.id
-                              and isinstance(o.fields.get(col), str)
-                              and norm_text(o.fields[col]) != norm_text(value)]
+                    others = [
+                        str(o.fields[col])
+                        for o in entries
+                        if o.id != e.id
+                        and isinstance(o.fields.get(col), str)
+                        and norm_text(o.fields[col]) != norm_text(value)
+                    ]
                     if not others:
                         return None
                     shown = rng.choice(others)
-                q = _tf(e, topic, col, f"{e.name} — {col}: {show(shown)}", truth,
-                        f"{e.name} — {col}: {show(value)}")
+                q = _tf(
+                    e,
+                    topic,
+                    col,
+                    f"{e.name} — {col}: {show(shown)}",
+                    truth,
+                    f"{e.name} — {col}: {show(value)}",
+                )
                 q.data = {"shown": shown, "column": col}
                 return q
 
             def typed(rng, truth, e=e, col=col, value=value):
-                same = [o for o in entries if isinstance(o.fields.get(col), str)
-                        and norm_text(o.fields[col]) == norm_text(value)]
+                same = [
+                    o
+                    for o in entries
+                    if isinstance(o.fields.get(col), str)
+                    and norm_text(o.fields[col]) == norm_text(value)
+                ]
                 if len(same) != 1:
                     return None  # two rows share this value: the name would be ambiguous
                 return Question(
-                    id=make_id(e.id, "typed", col), kind="typed", topic=topic,
-                    prompt=f"Which entry has {col}: “{show(value)}”?", answer=e.name,
-                    explanation=f"{e.name} — {col}: {show(value)}", source=source_of(e),
-                    expected_kind="text", expected=[e.name], template=col, entry_id=e.id)
+                    id=make_id(e.id, "typed", col),
+                    kind="typed",
+                    topic=topic,
+                    prompt=f"Which entry has {col}: “{show(value)}”?",
+                    answer=e.name,
+                    explanation=f"{e.name} — {col}: {show(value)}",
+                    source=source_of(e),
+                    expected_kind="text",
+                    expected=[e.name],
+                    template=col,
+                    entry_id=e.id,
+                )
 
-            out += [Candidate(topic, "mcq", e.id, col, mcq),
-                    Candidate(topic, "true_false", e.id, col, tf),
-                    Candidate(topic, "typed", e.id, col, typed)]
+            out += [
+                Candidate(topic, "mcq", e.id, col, mcq),
+                Candidate(topic, "true_false", e.id, col, tf),
+                Candidate(topic, "typed", e.id, col, typed),
+            ]
     if columns and len(entries) >= 4:
         col = columns[0]
 
         def match(rng, truth, col=col):
-            return _matching(topic, col, entries, lambda e: e.name,
-                             lambda e: show(e.fields[col]) if isinstance(e.fields.get(col), str)
-                             else None, rng, f"Match each entry to its {col}.", formulas=False)
+            return _matching(
+                topic,
+                col,
+                entries,
+                lambda e: e.name,
+                lambda e: show(e.fields[col]) if isinstance(e.fields.get(col), str) else None,
+                rng,
+                f"Match each entry to its {col}.",
+                formulas=False,
+            )
 
         out.append(Candidate(topic, "matching", topic, col, match))
     return out
 
 
-REC_COLUMNS = (("activation", "output activation"), ("loss", "loss function"),
-               ("optimizer", "optimizer"))
+REC_COLUMNS = (
+    ("activation", "output activation"),
+    ("loss", "loss function"),
+    ("optimizer", "optimizer"),
+)
 
 
 def _overlap(a: str, b: str) -> bool:
@@ -792,12 +1174,19 @@ def _overlap(a: str, b: str) -> bool:
 def recommendation_candidates(content, topic: str = "concepts") -> list[Candidate]:
     """The notes' recommendation table (scenario + task -> activation, loss, optimizer):
     true/false on each cell, mcq on the output activation."""
-    rows = [r for r in getattr(content, "recommendations", []) or []
-            if isinstance(r, dict) and r.get("id") and r.get("task")]
+    rows = [
+        r
+        for r in getattr(content, "recommendations", []) or []
+        if isinstance(r, dict) and r.get("id") and r.get("task")
+    ]
     out: list[Candidate] = []
     for r in rows:
-        entry = SimpleNamespace(id=str(r["id"]), name=f"{r.get('scenario', '')} / {r['task']}",
-                                source=str(r.get("source") or "recommendations.toml"), fields=r)
+        entry = SimpleNamespace(
+            id=str(r["id"]),
+            name=f"{r.get('scenario', '')} / {r['task']}",
+            source=str(r.get("source") or "recommendations.toml"),
+            fields=r,
+        )
         case = f"for “{r['task']}” with “{r.get('scenario', '')}”"
         for col, label in REC_COLUMNS:
             if not r.get(col):
@@ -807,15 +1196,25 @@ def recommendation_candidates(content, topic: str = "concepts") -> list[Candidat
                 mine = str(entry.fields[col])
                 shown = mine
                 if not truth:
-                    others = sorted({str(o[col]) for o in rows if o.get(col)
-                                     and not _overlap(str(o[col]), mine)})
+                    others = sorted(
+                        {
+                            str(o[col])
+                            for o in rows
+                            if o.get(col) and not _overlap(str(o[col]), mine)
+                        }
+                    )
                     if not others:
                         return None
                     shown = rng.choice(others)
-                q = _tf(entry, topic, f"recommend_{col}", f"The notes' table recommends "
-                        f"{shown} as the {label} {case}.", truth,
-                        f"The table recommends {mine} as the {label} {case}."
-                        + (f" {entry.fields['notes']}" if entry.fields.get("notes") else ""))
+                q = _tf(
+                    entry,
+                    topic,
+                    f"recommend_{col}",
+                    f"The notes' table recommends {shown} as the {label} {case}.",
+                    truth,
+                    f"The table recommends {mine} as the {label} {case}."
+                    + (f" {entry.fields['notes']}" if entry.fields.get("notes") else ""),
+                )
                 q.data = {"shown": shown, "column": col}
                 return q
 
@@ -823,11 +1222,23 @@ def recommendation_candidates(content, topic: str = "concepts") -> list[Candidat
 
         def mcq(rng, truth, entry=entry, case=case):
             mine = str(entry.fields["activation"])
-            wrong = sorted({str(o["activation"]) for o in rows if o.get("activation")
-                            and not _overlap(str(o["activation"]), mine)})
-            return _mcq(entry, topic, "recommend_activation", f"Which output activation does "
-                        f"the notes' table recommend {case}?", mine, wrong,
-                        f"The table recommends {mine} {case}.", rng)
+            wrong = sorted(
+                {
+                    str(o["activation"])
+                    for o in rows
+                    if o.get("activation") and not _overlap(str(o["activation"]), mine)
+                }
+            )
+            return _mcq(
+                entry,
+                topic,
+                "recommend_activation",
+                f"Which output activation does the notes' table recommend {case}?",
+                mine,
+                wrong,
+                f"The table recommends {mine} {case}.",
+                rng,
+            )
 
         if r.get("activation"):
             out.append(Candidate(topic, "mcq", entry.id, "recommend_activation", mcq))

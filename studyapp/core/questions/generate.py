@@ -50,8 +50,10 @@ def check_topic(topic: str | None, content) -> None:
         return
     valid = valid_topics(content)
     if topic == "user" and topic not in valid:
-        raise UsageError("topic 'user' has no entries yet: import your notes with "
-                         "`studyapp content import FILE.md`")
+        raise UsageError(
+            "topic 'user' has no entries yet: import your notes with "
+            "`studyapp content import FILE.md`"
+        )
     if topic not in valid:
         raise UsageError(f"unknown topic {topic!r}; valid topics: {', '.join(valid)}")
 
@@ -185,9 +187,14 @@ class _Numeric:
         else:
             draft = maker(rng)
         entry = _entry_for(self.content, topic, draft.entry_hint)
-        entry_id = entry.id if entry is not None else f"{topic}.{draft.entry_hint.replace(' ', '_')}"
-        source = source_of(entry) if entry is not None else (
-            f"{entry_id} (numeric family '{draft.template}'; no content entry)")
+        entry_id = (
+            entry.id if entry is not None else f"{topic}.{draft.entry_hint.replace(' ', '_')}"
+        )
+        source = (
+            source_of(entry)
+            if entry is not None
+            else (f"{entry_id} (numeric family '{draft.template}'; no content entry)")
+        )
         answer = format_number(draft.value)
         if as_choice:
             wrong = numeric_distractors(draft.value, draft.alts, rng)
@@ -199,21 +206,43 @@ class _Numeric:
                 prompt = draft.prompt.replace(" " + num.ANSWER_NOTE, "")
                 return Question(
                     id=make_id(entry_id, "mcq", draft.template, digest(draft.params)),
-                    kind="mcq", topic=draft.topic, prompt=prompt, choices=choices,
-                    answer=answer, explanation=draft.explanation, source=source,
-                    expected_kind="choice", expected=answer, template=draft.template,
-                    entry_id=entry_id, data=dict(draft.data))
+                    kind="mcq",
+                    topic=draft.topic,
+                    prompt=prompt,
+                    choices=choices,
+                    answer=answer,
+                    explanation=draft.explanation,
+                    source=source,
+                    expected_kind="choice",
+                    expected=answer,
+                    template=draft.template,
+                    entry_id=entry_id,
+                    data=dict(draft.data),
+                )
         return Question(
             id=make_id(entry_id, "numeric", draft.template, digest(draft.params)),
-            kind="numeric", topic=draft.topic, prompt=draft.prompt, answer=answer,
-            explanation=draft.explanation, source=source, expected_kind="numeric",
-            expected=float(draft.value), template=draft.template, entry_id=entry_id,
-            data=dict(draft.data))
+            kind="numeric",
+            topic=draft.topic,
+            prompt=draft.prompt,
+            answer=answer,
+            explanation=draft.explanation,
+            source=source,
+            expected_kind="numeric",
+            expected=float(draft.value),
+            template=draft.template,
+            entry_id=entry_id,
+            data=dict(draft.data),
+        )
 
 
-def generate_quiz(seed: int, count: int, topic: str | None = None,
-                  weights: Mapping | None = None, content=None,
-                  step_weights: Mapping | None = None) -> list[Question]:
+def generate_quiz(
+    seed: int,
+    count: int,
+    topic: str | None = None,
+    weights: Mapping | None = None,
+    content=None,
+    step_weights: Mapping | None = None,
+) -> list[Question]:
     """``count`` questions for ``seed``: same arguments and content, same questions and ids.
 
     topic: one of ``valid_topics`` or None for all. weights: per-topic accuracy
@@ -246,8 +275,9 @@ def generate_quiz(seed: int, count: int, topic: str | None = None,
     return questions
 
 
-def _fill_topic(topic, n, pool: list[Candidate], numeric: _Numeric, seed, rng, next_truth,
-                seen: set[str]) -> list[Question]:
+def _fill_topic(
+    topic, n, pool: list[Candidate], numeric: _Numeric, seed, rng, next_truth, seen: set[str]
+) -> list[Question]:
     if n <= 0:
         return []
     by_kind: dict[str, list[Candidate]] = {}
@@ -323,8 +353,10 @@ def _one_numeric(numeric: _Numeric, topic, fams, fam_i, seed, slot, seen) -> Que
     if not fams:
         return None
     family = fams[fam_i % len(fams)]
-    as_choice = (random.Random(f"{seed}|{topic}|choice|{slot}|{fam_i}").random() < CHOICE_SHARE
-                 and family[2].__name__ not in NO_CHOICE)
+    as_choice = (
+        random.Random(f"{seed}|{topic}|choice|{slot}|{fam_i}").random() < CHOICE_SHARE
+        and family[2].__name__ not in NO_CHOICE
+    )
     for attempt in range(25):
         rng_q = random.Random(f"{seed}|{topic}|numeric|{slot}|{fam_i}|{attempt}")
         q = numeric.make(family, rng_q, as_choice)

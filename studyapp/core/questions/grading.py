@@ -41,8 +41,13 @@ def grade(question: Question, user_text: str):
             # substitute the blank and compare whole formulas: any equivalent filling counts
             filled = question.cloze_template.replace(BLANK, text)
             verdict = chk.check_expression(question.expected, filled, names)
-            return chk.make_verdict(verdict.verdict, verdict.message, question.answer, text,
-                                    getattr(verdict, "diagnosis", None))
+            return chk.make_verdict(
+                verdict.verdict,
+                verdict.message,
+                question.answer,
+                text,
+                getattr(verdict, "diagnosis", None),
+            )
         return chk.check_expression(question.expected, text, names)
     if kind == "matching":
         return _grade_matching(question, text)
@@ -51,9 +56,11 @@ def grade(question: Question, user_text: str):
 
 def _same_text(a: str, b: str) -> bool:
     """Equal up to spaces, ``**`` for ``^`` and one pair of outer brackets."""
+
     def canon(t: str) -> str:
         t = re.sub(r"\s+", "", t).replace("**", "^")
         return t[1:-1] if t.startswith("(") and t.endswith(")") and t.count("(") == 1 else t
+
     return canon(a) == canon(b)
 
 
@@ -74,12 +81,17 @@ def choice_index(question: Question, text: str) -> int | None:
 def _grade_choice(q: Question, text: str):
     i = choice_index(q, text)
     if i is None:
-        return chk.make_verdict("invalid", f"give a choice number 1-{len(q.choices)}", q.answer, text)
+        return chk.make_verdict(
+            "invalid", f"give a choice number 1-{len(q.choices)}", q.answer, text
+        )
     picked = q.choices[i]
     ok = picked == q.answer
-    return chk.make_verdict("correct" if ok else "incorrect",
-                            "correct" if ok else f"the answer is {q.choices.index(q.answer) + 1}: {q.answer}",
-                            q.answer, picked)
+    return chk.make_verdict(
+        "correct" if ok else "incorrect",
+        "correct" if ok else f"the answer is {q.choices.index(q.answer) + 1}: {q.answer}",
+        q.answer,
+        picked,
+    )
 
 
 def _grade_boolean(q: Question, text: str):
@@ -91,8 +103,12 @@ def _grade_boolean(q: Question, text: str):
     else:
         return chk.make_verdict("invalid", "answer true or false", q.answer, text)
     ok = got == bool(q.expected)
-    return chk.make_verdict("correct" if ok else "incorrect",
-                            "correct" if ok else f"the statement is {q.answer}", q.answer, text)
+    return chk.make_verdict(
+        "correct" if ok else "incorrect",
+        "correct" if ok else f"the statement is {q.answer}",
+        q.answer,
+        text,
+    )
 
 
 def _grade_text(q: Question, text: str):
@@ -101,9 +117,14 @@ def _grade_text(q: Question, text: str):
         return chk.make_verdict("invalid", "type a word or phrase", q.answer, text)
     accepted = [norm_text(a) for a in (q.expected or [q.answer]) if str(a).strip()]
     ok = got in accepted or any(
-        len(a) >= 5 and difflib.SequenceMatcher(None, got, a).ratio() >= 0.85 for a in accepted)
-    return chk.make_verdict("correct" if ok else "incorrect",
-                            "correct" if ok else f"expected: {q.answer}", q.answer, text)
+        len(a) >= 5 and difflib.SequenceMatcher(None, got, a).ratio() >= 0.85 for a in accepted
+    )
+    return chk.make_verdict(
+        "correct" if ok else "incorrect",
+        "correct" if ok else f"expected: {q.answer}",
+        q.answer,
+        text,
+    )
 
 
 def parse_pairing(q: Question, text: str) -> dict[str, str] | None:
@@ -139,7 +160,12 @@ def _grade_matching(q: Question, text: str):
     key = q.expected["key"]
     wrong = [n for n in key if got.get(n) != key[n]]
     ok = not wrong
-    return chk.make_verdict("correct" if ok else "incorrect",
-                            "correct" if ok else
-                            f"{len(key) - len(wrong)} of {len(key)} pairs right; answer: "
-                            + " ".join(f"{n}{key[n]}" for n in key), q.answer, text)
+    return chk.make_verdict(
+        "correct" if ok else "incorrect",
+        "correct"
+        if ok
+        else f"{len(key) - len(wrong)} of {len(key)} pairs right; answer: "
+        + " ".join(f"{n}{key[n]}" for n in key),
+        q.answer,
+        text,
+    )

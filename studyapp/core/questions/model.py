@@ -115,4 +115,6 @@ def fmt_vec(values, decimals: int = 4) -> str:
 
 def fmt_mat(rows, decimals: int = 4) -> str:
     """``[[0.2, 0.4], [0.3, 0.7]]`` for a matrix given as rows."""
-    return "[" + ", ".join("[" + ", ".join(fmt(v, decimals) for v in row) + "]" for row in rows) + "]"
+    return (
+        "[" + ", ".join("[" + ", ".join(fmt(v, decimals) for v in row) + "]" for row in rows) + "]"
+    )

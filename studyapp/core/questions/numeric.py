@@ -76,7 +76,9 @@ class NumericDraft:
 ANSWER_NOTE = "Give a decimal number to 4 significant digits."
 
 
-def _draw(rng: random.Random, lo: float, hi: float, decimals: int = 2, nonzero: bool = True) -> float:
+def _draw(
+    rng: random.Random, lo: float, hi: float, decimals: int = 2, nonzero: bool = True
+) -> float:
     while True:
         v = round(rng.uniform(lo, hi), decimals)
         if v == 0.0:
@@ -96,23 +98,55 @@ def sigmoid(z: float) -> float:
 
 # name -> (display name, value(z), derivative(z), formula text, derivative text)
 ACTIVATION_FORMULAS = {
-    "sigmoid": ("sigmoid σ(z)", sigmoid, lambda z: sigmoid(z) * (1 - sigmoid(z)),
-                "σ(z) = 1/(1 + e^(−z))", "σ'(z) = σ(z)·(1 − σ(z))"),
-    "tanh": ("tanh(z)", math.tanh, lambda z: 1 - math.tanh(z) ** 2,
-             "tanh(z) = (e^z − e^(−z))/(e^z + e^(−z))", "tanh'(z) = 1 − tanh²(z)"),
-    "relu": ("ReLU(z)", lambda z: max(0.0, z), lambda z: 1.0 if z > 0 else 0.0,
-             "ReLU(z) = max(0, z)", "ReLU'(z) = 1 for z > 0, 0 for z < 0"),
-    "leaky_relu": ("Leaky ReLU (slope 0.01)", lambda z: z if z > 0 else 0.01 * z,
-                   lambda z: 1.0 if z > 0 else 0.01,
-                   "f(z) = z for z > 0, 0.01·z otherwise", "f'(z) = 1 for z > 0, 0.01 otherwise"),
-    "elu": ("ELU (α = 1)", lambda z: z if z > 0 else math.exp(z) - 1,
-            lambda z: 1.0 if z > 0 else math.exp(z),
-            "f(z) = z for z > 0, α(e^z − 1) otherwise", "f'(z) = 1 for z > 0, α·e^z otherwise"),
-    "softplus": ("softplus(z)", lambda z: math.log1p(math.exp(z)), sigmoid,
-                 "softplus(z) = ln(1 + e^z)", "softplus'(z) = σ(z) = 1/(1 + e^(−z))"),
-    "swish": ("swish (z·σ(z))", lambda z: z * sigmoid(z),
-              lambda z: sigmoid(z) + z * sigmoid(z) * (1 - sigmoid(z)),
-              "swish(z) = z·σ(z)", "swish'(z) = σ(z) + z·σ(z)·(1 − σ(z))"),
+    "sigmoid": (
+        "sigmoid σ(z)",
+        sigmoid,
+        lambda z: sigmoid(z) * (1 - sigmoid(z)),
+        "σ(z) = 1/(1 + e^(−z))",
+        "σ'(z) = σ(z)·(1 − σ(z))",
+    ),
+    "tanh": (
+        "tanh(z)",
+        math.tanh,
+        lambda z: 1 - math.tanh(z) ** 2,
+        "tanh(z) = (e^z − e^(−z))/(e^z + e^(−z))",
+        "tanh'(z) = 1 − tanh²(z)",
+    ),
+    "relu": (
+        "ReLU(z)",
+        lambda z: max(0.0, z),
+        lambda z: 1.0 if z > 0 else 0.0,
+        "ReLU(z) = max(0, z)",
+        "ReLU'(z) = 1 for z > 0, 0 for z < 0",
+    ),
+    "leaky_relu": (
+        "Leaky ReLU (slope 0.01)",
+        lambda z: z if z > 0 else 0.01 * z,
+        lambda z: 1.0 if z > 0 else 0.01,
+        "f(z) = z for z > 0, 0.01·z otherwise",
+        "f'(z) = 1 for z > 0, 0.01 otherwise",
+    ),
+    "elu": (
+        "ELU (α = 1)",
+        lambda z: z if z > 0 else math.exp(z) - 1,
+        lambda z: 1.0 if z > 0 else math.exp(z),
+        "f(z) = z for z > 0, α(e^z − 1) otherwise",
+        "f'(z) = 1 for z > 0, α·e^z otherwise",
+    ),
+    "softplus": (
+        "softplus(z)",
+        lambda z: math.log1p(math.exp(z)),
+        sigmoid,
+        "softplus(z) = ln(1 + e^z)",
+        "softplus'(z) = σ(z) = 1/(1 + e^(−z))",
+    ),
+    "swish": (
+        "swish (z·σ(z))",
+        lambda z: z * sigmoid(z),
+        lambda z: sigmoid(z) + z * sigmoid(z) * (1 - sigmoid(z)),
+        "swish(z) = z·σ(z)",
+        "swish'(z) = σ(z) + z·σ(z)·(1 − σ(z))",
+    ),
 }
 
 
@@ -122,12 +156,17 @@ def activation_value(rng: random.Random) -> NumericDraft:
     z = _draw(rng, -3, 3)
     v = f(z)
     return NumericDraft(
-        "value", "activations", name,
+        "value",
+        "activations",
+        name,
         f"Compute the activation {label} at z = {fmt(z)}. {ANSWER_NOTE}",
-        v, f"{formula}; at z = {fmt(z)} this is {fmt(v, 6)}.", (name, z),
+        v,
+        f"{formula}; at z = {fmt(z)} this is {fmt(v, 6)}.",
+        (name, z),
         {"family": "activation_value", "activation": name, "z": z},
-        [ACTIVATION_FORMULAS[name][2](z)] + [ACTIVATION_FORMULAS[o][1](z)
-                                             for o in sorted(ACTIVATION_FORMULAS) if o != name])
+        [ACTIVATION_FORMULAS[name][2](z)]
+        + [ACTIVATION_FORMULAS[o][1](z) for o in sorted(ACTIVATION_FORMULAS) if o != name],
+    )
 
 
 def activation_derivative(rng: random.Random) -> NumericDraft:
@@ -136,11 +175,16 @@ def activation_derivative(rng: random.Random) -> NumericDraft:
     z = _draw(rng, -3, 3)
     v = df(z)
     return NumericDraft(
-        "derivative", "activations", name,
+        "derivative",
+        "activations",
+        name,
         f"Compute the derivative of {label} with respect to z at z = {fmt(z)}. {ANSWER_NOTE}",
-        v, f"{dformula}; at z = {fmt(z)} (f(z) = {fmt(f(z), 6)}) this is {fmt(v, 6)}.",
-        (name, z), {"family": "activation_derivative", "activation": name, "z": z},
-        [f(z)] + [ACTIVATION_FORMULAS[o][2](z) for o in sorted(ACTIVATION_FORMULAS) if o != name])
+        v,
+        f"{dformula}; at z = {fmt(z)} (f(z) = {fmt(f(z), 6)}) this is {fmt(v, 6)}.",
+        (name, z),
+        {"family": "activation_derivative", "activation": name, "z": z},
+        [f(z)] + [ACTIVATION_FORMULAS[o][2](z) for o in sorted(ACTIVATION_FORMULAS) if o != name],
+    )
 
 
 def softmax_component(rng: random.Random) -> NumericDraft:
@@ -153,17 +197,22 @@ def softmax_component(rng: random.Random) -> NumericDraft:
     soft = [e / total for e in exps]
     raw = [math.exp(v) for v in z]
     return NumericDraft(
-        "softmax", "activations", "softmax",
+        "softmax",
+        "activations",
+        "softmax",
         f"Compute softmax(z){sub(i + 1)} for z = {fmt_vec(z)} "
         f"(softmax(z)ᵢ = e^(zᵢ) / Σⱼ e^(zⱼ)). {ANSWER_NOTE}",
         soft[i],
         f"e^z = {fmt_vec(raw, 4)}, Σ = {fmt(sum(raw), 4)}; softmax(z) = {fmt_vec(soft, 4)}, "
         f"so component {i + 1} is {fmt(soft[i], 6)}.",
-        (tuple(z), i), {"family": "softmax", "z": z, "i": i},
-        [v for j, v in enumerate(soft) if j != i] + [raw[i], sigmoid(z[i])])
+        (tuple(z), i),
+        {"family": "softmax", "z": z, "i": i},
+        [v for j, v in enumerate(soft) if j != i] + [raw[i], sigmoid(z[i])],
+    )
 
 
 # --------------------------------------------------------------------------- losses
+
 
 def _loss(name: str, a: list[float], y: list[float]) -> tuple[float, list[float]]:
     """(value, dL/da) of the losses of contracts.md; a, y are vectors of n outputs."""
@@ -179,14 +228,18 @@ def _loss(name: str, a: list[float], y: list[float]) -> tuple[float, list[float]
         val = sum(0.5 * d * d if abs(d) <= 1 else abs(d) - 0.5 for d in r) / n
         return val, [(d if abs(d) <= 1 else math.copysign(1.0, d)) / n for d in r]
     if name == "bce":
-        val = -sum(yi * math.log(ai) + (1 - yi) * math.log(1 - ai) for ai, yi in zip(a, y, strict=False))
+        val = -sum(
+            yi * math.log(ai) + (1 - yi) * math.log(1 - ai) for ai, yi in zip(a, y, strict=False)
+        )
         return val, [(ai - yi) / (ai * (1 - ai)) for ai, yi in zip(a, y, strict=False)]
     if name == "cce":
-        return -sum(yi * math.log(ai) for ai, yi in zip(a, y, strict=False) if yi), \
-            [-yi / ai for ai, yi in zip(a, y, strict=False)]
+        return -sum(yi * math.log(ai) for ai, yi in zip(a, y, strict=False) if yi), [
+            -yi / ai for ai, yi in zip(a, y, strict=False)
+        ]
     if name == "hinge":
-        return sum(max(0.0, 1 - yi * ai) for ai, yi in zip(a, y, strict=False)), \
-            [(-yi if 1 - yi * ai > 0 else 0.0) for ai, yi in zip(a, y, strict=False)]
+        return sum(max(0.0, 1 - yi * ai) for ai, yi in zip(a, y, strict=False)), [
+            (-yi if 1 - yi * ai > 0 else 0.0) for ai, yi in zip(a, y, strict=False)
+        ]
     raise KeyError(name)
 
 
@@ -194,14 +247,22 @@ LOSS_TEXT = {
     "half_sse": ("half sum of squared errors", "L = ½·Σ(a − y)²", "∂L/∂aᵢ = aᵢ − yᵢ"),
     "mse": ("mean squared error", "L = Σ(a − y)²/n", "∂L/∂aᵢ = 2(aᵢ − yᵢ)/n"),
     "mae": ("mean absolute error", "L = Σ|a − y|/n", "∂L/∂aᵢ = sign(aᵢ − yᵢ)/n"),
-    "huber": ("Huber loss (δ = 1, mean over outputs)",
-              "L = (1/n)·Σ [½r² if |r| ≤ 1 else |r| − ½], r = a − y",
-              "∂L/∂aᵢ = rᵢ/n if |rᵢ| ≤ 1 else sign(rᵢ)/n"),
-    "bce": ("binary cross-entropy", "L = −Σ[y·ln a + (1 − y)·ln(1 − a)]",
-            "∂L/∂aᵢ = (aᵢ − yᵢ)/(aᵢ(1 − aᵢ))"),
+    "huber": (
+        "Huber loss (δ = 1, mean over outputs)",
+        "L = (1/n)·Σ [½r² if |r| ≤ 1 else |r| − ½], r = a − y",
+        "∂L/∂aᵢ = rᵢ/n if |rᵢ| ≤ 1 else sign(rᵢ)/n",
+    ),
+    "bce": (
+        "binary cross-entropy",
+        "L = −Σ[y·ln a + (1 − y)·ln(1 − a)]",
+        "∂L/∂aᵢ = (aᵢ − yᵢ)/(aᵢ(1 − aᵢ))",
+    ),
     "cce": ("categorical cross-entropy (one-hot y)", "L = −Σ y·ln a", "∂L/∂aᵢ = −yᵢ/aᵢ"),
-    "hinge": ("hinge loss (targets ±1)", "L = Σ max(0, 1 − y·a)",
-              "∂L/∂aᵢ = −yᵢ if 1 − yᵢaᵢ > 0 else 0"),
+    "hinge": (
+        "hinge loss (targets ±1)",
+        "L = Σ max(0, 1 − y·a)",
+        "∂L/∂aᵢ = −yᵢ if 1 − yᵢaᵢ > 0 else 0",
+    ),
 }
 
 
@@ -216,7 +277,9 @@ def _loss_data(rng: random.Random, name: str) -> tuple[list[float], list[float]]
             if all(abs(d) > 0.02 and abs(abs(d) - 1) > 0.02 for d in r):
                 return a, y
         elif name == "bce":
-            return [_draw(rng, 0.05, 0.95) for _ in range(n)], [float(rng.randint(0, 1)) for _ in range(n)]
+            return [_draw(rng, 0.05, 0.95) for _ in range(n)], [
+                float(rng.randint(0, 1)) for _ in range(n)
+            ]
         elif name == "cce":
             k = max(n, 2)
             raw = [rng.uniform(0.2, 1.0) for _ in range(k)]
@@ -268,12 +331,16 @@ def loss_value(rng: random.Random) -> NumericDraft:
     value, _ = _loss(name, a, y)
     label, formula, _ = LOSS_TEXT[name]
     return NumericDraft(
-        "value", "losses", name,
-        f"Compute the {label} for prediction a = {_vs(a)} and target y = {_vs(y)}. "
-        f"{ANSWER_NOTE}",
-        value, f"{formula} = {fmt(value, 6)} (n = {len(a)}).", (name, tuple(a), tuple(y)),
+        "value",
+        "losses",
+        name,
+        f"Compute the {label} for prediction a = {_vs(a)} and target y = {_vs(y)}. {ANSWER_NOTE}",
+        value,
+        f"{formula} = {fmt(value, 6)} (n = {len(a)}).",
+        (name, tuple(a), tuple(y)),
         {"family": "loss_value", "loss": name, "a": a, "y": y},
-        _other_losses(name, a, y, value=True))
+        _other_losses(name, a, y, value=True),
+    )
 
 
 def loss_gradient(rng: random.Random) -> NumericDraft:
@@ -284,13 +351,17 @@ def loss_gradient(rng: random.Random) -> NumericDraft:
     i = y.index(1.0) if name == "cce" else rng.randrange(len(a))
     label, _, dformula = LOSS_TEXT[name]
     return NumericDraft(
-        "gradient", "losses", name,
+        "gradient",
+        "losses",
+        name,
         f"For the {label} with prediction a = {_vs(a)} and target y = {_vs(y)}, "
         f"compute ∂L/∂a{sub(i + 1) if len(a) > 1 else ''}. {ANSWER_NOTE}",
-        grad[i], f"{dformula}; the gradient is {fmt_vec(grad, 6)}, component {i + 1} = "
-        f"{fmt(grad[i], 6)}.", (name, tuple(a), tuple(y), i),
+        grad[i],
+        f"{dformula}; the gradient is {fmt_vec(grad, 6)}, component {i + 1} = {fmt(grad[i], 6)}.",
+        (name, tuple(a), tuple(y), i),
         {"family": "loss_gradient", "loss": name, "a": a, "y": y, "i": i},
-        [-grad[i]] + [g[i] for g in _other_losses(name, a, y, value=False)])
+        [-grad[i]] + [g[i] for g in _other_losses(name, a, y, value=False)],
+    )
 
 
 # --------------------------------------------------------------------------- perceptron & MP
@@ -308,7 +379,9 @@ def perceptron_update(rng: random.Random) -> NumericDraft:
     i = rng.randrange(n)
     new = [wi + eta * (t - y) * xi for wi, xi in zip(w, x, strict=False)]
     return NumericDraft(
-        "update", "concepts", "perceptron",
+        "update",
+        "concepts",
+        "perceptron",
         f"A perceptron has weights w = {fmt_vec(w)} (the last input is the bias node, fixed at −1), "
         f"fires (y = 1) when h = Σ wᵢxᵢ > 0, else y = 0. For input x = {fmt_vec(x)} with target "
         f"t = {fmt(t)} and learning rate η = {fmt(eta)}, apply the rule w ← w + η(t − y)x once. "
@@ -319,7 +392,8 @@ def perceptron_update(rng: random.Random) -> NumericDraft:
         f"New weights {fmt_vec(new)}.",
         (tuple(w), tuple(x), eta, t, i),
         {"family": "perceptron", "w": w, "x": x, "eta": eta, "t": t, "i": i},
-        [w[i], w[i] + eta * (t - y), w[i] - eta * (t - y) * x[i], w[i] + (t - y) * x[i]])
+        [w[i], w[i] + eta * (t - y), w[i] - eta * (t - y) * x[i], w[i] + (t - y) * x[i]],
+    )
 
 
 MP_GATES = {
@@ -337,7 +411,9 @@ def mcculloch_pitts(rng: random.Random) -> NumericDraft:
         w = tuple(_draw(rng, -1, 1, 1) for _ in range(n))
         theta = _draw(rng, -1, 1, 1, nonzero=False)
         x = tuple(float(rng.choice([0, 1])) for _ in range(n))
-        while abs(sum(a * b for a, b in zip(w, x, strict=False)) - theta) < 1e-9:  # not exactly on the threshold
+        while (
+            abs(sum(a * b for a, b in zip(w, x, strict=False)) - theta) < 1e-9
+        ):  # not exactly on the threshold
             theta = round(theta + 0.1, 1)
         what = "A McCulloch-Pitts neuron"
     else:
@@ -347,13 +423,17 @@ def mcculloch_pitts(rng: random.Random) -> NumericDraft:
     h = sum(a * b for a, b in zip(w, x, strict=False))
     y = 1.0 if h > theta else 0.0
     return NumericDraft(
-        "output", "concepts", "mcculloch",
+        "output",
+        "concepts",
+        "mcculloch",
         f"{what} has weights w = {fmt_vec(w)} and threshold θ = {fmt(theta)}; it outputs 1 if "
         f"h = Σ wᵢxᵢ > θ and 0 otherwise. What does it output for x = {fmt_vec(x)}? (0 or 1)",
-        y, f"h = {' + '.join(f'{fmt(a)}·{paren(b)}' for a, b in zip(w, x, strict=False))} = {fmt(h)}, which is "
+        y,
+        f"h = {' + '.join(f'{fmt(a)}·{paren(b)}' for a, b in zip(w, x, strict=False))} = {fmt(h)}, which is "
         f"{'>' if y else '≤'} θ = {fmt(theta)}, so y = {fmt(y)}.",
-        (gate, w, theta, x), {"family": "mcculloch_pitts", "gate": gate, "w": list(w),
-                              "theta": theta, "x": list(x)})
+        (gate, w, theta, x),
+        {"family": "mcculloch_pitts", "gate": gate, "w": list(w), "theta": theta, "x": list(x)},
+    )
 
 
 # --------------------------------------------------------------------------- optimisation
@@ -368,16 +448,19 @@ def gd_quadratic(rng: random.Random) -> NumericDraft:
     grad = 2 * a * x0 + b
     x1 = x0 - eta * grad
     return NumericDraft(
-        "gd_step", "optimizers", "gradient descent",
+        "gd_step",
+        "optimizers",
+        "gradient descent",
         f"f(x) = {signed_terms((a, 'x²'), (b, 'x'), (c, ''))}. Starting at x₀ = {fmt(x0)}, take one "
         f"gradient-descent step with learning rate η = {fmt(eta)}. What is x₁? {ANSWER_NOTE}",
         x1,
         f"f'(x) = {signed_terms((2 * a, 'x'), (b, ''))}, so f'(x₀) = {fmt(grad, 6)}; "
         f"x₁ = x₀ − η·f'(x₀) = {fmt(x0)} − {fmt(eta)}·{paren(grad, 6)} = {fmt(x1, 6)}. "
         "(Descent subtracts the gradient; the notes' x + α∇f is ascent.)",
-        (a, b, c, x0, eta), {"family": "gd_quadratic", "a": a, "b": b, "c": c, "x0": x0,
-                             "eta": eta},
-        [x0 + eta * grad, x0 - grad, x0 - eta * (a * x0 + b), x0 - eta * 2 * a * x0])
+        (a, b, c, x0, eta),
+        {"family": "gd_quadratic", "a": a, "b": b, "c": c, "x0": x0, "eta": eta},
+        [x0 + eta * grad, x0 - grad, x0 - eta * (a * x0 + b), x0 - eta * 2 * a * x0],
+    )
 
 
 def ewa(rng: random.Random) -> NumericDraft:
@@ -389,19 +472,32 @@ def ewa(rng: random.Random) -> NumericDraft:
     steps = []
     for t, x in enumerate(xs, start=1):
         v = beta * v + (1 - beta) * x
-        steps.append(f"v{sub(t)} = {fmt(beta)}·v{sub(t - 1)} + {fmt(1 - beta)}·{paren(x)} = {fmt(v, 6)}")
-    value = v / (1 - beta ** k) if corrected else v
-    ask = (f"the bias-corrected average v̂{sub(k)} = v{sub(k)}/(1 − β{sup(k)})" if corrected
-           else f"v{sub(k)}")
-    tail = (f"; v̂{sub(k)} = {fmt(v, 6)}/(1 − {fmt(beta)}{sup(k)}) = {fmt(value, 6)}"
-            if corrected else "")
+        steps.append(
+            f"v{sub(t)} = {fmt(beta)}·v{sub(t - 1)} + {fmt(1 - beta)}·{paren(x)} = {fmt(v, 6)}"
+        )
+    value = v / (1 - beta**k) if corrected else v
+    ask = (
+        f"the bias-corrected average v̂{sub(k)} = v{sub(k)}/(1 − β{sup(k)})"
+        if corrected
+        else f"v{sub(k)}"
+    )
+    tail = (
+        f"; v̂{sub(k)} = {fmt(v, 6)}/(1 − {fmt(beta)}{sup(k)}) = {fmt(value, 6)}"
+        if corrected
+        else ""
+    )
     return NumericDraft(
-        "ewa", "optimizers", "weighted average",
+        "ewa",
+        "optimizers",
+        "weighted average",
         f"An exponentially weighted average vₜ = β·vₜ₋₁ + (1 − β)·xₜ with β = {fmt(beta)} and "
         f"v₀ = 0 sees the values x = {fmt_vec(xs)}. Compute {ask}. {ANSWER_NOTE}",
-        value, "; ".join(steps) + tail + ".", (beta, tuple(xs), corrected),
+        value,
+        "; ".join(steps) + tail + ".",
+        (beta, tuple(xs), corrected),
         {"family": "ewa", "beta": beta, "xs": xs, "corrected": corrected},
-        [v if corrected else v / (1 - beta ** k), sum(xs) / k, xs[-1], _ewa_swapped(beta, xs)])
+        [v if corrected else v / (1 - beta**k), sum(xs) / k, xs[-1], _ewa_swapped(beta, xs)],
+    )
 
 
 def chain_rule_neuron(rng: random.Random) -> NumericDraft:
@@ -421,16 +517,19 @@ def chain_rule_neuron(rng: random.Random) -> NumericDraft:
     name = "σ" if act == "sigmoid" else "tanh"
     dname = "a(1 − a)" if act == "sigmoid" else "1 − a²"
     return NumericDraft(
-        "chain_rule", "backprop", "chain",
+        "chain_rule",
+        "backprop",
+        "chain",
         f"One neuron: z = w·x + b, a = {name}(z), L = ½(a − y)², with w = {fmt(w)}, b = {fmt(b)}, "
         f"x = {fmt(x)}, y = {fmt(y)}. Using the chain rule, compute ∂L/∂{wrt}. {ANSWER_NOTE}",
         value,
         f"z = {fmt(z, 6)}, a = {fmt(a, 6)}; ∂L/∂a = a − y = {fmt(dl_da, 6)}; ∂a/∂z = {dname} = "
         f"{fmt(dz, 6)}; ∂z/∂{wrt} = {fmt(local)}; ∂L/∂{wrt} = {fmt(dl_da, 6)}·{paren(dz, 6)}·"
         f"{paren(local)} = {fmt(value, 6)}.",
-        (act, w, b, x, y, wrt), {"family": "chain_rule", "activation": act, "w": w, "b": b,
-                                 "x": x, "y": y, "wrt": wrt},
-        [dl_da * local, dl_da * dz, -value, (y - a) * dz * local * 2])
+        (act, w, b, x, y, wrt),
+        {"family": "chain_rule", "activation": act, "w": w, "b": b, "x": x, "y": y, "wrt": wrt},
+        [dl_da * local, dl_da * dz, -value, (y - a) * dz * local * 2],
+    )
 
 
 # --------------------------------------------------------------------------- engine-backed
@@ -461,7 +560,9 @@ def optimizer_step(rng: random.Random) -> NumericDraft:
     inter = "; ".join(f"{k} = {fmt_vec(v, 6)}" for k, v in ans.get("intermediates", {}).items())
     rule = OPTIMIZER_RULES.get(name, "")
     return NumericDraft(
-        "step", "optimizers", name,
+        "step",
+        "optimizers",
+        name,
         f"{name} step t = {ex['t']} with {hyper}. Parameters θ = {fmt_vec(ex['params'])}, "
         f"gradient g = {fmt_vec(ex['grad'])}, state after step {ex['t'] - 1}: {state}. "
         f"Compute {target} after this step. {ANSWER_NOTE}",
@@ -469,10 +570,15 @@ def optimizer_step(rng: random.Random) -> NumericDraft:
         f"Rule: {rule}. New state: {new_state or 'none'}"
         + (f"; intermediates: {inter}" if inter else "")
         + f"; new θ = {fmt_vec(ans['params'], 6)}.",
-        (name, seed, i, key), {"family": "optimizer", "exercise": ex, "i": i, "state_key": key},
-        [float(ex["params"][i]), float(ex["params"][i]) + (value - float(ex["params"][i]))
-         * -1, float(ex["params"][i]) - 0.1 * float(ex["grad"][i])]
-        + ([float(ex["state"][key][i])] if key else []))
+        (name, seed, i, key),
+        {"family": "optimizer", "exercise": ex, "i": i, "state_key": key},
+        [
+            float(ex["params"][i]),
+            float(ex["params"][i]) + (value - float(ex["params"][i])) * -1,
+            float(ex["params"][i]) - 0.1 * float(ex["grad"][i]),
+        ]
+        + ([float(ex["state"][key][i])] if key else []),
+    )
 
 
 OPTIMIZER_RULES = {
@@ -481,10 +587,10 @@ OPTIMIZER_RULES = {
     "nesterov": "velocity ← γ·velocity − lr·g (g taken at the look-ahead point); θ ← θ + velocity",
     "adagrad": "G ← G + g²; θ ← θ − lr·g/√(G + ε)",
     "adadelta": "Eg2 ← ρ·Eg2 + (1−ρ)·g²; Δθ = −√(Edx2 + ε)/√(Eg2 + ε)·g; "
-                "Edx2 ← ρ·Edx2 + (1−ρ)·Δθ²; θ ← θ + Δθ",
+    "Edx2 ← ρ·Edx2 + (1−ρ)·Δθ²; θ ← θ + Δθ",
     "rmsprop": "Eg2 ← ρ·Eg2 + (1−ρ)·g²; θ ← θ − lr·g/√(Eg2 + ε)",
     "adam": "m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; m̂ = m/(1−β₁ᵗ); v̂ = v/(1−β₂ᵗ); "
-            "θ ← θ − lr·m̂/(√v̂ + ε)",
+    "θ ← θ − lr·m̂/(√v̂ + ε)",
 }
 
 BACKPROP_SETUPS = (
@@ -498,8 +604,14 @@ BACKPROP_SETUPS = (
 
 
 # Exercise-workspace step types (studyapp.core.workspace.STEP_TYPES) of each quantity asked here.
-_STEP_OF = {"z": "z", "a": "a", "loss": "loss", "grad_biases": "grad_b",
-            "grad_weights": "grad_W", "updated_weights": "update"}
+_STEP_OF = {
+    "z": "z",
+    "a": "a",
+    "loss": "loss",
+    "grad_biases": "grad_b",
+    "grad_weights": "grad_W",
+    "updated_weights": "update",
+}
 
 
 def _step_type(what: str, m: int | None, n_layers: int) -> str:
@@ -519,24 +631,38 @@ def backprop_quantity(rng: random.Random, prefer: dict | None = None) -> Numeric
 
     layers, act, out_act, loss = rng.choice(BACKPROP_SETUPS)
     seed = rng.randrange(2**31)
-    ex = generate_backprop(seed, count=1, layers=layers, activation=act,
-                           output_activation=out_act, loss=loss, decimals=1, learning_rate=0.1)[0]
+    ex = generate_backprop(
+        seed,
+        count=1,
+        layers=layers,
+        activation=act,
+        output_activation=out_act,
+        loss=loss,
+        decimals=1,
+        learning_rate=0.1,
+    )[0]
     ans = ex["answers"]
     n_layers = len(layers) - 1
     options = []
     for m in range(1, n_layers + 1):
         for j in range(layers[m]):
-            options += [("z", m, j, None), ("a", m, j, None), ("delta", m, j, None),
-                        ("grad_biases", m, j, None)]
+            options += [
+                ("z", m, j, None),
+                ("a", m, j, None),
+                ("delta", m, j, None),
+                ("grad_biases", m, j, None),
+            ]
             for k in range(layers[m - 1]):
                 options += [("grad_weights", m, j, k), ("updated_weights", m, j, k)]
     options.append(("loss", None, None, None))
     # prefer a quantity that is not exactly 0 (a dead ReLU gives zeros that teach little)
     rng.shuffle(options)
     if prefer:
+
         def error_rate(option) -> float:
             correct, total = prefer.get(_step_type(option[0], option[1], n_layers), (0, 0))
             return (total - correct + 1.0) / (total + 2.0)
+
         # weighted order without replacement (Efraimidis–Spirakis keys u^(1/w))
         keys = {id(o): rng.random() ** (1.0 / error_rate(o)) for o in options}
         options.sort(key=lambda o: keys[id(o)], reverse=True)
@@ -545,22 +671,31 @@ def backprop_quantity(rng: random.Random, prefer: dict | None = None) -> Numeric
         if abs(value) > 1e-4:
             break
     names = {
-        "z": "z{m}{j} (pre-activation)", "a": "a{m}{j} (activation)",
-        "delta": "δ{m}{j} = ∂L/∂z{m}{j}", "grad_biases": "∂L/∂b{m}{j}",
-        "grad_weights": "∂L/∂W{m}{jk}", "updated_weights": "the updated weight W{m}{jk} "
-        "after one gradient-descent step", "loss": "the loss L",
+        "z": "z{m}{j} (pre-activation)",
+        "a": "a{m}{j} (activation)",
+        "delta": "δ{m}{j} = ∂L/∂z{m}{j}",
+        "grad_biases": "∂L/∂b{m}{j}",
+        "grad_weights": "∂L/∂W{m}{jk}",
+        "updated_weights": "the updated weight W{m}{jk} after one gradient-descent step",
+        "loss": "the loss L",
     }
     label = names[what].format(
-        m=sup(m) if m else "", j=sub(j + 1) if j is not None else "",
-        jk=(sub(j + 1) + "," + sub(k + 1)) if k is not None else "")
-    weights = "; ".join(f"W{sup(i + 1)} = {fmt_mat(W)}, b{sup(i + 1)} = {fmt_vec(b)}"
-                        for i, (W, b) in enumerate(zip(ex["weights"], ex["biases"], strict=False)))
+        m=sup(m) if m else "",
+        j=sub(j + 1) if j is not None else "",
+        jk=(sub(j + 1) + "," + sub(k + 1)) if k is not None else "",
+    )
+    weights = "; ".join(
+        f"W{sup(i + 1)} = {fmt_mat(W)}, b{sup(i + 1)} = {fmt_vec(b)}"
+        for i, (W, b) in enumerate(zip(ex["weights"], ex["biases"], strict=False))
+    )
     loss_label = LOSS_TEXT.get(loss, (loss,))[0]
     z = "; ".join(f"z{sup(i + 1)} = {fmt_vec(v, 5)}" for i, v in enumerate(ans["z"]))
     a = "; ".join(f"a{sup(i + 1)} = {fmt_vec(v, 5)}" for i, v in enumerate(ans["a"]))
     d = "; ".join(f"δ{sup(i + 1)} = {fmt_vec(v, 5)}" for i, v in enumerate(ans["delta"]))
     return NumericDraft(
-        "backprop", "backprop", "algorithm",
+        "backprop",
+        "backprop",
+        "algorithm",
         f"Network {'-'.join(map(str, layers))}, hidden activation {act}, output activation "
         f"{out_act}, loss: {loss_label}, learning rate η = {ex['learning_rate']:g}. "
         f"Input x = {fmt_vec(ex['x'])}, target y = {fmt_vec(ex['target'])}; {weights} "
@@ -570,7 +705,8 @@ def backprop_quantity(rng: random.Random, prefer: dict | None = None) -> Numeric
         f"Forward: {z}; {a}; L = {fmt(ans['loss'], 6)}. Backward: {d}. "
         f"∂L/∂Wᵐ = δᵐ·(aᵐ⁻¹)ᵀ, ∂L/∂bᵐ = δᵐ, Wᵐ ← Wᵐ − η·∂L/∂Wᵐ. Answer: {fmt(value, 6)}.",
         (layers, act, out_act, loss, seed, what, m, j, k),
-        {"family": "backprop", "exercise": ex, "what": what, "m": m, "j": j, "k": k})
+        {"family": "backprop", "exercise": ex, "what": what, "m": m, "j": j, "k": k},
+    )
 
 
 def _pick(ans: dict, what: str, m, j, k) -> float:

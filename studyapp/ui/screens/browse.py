@@ -55,8 +55,11 @@ class BrowseScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(value=self.initial_query, id="browse-search",
-                    placeholder="search: text  topic:losses  is:due  is:suspended  is:leech")
+        yield Input(
+            value=self.initial_query,
+            id="browse-search",
+            placeholder="search: text  topic:losses  is:due  is:suspended  is:leech",
+        )
         with Horizontal(id="browse-body"):
             yield DataTable(id="browse-table", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="browse-details"):
@@ -92,7 +95,8 @@ class BrowseScreen(Screen):
         storage = self.app.storage
         if storage is None:
             self.query_one("#details-card", Static).update(
-                escape_markup(f"Cannot open the study data: {self.app.load_error}"))
+                escape_markup(f"Cannot open the study data: {self.app.load_error}")
+            )
             return
         try:
             found = storage.search_cards(query.strip(), now=self.app.now())
@@ -103,9 +107,13 @@ class BrowseScreen(Screen):
             key = _field(row, "key")
             self.rows[key] = row
             # Text cells, not strings: a string cell would be read as markup ("[0, 1)").
-            table.add_row(Text(_field(row, "topic") or ""), Text(_short(readable(_field(row, "front") or key), 18)),
-                          Text(_state(row)), Text(_when(_field(row, "due")) if _field(row, "reps") else "new"),
-                          key=key)
+            table.add_row(
+                Text(_field(row, "topic") or ""),
+                Text(_short(readable(_field(row, "front") or key), 18)),
+                Text(_state(row)),
+                Text(_when(_field(row, "due")) if _field(row, "reps") else "new"),
+                key=key,
+            )
         self.sub_title = f"Browse · {len(found)} card{'s' if len(found) != 1 else ''}"
         if found:
             self.show_details(_field(found[0], "key"))
@@ -132,8 +140,12 @@ class BrowseScreen(Screen):
             escape_markup(readable(back)),
             "",
             f"[dim]{escape_markup(deck)} · {_state(row)}"
-            + (f" · due {_when(_field(row, 'due'))} · reviews {_field(row, 'reps', 0)}"
-               f" · lapses {_field(row, 'lapses', 0) or 0}" if _field(row, "reps") else "")
+            + (
+                f" · due {_when(_field(row, 'due'))} · reviews {_field(row, 'reps', 0)}"
+                f" · lapses {_field(row, 'lapses', 0) or 0}"
+                if _field(row, "reps")
+                else ""
+            )
             + "[/dim]",
         ]
         if tags or source:
@@ -164,7 +176,11 @@ class BrowseScreen(Screen):
         names = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
         lines = ["[b]History[/b]"]
         for entry in history[-12:]:
-            when = _field(entry, "reviewed_at") or _field(entry, "review_datetime") or _field(entry, "when")
+            when = (
+                _field(entry, "reviewed_at")
+                or _field(entry, "review_datetime")
+                or _field(entry, "when")
+            )
             rating = _field(entry, "rating")
             try:
                 rating = names.get(int(rating), rating)
@@ -190,7 +206,9 @@ class BrowseScreen(Screen):
             if _field(row, "suspended"):
                 unsuspend = getattr(storage, "unsuspend", None)
                 if unsuspend is None:
-                    self.notify("This version of storage cannot unsuspend cards.", severity="warning")
+                    self.notify(
+                        "This version of storage cannot unsuspend cards.", severity="warning"
+                    )
                     return
                 unsuspend(key)
                 self.notify("Card unsuspended.", timeout=2)

@@ -59,8 +59,10 @@ class DashboardScreen(Screen):
                     yield StatTile("leeches (l)", id="tile-leeches")
                 # One OptionList rather than seven Buttons: the dashboard is the first screen
                 # and every widget costs start-up time.
-                yield OptionList(*(Option(f"[b]{key}[/b]  {label}", id=place) for place, label, key in MENU),
-                                 id="dash-menu")
+                yield OptionList(
+                    *(Option(f"[b]{key}[/b]  {label}", id=place) for place, label, key in MENU),
+                    id="dash-menu",
+                )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -111,8 +113,9 @@ class DashboardScreen(Screen):
 
             stats = compute_stats(self.app.storage, self.app.now())
         except Exception as exc:
-            self.app.call_from_thread(self.notify, f"Statistics unavailable: {exc}", severity="warning",
-                                      markup=False)
+            self.app.call_from_thread(
+                self.notify, f"Statistics unavailable: {exc}", severity="warning", markup=False
+            )
             return
         self.app.call_from_thread(self._show_stats, stats)
 
@@ -120,7 +123,9 @@ class DashboardScreen(Screen):
         streak = int(stats.get("streak_days") or 0)
         self.query_one("#tile-streak", StatTile).set_value(str(streak))
         retention = stats.get("retention_30d")
-        self.query_one("#tile-retention", StatTile).set_value("—" if retention is None else f"{retention:.0%}")
+        self.query_one("#tile-retention", StatTile).set_value(
+            "—" if retention is None else f"{retention:.0%}"
+        )
         leeches = stats.get("leeches") or []
         count = leeches if isinstance(leeches, int) else len(leeches)
         self.query_one("#tile-leeches", StatTile).set_value(str(count))

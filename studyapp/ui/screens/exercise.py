@@ -143,9 +143,11 @@ class ExerciseOptions(ModalScreen[ExerciseSettings | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    KINDS = [("like the notes (2-2-1 sigmoid half_sse)", "preset"),
-             ("backprop, choose the net", "backprop"),
-             ("optimizer step", "optimizer")]
+    KINDS = [
+        ("like the notes (2-2-1 sigmoid half_sse)", "preset"),
+        ("backprop, choose the net", "backprop"),
+        ("optimizer step", "optimizer"),
+    ]
 
     def __init__(self, settings: ExerciseSettings) -> None:
         super().__init__()
@@ -207,8 +209,11 @@ class ExerciseOptions(ModalScreen[ExerciseSettings | None]):
             activation=self.query_one("#opt-activation", Select).value,
             output_activation=self.query_one("#opt-output", Select).value,
             loss=self.query_one("#opt-loss", Select).value,
-            decimals=decimals, learning_rate=lr,
-            optimizer=self.query_one("#opt-optimizer", Select).value, size=size)
+            decimals=decimals,
+            learning_rate=lr,
+            optimizer=self.query_one("#opt-optimizer", Select).value,
+            size=size,
+        )
 
     def on_mount(self) -> None:
         self._enable_fields(self.query_one("#opt-kind", Select).value)
@@ -240,8 +245,9 @@ class ExerciseOptions(ModalScreen[ExerciseSettings | None]):
     @on(Button.Pressed, "#opt-random")
     def randomize(self) -> None:
         kind = self.query_one("#opt-kind", Select).value
-        self.dismiss(randomize_settings(random.Random(), "optimizer" if kind == "optimizer"
-                                        else "backprop"))
+        self.dismiss(
+            randomize_settings(random.Random(), "optimizer" if kind == "optimizer" else "backprop")
+        )
 
     @on(Button.Pressed, "#opt-cancel")
     def action_cancel(self) -> None:
@@ -268,8 +274,12 @@ class ExerciseScreen(Screen):
         Binding("n,ctrl+n", "new", "New"),
     ]
 
-    def __init__(self, settings: ExerciseSettings | None = None, seed: int | None = None,
-                 exercise: dict | None = None) -> None:
+    def __init__(
+        self,
+        settings: ExerciseSettings | None = None,
+        seed: int | None = None,
+        exercise: dict | None = None,
+    ) -> None:
         super().__init__()
         self.settings = settings or ExerciseSettings()
         self._rng = random.Random(seed)
@@ -290,8 +300,11 @@ class ExerciseScreen(Screen):
             yield Static("", id="ex-summary")
         with Vertical(id="ex-work"):
             yield Static("", id="ex-prompt")
-            yield Input(placeholder="your answer, e.g. 0.52 or [0.52, 0.91] or [[1, 2], [3, 4]]",
-                        id="ex-answer", compact=True)
+            yield Input(
+                placeholder="your answer, e.g. 0.52 or [0.52, 0.91] or [[1, 2], [3, 4]]",
+                id="ex-answer",
+                compact=True,
+            )
             yield Static("", id="ex-preview")
             yield Static("", id="ex-feedback")
         yield Footer()
@@ -327,11 +340,13 @@ class ExerciseScreen(Screen):
             title = f"{self.settings.describe()} — seed {exercise.get('seed')}"
         self.query_one("#ex-title", Static).update(f"{title}, {len(ws.steps)} steps")
         width = max(40, (self.size.width or 80) - 4)
-        self.query_one("#ex-givens", Static).update(Text("Given\n", style="bold")
-                                                     + Text(givens_text(exercise, width=width)))
+        self.query_one("#ex-givens", Static).update(
+            Text("Given\n", style="bold") + Text(givens_text(exercise, width=width))
+        )
         self.query_one("#ex-summary", Static).update("")
         self.query_one("#ex-feedback", Static).update(
-            Text("enter submits · ctrl+t hint (formula, then numbers) · ctrl+r reveal", style="dim"))
+            Text("enter submits · ctrl+t hint (formula, then numbers) · ctrl+r reveal", style="dim")
+        )
         answer = self.query_one("#ex-answer", Input)
         answer.value = ""
         answer.disabled = False
@@ -347,26 +362,39 @@ class ExerciseScreen(Screen):
         for step, res in zip(ws.steps, ws.results, strict=True):
             if res.done and step.kind in ("z", "a") and res.value is not None:
                 # colour each unit on its own: one wrong entry should not paint the right ones red
-                close = np.isclose(res.value, step.expected, rtol=0.005, atol=step_abs_tol(step.expected))
-                statuses = [res.status if res.status != "incorrect" or not ok else "correct"
-                            for ok in np.atleast_1d(close)]
+                close = np.isclose(
+                    res.value, step.expected, rtol=0.005, atol=step_abs_tol(step.expected)
+                )
+                statuses = [
+                    res.status if res.status != "incorrect" or not ok else "correct"
+                    for ok in np.atleast_1d(close)
+                ]
                 known[step.key] = (res.value, statuses)
         self.query_one(NetworkDiagram).show(ws.exercise, known)
         self.query_one("#ex-transcript", Static).update(self._transcript())
         prompt = self.query_one("#ex-prompt", Static)
         if ws.finished:
             got, total = ws.score
-            prompt.update(Text(f"Done: {got:g} / {total}. Scores and the worked solution are above "
-                               "(↑/↓ scroll) · n new exercise · escape back", style="bold"))
+            prompt.update(
+                Text(
+                    f"Done: {got:g} / {total}. Scores and the worked solution are above "
+                    "(↑/↓ scroll) · n new exercise · escape back",
+                    style="bold",
+                )
+            )
         else:
             step = ws.step
-            prompt.update(Text.assemble(
-                (f"Step {ws.current + 1}/{len(ws.steps)}  ", "dim"),
-                (f"{step.label}", "bold"),
-                (f"  {step.title}", "")))
+            prompt.update(
+                Text.assemble(
+                    (f"Step {ws.current + 1}/{len(ws.steps)}  ", "dim"),
+                    (f"{step.label}", "bold"),
+                    (f"  {step.title}", ""),
+                )
+            )
             # what to type goes in the box itself, so the prompt stays one line at 80 columns
-            self.query_one("#ex-answer", Input).placeholder = (
-                f"{step.label} = {step.shape_text}   (enter submits, ctrl+t hint)")
+            self.query_one(
+                "#ex-answer", Input
+            ).placeholder = f"{step.label} = {step.shape_text}   (enter submits, ctrl+t hint)"
 
     def _transcript(self) -> Text:
         ws = self.workspace
@@ -405,8 +433,11 @@ class ExerciseScreen(Screen):
         self.refresh_view()
         self.query_one("#ex-problem").focus()
         # after the summary has been laid out, bring it to the top of the view
-        self.call_after_refresh(lambda: self.query_one("#ex-problem", VerticalScroll).scroll_to_widget(
-            self.query_one("#ex-summary"), animate=False, top=True))
+        self.call_after_refresh(
+            lambda: self.query_one("#ex-problem", VerticalScroll).scroll_to_widget(
+                self.query_one("#ex-summary"), animate=False, top=True
+            )
+        )
 
     def _save(self) -> None:
         ws = self.workspace
@@ -427,8 +458,11 @@ class ExerciseScreen(Screen):
         try:
             self.saved_attempts = ws.save(storage)
             if self.saved_attempts:
-                self.notify(f"Saved: {self.saved_attempts} steps count towards your accuracy "
-                            "per step type.", title="Exercise")
+                self.notify(
+                    f"Saved: {self.saved_attempts} steps count towards your accuracy "
+                    "per step type.",
+                    title="Exercise",
+                )
         except Exception as exc:  # one line, never a traceback
             self.notify(f"attempt not saved: {exc}", severity="warning")
         finally:
@@ -449,8 +483,9 @@ class ExerciseScreen(Screen):
         try:
             preview.update(Text("= " + render(text)))
         except ParseError as exc:
-            preview.update(Text(str(exc).splitlines()[0] if str(exc) else "cannot read this",
-                                style="yellow"))
+            preview.update(
+                Text(str(exc).splitlines()[0] if str(exc) else "cannot read this", style="yellow")
+            )
         except Exception:  # a preview must never break typing
             preview.update("")
 
@@ -489,8 +524,10 @@ class ExerciseScreen(Screen):
         level = ws.results[ws.current].hints
         title = "Formula" if level == 1 else "Formula with your numbers"
         self.query_one("#ex-feedback", Static).update(
-            Text.assemble((f"{title} (hint {level}/2, recorded)\n", "bold cyan"),
-                          plain_scripts(fb.message)))
+            Text.assemble(
+                (f"{title} (hint {level}/2, recorded)\n", "bold cyan"), plain_scripts(fb.message)
+            )
+        )
 
     def action_reveal(self) -> None:
         ws = self.workspace
@@ -498,7 +535,8 @@ class ExerciseScreen(Screen):
             return
         fb = ws.reveal()
         self.query_one("#ex-feedback", Static).update(
-            Text(f"Revealed (no credit): {fb.message}", style="yellow"))
+            Text(f"Revealed (no credit): {fb.message}", style="yellow")
+        )
         self.query_one("#ex-answer", Input).value = ""
         self._after_step()
 

@@ -17,8 +17,13 @@ from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 
 from studyapp.ui.widgets.math_text import escape_markup
 
-FORMATS = [("Anki package (.apkg)", "apkg"), ("Anki TSV (.tsv)", "tsv"), ("Markdown (.md)", "md"),
-           ("JSON (.json)", "json"), ("CSV (.csv)", "csv")]
+FORMATS = [
+    ("Anki package (.apkg)", "apkg"),
+    ("Anki TSV (.tsv)", "tsv"),
+    ("Markdown (.md)", "md"),
+    ("JSON (.json)", "json"),
+    ("CSV (.csv)", "csv"),
+]
 TOPICS = ["activations", "losses", "optimizers", "terms", "backprop", "concepts", "user"]
 
 
@@ -47,8 +52,12 @@ class ExportScreen(ModalScreen):
                 yield Label("Format")
                 yield Select(FORMATS, value="apkg", allow_blank=False, id="export-format")
                 yield Label("Topic")
-                yield Select([("All topics", "")] + [(t.title(), t) for t in TOPICS], value="",
-                             allow_blank=False, id="export-topic")
+                yield Select(
+                    [("All topics", "")] + [(t.title(), t) for t in TOPICS],
+                    value="",
+                    allow_blank=False,
+                    id="export-topic",
+                )
                 yield Label("File")
                 yield Input(str(default_path("apkg", None)), id="export-path")
             yield ProgressBar(id="export-progress", show_eta=False)
@@ -106,8 +115,9 @@ class ExportScreen(ModalScreen):
         from studyapp.export import export_cards
 
         def progress(done: int, total: int) -> None:
-            self.app.call_from_thread(self.query_one("#export-progress", ProgressBar).update,
-                                      total=total, progress=done)
+            self.app.call_from_thread(
+                self.query_one("#export-progress", ProgressBar).update, total=total, progress=done
+            )
 
         try:
             count = export_cards(fmt, path, topic=topic, progress=progress)

@@ -24,8 +24,11 @@ SCREENS = [
     ("Export (from the command palette)", "studyapp.ui.screens.export", "ExportScreen"),
 ]
 
-GLOBAL = [("?", "Help (this screen)"), ("ctrl+p", "Command palette: every screen and action"),
-          ("ctrl+q", "Quit")]
+GLOBAL = [
+    ("?", "Help (this screen)"),
+    ("ctrl+p", "Command palette: every screen and action"),
+    ("ctrl+q", "Quit"),
+]
 
 
 def key_label(binding: Binding) -> str:
@@ -85,8 +88,14 @@ class HelpScreen(ModalScreen):
             yield Label("Keys  [dim](escape closes)[/dim]", id="help-title")
             with VerticalScroll(id="help-scroll"):
                 for title, rows in help_sections(self.current):
-                    table = Table(title=title, title_justify="left", show_header=False, box=None,
-                                  title_style="bold", padding=(0, 1))
+                    table = Table(
+                        title=title,
+                        title_justify="left",
+                        show_header=False,
+                        box=None,
+                        title_style="bold",
+                        padding=(0, 1),
+                    )
                     table.add_column("key", style="bold", min_width=8, no_wrap=True)
                     table.add_column("does", ratio=1)
                     for key, text in rows:

@@ -72,8 +72,13 @@ class QuizScreen(Screen):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, count: int = 10, topic: str | None = None, seed: int | None = None,
-                 questions: list | None = None) -> None:
+    def __init__(
+        self,
+        count: int = 10,
+        topic: str | None = None,
+        seed: int | None = None,
+        questions: list | None = None,
+    ) -> None:
         super().__init__()
         self.count = count
         self.topic = topic
@@ -116,8 +121,13 @@ class QuizScreen(Screen):
             # weak topics and weak exercise steps get more questions (Storage is thread-safe)
             weights = storage.topic_accuracy() if storage is not None else None
             steps = storage.step_accuracy() if storage is not None else None
-            questions = generate_quiz(self.seed, self.count, topic=self.topic,
-                                      weights=weights or None, step_weights=steps or None)
+            questions = generate_quiz(
+                self.seed,
+                self.count,
+                topic=self.topic,
+                weights=weights or None,
+                step_weights=steps or None,
+            )
         except Exception as exc:
             self.app.call_from_thread(self._fail, f"Cannot make a quiz: {exc}")
             return
@@ -159,9 +169,13 @@ class QuizScreen(Screen):
         else:
             # Formulas and numbers get the live math preview; words and pairings do not.
             math = getattr(q, "expected_kind", None) in MATH_KINDS or (
-                getattr(q, "expected_kind", None) is None and q.kind in ("typed", "numeric"))
-            placeholder = ("pair them like 1b 2a 3c and press enter" if q.kind == "matching"
-                           else "type your answer and press enter")
+                getattr(q, "expected_kind", None) is None and q.kind in ("typed", "numeric")
+            )
+            placeholder = (
+                "pair them like 1b 2a 3c and press enter"
+                if q.kind == "matching"
+                else "type your answer and press enter"
+            )
             box = MathInput(placeholder=placeholder, math=math, id="quiz-input")
             await area.mount(box)
             box.input.focus()
@@ -173,7 +187,9 @@ class QuizScreen(Screen):
 
     async def _show_score(self) -> None:
         total = len(self.questions)
-        self.query_one("#quiz-progress", Label).update(f"Quiz finished · score {self.score}/{total}")
+        self.query_one("#quiz-progress", Label).update(
+            f"Quiz finished · score {self.score}/{total}"
+        )
         lines = [f"[b]You scored {self.score} of {total}[/b]", ""]
         for q, _answer, verdict in self.results:
             mark = "✔" if verdict == "correct" else "✘"
@@ -230,8 +246,12 @@ class QuizScreen(Screen):
         word = getattr(verdict, "verdict", "incorrect")
         if word == "invalid":
             # An unreadable answer is not a wrong one: say why and let the user try again.
-            self.query_one(Feedback).show("invalid", "", message=getattr(verdict, "message", ""),
-                                          explanation="Fix the answer and press enter again.")
+            self.query_one(Feedback).show(
+                "invalid",
+                "",
+                message=getattr(verdict, "message", ""),
+                explanation="Fix the answer and press enter again.",
+            )
             self.call_after_refresh(self.query_one(Feedback).scroll_visible)
             return
         self.graded = True

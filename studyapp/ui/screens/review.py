@@ -110,11 +110,15 @@ class ReviewScreen(Screen):
     def _update_progress(self) -> None:
         done = len(self.session.history) if self.session is not None else 0
         try:
-            remaining = sum(int(v) for v in self.session.remaining().values()) if self.session else 0
+            remaining = (
+                sum(int(v) for v in self.session.remaining().values()) if self.session else 0
+            )
         except Exception:
             remaining = 0
         self.query_one("#review-progress", Label).update(f"done {done} · remaining {remaining}")
-        self.query_one("#review-bar", ProgressBar).update(total=max(done + remaining, 1), progress=done)
+        self.query_one("#review-bar", ProgressBar).update(
+            total=max(done + remaining, 1), progress=done
+        )
 
     def _show_summary(self, note: str = "") -> None:
         self.query_one(CardView).display = False
@@ -127,9 +131,13 @@ class ReviewScreen(Screen):
             summary = self.session.summary()
             minutes, seconds = divmod(int(summary.seconds), 60)
             accuracy = "—" if summary.accuracy is None else f"{summary.accuracy:.0%}"
-            ratings = "  ".join(f"{RATINGS[r][0]} {n}" for r, n in sorted(summary.by_rating.items()) if r in RATINGS)
+            ratings = "  ".join(
+                f"{RATINGS[r][0]} {n}" for r, n in sorted(summary.by_rating.items()) if r in RATINGS
+            )
             lines += [
-                "[b]Session finished[/b]" if summary.reviewed else "[b]Nothing to review right now[/b]",
+                "[b]Session finished[/b]"
+                if summary.reviewed
+                else "[b]Nothing to review right now[/b]",
                 "",
                 f"cards reviewed   {summary.reviewed}",
                 f"time             {minutes}m {seconds:02d}s",

@@ -12,8 +12,13 @@ from studyapp.ui.widgets.math_text import escape_markup
 
 #: field -> (label, type, lower bound, upper bound, help)
 FIELDS: dict[str, tuple[str, type, float, float, str]] = {
-    "desired_retention": ("Desired retention", float, 0.70, 0.99,
-                          "share of reviews you want to recall (0.70–0.99); higher means more reviews"),
+    "desired_retention": (
+        "Desired retention",
+        float,
+        0.70,
+        0.99,
+        "share of reviews you want to recall (0.70–0.99); higher means more reviews",
+    ),
     "new_per_day": ("New cards per day", int, 0, 9999, "new cards introduced each day"),
     "reviews_per_day": ("Reviews per day", int, 0, 99999, "most reviews shown each day"),
     "maximum_interval": ("Maximum interval (days)", int, 1, 36500, "longest gap between reviews"),
@@ -72,7 +77,9 @@ class SettingsScreen(Screen):
         settings = self.app.settings()
         for name in FIELDS:
             value = settings.get(name)
-            self.query_one(f"#set-{name}", Input).value = "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+            self.query_one(f"#set-{name}", Input).value = (
+                "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+            )
         theme = settings.get("theme") or ("light" if "light" in self.app.theme else "dark")
         select = self.query_one("#set-theme", Select)
         if theme not in dict((v, k) for k, v in THEME_CHOICES):
@@ -109,7 +116,9 @@ class SettingsScreen(Screen):
         try:
             storage.save_settings(values)
         except Exception as exc:
-            error.update(escape_markup(f"Cannot save: {str(exc).splitlines()[0] if str(exc) else exc!r}"))
+            error.update(
+                escape_markup(f"Cannot save: {str(exc).splitlines()[0] if str(exc) else exc!r}")
+            )
             error.add_class("error")
             return
         error.remove_class("error")

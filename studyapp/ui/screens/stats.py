@@ -27,7 +27,9 @@ def _series(value) -> list[float]:
     out = []
     for item in value:
         if isinstance(item, dict):
-            number = next((item[k] for k in ("count", "reviews", "due", "value", "retention") if k in item), 0)
+            number = next(
+                (item[k] for k in ("count", "reviews", "due", "value", "retention") if k in item), 0
+            )
             out.append(float(number or 0))
         elif isinstance(item, (list, tuple)):
             out.append(float(item[-1] or 0))
@@ -89,8 +91,10 @@ class StatsScreen(Screen):
     def on_mount(self) -> None:
         # Fixed widths: auto-sized columns were sometimes measured before the rows arrived
         # (seen as "Activ" for "Activations").
-        for selector, first, width in (("#stats-accuracy", "Topic", 14),
-                                       ("#stats-steps", "Exercise step", 24)):
+        for selector, first, width in (
+            ("#stats-accuracy", "Topic", 14),
+            ("#stats-steps", "Exercise step", 24),
+        ):
             table = self.query_one(selector, DataTable)
             table.add_column(first, width=width)
             for label in ("Correct", "Total", "Accuracy"):
@@ -110,7 +114,8 @@ class StatsScreen(Screen):
             stats.setdefault("retention_by_week", weekly_retention(self.app.storage, now))
         except Exception as exc:
             self.app.call_from_thread(
-                self.query_one("#stats-summary", Static).update, escape_markup(f"Statistics unavailable: {exc}")
+                self.query_one("#stats-summary", Static).update,
+                escape_markup(f"Statistics unavailable: {exc}"),
             )
             return
         self.app.call_from_thread(self.show, stats)
@@ -128,7 +133,9 @@ class StatsScreen(Screen):
 
         # The last 30 days of the 12-week series: one bar per day still fits a half-width plot.
         reviews = _series(stats.get("reviews_per_day_12w"))[-30:]
-        self._bars("#plot-reviews", "Reviews per day (last 30 days)", reviews, "days ago", reverse=True)
+        self._bars(
+            "#plot-reviews", "Reviews per day (last 30 days)", reviews, "days ago", reverse=True
+        )
         forecast = _series(stats.get("forecast_30d"))
         self._bars("#plot-forecast", "Due per day (next 30 days)", forecast, "days ahead")
 
@@ -141,7 +148,9 @@ class StatsScreen(Screen):
         desired = 100 * float(self.app.settings().get("desired_retention", 0.9) or 0.9)
         plt.title("Retention % per week" if points else "Retention % per week (no data yet)")
         if points:
-            plt.plot([x for x, _ in points], [y for _, y in points], marker="braille", label="actual")
+            plt.plot(
+                [x for x, _ in points], [y for _, y in points], marker="braille", label="actual"
+            )
         # The target line, so the user sees whether the schedule is keeping its promise.
         plt.plot([-len(weekly) + 1, 0], [desired, desired], marker="braille", label="desired")
         plt.ylim(0, 100)
@@ -180,13 +189,19 @@ class StatsScreen(Screen):
             share = f"{correct / total:.0%}" if total else "—"
             table.add_row(STEP_TYPES.get(step, step), str(correct), str(total), share)
 
-    def _bars(self, selector: str, title: str, values: list[float], x_label: str, reverse: bool = False) -> None:
+    def _bars(
+        self, selector: str, title: str, values: list[float], x_label: str, reverse: bool = False
+    ) -> None:
         """One bar per day; x is days ago (``reverse``) or days ahead."""
         plot = self.query_one(selector, PlotextPlot)
         plt = plot.plt
         plt.clear_data()
         plt.clear_figure()
-        xs = [-(len(values) - 1 - i) for i in range(len(values))] if reverse else list(range(len(values)))
+        xs = (
+            [-(len(values) - 1 - i) for i in range(len(values))]
+            if reverse
+            else list(range(len(values)))
+        )
         if values and max(values) > 0:
             plt.title(title)
             # plotext's own y range (setting ylim makes it draw stubs for zero bars).

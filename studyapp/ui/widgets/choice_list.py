@@ -30,7 +30,9 @@ class ChoiceList(OptionList):
 
     def __init__(self, choices: list[str], **kwargs) -> None:
         self.choices = list(choices)
-        super().__init__(*(Option(_label(i + 1, c), id=str(i)) for i, c in enumerate(self.choices)), **kwargs)
+        super().__init__(
+            *(Option(_label(i + 1, c), id=str(i)) for i, c in enumerate(self.choices)), **kwargs
+        )
         self.answered = False
 
     def mark(self, chosen: int, correct: int | None) -> None:

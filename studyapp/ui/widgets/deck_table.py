@@ -44,15 +44,21 @@ class DeckTable(DataTable):
             # The "Deep Learning::" prefix is the same for every deck: it is in the title above.
             self.add_row(
                 Text(DECK_NAMES.get(topic, topic.title())),
-                *(_num(v, style) for v, style in zip(values, ("blue", "red", "green"), strict=True)),
+                *(
+                    _num(v, style)
+                    for v, style in zip(values, ("blue", "red", "green"), strict=True)
+                ),
                 key=topic,
             )
         # The daily limits apply once overall, so Storage.totals() (when given) is the truth,
         # not the sum of the per-deck figures.
         if totals is not None:
             summed = {k: int(totals.get(k, 0)) for k in ("new", "learning", "due")}
-        self.add_row(Text("Today", style="bold"),
-                     *(_num(summed[k], "bold") for k in ("new", "learning", "due")), key="__total__")
+        self.add_row(
+            Text("Today", style="bold"),
+            *(_num(summed[k], "bold") for k in ("new", "learning", "due")),
+            key="__total__",
+        )
 
 
 def _num(value: int, style: str) -> Text:

@@ -10,8 +10,14 @@ from studyapp.ui.widgets.math_text import escape_markup, readable
 class Feedback(Static):
     """Shows one graded answer; ``show(...)`` sets the content, ``clear()`` hides it."""
 
-    def show(self, verdict: str, expected: str, explanation: str = "", diagnosis: str | None = None,
-             message: str = "") -> None:
+    def show(
+        self,
+        verdict: str,
+        expected: str,
+        explanation: str = "",
+        diagnosis: str | None = None,
+        message: str = "",
+    ) -> None:
         """Render the feedback.
 
         ``verdict`` is ``correct``/``incorrect``/``invalid`` (the checker's words); the widget
@@ -19,9 +25,11 @@ class Feedback(Static):
         """
         for name in ("correct", "incorrect", "invalid"):
             self.set_class(verdict == name, name)
-        heading = {"correct": "✔ Correct", "incorrect": "✘ Not quite", "invalid": "⚠ Could not read that"}.get(
-            verdict, verdict
-        )
+        heading = {
+            "correct": "✔ Correct",
+            "incorrect": "✘ Not quite",
+            "invalid": "⚠ Could not read that",
+        }.get(verdict, verdict)
         lines = [f"[b]{heading}[/b]"]
         if message and verdict == "invalid":  # why it could not be read
             lines.append(escape_markup(readable(message)))

@@ -86,8 +86,13 @@ def sample_curve(entry, points: int = 81) -> Curve | None:
             if fn is None:
                 return None
             z = np.linspace(-4.0, 4.0, points)[None, :]  # (B=1, n)
-            return Curve(f"{entry.name}(z) and its derivative", z[0].tolist(),
-                         np.asarray(fn.value(z))[0].tolist(), np.asarray(fn.derivative(z))[0].tolist(), "z")
+            return Curve(
+                f"{entry.name}(z) and its derivative",
+                z[0].tolist(),
+                np.asarray(fn.value(z))[0].tolist(),
+                np.asarray(fn.derivative(z))[0].tolist(),
+                "z",
+            )
         if entry.topic == "losses":
             from engine.losses import LOSSES
 
@@ -102,9 +107,13 @@ def sample_curve(entry, points: int = 81) -> Curve | None:
                 a = np.linspace(-1.0, 3.0, points)
             a2 = a[:, None]  # (B=points, n=1): one output per sample
             y2 = np.ones_like(a2)
-            return Curve(f"{entry.name} for target y = 1", a.tolist(),
-                         np.asarray(fn.value(a2, y2)).reshape(-1).tolist(),
-                         np.asarray(fn.grad(a2, y2)).reshape(-1).tolist(), "a")
+            return Curve(
+                f"{entry.name} for target y = 1",
+                a.tolist(),
+                np.asarray(fn.value(a2, y2)).reshape(-1).tolist(),
+                np.asarray(fn.grad(a2, y2)).reshape(-1).tolist(),
+                "a",
+            )
     except Exception:
         return None
     return None

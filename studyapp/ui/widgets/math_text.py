@@ -32,7 +32,9 @@ def readable(text: object) -> str:
         return latex_to_unicode(text.replace("$", ""))
     except Exception:
         # Last resort: drop the markup characters rather than show raw LaTeX.
-        return re.sub(r"\\([A-Za-z]+)", r"\1", text).replace("{", "").replace("}", "").replace("$", "")
+        return (
+            re.sub(r"\\([A-Za-z]+)", r"\1", text).replace("{", "").replace("}", "").replace("$", "")
+        )
 
 
 def formula(text: object) -> str:

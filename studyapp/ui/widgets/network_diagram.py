@@ -28,10 +28,22 @@ MAX_LAYERS = 5
 # Direction bits of a line cell -> box-drawing character.
 UP, DOWN, LEFT, RIGHT = 1, 2, 4, 8
 _LINE = {
-    0: " ", UP: "│", DOWN: "│", UP | DOWN: "│", LEFT: "─", RIGHT: "─", LEFT | RIGHT: "─",
-    DOWN | RIGHT: "┌", DOWN | LEFT: "┐", UP | RIGHT: "└", UP | LEFT: "┘",
-    UP | DOWN | RIGHT: "├", UP | DOWN | LEFT: "┤", DOWN | LEFT | RIGHT: "┬",
-    UP | LEFT | RIGHT: "┴", UP | DOWN | LEFT | RIGHT: "┼",
+    0: " ",
+    UP: "│",
+    DOWN: "│",
+    UP | DOWN: "│",
+    LEFT: "─",
+    RIGHT: "─",
+    LEFT | RIGHT: "─",
+    DOWN | RIGHT: "┌",
+    DOWN | LEFT: "┐",
+    UP | RIGHT: "└",
+    UP | LEFT: "┘",
+    UP | DOWN | RIGHT: "├",
+    UP | DOWN | LEFT: "┤",
+    DOWN | LEFT | RIGHT: "┬",
+    UP | LEFT | RIGHT: "┴",
+    UP | DOWN | LEFT | RIGHT: "┼",
 }
 
 # Colours of edges, weight labels and targets; the light palette keeps them readable on white.
@@ -41,8 +53,11 @@ PALETTES = {
 }
 
 STATUS_STYLE = {
-    "correct": "bold green", "correct_cf": "green", "incorrect": "bold red",
-    "revealed": "yellow", None: "dim",
+    "correct": "bold green",
+    "correct_cf": "green",
+    "incorrect": "bold red",
+    "revealed": "yellow",
+    None: "dim",
 }
 
 
@@ -136,8 +151,9 @@ def can_draw(layers: list[int]) -> bool:
     return len(layers) <= MAX_LAYERS and max(layers) <= MAX_UNITS
 
 
-def diagram_text(ex: dict, known: dict[str, tuple[np.ndarray, object]] | None = None,
-                 palette: str = "dark") -> Text | None:
+def diagram_text(
+    ex: dict, known: dict[str, tuple[np.ndarray, object]] | None = None, palette: str = "dark"
+) -> Text | None:
     """The network of a backprop exercise as styled text, or None when it is too big to draw.
 
     ``known`` maps a step key (``z1``, ``a2`` …) to (value shape (N^m,), status) for the values the
@@ -167,8 +183,12 @@ def diagram_text(ex: dict, known: dict[str, tuple[np.ndarray, object]] | None = 
                     value, status = entry
                     if not isinstance(status, str):  # one status per unit
                         status = list(status)[j]
-                    rows.append((f"{name} {num(np.asarray(value).reshape(-1)[j])}",
-                                 STATUS_STYLE.get(status, "")))
+                    rows.append(
+                        (
+                            f"{name} {num(np.asarray(value).reshape(-1)[j])}",
+                            STATUS_STYLE.get(status, ""),
+                        )
+                    )
             col.append(_Unit(rows, title=f"b {num(ex['biases'][m - 1][j])}"))
         columns.append(col)
     # --- sizes
@@ -201,8 +221,7 @@ def diagram_text(ex: dict, known: dict[str, tuple[np.ndarray, object]] | None = 
             u.y = y
             if n_in:
                 inner = u.height - 2
-                u.in_ports = ([y + 1 + inner // 2] if n_in == 1
-                              else [y + 1 + k for k in range(n_in)])
+                u.in_ports = [y + 1 + inner // 2] if n_in == 1 else [y + 1 + k for k in range(n_in)]
             y += u.height + 1
 
     place(0, (tallest - heights[0]) // 2 + 3)
@@ -254,8 +273,9 @@ def diagram_text(ex: dict, known: dict[str, tuple[np.ndarray, object]] | None = 
             if c < big_l:
                 canvas.put(u.out_row, u.x + u.width - 1, "├")
     for j, u in enumerate(columns[-1]):
-        canvas.put(u.out_row, u.x + u.width, f"╶ y{sub(j + 1)} {num(ex['target'][j])}",
-                   colours["target"])
+        canvas.put(
+            u.out_row, u.x + u.width, f"╶ y{sub(j + 1)} {num(ex['target'][j])}", colours["target"]
+        )
     # --- layer titles along the top row is left to the caller (givens_text names the layers)
     return canvas.render()
 
@@ -314,7 +334,9 @@ def givens_text(ex: dict, width: int = 76) -> str:
         blocks = [matrix_block("θ", ex["params"]), matrix_block("g", ex["grad"])]
         for key, val in (ex.get("state") or {}).items():
             blocks.append(matrix_block(key, val))
-        hyper = ", ".join(f"{k} = {num(v, 4)}" for k, v in (ex.get("hyperparameters") or {}).items())
+        hyper = ", ".join(
+            f"{k} = {num(v, 4)}" for k, v in (ex.get("hyperparameters") or {}).items()
+        )
         return "\n".join(side_by_side(blocks, width=width) + [f"t = {ex.get('t')}   {hyper}"])
     blocks = [matrix_block("x", ex["x"]), matrix_block("y", ex["target"])]
     for m, (W, b) in enumerate(zip(ex["weights"], ex["biases"], strict=True), start=1):
@@ -343,7 +365,8 @@ class NetworkDiagram(Static):
         text = diagram_text(ex, known, palette="dark" if dark else "light")
         self.display = True
         if text is None:
-            self.update(Text("(the network is too large to draw: the matrices below give it)",
-                             style="dim"))
+            self.update(
+                Text("(the network is too large to draw: the matrices below give it)", style="dim")
+            )
         else:
             self.update(text)
