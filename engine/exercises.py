@@ -257,7 +257,7 @@ def preset(name: str) -> dict:
 
 # --- optimizer exercises -------------------------------------------------------------------
 
-OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam", "adamw")
+OPTIMIZER_NAMES = tuple(_opt.OPTIMIZERS)  # the notes' seven, then the extras (adamw)
 
 # Typical size of each state variable after a few steps: (low, high, signed). Accumulators of
 # squares are positive; velocities and first moments may have either sign. Adam's moments start at

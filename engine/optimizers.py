@@ -100,6 +100,7 @@ class Optimizer:
     defaults: dict[str, float]  # usual hyperparameters
     state_keys: tuple[str, ...]
     intermediates: tuple[str, ...] = ()
+    in_notes: bool = True  # one of the seven rows of the notes' optimizer table
 
 
 OPTIMIZERS: dict[str, Optimizer] = {
@@ -122,9 +123,15 @@ OPTIMIZERS: dict[str, Optimizer] = {
             {"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.01},
             ("m", "v"),
             ("m_hat", "v_hat"),
+            in_notes=False,
         ),
     )
 }
+
+#: The notes' seven optimizers: what quizzes, worksheets and the workspace draw from.
+NOTES_OPTIMIZERS: tuple[str, ...] = tuple(n for n, o in OPTIMIZERS.items() if o.in_notes)
+#: The engine's extras beyond the notes (adamw): accepted by the CLI, never drawn at random.
+EXTRA_OPTIMIZERS: tuple[str, ...] = tuple(n for n, o in OPTIMIZERS.items() if not o.in_notes)
 
 
 def get(name: str) -> Optimizer:

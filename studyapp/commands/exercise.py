@@ -6,8 +6,10 @@ import argparse
 import secrets
 import sys
 
+from engine.optimizers import EXTRA_OPTIMIZERS, NOTES_OPTIMIZERS
+
 FORMATS = ("json", "jsonl", "text", "md")
-OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam", "adamw")
+OPTIMIZERS = (*NOTES_OPTIMIZERS, *EXTRA_OPTIMIZERS)  # the notes' seven and the extras (adamw)
 
 
 def _int(name: str, minimum: int | None = None):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from studyapp.core.catalog import ALL_TOPICS
+
 FORMATS = ("apkg", "tsv", "md", "json", "csv")
-TOPICS = ("activations", "losses", "optimizers", "terms", "backprop", "concepts", "user")
 
 
 def add_parser(subparsers) -> None:
@@ -24,7 +25,7 @@ def add_parser(subparsers) -> None:
         metavar="PATH",
         help="file to write (- for standard output, text formats only)",
     )
-    parser.add_argument("--topic", choices=TOPICS, help="export only this topic")
+    parser.add_argument("--topic", choices=ALL_TOPICS, help="export only this topic")
 
 
 def run(args: argparse.Namespace) -> int:

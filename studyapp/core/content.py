@@ -24,19 +24,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from studyapp.core.catalog import DECK_NAMES as DECKS
+from studyapp.core.catalog import USER_TOPIC
 from studyapp.errors import DataError
-
-TOPICS = ("activations", "losses", "optimizers", "terms", "backprop", "concepts", "user")
-
-DECKS = {
-    "activations": "Deep Learning::Activations",
-    "losses": "Deep Learning::Losses",
-    "optimizers": "Deep Learning::Optimizers",
-    "terms": "Deep Learning::Terms",
-    "backprop": "Deep Learning::Backprop",
-    "concepts": "Deep Learning::Concepts",
-    "user": "Deep Learning::My notes",
-}
 
 # ---------------------------------------------------------------------------------------------
 # Data classes
@@ -55,7 +45,7 @@ class Entry:
 
     @property
     def deck(self) -> str:
-        return DECKS.get(self.topic, "Deep Learning::My notes")
+        return DECKS.get(self.topic, DECKS[USER_TOPIC])
 
     def get(self, key: str, default: Any = None) -> Any:
         value = self.fields.get(key)

@@ -28,12 +28,13 @@ import numpy as np
 
 from engine.activations import HIDDEN_ACTIVATIONS
 from engine.losses import LOSSES as _LOSSES
+from engine.optimizers import NOTES_OPTIMIZERS
 from studyapp.core.steps import STEP_TYPES
 from studyapp.core.worked import ACT_DERIVATIVE, ACT_FORMULA, LOSS_TEXT, sup
 from studyapp.errors import UsageError
 
 LOSSES = tuple(_LOSSES)
-OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam")
+OPTIMIZERS = NOTES_OPTIMIZERS  # the notes' seven (adamw only on request)
 
 # Output activation -> losses that make sense with it (used by "randomize"; the engine validates
 # whatever the user picks by hand and its one-line error is shown).

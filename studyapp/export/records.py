@@ -16,29 +16,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from studyapp.core.catalog import ALL_TOPICS, DECK_NAMES, ROOT_DECK
 from studyapp.errors import DataError, UsageError
 
 #: Topics in display order; ``user`` holds notes imported by the user.
-TOPICS: tuple[str, ...] = (
-    "activations",
-    "losses",
-    "optimizers",
-    "terms",
-    "backprop",
-    "concepts",
-    "user",
-)
-
-ROOT_DECK = "Deep Learning"
-DECK_NAMES: dict[str, str] = {
-    "activations": f"{ROOT_DECK}::Activations",
-    "losses": f"{ROOT_DECK}::Losses",
-    "optimizers": f"{ROOT_DECK}::Optimizers",
-    "terms": f"{ROOT_DECK}::Terms",
-    "backprop": f"{ROOT_DECK}::Backprop",
-    "concepts": f"{ROOT_DECK}::Concepts",
-    "user": f"{ROOT_DECK}::My notes",
-}
+TOPICS = ALL_TOPICS
 
 # Note kinds. A "reversed" note gives Anki two cards (front->back and back->front).
 BASIC = "basic"

@@ -23,6 +23,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.optimizers import NOTES_OPTIMIZERS
 from studyapp.errors import UsageError
 from studyapp.export import formulas as F
 from studyapp.export import mathml as X
@@ -51,7 +52,7 @@ BACKPROP_SETUPS: tuple[dict, ...] = (
     },
 )
 #: Optimizers of the contract table (adamw is an engine extra, not in the notes).
-OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam")
+OPTIMIZER_NAMES = NOTES_OPTIMIZERS  # the notes' seven (adamw only on request)
 NUMERIC_KINDS = ("activation", "loss", "softmax")
 NUMERIC_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "swish")
 NUMERIC_LOSSES = ("half_sse", "mse", "mae", "huber", "bce", "cce", "hinge")

@@ -19,6 +19,8 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from studyapp.core.catalog import TOPICS
+
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from studyapp.storage import Storage
 
@@ -38,8 +40,6 @@ PLACES: list[tuple[str, str, str]] = [
     ("export", "Export cards", "Anki .apkg, TSV, Markdown, JSON or CSV file"),
     ("help", "Help", "Every key binding on every screen"),
 ]
-
-QUIZ_TOPICS = ("activations", "losses", "optimizers", "terms", "backprop", "concepts")
 
 
 def utc_now() -> datetime:
@@ -258,7 +258,7 @@ class StudyApp(App):
         """The command palette (``ctrl+p``) reaches every screen and every quiz topic."""
         for place, title, help_text in PLACES:
             yield SystemCommand(title, help_text, lambda p=place: self.action_open(p))
-        for topic in QUIZ_TOPICS:
+        for topic in TOPICS:
             yield SystemCommand(
                 f"Quiz: {topic}",
                 f"Ten questions on {topic}",

@@ -22,13 +22,13 @@ import random
 import re
 from collections.abc import Mapping
 
+from studyapp.core.catalog import TOPICS
 from studyapp.core.questions import _checking as chk
 from studyapp.core.questions import numeric as num
 from studyapp.core.questions.from_content import Candidate, candidates_for, source_of
 from studyapp.core.questions.model import Question, digest, format_number, make_id
 from studyapp.errors import UsageError
 
-TOPICS = ("activations", "losses", "optimizers", "terms", "backprop", "concepts")
 KIND_ORDER = ("mcq", "numeric", "typed", "true_false", "cloze", "matching")
 
 

@@ -16,6 +16,7 @@ import math
 import random
 from dataclasses import dataclass, field
 
+from engine.optimizers import NOTES_OPTIMIZERS
 from studyapp.core.questions.model import fmt, fmt_mat, fmt_vec
 
 SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -534,7 +535,7 @@ def chain_rule_neuron(rng: random.Random) -> NumericDraft:
 
 # --------------------------------------------------------------------------- engine-backed
 
-OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam")
+OPTIMIZER_NAMES = NOTES_OPTIMIZERS  # the notes' seven (adamw only on request)
 
 
 def optimizer_step(rng: random.Random) -> NumericDraft:

@@ -15,6 +15,7 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 
+from studyapp.core.catalog import ALL_TOPICS, topic_title
 from studyapp.ui.widgets.math_text import escape_markup
 
 FORMATS = [
@@ -24,7 +25,6 @@ FORMATS = [
     ("JSON (.json)", "json"),
     ("CSV (.csv)", "csv"),
 ]
-TOPICS = ["activations", "losses", "optimizers", "terms", "backprop", "concepts", "user"]
 
 
 def default_path(fmt: str, topic: str | None) -> Path:
@@ -53,7 +53,7 @@ class ExportScreen(ModalScreen):
                 yield Select(FORMATS, value="apkg", allow_blank=False, id="export-format")
                 yield Label("Topic")
                 yield Select(
-                    [("All topics", "")] + [(t.title(), t) for t in TOPICS],
+                    [("All topics", "")] + [(topic_title(t), t) for t in ALL_TOPICS],
                     value="",
                     allow_blank=False,
                     id="export-topic",

@@ -5,15 +5,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import DataTable
 
-DECK_NAMES = {
-    "activations": "Activations",
-    "losses": "Losses",
-    "optimizers": "Optimizers",
-    "terms": "Terms",
-    "backprop": "Backprop",
-    "concepts": "Concepts",
-    "user": "My notes",
-}
+from studyapp.core.catalog import TOPIC_TITLES
+
+DECK_NAMES = TOPIC_TITLES
 
 
 class DeckTable(DataTable):
