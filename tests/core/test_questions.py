@@ -28,8 +28,8 @@ from studyapp.core.questions import (
     grade,
     topic_weights,
 )
+from studyapp.core.questions.builders.activations import intervals as _intervals
 from studyapp.core.questions.formulas import display
-from studyapp.core.questions.from_content import _intervals
 from studyapp.errors import UsageError
 
 SEEDS = range(40)
