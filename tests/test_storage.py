@@ -462,7 +462,7 @@ def test_a_second_connection_reads_and_writes_while_reviews_go_on(tmp_path):
     readers run during writes, and writers wait for each other instead of failing."""
     import threading
 
-    from studyapp.core.stats import compute_stats
+    from studyapp.study.stats import compute_stats
 
     db = tmp_path / "studyapp.db"
     a = Storage.open(db, tz=UTC, now=T0)
