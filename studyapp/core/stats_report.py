@@ -6,8 +6,21 @@ from __future__ import annotations
 
 def render_text(stats: dict) -> str:
     """The human-readable ``studyapp stats`` report (plain text, fits 80 columns)."""
+    return "\n".join(
+        [
+            *_overview(stats),
+            *_by_topic(stats.get("by_topic")),
+            *_last_and_next_days(stats),
+            *_topic_accuracy(stats["accuracy_by_topic"]),
+            *_step_accuracy(stats["accuracy_by_step"]),
+            *_leeches(stats["leeches"]),
+        ]
+    )
+
+
+def _overview(stats: dict) -> list[str]:
     ret = stats["retention_30d"]
-    lines = [
+    return [
         f"Cards        {stats['cards_total']} ({stats['cards_new']} new, {stats['suspended']} suspended"
         + (f", {stats['orphaned']} orphaned" if stats["orphaned"] else "")
         + ")",
@@ -18,36 +31,58 @@ def render_text(stats: dict) -> str:
         f"(target {stats['settings']['desired_retention']:.0%})",
         f"Streak       {stats['streak_days']} day{'s' if stats['streak_days'] != 1 else ''}",
     ]
-    if stats.get("by_topic"):
-        lines.append("Today by topic        new  learning  due")
-        for topic, c in stats["by_topic"].items():
-            lines.append(f"  {topic:<18} {c['new']:>5} {c['learning']:>9} {c['due']:>4}")
-    week = stats["forecast_30d"][:7]
-    lines.append("Next 7 days  " + "  ".join(f"{d['date'][5:]}:{d['due']}" for d in week))
-    recent = stats["reviews_per_day_12w"][-7:]
-    lines.append("Last 7 days  " + "  ".join(f"{d['date'][5:]}:{d['count']}" for d in recent))
-    if stats["accuracy_by_topic"]:
-        lines.append("Accuracy by topic (quizzes and exercises):")
-        for topic, a in stats["accuracy_by_topic"].items():
-            lines.append(f"  {topic:<14} {a['correct']}/{a['total']}  {a['accuracy']:.0%}")
-    if stats["accuracy_by_step"]:
-        from studyapp.core.steps import STEP_TYPES, weakest_step
 
-        lines.append("Accuracy by exercise step:")
-        for step, a in stats["accuracy_by_step"].items():
-            lines.append(
-                f"  {STEP_TYPES.get(step, step):<24} {a['correct']}/{a['total']}  "
-                f"{a['accuracy']:.0%}"
-            )
-        weak = weakest_step(stats["accuracy_by_step"])
-        if weak:
-            lines.append(f"  {weak}.")
-    if stats["leeches"]:
-        lines.append(f"Leeches ({len(stats['leeches'])}, suspended; rewrite or unsuspend them):")
-        for leech in stats["leeches"][:10]:
-            front = leech["front"].replace("\n", " ")
-            lines.append(f"  {leech['lapses']:>2} lapses  {front[:60]}")
-    return "\n".join(lines)
+
+def _by_topic(by_topic: dict | None) -> list[str]:
+    if not by_topic:
+        return []
+    return ["Today by topic        new  learning  due"] + [
+        f"  {topic:<18} {c['new']:>5} {c['learning']:>9} {c['due']:>4}"
+        for topic, c in by_topic.items()
+    ]
+
+
+def _last_and_next_days(stats: dict) -> list[str]:
+    week = stats["forecast_30d"][:7]
+    recent = stats["reviews_per_day_12w"][-7:]
+    return [
+        "Next 7 days  " + "  ".join(f"{d['date'][5:]}:{d['due']}" for d in week),
+        "Last 7 days  " + "  ".join(f"{d['date'][5:]}:{d['count']}" for d in recent),
+    ]
+
+
+def _topic_accuracy(accuracy: dict) -> list[str]:
+    if not accuracy:
+        return []
+    return ["Accuracy by topic (quizzes and exercises):"] + [
+        f"  {topic:<14} {a['correct']}/{a['total']}  {a['accuracy']:.0%}"
+        for topic, a in accuracy.items()
+    ]
+
+
+def _step_accuracy(accuracy: dict) -> list[str]:
+    if not accuracy:
+        return []
+    from studyapp.core.steps import STEP_TYPES, weakest_step
+
+    lines = ["Accuracy by exercise step:"] + [
+        f"  {STEP_TYPES.get(step, step):<24} {a['correct']}/{a['total']}  {a['accuracy']:.0%}"
+        for step, a in accuracy.items()
+    ]
+    weak = weakest_step(accuracy)
+    return [*lines, f"  {weak}."] if weak else lines
+
+
+def _leeches(leeches: list[dict]) -> list[str]:
+    if not leeches:
+        return []
+    return [f"Leeches ({len(leeches)}, suspended; rewrite or unsuspend them):"] + [
+        f"  {leech['lapses']:>2} lapses  {_one_line(leech['front'])[:60]}" for leech in leeches[:10]
+    ]
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\n", " ")
 
 
 __all__ = ["render_text"]

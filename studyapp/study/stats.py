@@ -7,9 +7,11 @@ The text report of these figures is :func:`studyapp.core.stats_report.render_tex
 from __future__ import annotations
 
 import bisect
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
 
 from studyapp.core import scheduling as sch
+from studyapp.core.scheduling import Settings
 from studyapp.core.streaks import streak_days
 from studyapp.storage import Storage, from_ms, to_ms
 
@@ -42,48 +44,15 @@ def compute_stats(storage: Storage, now: datetime) -> dict:
     "due"}} available today, as the dashboard shows them).
     """
     settings = storage.settings
-    tz = storage.tz
-    today = sch.study_day(now, settings, tz)
+    calendar = _Calendar(settings, storage.tz)
+    today = calendar.day_of(now)
     start, _end = storage.day_bounds(now)
     cards = storage.card_count()
     totals = storage.totals(now)
-
-    def bound(day: date) -> int:
-        """UTC ms at which study day ``day`` starts (exact across DST changes)."""
-        return to_ms(sch.day_start(day, settings, tz))
-
-    # Forecast: studied cards due on each of the next 30 study days (overdue counted today).
-    edges = [bound(today + timedelta(days=i)) for i in range(1, FORECAST_DAYS + 1)]
-    forecast = [0] * FORECAST_DAYS
-    for due_ms in storage.due_times():
-        i = bisect.bisect_right(edges, due_ms)
-        if i < FORECAST_DAYS:
-            forecast[i] += 1
-
-    # Reviews per day for 12 weeks: one indexed range count per day (no row is read in Python).
+    # The last 12 weeks' study days, oldest first, and the HISTORY_DAYS + 1 edges between them.
     first = today - timedelta(days=HISTORY_DAYS - 1)
-    day_edges = [bound(first + timedelta(days=i)) for i in range(HISTORY_DAYS + 1)]
-    per_day = storage.review_counts_between(day_edges)
-
-    # Retention per week (12 weeks, oldest first); weeks without reviews of mature cards are left out.
-    by_week = []
-    for w in range(HISTORY_DAYS // 7):
-        p, t = storage.review_retention(
-            from_ms(day_edges[7 * w]), until=from_ms(day_edges[7 * (w + 1)])
-        )
-        if t:
-            by_week.append(
-                {"date": (first + timedelta(days=7 * w)).isoformat(), "retention": round(p / t, 4)}
-            )
-
-    # Streak: walk back day by day while there was any review or attempt (indexed lookups).
-    def studied_on(day: date) -> bool:
-        return storage.studied_between(bound(day), bound(day + timedelta(days=1)))
-
-    streak = streak_days(studied_on, today)
-
+    day_edges = calendar.starts(first, HISTORY_DAYS + 1)
     passed, total = storage.review_retention(now - timedelta(days=RETENTION_DAYS))
-
     return {
         "cards_total": cards["total"],
         "cards_new": cards["new"],
@@ -94,18 +63,12 @@ def compute_stats(storage: Storage, now: datetime) -> dict:
         "reviews_today": storage.review_count(since=start),
         "reviews_total": storage.review_count(),
         "retention_30d": round(passed / total, 4) if total else None,
-        "streak_days": streak,
+        "streak_days": _streak(storage, calendar, today),
         "suspended": cards["suspended"],
         "orphaned": cards["orphaned"],
-        "forecast_30d": [
-            {"date": (today + timedelta(days=i)).isoformat(), "due": n}
-            for i, n in enumerate(forecast)
-        ],
-        "reviews_per_day_12w": [
-            {"date": (first + timedelta(days=i)).isoformat(), "count": n}
-            for i, n in enumerate(per_day)
-        ],
-        "retention_by_week": by_week,
+        "forecast_30d": _forecast(storage, calendar, today),
+        "reviews_per_day_12w": _dated(first, storage.review_counts_between(day_edges), "count"),
+        "retention_by_week": _retention_by_week(storage, first, day_edges),
         "by_topic": storage.counts(now),
         "accuracy_by_topic": _accuracy(storage.topic_accuracy()),
         "accuracy_by_step": _accuracy(storage.step_accuracy()),
@@ -118,6 +81,66 @@ def compute_stats(storage: Storage, now: datetime) -> dict:
             for k in ("desired_retention", "new_per_day", "reviews_per_day")
         },
     }
+
+
+@dataclass(frozen=True)
+class _Calendar:
+    """The study days of one database (its rollover hour and time zone)."""
+
+    settings: Settings
+    tz: tzinfo | None
+
+    def day_of(self, now: datetime) -> date:
+        return sch.study_day(now, self.settings, self.tz)
+
+    def start(self, day: date) -> int:
+        """UTC ms at which study day ``day`` starts (exact across DST changes)."""
+        return to_ms(sch.day_start(day, self.settings, self.tz))
+
+    def starts(self, first: date, n: int) -> list[int]:
+        """The starts of ``n`` consecutive study days from ``first`` (UTC ms, ascending)."""
+        return [self.start(first + timedelta(days=i)) for i in range(n)]
+
+
+def _dated(first: date, values: list[int], name: str) -> list[dict]:
+    """[{"date": first + i days, name: values[i]}] (ISO dates)."""
+    return [
+        {"date": (first + timedelta(days=i)).isoformat(), name: v} for i, v in enumerate(values)
+    ]
+
+
+def _forecast(storage: Storage, calendar: _Calendar, today: date) -> list[dict]:
+    """Studied cards due on each of the next 30 study days (overdue cards counted today)."""
+    edges = calendar.starts(today + timedelta(days=1), FORECAST_DAYS)
+    forecast = [0] * FORECAST_DAYS
+    for due_ms in storage.due_times():
+        i = bisect.bisect_right(edges, due_ms)
+        if i < FORECAST_DAYS:
+            forecast[i] += 1
+    return _dated(today, forecast, "due")
+
+
+def _retention_by_week(storage: Storage, first: date, day_edges: list[int]) -> list[dict]:
+    """Retention per week of the 12 (oldest first); weeks without reviews of mature cards are
+    left out. ``day_edges``: the starts of the study days from ``first`` on (UTC ms)."""
+    by_week = []
+    for w in range(HISTORY_DAYS // 7):
+        since, until = from_ms(day_edges[7 * w]), from_ms(day_edges[7 * (w + 1)])
+        p, t = storage.review_retention(since, until=until)
+        if t:
+            by_week.append(
+                {"date": (first + timedelta(days=7 * w)).isoformat(), "retention": round(p / t, 4)}
+            )
+    return by_week
+
+
+def _streak(storage: Storage, calendar: _Calendar, today: date) -> int:
+    """Walk back day by day while there was any review or attempt (indexed lookups)."""
+
+    def studied_on(day: date) -> bool:
+        return storage.studied_between(calendar.start(day), calendar.start(day + timedelta(days=1)))
+
+    return streak_days(studied_on, today)
 
 
 __all__ = ["compute_stats"]
