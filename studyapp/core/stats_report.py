@@ -33,13 +33,19 @@ def _overview(stats: dict) -> list[str]:
     ]
 
 
+def _section(heading: str, lines: list[str]) -> list[str]:
+    """A heading and its lines, or nothing when there are no lines."""
+    return [heading, *lines] if lines else []
+
+
 def _by_topic(by_topic: dict | None) -> list[str]:
-    if not by_topic:
-        return []
-    return ["Today by topic        new  learning  due"] + [
-        f"  {topic:<18} {c['new']:>5} {c['learning']:>9} {c['due']:>4}"
-        for topic, c in by_topic.items()
-    ]
+    return _section(
+        "Today by topic        new  learning  due",
+        [
+            f"  {topic:<18} {c['new']:>5} {c['learning']:>9} {c['due']:>4}"
+            for topic, c in (by_topic or {}).items()
+        ],
+    )
 
 
 def _last_and_next_days(stats: dict) -> list[str]:
@@ -52,12 +58,13 @@ def _last_and_next_days(stats: dict) -> list[str]:
 
 
 def _topic_accuracy(accuracy: dict) -> list[str]:
-    if not accuracy:
-        return []
-    return ["Accuracy by topic (quizzes and exercises):"] + [
-        f"  {topic:<14} {a['correct']}/{a['total']}  {a['accuracy']:.0%}"
-        for topic, a in accuracy.items()
-    ]
+    return _section(
+        "Accuracy by topic (quizzes and exercises):",
+        [
+            f"  {topic:<14} {a['correct']}/{a['total']}  {a['accuracy']:.0%}"
+            for topic, a in accuracy.items()
+        ],
+    )
 
 
 def _step_accuracy(accuracy: dict) -> list[str]:
@@ -65,20 +72,22 @@ def _step_accuracy(accuracy: dict) -> list[str]:
         return []
     from studyapp.core.steps import STEP_TYPES, weakest_step
 
-    lines = ["Accuracy by exercise step:"] + [
+    lines = [
         f"  {STEP_TYPES.get(step, step):<24} {a['correct']}/{a['total']}  {a['accuracy']:.0%}"
         for step, a in accuracy.items()
     ]
     weak = weakest_step(accuracy)
-    return [*lines, f"  {weak}."] if weak else lines
+    return _section("Accuracy by exercise step:", [*lines, f"  {weak}."] if weak else lines)
 
 
 def _leeches(leeches: list[dict]) -> list[str]:
-    if not leeches:
-        return []
-    return [f"Leeches ({len(leeches)}, suspended; rewrite or unsuspend them):"] + [
-        f"  {leech['lapses']:>2} lapses  {_one_line(leech['front'])[:60]}" for leech in leeches[:10]
-    ]
+    return _section(
+        f"Leeches ({len(leeches)}, suspended; rewrite or unsuspend them):",
+        [
+            f"  {leech['lapses']:>2} lapses  {_one_line(leech['front'])[:60]}"
+            for leech in leeches[:10]
+        ],
+    )
 
 
 def _one_line(text: str) -> str:
