@@ -31,6 +31,7 @@ test: $(STAMP) $(ANKI_STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check studyapp engine tests bench
 	$(BIN)/ruff format --check studyapp engine tests bench
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -117,8 +117,8 @@ class StudyApp(App):
         return self._storage is not None or self.load_error is not None
 
     def _open_study(self) -> Storage:
-        """Open the database and sync its cards with the content (``core.session.open_study``)."""
-        from studyapp.core.session import open_study
+        """Open the database and sync its cards with the content (``study.session.open_study``)."""
+        from studyapp.study.session import open_study
 
         return open_study(now=self.now())
 
