@@ -74,6 +74,12 @@ def test_two_tabs_review_in_the_browser_and_both_ratings_are_saved(tmp_path):
                 assert after_second["cards_new"] == before["cards_new"] - 2
 
                 assert browser.foreign_requests() == []
+                fonts = [
+                    "DejaVuSansMono.ttf",
+                    "DejaVuSansMono-Bold.ttf",
+                    "NotoSansSymbols2-subset.ttf",
+                ]
+                assert {f"{served.origin}/fonts/{name}" for name in fonts} <= set(browser.urls)
                 websocket = served.origin.replace("http://", "ws://", 1) + "/ws?"
                 assert sum(url.startswith(websocket) for url in browser.urls) == 2
 
