@@ -44,15 +44,7 @@ def one_run(chromium) -> dict[str, float]:
     try:
         tab = browser.open_tab(served.url)
         t_page = time.monotonic() - served.started
-        mark = tab.mark()
-        tab.press("r")
-        tab.wait_for("press space to show the answer", since=mark)
-        mark = tab.mark()
-        tab.press("Space")
-        tab.wait_for("3 Good ·", since=mark)
-        mark = tab.mark()
-        tab.press("3")
-        tab.wait_for("done 1 · remaining", since=mark)
+        tab.review_one_card()
         t_saved = time.monotonic() - served.started
         if browser.foreign_requests():
             raise SystemExit(f"requests to other hosts: {browser.foreign_requests()}")

@@ -238,6 +238,21 @@ class Tab:
         for key in keys:
             self.page.keyboard.press(key)
 
+    def review_one_card(self, screenshot: Path | None = None) -> None:
+        """On the dashboard: ``r``, ``space`` (then the screenshot, if asked), ``3`` (Good).
+        Returns once the app shows the next card: the rating is committed before it does."""
+        mark = self.mark()
+        self.press("r")
+        self.wait_for("press space to show the answer", since=mark)
+        mark = self.mark()
+        self.press("Space")
+        self.wait_for("3 Good ·", since=mark)
+        if screenshot is not None:
+            self.screenshot(screenshot)
+        mark = self.mark()
+        self.press("3")
+        self.wait_for("done 1 · remaining", since=mark)
+
     def settle(self, quiet: float = 0.3, timeout: float = 10.0) -> None:
         """Wait until the app has written nothing for ``quiet`` seconds (a whole frame drawn)."""
         deadline = time.monotonic() + timeout

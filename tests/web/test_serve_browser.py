@@ -32,22 +32,6 @@ def stats() -> dict:
     return json.loads(out.stdout)
 
 
-def review_one_card(tab, screenshot: Path | None = None) -> None:
-    """``r`` on the dashboard, ``space`` to see the answer, ``3`` (Good); returns once the app
-    shows the next card (the rating is saved before it does)."""
-    mark = tab.mark()
-    tab.press("r")
-    tab.wait_for("press space to show the answer", since=mark)
-    mark = tab.mark()
-    tab.press("Space")
-    tab.wait_for("3 Good ·", since=mark)
-    if screenshot is not None:
-        tab.screenshot(screenshot)
-    mark = tab.mark()
-    tab.press("3")
-    tab.wait_for("done 1 · remaining", since=mark)
-
-
 def test_two_tabs_review_in_the_browser_and_both_ratings_are_saved(tmp_path):
     from playwright.sync_api import sync_playwright
 
@@ -60,14 +44,14 @@ def test_two_tabs_review_in_the_browser_and_both_ratings_are_saved(tmp_path):
             browser = Browser(chromium, served.origin)
             try:
                 first = browser.open_tab(served.url)
-                review_one_card(first, screenshot=tmp_path / SCREENSHOT)
+                first.review_one_card(screenshot=tmp_path / SCREENSHOT)
                 after_first = stats()
                 assert after_first["reviews_total"] == after_first["reviews_today"] == 1
 
                 # A second tab while the first is open: its own app, the same database.
                 second = browser.open_tab(served.url)
                 assert len(served.app_pids()) == 2
-                review_one_card(second)
+                second.review_one_card()
                 after_second = stats()
                 assert after_second["reviews_total"] == after_second["reviews_today"] == 2
                 # Two different cards were rated (a card rated twice would leave one more new).
