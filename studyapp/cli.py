@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "stats": "studyapp.commands.stats",
     "content": "studyapp.commands.content",
     "serve": "studyapp.commands.serve",
+    "playground": "studyapp.commands.playground",
 }
 
 

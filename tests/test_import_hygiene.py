@@ -46,14 +46,14 @@ def test_version_command_prints_version(cli):
 
 
 def test_engine_imports_neither_studyapp_textual_nor_sympy():
-    top = _top(
-        _modules_after(
-            "import engine, pkgutil, importlib\n"
-            "for m in pkgutil.iter_modules(engine.__path__):\n"
-            "    importlib.import_module('engine.' + m.name)"
-        )
+    mods = _modules_after(
+        "import engine, pkgutil, importlib\n"
+        "for m in pkgutil.walk_packages(engine.__path__, 'engine.'):\n"
+        "    importlib.import_module(m.name)"
     )
+    top = _top(mods)
     assert "numpy" in top  # the engine really loaded
+    assert "engine.playground.race" in mods  # sub-packages too
     assert not {"studyapp", "textual", "sympy"} & top
 
 
