@@ -273,6 +273,11 @@ class StudyApp(App):
                     f"key {binding.key_display or binding.key}",
                     lambda a=action, s=screen: s.run_action(a),
                 )
+        from studyapp.ui.screens.help import BROWSER_HINT
+
+        yield SystemCommand(
+            "Open in a browser", BROWSER_HINT, lambda: self.notify(BROWSER_HINT, markup=False)
+        )
         yield from super().get_system_commands(screen)
 
 
