@@ -352,27 +352,14 @@ def _hyperparameters_card(entry: Entry) -> CardSpec:
     back: list[Part] = [
         ("list", [_HYPERPARAMETER_NAMES.get(k, k) for k in f["hyperparameters"]]),
     ]
+    short = {k: _HYPERPARAMETER_NAMES.get(k, k).split(" ")[0] for k in f["hyperparameters"]}
     if defaults:
-        back.append(
-            (
-                "text",
-                f"Defaults ({f['defaults_source']}): "
-                + ", ".join(
-                    f"{_HYPERPARAMETER_NAMES.get(k, k).split(' ')[0]} = {v:g}"
-                    for k, v in defaults.items()
-                ),
-            )
-        )
-    missing = [k for k in f["hyperparameters"] if k not in defaults]
+        values = ", ".join(f"{short[k]} = {v:g}" for k, v in defaults.items())
+        back.append(("text", f"Defaults: {values}; whose: {f['defaults_source']}."))
+    missing = [short[k] for k in f["hyperparameters"] if k not in defaults]
     if missing:
-        back.append(
-            (
-                "text",
-                "No standard default for "
-                + ", ".join(_HYPERPARAMETER_NAMES.get(k, k).split(" ")[0] for k in missing)
-                + ": chosen (tuned) for each problem.",
-            )
-        )
+        tuned = " The learning rate is tuned for each problem." if "eta" not in defaults else ""
+        back.append(("text", f"No standard default for {', '.join(missing)}.{tuned}"))
     if f.get("state"):
         back.append(("text", "State kept between steps: " + ", ".join(f["state"])))
     return _card(

@@ -633,7 +633,8 @@ _LATEX_HINT = re.compile(r"\\[A-Za-z]+|[\^_]\{")
 _PAIRED = {"begin": re.compile(r"\\end\{[^{}]*\}"), "left": re.compile(r"\\right\W?")}
 # Prefix symbols that LaTeX glues to what follows even when a space is typed: \partial C.
 _PREFIX_END = re.compile(r"\\(?:partial|nabla)\s*$")
-# A prose word: three letters or more, not a command name, not a function name.
+_SPACE = re.compile(r"\s")
+# A prose word: three letters or more, not part of a command name.
 _PROSE_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{3,}(?![A-Za-z])")
 
 
@@ -653,7 +654,7 @@ def _word_end(text: str, pos: int) -> int:
             return i
         i += 1
     if depth:  # unbalanced braces: the word ends at the next whitespace after all
-        m = re.compile(r"\s").search(text, pos)
+        m = _SPACE.search(text, pos)
         return m.start() if m else len(text)
     return len(text)
 
@@ -676,13 +677,13 @@ def _latex_spans(text: str) -> list[tuple[int, int]]:
                 partner = closer.search(text, end)
                 if partner is not None:
                     end = _word_end(text, partner.end())
-        while _PREFIX_END.search(text[start:end]) and end < len(text):
+        while _PREFIX_END.search(text[start:end]):
             nxt = end
             while nxt < len(text) and text[nxt].isspace():
                 nxt += 1
-            end = _word_end(text, nxt) if nxt < len(text) else end
-            if nxt >= len(text):
+            if nxt == len(text):
                 break
+            end = _word_end(text, nxt)
         spans.append((start, max(end, m.end())))
         pos = max(end, m.end())
     return spans

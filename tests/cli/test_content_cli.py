@@ -204,7 +204,14 @@ def test_errata_command_lists_corrections(cli):
 
     errata = json.loads(result.stdout)["errata"]
     assert any(e["id"] == "err.gradient_descent_sign" for e in errata)
-    assert all({"id", "location", "says", "correct", "why"} <= set(e) for e in errata)
+    assert all(
+        {"id", "title", "kind", "location", "says", "correct", "why"} <= set(e) for e in errata
+    )
+    text = cli("content", "errata").stdout
+    # listed by title and kind, not by line number; the LaTeX in them rendered, words kept apart
+    assert "Gradient descent written with a plus sign [error]  (err.gradient_descent_sign)" in text
+    assert "[ambiguous notation]  (err.tanh_derivative)" in text
+    assert "xᵢ₊₁ = xᵢ − α∇f(xᵢ)" in text and "a decreasing function whose derivative" in text
 
 
 def test_import_in_process_validates_before_writing(tmp_path, data_dir):

@@ -314,10 +314,14 @@ def test_every_loss_card_states_its_reduction(cards):
 def test_hyperparameter_cards_name_whose_defaults(cards):
     by_key = {c.key: c for c in cards}
     adam = by_key["opt.adam::hyperparameters"]
-    assert "Defaults (Kingma & Ba (2015)" in adam.back and "η = 0.001" in adam.back
+    assert "Defaults: η = 0.001, β₁ = 0.9, β₂ = 0.999, ε = 1e-08; whose: Kingma & Ba" in adam.back
     assert "usual defaults" not in adam.front
     sgd = by_key["opt.sgd::hyperparameters"].back
-    assert "No standard default for η" in sgd and "Defaults" not in sgd
+    assert "No standard default for η. The learning rate is tuned" in sgd and "Defaults" not in sgd
+    adagrad = by_key["opt.adagrad::hyperparameters"].back
+    assert (
+        "Defaults: η = 0.01; whose: PyTorch" in adagrad and "No standard default for ε." in adagrad
+    )
 
 
 def test_recommendation_cards_say_which_layer(cards):
