@@ -401,6 +401,7 @@ class _Lines:
             if m:
                 self.headers.setdefault(m.group(1), []).append(n)
         self.first_header = min((v[0] for v in self.headers.values()), default=len(self.lines) + 1)
+        self._key_lines: dict[int, dict[str, int]] = {}
 
     def item_line(self, table: str, index: int) -> int:
         lines = self.headers.get(table, [])
@@ -427,16 +428,21 @@ class _Lines:
 
     def key_line(self, table: str | None, index: int, key: str) -> int:
         """Line of ``key =`` inside the index-th ``[[table]]`` (or at top level if table is None)."""
-        if table is None:
-            start, end = 1, self.first_header
-        else:
-            start = self.item_line(table, index)
-            end = self._item_end(start)
-        for n in range(start, min(end, len(self.lines) + 1)):
-            m = _KEY_RE.match(self.lines[n - 1])
-            if m and m.group(1).strip('"') == key:
-                return n
-        return start
+        start = 0 if table is None else self.item_line(table, index)
+        return self._keys(start).get(key, max(start, 1))
+
+    def _keys(self, start: int) -> dict[str, int]:
+        """``key -> line`` (its first line) of the item whose header is at line ``start`` (0: the
+        top level, before the first header), scanned once per item."""
+        if start not in self._key_lines:
+            first, end = (1, self.first_header) if start == 0 else (start, self._item_end(start))
+            keys: dict[str, int] = {}
+            for n in range(first, min(end, len(self.lines) + 1)):
+                m = _KEY_RE.match(self.lines[n - 1])
+                if m:
+                    keys.setdefault(m.group(1).strip('"'), n)
+            self._key_lines[start] = keys
+        return self._key_lines[start]
 
 
 # ---------------------------------------------------------------------------------------------
