@@ -32,7 +32,7 @@ class Declaration:
     """One ``[[symbol]]`` table: ``name`` is the checker's canonical spelling (beta1 -> beta_1)."""
 
     name: str
-    domain: Domain
+    domain: Domain | None  # None: the text could not be read (a problem was reported)
     meaning: str
     entries: tuple[str, ...]
     source: str  # "symbols.toml:LINE"
@@ -71,7 +71,11 @@ def _canonical_name(raw: str) -> str | None:
 
 
 def read_declarations(path: Path, label: str | None = None) -> tuple[list[Declaration], list[str]]:
-    """The declarations in ``path`` and the problems found (``"file:line: message"``)."""
+    """The declarations in ``path`` and the problems found (``"file:line: message"``).
+
+    A table whose domain cannot be read still declares its name, with ``domain`` None (so
+    ``content check`` reports the domain, not also a missing symbol).
+    """
     label = label or str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -104,7 +108,7 @@ def read_declarations(path: Path, label: str | None = None) -> tuple[list[Declar
             domain = parse_domain(item["domain"])
         except DomainError as exc:
             problems.append(f"{where}: domain of {item['name']}: {exc}")
-            continue
+            domain = None
         entries = tuple(item.get("entries", ()))
         out.append(Declaration(name, domain, item["meaning"], entries, where))
     return out, problems
@@ -143,6 +147,8 @@ def _table(declarations: list[Declaration]) -> tuple[SymbolTable, list[str]]:
                 )
                 continue
             first[key] = d.source
+            if d.domain is None:
+                continue
             if scope:
                 scoped.setdefault(d.name, {})[scope] = d.domain
             else:
@@ -153,13 +159,15 @@ def _table(declarations: list[Declaration]) -> tuple[SymbolTable, list[str]]:
 # --------------------------------------------------------------------------- content check
 
 
-def entry_formulas(entry) -> list[str]:
-    """The checker formulas of a content entry: formula, derivative, piece values, step rhs."""
+def entry_formulas(topic: str, fields: dict) -> list[str]:
+    """The checker formulas of a content entry (its TOML table or ``Entry.fields``): formula,
+    derivative, piece values and update steps' right-hand sides - the fields whose type in
+    ``core.content.SCHEMAS`` is a formula, pieces or steps."""
     from studyapp.core.content import SCHEMAS
 
     out: list[str] = []
-    for key, (kind, _required) in SCHEMAS.get(entry.topic, {}).items():
-        value = entry.fields.get(key)
+    for key, (kind, _required) in SCHEMAS.get(topic, {}).items():
+        value = fields.get(key)
         if value is None or kind not in _FORMULA_KINDS:
             continue
         if kind == "formula" and isinstance(value, str):
@@ -192,13 +200,16 @@ def symbol_problems(path: Path, label: str, entries) -> list[str]:
     for entry in entries:
         if entry.topic == "user":
             continue
-        for formula in entry_formulas(entry):
+        for formula in entry_formulas(entry.topic, entry.fields):
             try:
                 names = free_symbols(parse(formula, limits=CONTENT_LIMITS))
             except ParseError:
                 continue  # content.validate reports it
             for name in sorted(names):
-                declared = name in table.defaults or entry.id in table.scoped.get(name, {})
+                declared = any(
+                    d.name == name and (not d.entries or entry.id in d.entries)
+                    for d in declarations
+                )
                 if not declared and name not in missing:
                     missing[name] = entry.source
     for name, where in missing.items():
@@ -240,28 +251,36 @@ def symbol_table(path: Path | None = None) -> SymbolTable:
 
 @lru_cache(maxsize=4)
 def _formula_index(path: Path, mtime_ns: int) -> dict[str, tuple[str, ...]]:
-    """Canonical text of every formula of an entry with scoped declarations -> entry ids."""
+    """Canonical text of every formula of an entry with scoped declarations -> entry ids.
+
+    Read straight from the topic files' TOML (a few ms), not through ``load_content``, which
+    validates everything (tens of ms): ``check-answer`` pays this once per process.
+    """
     from studyapp.core.checker import CONTENT_LIMITS, ParseError, parse, render_text
-    from studyapp.core.content import ContentError, load_content
 
     table = _load(path, mtime_ns)
     wanted = {ident for per in table.scoped.values() for ident in per}
-    try:
-        content = load_content(include_user=False, content_dir=path.parent)
-    except (ContentError, OSError):
-        return {}
     index: dict[str, list[str]] = {}
-    for entry in content.entries:
-        if entry.id not in wanted:
+    for topic_file in sorted(path.parent.glob("*.toml")):
+        if topic_file.name == SYMBOLS_FILE:
             continue
-        for formula in entry_formulas(entry):
-            try:
-                key = render_text(parse(formula, limits=CONTENT_LIMITS))
-            except ParseError:
+        try:
+            data = tomllib.loads(topic_file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue  # content check reports it
+        items = data.get("entry")
+        for item in items if isinstance(items, list) else ():
+            ident = item.get("id") if isinstance(item, dict) else None
+            if ident not in wanted:
                 continue
-            ids = index.setdefault(key, [])
-            if entry.id not in ids:
-                ids.append(entry.id)
+            for formula in entry_formulas(str(data.get("topic")), item):
+                try:
+                    key = render_text(parse(formula, limits=CONTENT_LIMITS))
+                except ParseError:
+                    continue
+                ids = index.setdefault(key, [])
+                if ident not in ids:
+                    ids.append(ident)
     return {k: tuple(v) for k, v in index.items()}
 
 

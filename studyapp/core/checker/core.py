@@ -460,9 +460,10 @@ def _grade_formula(e_node, a_node, names, verdict, symbolic_timeout, domains=Non
         diagnosis = diagnose_number(float(e), float(a), render_text(a_node))
     if comparison.witness is not None:
         point, e, a = comparison.witness
+        shown_a, shown_e = _distinct(float(a), float(e))
         message = (
-            f"Not equal to the expected formula:{_at(point)} it gives "
-            f"{format_number(float(a), 5)}, expected {format_number(float(e), 5)}."
+            f"Not equal to the expected formula:{_at(point)} it gives {shown_a}, "
+            f"expected {shown_e}."
         )
     elif comparison.gap is not None:
         point, e, why = comparison.gap
@@ -471,6 +472,15 @@ def _grade_formula(e_node, a_node, names, verdict, symbolic_timeout, domains=Non
             f"({why}), while the expected formula is {format_number(float(e), 5)}."
         )
     return verdict("incorrect", message, diagnosis, settled_by=by)
+
+
+def _distinct(a: float, e: float) -> tuple[str, str]:
+    """Both numbers with 5 significant digits, or more until they read differently."""
+    for digits in (5, 8, 12, 17):
+        shown = format_number(a, digits), format_number(e, digits)
+        if shown[0] != shown[1]:
+            break
+    return shown
 
 
 def _at(point: dict) -> str:

@@ -20,7 +20,6 @@ Random values are Python floats, so they are exact at any working precision.
 from __future__ import annotations
 
 import math
-import random
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -145,51 +144,55 @@ class Domain:
                     values.append(x)
         return sorted(values)
 
-    def random_values(self, rng: random.Random, count: int) -> list[float]:
-        """``count`` floats inside the domain, over several magnitudes (see the module doc).
+    def random_values(self, gen, count: int):
+        """``count`` floats inside the domain, over several magnitudes (a numpy array).
 
-        Unrestricted reals come in four bands of a quarter each: (0.05, 0.95) (probabilities,
-        sigmoid outputs), ±[0.1, 10], +[1e-3, 1e3] and ±[1e-3, 1e3].
+        ``gen`` is a ``numpy.random.Generator``. Unrestricted reals come in four bands of a
+        quarter each: (0.05, 0.95) (probabilities, sigmoid outputs), ±[0.1, 10], +[1e-3, 1e3] and
+        ±[1e-3, 1e3]. With one finite end: distances 0.05..0.95, then 1e-3..1e3 from it. Between
+        two ends: uniform in the middle, and close to either end (where 1 − β^t or log(1 − a)
+        are most delicate). Integers: small ones (0..9 from an end) and up to 1000.
         """
+        import numpy as np
+
+        band = np.minimum(np.arange(count) // max(1, count // 4), 3)
         if self.integer:
-            return [self._random_integer(rng) for _ in range(count)]
-        band = max(1, count // 4)
-        return [self._random_real(rng, min(k // band, 3)) for k in range(count)]
-
-    def _random_real(self, rng: random.Random, which: int) -> float:
+            return self._random_integers(gen, count)
         lo, hi = self.lo, self.hi
+        sign = gen.choice(np.array([-1.0, 1.0]), count)
+        wide = 10 ** gen.uniform(-3, 3, count)
         if lo is None and hi is None:
-            if which == 0:
-                return rng.uniform(0.05, 0.95)
-            sign = 1 if which == 2 else rng.choice((-1, 1))
-            span = (-1, 1) if which == 1 else (-3, 3)
-            return sign * 10 ** rng.uniform(*span)
+            near_one = 10 ** gen.uniform(-1, 1, count)
+            unit = gen.uniform(0.05, 0.95, count)
+            return np.select(
+                [band == 0, band == 1, band == 2], [unit, sign * near_one, wide], sign * wide
+            )
         if hi is None or lo is None:
-            # one finite end: distances from it over six decades (1e-3 .. 1e3)
             end = float(lo if lo is not None else hi)
-            step = 10 ** rng.uniform(-3, 3) if which else rng.uniform(0.05, 0.95)
+            step = np.where(band == 0, gen.uniform(0.05, 0.95, count), wide)
             x = end + step if lo is not None else end - step
-            return x if self.contains(x) else end + (1 if lo is not None else -1)
-        width = float(hi - lo)
-        if which in (0, 1):
-            u = rng.uniform(0.02, 0.98)
-        else:  # near one of the ends: where 1 − β^t and log(1 − a) are most delicate
-            u = 10 ** rng.uniform(-3, -0.3)
-            u = u if which == 2 else 1 - u
-        x = float(lo) + width * u
-        return x if self.contains(x) else float(lo + (hi - lo) / 2)
+            inside = np.nextafter(end, np.inf if lo is not None else -np.inf)
+            return np.where(x == end, inside, x)  # a huge end swallows a small step
+        u = np.where(band <= 1, gen.uniform(0.02, 0.98, count), 10 ** gen.uniform(-3, -0.3, count))
+        u = np.where(band == 3, 1 - u, u)
+        x = float(lo) + float(hi - lo) * u
+        return np.clip(x, np.nextafter(float(lo), np.inf), np.nextafter(float(hi), -np.inf))
 
-    def _random_integer(self, rng: random.Random) -> float:
-        lo = _first_integer(self)
-        hi = _last_integer(self)
+    def _random_integers(self, gen, count: int):
+        import numpy as np
+
+        lo, hi = _first_integer(self), _last_integer(self)
         if lo is not None and hi is not None:
-            return float(rng.randint(int(lo), int(max(lo, hi))))
-        magnitude = rng.choice((rng.randint(0, 9), int(10 ** rng.uniform(0, 3))))
+            return gen.integers(int(lo), int(hi) + 1, count).astype(float)
+        small = gen.integers(0, 10, count).astype(float)
+        magnitude = np.where(
+            gen.random(count) < 0.5, small, np.floor(10 ** gen.uniform(0, 3, count))
+        )
         if lo is not None:
-            return float(lo + magnitude)
+            return float(lo) + magnitude
         if hi is not None:
-            return float(hi - magnitude)
-        return float(rng.choice((-1, 1)) * magnitude)
+            return float(hi) - magnitude
+        return gen.choice(np.array([-1.0, 1.0]), count) * magnitude
 
 
 REAL = Domain()

@@ -19,7 +19,7 @@ Differences as small as ε = 1e-8 against θ = 1000 (relative 1e-13) are far abo
 from __future__ import annotations
 
 import itertools
-import random
+import math
 import threading
 import zlib
 from collections.abc import Callable
@@ -325,19 +325,19 @@ DIAGNOSIS_SAMPLES = 16  # well-defined points the slip diagnosis wants
 
 @dataclass
 class SamplePlan:
-    """The points at which two formulas are compared, as columns: name -> floats.
+    """The points at which two formulas are compared, as columns: name -> float64 array.
 
     The first ``n_random`` points are random (inside the domains, several magnitudes), the
     next ``n_exact`` exact small rationals (−2 … 2 and the like, combined across symbols).
     """
 
     names: list[str]
-    columns: dict[str, list[float]]
+    columns: dict
     n_random: int
     n_exact: int
 
     def point(self, k: int) -> dict[str, float]:
-        return {name: self.columns[name][k] for name in self.names}
+        return {name: float(self.columns[name][k]) for name in self.names}
 
     def is_exact(self, k: int) -> bool:
         return k >= self.n_random
@@ -355,25 +355,28 @@ def sample_plan(names: list[str], seed_text: str, domains: dict | None = None) -
     absent). Exact points are every combination of the symbols' exact values when there are at
     most SCREEN_EXACT of them, else that many combinations drawn at random.
     """
+    import numpy as np
+
     from studyapp.core.checker.domains import REAL
 
     domains = domains or {}
-    rng = random.Random(zlib.crc32(seed_text.encode("utf-8", "surrogatepass")))
+    gen = np.random.default_rng(zlib.crc32(seed_text.encode("utf-8", "surrogatepass")))
     many = len(names) > 12  # bound the work for formulas with dozens of names
     n_random = 48 if many else SCREEN_RANDOM
-    columns = {name: domains.get(name, REAL).random_values(rng, n_random) for name in names}
-    values = [[float(x) for x in domains.get(name, REAL).exact_values()] for name in names]
-    total = 1
-    for v in values:
-        total *= len(v)
     limit = 64 if many else SCREEN_EXACT
-    if total <= limit:
-        combos = list(itertools.product(*values))
+    values = [
+        np.array([float(x) for x in domains.get(name, REAL).exact_values()]) for name in names
+    ]
+    if math.prod(len(v) for v in values) <= limit:
+        grid = np.array(list(itertools.product(*values)), dtype=float).reshape(-1, len(names))
+        exact = [grid[:, i] for i in range(len(names))]
     else:
-        combos = [tuple(rng.choice(v) for v in values) for _ in range(limit)]
-    for i, name in enumerate(names):
-        columns[name] += [c[i] for c in combos]
-    return SamplePlan(list(names), columns, n_random, len(combos))
+        exact = [gen.choice(v, limit) for v in values]
+    columns = {
+        name: np.concatenate([domains.get(name, REAL).random_values(gen, n_random), exact[i]])
+        for i, name in enumerate(names)
+    }
+    return SamplePlan(list(names), columns, n_random, len(exact[0]) if names else 0)
 
 
 @dataclass
@@ -430,7 +433,53 @@ def _why_undefined(fn: Evaluator, ctx, env) -> tuple[object, Undefined | None]:
         return None, Undefined(str(exc), "overflow")
 
 
-def _judge(result: Comparison, fe: Evaluator, fa: Evaluator, point: dict, exact: bool) -> None:
+HOLE_STEP = 1e-7  # relative distance of the neighbours that test a hole
+HOLE_TOL = 1e-4  # how close the answer must come to the expected value next to a hole
+
+
+def _neighbours(point: dict, domains: dict) -> list[dict]:
+    """Four points next to ``point`` (each coordinate moved by ± HOLE_STEP·(1 + |x|) in two
+    sign patterns), staying inside the domains; integer symbols stay where they are."""
+    from studyapp.core.checker.domains import REAL
+
+    out = []
+    for pattern in (1, -1, 2, -2):
+        moved = {}
+        for i, (name, x) in enumerate(sorted(point.items())):
+            domain = domains.get(name, REAL)
+            sign = (1 if pattern > 0 else -1) * (-1 if abs(pattern) == 2 and i % 2 else 1)
+            step = HOLE_STEP * (1 + abs(x)) * (1 + 0.37 * i)  # not all on one diagonal
+            y = x + sign * step
+            if domain.integer or not domain.contains(y):
+                y = x - sign * step
+                if domain.integer or not domain.contains(y):
+                    y = x
+            moved[name] = y
+        out.append(moved)
+    return out
+
+
+def _removable(fa: Evaluator, e, point: dict, domains: dict) -> bool:
+    """True when the answer's hole at ``point`` is removable: next to it, on every side, the
+    answer has a value close to the expected value at the point ((x² − 1)/(x − 1) near 1).
+    A jump (1 + x/|x|)/2 at 0, or an answer with no value nearby (log(x^a) vs a·log(x) at
+    x = −1, a = 2, where the expected formula is defined only on a thin set), is not."""
+    lo = context(LOW_DPS)
+    for moved in _neighbours(point, domains):
+        a = _eval_or_none(fa, lo, {k: lo.mpf(v) for k, v in moved.items()})
+        if a is None or abs(a - e) > HOLE_TOL * max(1, abs(e)):
+            return False
+    return True
+
+
+def _judge(
+    result: Comparison,
+    fe: Evaluator,
+    fa: Evaluator,
+    point: dict,
+    exact: bool,
+    domains: dict | None = None,
+) -> None:
     """Evaluate both formulas at one point precisely and record what it shows."""
     lo = context(LOW_DPS)
     env_lo = {k: lo.mpf(v) for k, v in point.items()}
@@ -444,8 +493,13 @@ def _judge(result: Comparison, fe: Evaluator, fa: Evaluator, point: dict, exact:
         result.undefined += 1
         if why.kind == "overflow":
             return
-        if exact:  # a hole at an exact point: removable, as (x² − 1)/(x − 1) at x = 1
-            result.removable += 1
+        if exact:  # only the answer has a hole at an exact point: skipped if removable
+            if _removable(fa, e, point, domains or {}):
+                result.removable += 1
+                return
+            result.missing += 1
+            if result.gap is None:
+                result.gap = (point, e, str(why))
             return
         if why.kind == "domain":  # no real value on a whole stretch (random points never
             hi = context(HIGH_DPS)  # land on isolated holes): confirm against round-off
@@ -484,8 +538,9 @@ def _screen(plan: SamplePlan, expected: Node, answer: Node, consts, count: int):
     """Three lists of point indices for the precise evaluator, found by a float64 pass.
 
     (telling, defined, fallback): points where the two seem to differ or only the answer seems
-    undefined (exact ones and small magnitudes first); random points where the expected formula
-    has a value; random points where float64 overflowed. Without numpy's help (an evaluation
+    undefined (exact ones first, smallest first; then random ones, the bands in turn); the
+    other random points where the expected formula has a value; random points where float64
+    overflowed. Without numpy's help (an evaluation
     error), every random point is "defined" and the exact points are "telling".
     """
     order = plan.random_order()
@@ -495,7 +550,7 @@ def _screen(plan: SamplePlan, expected: Node, answer: Node, consts, count: int):
 
         from studyapp.core.checker.vectorized import compile_array, evaluate_arrays
 
-        env = {name: np.asarray(plan.columns[name], dtype=float) for name in plan.names}
+        env = plan.columns
         ve = evaluate_arrays(compile_array(expected, consts[0]), env, size)
         va = evaluate_arrays(compile_array(answer, consts[1]), env, size)
         with np.errstate(all="ignore"):
@@ -507,11 +562,14 @@ def _screen(plan: SamplePlan, expected: Node, answer: Node, consts, count: int):
     except (ArithmeticError, ValueError, TypeError, MemoryError):
         exact = list(range(plan.n_random, size))[:FLAGGED_MAX]
         return exact, order[:count], []
-    flagged = np.flatnonzero(telling)
-    flagged = flagged[np.argsort(magnitude[flagged], kind="stable")][:FLAGGED_MAX]
-    defined = [k for k in order if fin_e[k] and not telling[k]][:count]
+    exact = np.flatnonzero(telling[plan.n_random :]) + plan.n_random
+    exact = exact[np.argsort(magnitude[exact], kind="stable")]
+    flagged = [int(k) for k in exact] + [k for k in order if telling[k]]
+    flagged = flagged[:FLAGGED_MAX]
+    taken = set(flagged)
+    defined = [k for k in order if fin_e[k] and k not in taken][:count]
     fallback = [k for k in order if not fin_e[k]][:FALLBACK_MAX]
-    return [int(k) for k in flagged], defined, fallback
+    return flagged, defined, fallback
 
 
 def compare_functions(
@@ -541,7 +599,7 @@ def compare_functions(
             if group is fallback and result.agree >= MIN_AGREE_POINTS:
                 break
             for k in group:
-                _judge(result, fe, fa, plan.point(k), plan.is_exact(k))
+                _judge(result, fe, fa, plan.point(k), plan.is_exact(k), domains)
                 if (result.differ or result.missing) and len(result.samples) >= DIAGNOSIS_SAMPLES:
                     break
     if result.differ or result.missing:
