@@ -222,10 +222,11 @@ def symbol_problems(path: Path, label: str, entries) -> list[str]:
 # --------------------------------------------------------------------------- the checker's view
 
 
+@lru_cache(maxsize=1)
 def _content_dir() -> Path:
     from studyapp import paths
 
-    return paths.content_dir()
+    return paths.content_dir()  # fixed for the life of the process (a checkout or the wheel)
 
 
 @lru_cache(maxsize=4)

@@ -38,6 +38,9 @@ class Outcome(StrEnum):
     INVALID = "invalid"  # text that cannot be read, or is not allowed (unknown names, limits)
 
 
+_OUTCOMES = {**{o.value: o for o in Outcome}, **{o: o for o in Outcome}}
+
+
 @dataclass
 class Verdict:
     """The grade of one answer.
@@ -60,7 +63,12 @@ class Verdict:
     settled_by: str | None = None
 
     def __post_init__(self) -> None:
-        self.verdict = Outcome(self.verdict)  # ValueError for a word outside the contract
+        try:  # a dict lookup: Outcome(word) goes through Enum's slower __call__
+            self.verdict = _OUTCOMES[self.verdict]
+        except (KeyError, TypeError):
+            raise ValueError(
+                f"a verdict is correct, incorrect or invalid, not {self.verdict!r}"
+            ) from None
 
     @property
     def correct(self) -> bool:

@@ -155,27 +155,32 @@ class Domain:
         """
         import numpy as np
 
-        band = np.minimum(np.arange(count) // max(1, count // 4), 3)
         if self.integer:
             return self._random_integers(gen, count)
+        u = gen.random((2, count))  # one draw: numpy's per-call overhead dominates here
+        b = max(1, count // 4)  # the bands are consecutive quarters
         lo, hi = self.lo, self.hi
-        sign = gen.choice(np.array([-1.0, 1.0]), count)
-        wide = 10 ** gen.uniform(-3, 3, count)
         if lo is None and hi is None:
-            near_one = 10 ** gen.uniform(-1, 1, count)
-            unit = gen.uniform(0.05, 0.95, count)
-            return np.select(
-                [band == 0, band == 1, band == 2], [unit, sign * near_one, wide], sign * wide
-            )
+            out = 10 ** (6 * u[1] - 3)  # bands 2 and 3: 1e-3 .. 1e3
+            out[:b] = 0.05 + 0.9 * u[1, :b]
+            out[b : 2 * b] = 10 ** (2 * u[1, b : 2 * b] - 1)  # 0.1 .. 10
+            flip = u[0] < 0.5
+            flip[:b] = False
+            flip[2 * b : 3 * b] = False
+            out[flip] *= -1
+            return out
         if hi is None or lo is None:
             end = float(lo if lo is not None else hi)
-            step = np.where(band == 0, gen.uniform(0.05, 0.95, count), wide)
+            step = 10 ** (6 * u[1] - 3)
+            step[:b] = 0.05 + 0.9 * u[1, :b]
             x = end + step if lo is not None else end - step
             inside = np.nextafter(end, np.inf if lo is not None else -np.inf)
-            return np.where(x == end, inside, x)  # a huge end swallows a small step
-        u = np.where(band <= 1, gen.uniform(0.02, 0.98, count), 10 ** gen.uniform(-3, -0.3, count))
-        u = np.where(band == 3, 1 - u, u)
-        x = float(lo) + float(hi - lo) * u
+            x[x == end] = inside  # a huge end swallows a small step
+            return x
+        frac = 10 ** (2.7 * u[1] - 3)  # near an end: 1e-3 .. 0.5 of the width
+        frac[: 2 * b] = 0.02 + 0.96 * u[1, : 2 * b]
+        frac[3 * b :] = 1 - frac[3 * b :]
+        x = float(lo) + float(hi - lo) * frac
         return np.clip(x, np.nextafter(float(lo), np.inf), np.nextafter(float(hi), -np.inf))
 
     def _random_integers(self, gen, count: int):

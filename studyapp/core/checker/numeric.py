@@ -25,6 +25,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 
 from mpmath.ctx_mp import MPContext
 
@@ -78,12 +79,21 @@ Evaluator = Callable[[MPContext, dict], object]
 
 
 def _check(ctx: MPContext, v):
-    if not isinstance(v, ctx.mpf):
-        raise Undefined("not a real number")
-    if ctx.isnan(v) or ctx.isinf(v):
+    """``v`` if it is a finite real below 2^MAX_MAG_BITS, else Undefined.
+
+    Reads mpmath's raw (sign, mantissa, exponent, bitcount) tuple: this runs after every
+    operation, and ``ctx.isnan``/``isinf``/``mag`` cost several calls each.
+    """
+    try:
+        _sign, man, exp, bc = v._mpf_
+    except AttributeError:  # an mpc (complex) or anything else
+        raise Undefined("not a real number") from None
+    if man:
+        if exp + bc > MAX_MAG_BITS:
+            raise Undefined("too large", "overflow")
+        return v
+    if exp or bc:  # zero is (0, 0, 0, 0); ±inf and nan have a special exponent
         raise Undefined("not finite", "overflow")
-    if v and ctx.mag(v) > MAX_MAG_BITS:
-        raise Undefined("too large", "overflow")
     return v
 
 
@@ -209,24 +219,27 @@ def rational_constants(node: Node) -> dict[int, Fraction]:
     so a negative base to that power has its real value instead of "no real value".
     """
     out: dict[int, Fraction] = {}
-    stack: list[tuple[Node, bool]] = [(node, False)]
-    while stack:
-        n, visited = stack.pop()
-        if not visited:
-            stack.append((n, True))
-            stack.extend((c, False) for c in children(n))
-            continue
-        v = None
-        if isinstance(n, Num):
+
+    def visit(n: Node) -> Fraction | None:
+        kind = type(n)
+        if kind is Num:
             v = n.value
-        elif isinstance(n, Neg) and id(n.arg) in out:
-            v = -out[id(n.arg)]
-        elif isinstance(n, (BinOp, Pow)):
-            a, b = out.get(id(_left(n))), out.get(id(_right(n)))
-            if a is not None and b is not None:
-                v = _fold(n, a, b)
+        elif kind is Neg:
+            a = visit(n.arg)
+            v = None if a is None else -a
+        elif kind is BinOp or kind is Pow:
+            a, b = visit(_left(n)), visit(_right(n))
+            v = None if a is None or b is None else _fold(n, a, b)
+        else:
+            for child in children(n):  # a function's arguments may hold constants too
+                visit(child)
+            return None
         if v is not None and _small(v):
             out[id(n)] = v
+            return v
+        return None
+
+    visit(node)
     return out
 
 
@@ -348,6 +361,11 @@ class SamplePlan:
         return sorted(range(self.n_random), key=lambda k: (k % band, k // band))
 
 
+@lru_cache(maxsize=256)
+def _exact_floats(domain) -> tuple[float, ...]:
+    return tuple(float(x) for x in domain.exact_values())
+
+
 def sample_plan(names: list[str], seed_text: str, domains: dict | None = None) -> SamplePlan:
     """Sample points for ``names`` (deterministic for the same ``seed_text``).
 
@@ -364,14 +382,12 @@ def sample_plan(names: list[str], seed_text: str, domains: dict | None = None) -
     many = len(names) > 12  # bound the work for formulas with dozens of names
     n_random = 48 if many else SCREEN_RANDOM
     limit = 64 if many else SCREEN_EXACT
-    values = [
-        np.array([float(x) for x in domains.get(name, REAL).exact_values()]) for name in names
-    ]
+    values = [_exact_floats(domains.get(name, REAL)) for name in names]
     if math.prod(len(v) for v in values) <= limit:
         grid = np.array(list(itertools.product(*values)), dtype=float).reshape(-1, len(names))
         exact = [grid[:, i] for i in range(len(names))]
     else:
-        exact = [gen.choice(v, limit) for v in values]
+        exact = [np.asarray(v)[gen.integers(0, len(v), limit)] for v in values]
     columns = {
         name: np.concatenate([domains.get(name, REAL).random_values(gen, n_random), exact[i]])
         for i, name in enumerate(names)
@@ -577,7 +593,7 @@ def compare_functions(
     answer: Node,
     names: list[str],
     seed_text: str,
-    count: int = 24,
+    count: int = 16,
     domains: dict | None = None,
 ) -> Comparison:
     """Compare two scalar formulas in the variables ``names``, each inside ``domains[name]``.
