@@ -729,16 +729,24 @@ def _grade_arrays(
         return _compare_arrays(e_vals[0], se, a_vals[0], sa, rel_tol, abs_tol, verdict, answer_text)
     if not _compatible(se, sa):
         return verdict("incorrect", f"expected {_shape_name(se)}, got {_shape_name(sa)}.")
-    wrong = []
+    wrong, unsure = [], []
     deadline = time.monotonic() + symbolic_timeout  # one budget for all entries together
     for i, (e, a) in enumerate(zip(_entries(e_node), _entries(a_node), strict=False)):
         outcome, _cmp = compare_formulas(e, a, names, symbolic_timeout, deadline, domains)
-        if outcome != "equal":
+        if outcome == "different":
             wrong.append(i)
-    if not wrong:
+        elif outcome == "unknown":
+            unsure.append(i)
+    if not wrong and not unsure:
         return verdict("correct", "Correct: every entry equals the expected formula.")
+    total = len(_entries(e_node))
+    if not wrong:
+        return verdict(
+            "incorrect",
+            f"Equality could not be verified for {len(unsure)} of {total} entries "
+            f"(first: {_position(unsure[0], se or sa)}) within the time limit.",
+        )
     return verdict(
         "incorrect",
-        f"{len(wrong)} of {len(_entries(e_node))} entries differ "
-        f"(first: {_position(wrong[0], se or sa)}).",
+        f"{len(wrong)} of {total} entries differ (first: {_position(wrong[0], se or sa)}).",
     )

@@ -1,19 +1,33 @@
-"""High-precision numeric evaluation of checker trees (mpmath), with guards.
+"""High-precision numeric evaluation of checker trees (mpmath), with guards, and the comparison
+of two formulas by sampling.
 
 Every operation is checked before it runs: ``exp`` of more than 2300, powers whose result
 would exceed 10^1000, logs/roots of negatives and divisions by zero make the *point*
-undefined (:class:`Undefined`) instead of hanging, overflowing or going complex. So a
-hostile formula costs at most a few microseconds per node per point.
+undefined (:class:`Undefined`, whose ``kind`` says why) instead of hanging, overflowing or
+going complex. So a hostile formula costs at most a few microseconds per node per point.
+Powers follow the principal branch: a negative base to a non-integer power has no real value;
+constant subtrees are folded exactly first, so (−8)^(3·(1/3)) is (−8)^1.
 
-:func:`compare_functions` decides whether two scalar formulas are equal as functions by
-sampling every variable at many points - positive and negative, magnitudes 1e-3..1e3 - at
-40 significant digits, and re-checking any disagreement at 90 digits so that round-off in
-an ill-conditioned point is not taken for a real difference; differences below 1e-30
-(absolute, or relative above 1) are underflow-level - 1 − σ(300) is 0 at any practical
-precision while e^-300 is not - and prove nothing either way. When no point decides, the
-caller asks sympy (:mod:`.worker`).
-Differences as small as ε = 1e-8 against θ = 1000 (relative 1e-13) are far above the
-1e-25 agreement threshold, so ``θ − η·m/(√v + ε)`` vs ``θ − η·m/√v`` is caught.
+:func:`compare_functions` applies the check-answer contract's rule. Points: random reals
+inside each symbol's domain (:mod:`.domains`) over several magnitudes, negative ones included,
+plus the exact points −2, −3/2, −1, −1/2, 0, 1/2, 1, 2 combined across symbols. A float64 pass
+over all of them (:mod:`.vectorized`, ~640 points) finds the telling ones; mpmath at 40 digits
+decides there and at 16 other random points where the expected formula is real:
+
+- where the expected formula has no value, the point is skipped;
+- where only the answer has none: at an exact point, a removable hole is skipped (next to it
+  the answer tends to the expected value, like (x² − 1)/(x − 1) at 1), anything else (a jump,
+  no value nearby) proves them different; at a random point, a negative under a root or a log
+  or a fractional power of a negative (confirmed at 90 digits) proves them different - the
+  answer has no real value on a stretch where the expected formula has one;
+- where both have values, a disagreement is re-checked at 90 digits so that round-off in an
+  ill-conditioned point is not taken for a real difference; differences below 1e-30
+  (absolute, or relative above 1) are underflow-level - 1 − σ(300) is 0 at any practical
+  precision while e^-300 is not - and prove nothing either way.
+
+When no point decides, the caller asks sympy (:mod:`.worker`). Differences as small as
+ε = 1e-8 against θ = 1000 (relative 1e-13) are far above the 1e-25 agreement threshold, so
+``θ − η·m/(√v + ε)`` vs ``θ − η·m/√v`` is caught.
 """
 
 from __future__ import annotations
