@@ -275,18 +275,9 @@ def grade_nodes(
         domains = symbol_domains(
             e_node, free_symbols(e_node) | free_symbols(a_node), assume, context
         )
+        tolerance = (rel_tol, abs_tol)
         return _grade_arrays(
-            e_node,
-            a_node,
-            se,
-            sa,
-            kind,
-            rel_tol,
-            abs_tol,
-            verdict,
-            symbolic_timeout,
-            answer_text,
-            domains,
+            e_node, a_node, kind, tolerance, verdict, symbolic_timeout, answer_text, domains
         )
     names = sorted(free_symbols(e_node) | free_symbols(a_node))
     if kind == "numeric" and free_symbols(e_node):
@@ -706,18 +697,12 @@ _SPACE_BETWEEN_NUMBERS = re.compile(r"(?<=[\d.])\s+(?=[-−]?[\d.])")
 
 
 def _grade_arrays(
-    e_node,
-    a_node,
-    se,
-    sa,
-    kind,
-    rel_tol,
-    abs_tol,
-    verdict,
-    symbolic_timeout,
-    answer_text=None,
-    domains=None,
+    e_node, a_node, kind, tolerance, verdict, symbolic_timeout, answer_text=None, domains=None
 ):
+    """Vectors and matrices: numbers entry by entry within ``tolerance`` (rel, abs), formulas
+    entry by entry exactly (one symbolic time budget for all entries)."""
+    se, sa = shape(e_node), shape(a_node)
+    rel_tol, abs_tol = tolerance
     names = sorted(free_symbols(e_node) | free_symbols(a_node))
     if not names:
         e_vals = _node_values(e_node)
