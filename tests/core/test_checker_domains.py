@@ -81,6 +81,15 @@ def test_sympy_settles_what_sampling_cannot():
     assert v.verdict == "correct" and v.settled_by == "symbolic"
 
 
+def test_sympy_gets_the_domains_sign_assumptions():
+    # real nowhere, so sympy decides: sqrt(x^2) is |x| for a real x, and x for a positive one
+    expected, answer = "sqrt(-x^2-1)*sqrt(x^2)", "sqrt(-x^2-1)*x"
+    v = check(expected, answer, symbolic_timeout=30)
+    assert v.verdict == "incorrect" and v.settled_by == "symbolic"
+    v = check(expected, answer, assume=["x > 0"], symbolic_timeout=30)
+    assert v.verdict == "correct" and v.settled_by == "symbolic", v.message
+
+
 def test_exact_points_catch_identities_that_fail_only_there():
     # H(0) + H(-0) = 2, 1 elsewhere: only the exact point 0 shows it
     v = check("step(x) + step(-x)", "1")

@@ -54,7 +54,7 @@ def _limit_resources() -> None:
             pass
 
 
-_ASSUMPTIONS = ("real", "positive", "nonnegative", "negative", "nonpositive", "integer")
+_ASSUMPTIONS = ("positive", "nonnegative", "negative", "nonpositive", "integer")  # and real
 
 
 def decide(expected_json, answer_json, assumptions=None) -> str:
