@@ -337,6 +337,8 @@ def _compile(node: Node, consts: dict[int, Fraction]) -> Evaluator:
 def evaluate(node: Node, env: dict[str, float] | None = None, dps: int = 30):
     """Value of a scalar tree as an mpf at ``dps`` digits (raises Undefined)."""
     ctx = context(dps)
+    if type(node) is Num:  # the common typed answer: a plain number, no compiling
+        return ctx.mpf(node.value.numerator) / node.value.denominator
     values = {k: ctx.mpf(v) for k, v in (env or {}).items()}
     return compile_node(node)(ctx, values)
 
