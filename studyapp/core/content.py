@@ -807,7 +807,11 @@ def validate(
     errata: list[Erratum] = []
     recs: list[dict] = []
     files: list[str] = []
-    sources: list[tuple[Path, bool]] = [(p, False) for p in sorted(base.glob("*.toml"))]
+    from studyapp.core.symbols import SYMBOLS_FILE, symbol_problems
+
+    sources: list[tuple[Path, bool]] = [
+        (p, False) for p in sorted(base.glob("*.toml")) if p.name != SYMBOLS_FILE
+    ]
     if not sources:
         problems.append(f"{base}:1: no content files (*.toml) found")
     if include_user:
@@ -844,6 +848,8 @@ def validate(
                     f"{erratum.source}: erratum {erratum.id!r} refers to unknown entry {ref!r}"
                 )
     problems += _also_true_problems(entries, errata, recs)
+    symbols = base / SYMBOLS_FILE  # the symbols' domains: core.symbols reads and checks them
+    problems += symbol_problems(symbols, _rel(symbols, base), entries)
     problems = sorted(problems, key=problem_order)
     unique = {}
     for e in entries:
