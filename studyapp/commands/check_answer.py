@@ -58,7 +58,7 @@ def add_parser(subparsers) -> None:
         default=[],
         metavar="A",
         help="the domain of a symbol, e.g. 'alpha in (0,1)', 'x > 0', 'n integer', '0 < p < 1' "
-        "(repeatable; replaces the domain content/symbols.toml declares for that symbol)",
+        "(repeatable; narrows the domain content/symbols.toml declares for that symbol)",
     )
 
 
@@ -86,15 +86,18 @@ def run(args) -> int:
         assumed = parse_assumptions(args.assume)
     except DomainError as exc:
         raise UsageError(f"--assume: {exc}") from None
-    verdict = check(
-        args.expected,
-        args.answer,
-        kind=args.kind,
-        rel_tol=args.rel_tol,
-        abs_tol=args.abs_tol,
-        variables=variables,
-        assume=assumed,
-    )
+    try:
+        verdict = check(
+            args.expected,
+            args.answer,
+            kind=args.kind,
+            rel_tol=args.rel_tol,
+            abs_tol=args.abs_tol,
+            variables=variables,
+            assume=assumed,
+        )
+    except DomainError as exc:  # an assumption that contradicts the declared domain
+        raise UsageError(str(exc)) from None
     payload = {k: _clean(v) for k, v in verdict.to_dict().items()}
     text = json.dumps(payload, ensure_ascii=False)
     out = sys.stdout

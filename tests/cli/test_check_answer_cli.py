@@ -69,8 +69,12 @@ def test_assume_states_a_domain(cli):
     assert result.returncode == 0, payload
     leaky = ("--expected", "max(0, z) + alpha*min(0, z)", "--answer", "max(αz, z)")
     assert _run(cli, *leaky)[0].returncode == 0
+    # an assumption narrows the declared domain, it never widens it
     result, payload = _run(cli, *leaky, "--assume", "alpha > 0", "--assume", "alpha < 5")
-    assert result.returncode == 1 and payload["verdict"] == "incorrect"
+    assert result.returncode == 0 and payload["verdict"] == "correct"
+    result = cli("check-answer", *leaky, "--assume", "alpha > 2")
+    assert result.returncode == 2 and "leaves no value" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_values_may_start_with_a_dash(cli):

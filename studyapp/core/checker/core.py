@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass
 from enum import StrEnum
 
+from studyapp.core.checker.domains import DomainError
 from studyapp.core.checker.errors import ParseError
 from studyapp.core.checker.nodes import Mat, Node, Vec, free_symbols, shape, to_json
 from studyapp.core.checker.parser import parse
@@ -170,7 +171,7 @@ def check(
     the answer make it invalid.
 
     Symbols are sampled inside their domains: those declared in ``content/symbols.toml`` (for
-    the entry whose formula ``expected`` is, or the entries named by ``context``), replaced per
+    the entry whose formula ``expected`` is, or the entries named by ``context``), narrowed per
     symbol by ``assume`` - texts such as ``"alpha in (0,1)"``, ``"x > 0"``, ``"n integer"``, or
     a mapping name -> :class:`~.domains.Domain`.
 
@@ -235,7 +236,17 @@ def symbol_domains(e_node: Node, names, assume=None, context=None) -> dict:
         domains = declared_domains(names, render_text(e_node), context)
     except Exception:  # noqa: BLE001 - broken content must not stop grading (content check reports it)
         domains = {}
-    domains.update({k: v for k, v in (assume or {}).items() if k in names})
+    for name, stated in (assume or {}).items():
+        if name not in names:
+            continue
+        # An assumption states more: it narrows the declared domain, never widens it.
+        narrowed = domains[name].intersect(stated) if name in domains else stated
+        if narrowed.is_empty():
+            raise DomainError(
+                f"--assume {stated.describe(name)} leaves no value: "
+                f"{name} is declared {domains[name].describe(name)}"
+            )
+        domains[name] = narrowed
     return {k: v for k, v in domains.items() if not v.unrestricted}
 
 
