@@ -8,8 +8,9 @@ days since the card's previous review (same-day learning steps are always recall
 card is rated Hard, Good or Easy (10/80/10 %), a forgotten one Again; a new card's first rating
 is Again/Hard/Good/Easy with 20/10/55/15 %.
 
-Every study day at 18:00 UTC the learner takes ``new_per_day`` new cards and then answers every
-card the app shows as due, learning steps included, until nothing is due before the day ends.
+Every day at 18:00 UTC (or the ``start`` time) the learner takes ``new_per_day`` new cards and
+then answers every card the app shows as due, learning steps included, until nothing is due
+before the session ends.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ SLOW_LEARNER: tuple[float, ...] = tuple(
 )
 
 T0 = datetime(2026, 1, 5, 18, 0, tzinfo=UTC)
-DAY_HOURS = 9  # the learner keeps studying learning steps until 03:00 (before the 04:00 rollover)
+DAY_HOURS = 9  # each session lasts until 9 hours after it started (learning steps included)
 
 #: review(card_id, rating, now, duration_s) -> the card's state after the rating (the app's job).
 Reviewer = Callable[[int, int, datetime, float], CardState]
@@ -61,15 +62,17 @@ def simulate(
     new_per_day: int = 10,
     seed: int = 0,
     parameters: tuple[float, ...] = SLOW_LEARNER,
+    start: datetime = T0,
 ) -> None:
-    """Run the learner for ``days`` study days over cards 1..``cards``, rating through ``review``."""
+    """Run the learner for ``days`` days over cards 1..``cards``, rating through ``review``;
+    each day's session starts at ``start``'s time of day."""
     rng = random.Random(seed)
     model = fsrs_rs_python.FSRS(list(parameters))
     due: dict[int, datetime] = {}
     truth: dict[int, TrueMemory] = {}
     introduced = 0
     for day in range(days):
-        now, end = T0 + timedelta(days=day), T0 + timedelta(days=day, hours=DAY_HOURS)
+        now, end = start + timedelta(days=day), start + timedelta(days=day, hours=DAY_HOURS)
         for card in range(introduced + 1, min(cards, introduced + new_per_day) + 1):
             due[card], truth[card] = now, TrueMemory()
         introduced = len(due)
