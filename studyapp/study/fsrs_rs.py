@@ -15,8 +15,9 @@ FSRS-4.5/5 set of 17 or 19 numbers is converted to FSRS-6 by fsrs-rs's own
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import ModuleType
+from typing import Any
 
 from studyapp.errors import StudyappError
 
@@ -96,6 +97,75 @@ def evaluate(parameters: Sequence[float], items: Sequence[PlainItem]) -> tuple[f
     return float(result.log_loss), float(result.rmse_bins)
 
 
+class ChildProcess:
+    """A runner ``run(function, *args)`` that calls :func:`fit` or :func:`evaluate` in a child
+    Python process (``python -m studyapp.study.fsrs_rs``, one JSON line per call each way), so
+    the calling process keeps Python's lock while fsrs-rs trains, and a call can be abandoned at
+    once by :meth:`close`, which ends the child. (multiprocessing cannot be used: it passes
+    ``sys.stderr``'s file descriptor to its helper process, and under Textual there is none.)
+    """
+
+    def __init__(self) -> None:
+        import subprocess
+        import sys
+
+        self._child = subprocess.Popen(
+            [sys.executable, "-m", __name__],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def __call__(self, function: Callable[..., Any], *args: Any) -> Any:
+        import json
+
+        assert self._child.stdin is not None and self._child.stdout is not None
+        try:
+            self._child.stdin.write(json.dumps({"call": function.__name__, "args": args}) + "\n")
+            self._child.stdin.flush()
+            line = self._child.stdout.readline()
+        except (BrokenPipeError, ValueError):  # closed meanwhile
+            line = ""
+        if not line:
+            raise StudyappError("the fsrs-rs process ended before answering")
+        reply = json.loads(line)
+        if "error" in reply:
+            raise StudyappError(reply["error"])
+        return reply["result"]
+
+    def close(self) -> None:
+        """End the child (at once, even in the middle of a call)."""
+        if self._child.poll() is None:
+            self._child.kill()
+        self._child.wait()
+        for stream in (self._child.stdin, self._child.stdout, self._child.stderr):
+            if stream is not None:
+                stream.close()
+
+    def __enter__(self) -> ChildProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def serve_calls() -> None:
+    """The child's side of :class:`ChildProcess`: answer each JSON call line with a JSON line."""
+    import json
+    import sys
+
+    functions = {"fit": fit, "evaluate": evaluate}
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            reply = {"result": functions[request["call"]](*request["args"])}
+        except Exception as exc:  # sent back as one line; the caller raises it
+            reply = {"error": str(exc).splitlines()[0] if str(exc) else type(exc).__name__}
+        sys.stdout.write(json.dumps(reply) + "\n")
+        sys.stdout.flush()
+
+
 def to_fsrs6(raw: Sequence[float], bounds: Sequence[tuple[float, float]]) -> tuple[float, ...]:
     """fsrs-rs numbers as the 21 parameters py-fsrs 6 accepts: converted from 17/19 numbers by
     fsrs-rs's ``check_and_fill_parameters`` if needed, rounded to 6 significant digits, clamped
@@ -110,12 +180,18 @@ def to_fsrs6(raw: Sequence[float], bounds: Sequence[tuple[float, float]]) -> tup
 
 
 __all__ = [
+    "ChildProcess",
     "OptimizerUnavailable",
     "PlainItem",
     "available",
     "evaluate",
     "fit",
     "load",
+    "serve_calls",
     "to_fsrs6",
     "version",
 ]
+
+
+if __name__ == "__main__":
+    serve_calls()
