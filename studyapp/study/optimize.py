@@ -207,8 +207,16 @@ def optimize(
     card_ids = [item.card_id for item in training.items]
     relearning = len(settings.relearning_steps_min)
 
+    converted: list[str] = []
+
     def fitted_on(part: list, ids: list[int]) -> tuple[float, ...]:
-        return fsrs_rs.to_fsrs6(run(fsrs_rs.fit, part, ids, relearning, epochs), PARAMETER_BOUNDS)
+        raw = run(fsrs_rs.fit, part, ids, relearning, epochs)
+        if len(raw) != len(DEFAULT_PARAMETERS) and not converted:
+            converted.append(
+                f"fsrs-rs returned {len(raw)} parameters (an older FSRS); they were converted"
+                f" to FSRS-6's {len(DEFAULT_PARAMETERS)} for the scheduler."
+            )
+        return fsrs_rs.to_fsrs6(raw, PARAMETER_BOUNDS)
 
     def scored(parameters: tuple[float, ...], part: list) -> Evaluation:
         return Evaluation(*run(fsrs_rs.evaluate, parameters, part))
@@ -242,7 +250,7 @@ def optimize(
         new=new,
         heldout=heldout,
         overall=overall,
-        warnings=_warnings(training, n_train),
+        warnings=_warnings(training, n_train) + tuple(converted),
     )
 
 

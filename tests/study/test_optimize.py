@@ -12,7 +12,7 @@ import pytest
 
 from studyapp.core.revlog import training_items
 from studyapp.core.scheduling import DEFAULT_PARAMETERS, PARAMETER_BOUNDS, Settings
-from studyapp.errors import UsageError
+from studyapp.errors import StudyappError, UsageError
 from studyapp.storage import Storage
 from studyapp.study import fsrs_rs
 from studyapp.study import optimize as opt
@@ -117,6 +117,29 @@ def test_without_fsrs_rs_python_the_optimizer_says_it_is_unavailable(monkeypatch
     assert not fsrs_rs.available()
     with pytest.raises(fsrs_rs.OptimizerUnavailable, match="needs the fsrs-rs-python package"):
         opt.optimize(history, Settings(), UTC)
+
+
+def test_an_older_parameter_set_from_fsrs_rs_is_converted_and_said(history):
+    def fsrs5(function, *args):
+        result = function(*args)
+        return result[:19] if function is fsrs_rs.fit else result
+
+    result = opt.optimize(history, Settings(), UTC, run=fsrs5)
+    assert len(result.new) == 21 and result.new[19:] == (0.0, 0.5)
+    assert any("returned 19 parameters" in w for w in result.warnings)
+
+
+def test_the_child_process_answers_as_the_functions_do():
+    items = [((3, 0), (3, 2)), ((1, 0), (3, 0), (1, 3)), ((4, 0), (3, 5))] * 4
+    with fsrs_rs.ChildProcess() as run:
+        assert run(fsrs_rs.evaluate, DEFAULT_PARAMETERS, items) == list(
+            fsrs_rs.evaluate(DEFAULT_PARAMETERS, items)
+        )
+        with pytest.raises(StudyappError, match="NotEnoughData"):
+            run(fsrs_rs.evaluate, DEFAULT_PARAMETERS, [])  # its error, as one line
+        run.close()
+        with pytest.raises(StudyappError, match="ended before answering"):
+            run(fsrs_rs.evaluate, DEFAULT_PARAMETERS, items)
 
 
 def test_fsrs_rs_parameters_become_py_fsrs_parameters():
