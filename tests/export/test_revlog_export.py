@@ -128,12 +128,3 @@ def test_a_second_export_keeps_the_first_as_bak_and_stdout_works(cli, store, tmp
     assert piped.stdout.replace("\r\n", "\n") == out.read_text(encoding="utf-8").replace(
         "\r\n", "\n"
     )
-
-
-def test_topic_does_not_apply_to_the_review_log(cli, tmp_path):
-    result = cli(
-        "export", "--format", "revlog", "--output", str(tmp_path / "r.csv"), "--topic", "losses"
-    )
-    assert result.returncode == 2
-    assert result.stderr.count("\n") == 1 and "--topic does not apply" in result.stderr
-    assert not (tmp_path / "r.csv").exists()

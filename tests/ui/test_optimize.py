@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, Select
 from studyapp.storage import Storage
 from tests.study.learner import simulate_into
 
-from .conftest import NOW, wait_until
+from .conftest import NOW, open_export, wait_until
 
 
 @pytest.fixture
@@ -92,16 +92,9 @@ async def test_without_fsrs_rs_python_the_dialog_says_so(studied, monkeypatch):
 
 
 async def test_the_export_dialog_writes_the_review_log(studied, tmp_path):
-    from studyapp.ui.screens.export import ExportScreen
-
     app = app_over(studied)
     async with app.run_test(size=(100, 30)) as pilot:
-        app.action_open("export")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ExportScreen)
-        screen.query_one("#export-format", Select).value = "revlog"
-        await pilot.pause()
+        screen = await open_export(pilot, "revlog")
         assert screen.query_one("#export-topic", Select).disabled
         path = screen.query_one("#export-path", Input)
         assert path.value.endswith("deep-learning-revlog.csv")
