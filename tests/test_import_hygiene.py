@@ -57,11 +57,23 @@ def test_engine_imports_neither_studyapp_textual_nor_sympy():
     assert not {"studyapp", "textual", "sympy"} & top
 
 
-@pytest.mark.parametrize("package", ["studyapp.core"])
-def test_core_does_not_import_textual(package):
-    code = (
+def _walk(package: str) -> str:
+    """Code that imports every module of ``package``."""
+    return (
         f"import importlib, pkgutil, {package} as p\n"
         "for m in pkgutil.walk_packages(p.__path__, p.__name__ + '.'):\n"
         "    importlib.import_module(m.name)"
     )
-    assert "textual" not in _top(_modules_after(code))
+
+
+@pytest.mark.parametrize("package", ["studyapp.core", "studyapp.storage", "studyapp.study"])
+def test_core_does_not_import_textual(package):
+    assert "textual" not in _top(_modules_after(_walk(package)))
+
+
+@pytest.mark.parametrize("package", ["studyapp.storage", "studyapp.study"])
+def test_storage_and_study_load_sympy_only_when_asked(package):
+    # The database and the review session open without the checker's sympy (0.2 s to import).
+    top = _top(_modules_after(_walk(package)))
+    assert "fsrs" in top  # the walk really loaded the scheduler
+    assert "sympy" not in top
