@@ -126,8 +126,9 @@ class LiveView(Vertical):
         self.draw(message.frame)
         self.counter.tick()
         self.loop.frame_drawn()
+        # Per-frame texts sit in boxes of fixed size (playground.tcss), so no layout pass.
         self.query_one(".pg-fps", Static).update(
-            f"{self.counter.per_second():.0f} fps" if self.running else "paused"
+            f"{self.counter.per_second():.0f} fps" if self.running else "paused", layout=False
         )
 
     def on_live_error(self, message: LiveError) -> None:
@@ -239,10 +240,11 @@ class TrainView(LiveView):
         state = "  [b]diverged[/b] (r resets)" if frame.diverged else ""
         self.query_one("#pg-train-status", Static).update(
             f"step {e.step} · loss {e.loss:.4g} · accuracy {e.accuracy:.1%} · "
-            f"{frame.speed} steps/frame{state}"
+            f"{frame.speed} steps/frame{state}",
+            layout=False,
         )
         self.query_one("#pg-train-seed", Static).update(
-            f"{'-'.join(map(str, frame.config.layers))} · seed {frame.config.seed}"
+            f"{'-'.join(map(str, frame.config.layers))} · seed {frame.config.seed}", layout=False
         )
 
     def apply(self, **changes) -> None:
@@ -329,13 +331,15 @@ class RaceView(LiveView):
         self.query_one("#pg-contour", HalfBlockImage).show(frame.strips)
         surface = SURFACES[frame.setup.surface]
         self.query_one("#pg-formula", Static).update(
-            Text(f"{surface.formula}  from ({surface.start[0]:g}, {surface.start[1]:g})")
+            Text(f"{surface.formula}  from ({surface.start[0]:g}, {surface.start[1]:g})"),
+            layout=False,
         )
-        self.query_one("#pg-legend", Static).update(legend(frame))
+        self.query_one("#pg-legend", Static).update(legend(frame), layout=False)
         done = "  finished (r runs it again)" if frame.finished else ""
         self.query_one("#pg-race-status", Static).update(
             f"step {frame.t}/{frame.horizon} · lr {_lr_text(frame.setup.lr)} · "
-            f"{frame.speed} steps/frame{done}"
+            f"{frame.speed} steps/frame{done}",
+            layout=False,
         )
 
     def apply(self, setup: RaceSetup) -> None:
