@@ -73,9 +73,14 @@ async def test_train_view_runs_pauses_steps_and_resets(make_app):
         await pilot.press("r")
         await wait_until(pilot, lambda: _step(view) == 0)
         assert view.frame.evaluation == first  # the same seed: the same data and start
-        assert f"step 0 · loss {first.loss:.4g}" in str(
-            view.query_one("#pg-train-status", Static).render()
-        )
+        rows = len(view.frame.strips)
+        await pilot.resize_terminal(120, 40)  # a paused view redraws at the new size
+        await wait_until(pilot, lambda: len(view.frame.strips) > rows)
+        await pilot.press("s")  # a new seed: new data and start
+        await wait_until(pilot, lambda: view.frame.config.seed == 2)
+        assert view.frame.evaluation != first and _step(view) == 0
+        status = str(view.query_one("#pg-train-status", Static).render())
+        assert f"step 0 · loss {view.frame.evaluation.loss:.4g}" in status
 
 
 async def test_train_options_restart_the_run_and_bad_input_is_one_line(make_app):
@@ -148,7 +153,7 @@ async def test_race_view_lr_change_makes_sgd_diverge(make_app):
         sgd = lambda: next(r for r in view.frame.runners if r.name == "sgd")  # noqa: E731
         await wait_until(pilot, lambda: sgd().diverged)
         legend = str(view.query_one("#pg-legend", Static).render())
-        assert "sgd" in legend and "diverged" in legend
+        assert f"sgd      diverged at {sgd().steps + 1}" in legend
         await pilot.press("space", "8")
         await wait_until(pilot, lambda: "adamw" in [r.name for r in view.frame.runners])
         screen.query_one("#pg-surface", Select).value = "rosenbrock"

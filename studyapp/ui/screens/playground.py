@@ -392,7 +392,7 @@ def legend(frame: RaceFrame) -> Text:
         text.append("● ", style="rgb({},{},{})".format(*state.rgb))
         text.append(f"{name:<9}")
         if state.diverged:
-            text.append(f"diverged@{state.steps + 1}", style="bold red")
+            text.append(f"diverged at {state.steps + 1}", style="bold red")
         else:
             text.append(f"f {state.f:.3g}")
         text.append("\n")
