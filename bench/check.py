@@ -1,11 +1,12 @@
 """Benchmark of the answer checker.
 
-Prints p50/p95/max in milliseconds, in-process, for numeric answers, formulas ("symbolic")
-and hostile inputs, then the median wall time of the ``studyapp check-answer`` CLI against
+Prints p50/p95/max in milliseconds, in-process, for numeric answers, formulas ("symbolic"),
+the domain-sensitive corpus (tests/core/data/checker_domains.toml, with how many pairs needed
+sympy) and hostile inputs, then the median wall time of the ``studyapp check-answer`` CLI against
 ``python -c "import sympy"`` measured in the same run (the reference a CLI that imported
 sympy could not beat).
 
-Targets (issue #4): p50 ≤ 2 ms numeric, ≤ 20 ms symbolic; worst hostile ≤ 3 s;
+Targets: p50 ≈ 0.08 ms numeric, ≈ 2 ms symbolic on an idle machine; worst hostile ≤ 3 s;
 CLI median ≤ 2.5 × the bare sympy import.
 
     .venv/bin/python bench/check.py [--repeat N] [--cli-runs N]
@@ -23,8 +24,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import tomllib  # noqa: E402
+
 from studyapp.core.checker import check  # noqa: E402
 from tests.core.test_checker_corpus import ADVERSARIAL, EQUIVALENT, NOT_EQUIVALENT  # noqa: E402
+
+DOMAIN_CORPUS = tomllib.loads(
+    (ROOT / "tests" / "core" / "data" / "checker_domains.toml").read_text(encoding="utf-8")
+)["pair"]
 
 NUMERIC = [
     ("0.7310585786", "0.731"),
@@ -86,6 +93,17 @@ def main() -> int:
     symbolic = [p for p in EQUIVALENT + NOT_EQUIVALENT if not _is_number_pair(p)]
     print(_summary("numeric", _time(NUMERIC, args.repeat)))
     print(_summary("symbolic", _time(symbolic, args.repeat)))
+    domain_times, by_sympy = [], 0
+    for _ in range(args.repeat):
+        for pair in DOMAIN_CORPUS:
+            start = time.perf_counter()
+            verdict = check(pair["expected"], pair["answer"], assume=pair.get("assume"))
+            domain_times.append((time.perf_counter() - start) * 1000)
+            by_sympy += verdict.settled_by == "symbolic"
+    print(
+        _summary("domains", domain_times)
+        + f"  ({len(DOMAIN_CORPUS)} pairs, {by_sympy // args.repeat} settled by sympy)"
+    )
     hostile = [(e, a) for h in ADVERSARIAL for e, a in (("z", h), (h, "z"))]
     print(_summary("hostile", _time(hostile, 1)))
 
@@ -125,6 +143,14 @@ def main() -> int:
             "--answer",
             "theta - eta*m/sqrt(v)",
         ],
+        # recognises Leaky ReLU's formula in content: alpha in (0, 1)
+        "leaky-domain": [
+            "--expected",
+            "max(0, z) + alpha*min(0, z)",
+            "--answer",
+            "max(alpha*z, z)",
+        ],
+        "power-branch": ["--expected", "(a^b)^c", "--answer", "a^(b*c)"],
     }
     print(f"{'import sympy':<22} median {sympy_import * 1000:7.1f} ms  (reference)")
     worst = 0.0

@@ -1,6 +1,8 @@
 """``studyapp check-answer``: grade one typed answer and print the verdict as JSON.
 
-Exit codes: 0 correct, 1 incorrect, 2 invalid (the JSON object is printed in every case).
+Exit codes: 0 correct, 1 incorrect, 2 invalid (the JSON object is printed in every case; for
+"invalid" the reason is also one line on stderr). A bad option (``--assume "x in (0,"``) is a
+usage error: one stderr line, exit 2, no JSON.
 sympy is not imported here: most answers are settled numerically in this process, and only
 an inconclusive formula starts the symbolic worker process.
 """
@@ -50,6 +52,14 @@ def add_parser(subparsers) -> None:
     p.add_argument(
         "--vars", default=None, metavar="z,y,a", help="comma-separated variables the answer may use"
     )
+    p.add_argument(
+        "--assume",
+        action="append",
+        default=[],
+        metavar="A",
+        help="the domain of a symbol, e.g. 'alpha in (0,1)', 'x > 0', 'n integer', '0 < p < 1' "
+        "(repeatable; narrows the domain content/symbols.toml declares for that symbol)",
+    )
 
 
 def _clean(value):
@@ -66,19 +76,28 @@ def run(args) -> int:
             raise UsageError(f"--{name.replace('_', '-')} must be a number ≥ 0, got {value}")
     from studyapp.core.checker import check
     from studyapp.core.checker.core import canonical_variables
+    from studyapp.core.checker.domains import DomainError, parse_assumptions
 
     try:
         variables = canonical_variables(args.vars)
     except ValueError as exc:
         raise UsageError(f"--vars: {exc}") from None
-    verdict = check(
-        args.expected,
-        args.answer,
-        kind=args.kind,
-        rel_tol=args.rel_tol,
-        abs_tol=args.abs_tol,
-        variables=variables,
-    )
+    try:
+        assumed = parse_assumptions(args.assume)
+    except DomainError as exc:
+        raise UsageError(f"--assume: {exc}") from None
+    try:
+        verdict = check(
+            args.expected,
+            args.answer,
+            kind=args.kind,
+            rel_tol=args.rel_tol,
+            abs_tol=args.abs_tol,
+            variables=variables,
+            assume=assumed,
+        )
+    except DomainError as exc:  # an assumption that contradicts the declared domain
+        raise UsageError(str(exc)) from None
     payload = {k: _clean(v) for k, v in verdict.to_dict().items()}
     text = json.dumps(payload, ensure_ascii=False)
     out = sys.stdout
@@ -87,4 +106,7 @@ def run(args) -> int:
     except UnicodeEncodeError:  # a terminal that cannot show σ: fall back to \u escapes
         out.write(json.dumps(payload) + "\n")
     out.flush()
+    if verdict.verdict == "invalid":  # the contract: the reason also as one line on stderr
+        reason = " ".join(str(payload["message"]).split())
+        print(f"studyapp check-answer: {reason}", file=sys.stderr)
     return EXIT_CODES[verdict.verdict]

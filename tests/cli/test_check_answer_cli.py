@@ -42,6 +42,39 @@ def test_invalid_prints_json_and_exits_2(cli):
     assert result.returncode == 2
     assert payload["verdict"] == "invalid" and "position 1" in payload["message"]
     assert "Traceback" not in result.stderr
+    # the contract: the same reason as exactly one line on stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and payload["message"] in lines[0]
+
+
+def test_no_real_value_is_incorrect_not_invalid(cli):
+    result, payload = _run(cli, "--expected", "2", "--answer", "(-8)^(1/3)")
+    assert result.returncode == 1 and payload["verdict"] == "incorrect"
+    assert "no real value" in payload["message"] and result.stderr == ""
+
+
+def test_a_493_letter_name_gets_a_verdict(cli):
+    # issue 15: the diagnosis built a text longer than the limit (LimitError traceback)
+    result, payload = _run(cli, "--expected", "q" * 493, "--answer", "x")
+    assert result.returncode == 1 and payload["verdict"] == "incorrect", result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_assume_states_a_domain(cli):
+    # (a^b)^c is a^(bc) only for a positive base; Leaky ReLU's alpha is in (0, 1) by default
+    args = ("--expected", "(a^b)^c", "--answer", "a^(b c)")
+    result, payload = _run(cli, *args)
+    assert result.returncode == 1 and "at a = -" in payload["message"]
+    result, payload = _run(cli, *args, "--assume", "a > 0")
+    assert result.returncode == 0, payload
+    leaky = ("--expected", "max(0, z) + alpha*min(0, z)", "--answer", "max(αz, z)")
+    assert _run(cli, *leaky)[0].returncode == 0
+    # an assumption narrows the declared domain, it never widens it
+    result, payload = _run(cli, *leaky, "--assume", "alpha > 0", "--assume", "alpha < 5")
+    assert result.returncode == 0 and payload["verdict"] == "correct"
+    result = cli("check-answer", *leaky, "--assume", "alpha > 2")
+    assert result.returncode == 2 and "leaves no value" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_values_may_start_with_a_dash(cli):
@@ -77,6 +110,10 @@ def test_kind_and_vars(cli):
         ("--expected", "z", "--answer", "z", "--rel-tol", "-1"),
         ("--expected", "z", "--answer", "z", "--rel-tol", "abc"),
         ("--expected", "z", "--answer", "z", "--vars", "a+b"),
+        ("--expected", "z", "--answer", "z", "--assume", "alpha in (0,"),
+        ("--expected", "z", "--answer", "z", "--assume", "x > 1", "--assume", "x < 0"),
+        ("--expected", "z", "--answer", "z", "--assume", "a+b > 0"),
+        ("--expected", "z", "--answer", "z", "--assume", ""),
     ],
 )
 def test_usage_errors_are_one_line(cli, args):
@@ -84,6 +121,7 @@ def test_usage_errors_are_one_line(cli, args):
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "Traceback" not in result.stderr
+    assert result.stdout == ""  # a usage error is not a verdict
 
 
 @pytest.mark.parametrize(

@@ -247,6 +247,32 @@ def test_diagnosis_of_classic_slips(expected, answer, fragment):
     assert v.diagnosis is not None and fragment in v.diagnosis, v
 
 
+@pytest.mark.parametrize("length", [1, 60, 489, 493, 499])
+def test_diagnosis_works_for_names_as_long_as_the_parser_allows(length):
+    # issue 15: the diagnosis wrote each name into template text and parsed that text again,
+    # so a 493-letter name made a template longer than any limit (a LimitError traceback)
+    name = "q" * length
+    v = check(name, "x")
+    assert v.verdict == "incorrect" and len(v.message) < 400  # long names are shortened
+    if length + 1 <= 500:
+        v = check(name, "-" + name)
+        assert v.diagnosis and "sign flipped" in v.diagnosis
+    if length + 11 <= 500:
+        v = check(f"1-tanh({name})^2", f"1-σ({name})²")
+        assert v.diagnosis and "σ written where tanh belongs" in v.diagnosis
+
+
+def test_tanh_with_sigma_names_the_ambiguous_notation_not_an_error_of_the_notes():
+    v = check("1 - tanh(z)^2", "1 − σ(z)²")
+    assert v.verdict == "incorrect"
+    assert "σ written where tanh belongs" in v.diagnosis  # typed, σ is the sigmoid
+    assert "ambiguous notation" in v.diagnosis and "σ^m" in v.diagnosis
+    assert "slip" not in v.diagnosis
+    # a plain sigmoid derivative for tanh′ keeps its own diagnosis
+    v = check("1 - tanh(z)^2", "sigma(z)*(1 - sigma(z))")
+    assert "derivative of σ" in v.diagnosis and "ambiguous" not in v.diagnosis
+
+
 def test_no_diagnosis_when_no_known_slip():
     v = check("sigma(z)", "z^3 + 1")
     assert v.verdict == "incorrect" and v.diagnosis is None
@@ -337,8 +363,8 @@ def test_check_value_diagnoses():
     assert "expected a 2×2 matrix, got a 2-vector" in v.message
     v = check_value(0.5, "z")
     assert v.verdict == "invalid" and "number is expected" in v.message
-    v = check_value(0.5, "1/0")
-    assert v.verdict == "invalid"
+    v = check_value(0.5, "1/0")  # readable, but with no value: incorrect, not invalid
+    assert v.verdict == "incorrect" and "no real value (division by zero)" in v.message
     v = check_value(0.731, "0.7")
     assert "rounded too coarsely" in v.diagnosis
 

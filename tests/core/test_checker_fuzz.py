@@ -121,3 +121,57 @@ def test_check_value_never_raises(expected, text):
     from studyapp.core.checker import check_value
 
     assert check_value(expected, text).verdict in ("correct", "incorrect", "invalid")
+
+
+# Inputs at and around every parser limit (issue 15: a 493-letter name, which the parser
+# accepts, crashed the diagnosis). Whatever the parser accepts must get a verdict.
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_long_name = st.one_of(
+    st.builds(
+        lambda first, rest: first + rest,
+        st.sampled_from("qwxkQWXK"),
+        st.text(alphabet=_LETTERS + "_0123456789", min_size=380, max_size=499),
+    ),
+    st.builds(lambda n: "q" * n, st.integers(470, 500)),
+)
+
+
+def _near_limits(name: str, k: int) -> list[str]:
+    """Inputs built around ``name`` with ``k`` repetitions, near each limit of DEFAULT_LIMITS."""
+    return [
+        name,
+        "-" + name,
+        f"1 - {name}",
+        f"sigma({name})",
+        f"1-tanh({name})^2",
+        "(" * (k % 33) + name + ")" * (k % 33),  # max_nesting 30
+        "-" * (k % 33) + name,
+        "sigma(" * (k % 33) + name + ")" * (k % 33),
+        "+".join([name] * (90 + k % 15)),  # max_depth 100, max_nodes 300
+        "*".join(["z", "a"] * (140 + k % 15)),
+        f"{name}^{990 + k % 15}",  # max_power 1000
+        "1" * (35 + k % 8),  # max_digits 40
+        f"1e-{295 + k % 8}",  # max_exp10 300
+        "[" + ",".join([name] * (95 + k % 8)) + "]",  # max_entries 100
+        "z^" * (k % 40) + "2",
+    ]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_long_name, st.integers(0, 10_000), st.integers(0, 14), st.integers(0, 17))
+def test_anything_the_parser_accepts_gets_a_verdict_near_every_limit(name, k, which, other):
+    candidates = _near_limits(name, k)
+    answers = ["x", "-" + name, "2*" + name, *_near_limits(name, k + other)]
+    expected, answer = candidates[which], answers[other]
+    start = time.perf_counter()
+    verdict = check(expected, answer, symbolic_timeout=1.0)
+    assert verdict.verdict in ("correct", "incorrect", "invalid")
+    assert time.perf_counter() - start < 3.0
+    readable = True
+    for text in (expected, answer):
+        try:
+            parse(text)
+        except ParseError:
+            readable = False
+    if readable:  # no limit hit inside the checker, on text it built itself
+        assert "cannot be read" not in verdict.message, (expected[:60], answer[:60], verdict)

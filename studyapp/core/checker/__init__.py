@@ -3,7 +3,8 @@ confirmation in a killable worker, and diagnosis of classic slips.
 
 Public API::
 
-    check(expected, answer, kind="auto", rel_tol=0.005, abs_tol=5e-4, variables=None) -> Verdict
+    check(expected, answer, kind="auto", rel_tol=0.005, abs_tol=5e-4, variables=None,
+          assume=None, context=None) -> Verdict     # Verdict.verdict is an Outcome (StrEnum)
     check_value(expected_float_or_array, answer_text, rel_tol=0.005, abs_tol=5e-4) -> Verdict
     equivalent(a, b, variables=None) -> bool
     provably_different(a, b) -> bool   # fast numeric-only test for generated distractors
@@ -11,6 +12,10 @@ Public API::
     to_unicode(formula_text) -> str
     parse(text) -> Node           # the checker's own tree
     prewarm()                     # start the sympy worker early (UI start-up)
+
+Equality follows the check-answer contract: the answer must be real and equal wherever the
+expected formula is real, sampled inside each symbol's domain (``content/symbols.toml``, see
+``studyapp.core.symbols``; ``assume`` states more, e.g. ``["alpha in (0,1)", "n integer"]``).
 
 Importing this package imports neither sympy nor mpmath: the parser and renderer are pure
 Python, mpmath loads on the first ``check`` and sympy only inside the worker process.
@@ -47,6 +52,7 @@ def __getattr__(name: str):
         "equivalent",
         "provably_different",
         "Verdict",
+        "Outcome",
         "grade_nodes",
         "KINDS",
     ):
@@ -65,6 +71,7 @@ __all__ = [
     "DEFAULT_LIMITS",
     "LimitError",
     "Limits",
+    "Outcome",
     "ParseError",
     "Verdict",
     "check",

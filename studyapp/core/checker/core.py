@@ -17,7 +17,9 @@ import math
 import re
 import time
 from dataclasses import dataclass
+from enum import StrEnum
 
+from studyapp.core.checker.domains import DomainError
 from studyapp.core.checker.errors import ParseError
 from studyapp.core.checker.nodes import Mat, Node, Vec, free_symbols, shape, to_json
 from studyapp.core.checker.parser import parse
@@ -28,33 +30,55 @@ SYMBOLIC_TIMEOUT = 2.0  # seconds for the sympy worker, start-up included
 _ECHO_LIMIT = 200  # characters of raw input echoed back in an "invalid" verdict
 
 
+class Outcome(StrEnum):
+    """The three verdicts of the contract. A StrEnum: ``Outcome.CORRECT == "correct"``, and it
+    is written to JSON as the plain word."""
+
+    CORRECT = "correct"
+    INCORRECT = "incorrect"  # a readable answer that is not equal (or not shown to be)
+    INVALID = "invalid"  # text that cannot be read, or is not allowed (unknown names, limits)
+
+
+_OUTCOMES = {**{o.value: o for o in Outcome}, **{o: o for o in Outcome}}
+
+
 @dataclass
 class Verdict:
     """The grade of one answer.
 
-    verdict    "correct" | "incorrect" | "invalid"
-    message    one sentence for the learner
-    expected   normalized expected answer (canonical ASCII), or the raw text if unparseable
-    answer     normalized answer (canonical ASCII), or the raw text (truncated) if unparseable
-    diagnosis  the slip that explains a wrong answer, or None
-    pretty     unicode rendering of the parsed answer ("" if it did not parse)
+    verdict     an :class:`Outcome` (a str given here is converted)
+    message     one sentence for the learner
+    expected    normalized expected answer (canonical ASCII), or the raw text if unparseable
+    answer      normalized answer (canonical ASCII), or the raw text (truncated) if unparseable
+    diagnosis   the slip that explains a wrong answer, or None
+    pretty      unicode rendering of the parsed answer ("" if it did not parse)
+    settled_by  "numeric" or "symbolic" for formulas (which test decided), else None
     """
 
-    verdict: str
+    verdict: Outcome
     message: str
     expected: str
     answer: str
     diagnosis: str | None = None
     pretty: str = ""
+    settled_by: str | None = None
+
+    def __post_init__(self) -> None:
+        try:  # a dict lookup: Outcome(word) goes through Enum's slower __call__
+            self.verdict = _OUTCOMES[self.verdict]
+        except (KeyError, TypeError):
+            raise ValueError(
+                f"a verdict is correct, incorrect or invalid, not {self.verdict!r}"
+            ) from None
 
     @property
     def correct(self) -> bool:
-        return self.verdict == "correct"
+        return self.verdict == Outcome.CORRECT
 
     def to_dict(self) -> dict:
         """The contract JSON object of ``studyapp check-answer``."""
         return {
-            "verdict": self.verdict,
+            "verdict": self.verdict.value,
             "message": self.message,
             "expected": self.expected,
             "answer": self.answer,
@@ -134,6 +158,8 @@ def check(
     abs_tol: float = 5e-4,
     variables=None,
     symbolic_timeout: float = SYMBOLIC_TIMEOUT,
+    assume=None,
+    context=None,
 ) -> Verdict:
     """Grade typed ``answer`` against typed ``expected``.
 
@@ -142,11 +168,19 @@ def check(
     kind: "auto" (numbers within tolerance, formulas exactly), "numeric" (the answer must be a
     number), "expression" (exact equality even for constants), "matrix" (vectors/matrices
     entry by entry). ``variables``: allowed variable names (list or "z,y,a"); other names in
-    the answer make it invalid. Raises ValueError only for bad ``kind``/tolerances.
+    the answer make it invalid.
+
+    Symbols are sampled inside their domains: those declared in ``content/symbols.toml`` (for
+    the entry whose formula ``expected`` is, or the entries named by ``context``), narrowed per
+    symbol by ``assume`` - texts such as ``"alpha in (0,1)"``, ``"x > 0"``, ``"n integer"``, or
+    a mapping name -> :class:`~.domains.Domain`.
+
+    Raises ValueError only for bad ``kind``/tolerances/assumptions (a DomainError says which).
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
     _validate_tolerances(rel_tol, abs_tol)
+    assumed = _assumed_domains(assume)
     if not isinstance(expected, str) and (
         isinstance(expected, (int, float, list, tuple)) or hasattr(expected, "tolist")
     ):
@@ -168,8 +202,52 @@ def check(
             "invalid", f"answer cannot be read: {exc}", render_text(e_node), _echo(answer)
         )
     return grade_nodes(
-        e_node, a_node, kind, rel_tol, abs_tol, allowed, symbolic_timeout, answer_text=answer
+        e_node,
+        a_node,
+        kind,
+        rel_tol,
+        abs_tol,
+        allowed,
+        symbolic_timeout,
+        answer_text=answer,
+        assume=assumed,
+        context=context,
     )
+
+
+def _assumed_domains(assume) -> dict:
+    """name -> Domain from ``assume`` (texts or a mapping); raises DomainError (a ValueError)."""
+    if not assume:
+        return {}
+    from studyapp.core.checker.domains import parse_assumptions
+
+    if isinstance(assume, dict):
+        return dict(assume)
+    if isinstance(assume, str):
+        assume = [assume]
+    return parse_assumptions(assume)
+
+
+def symbol_domains(e_node: Node, names, assume=None, context=None) -> dict:
+    """The domain of each of ``names`` that is not all of the reals (see :func:`check`)."""
+    from studyapp.core.symbols import declared_domains
+
+    try:
+        domains = declared_domains(names, render_text(e_node), context)
+    except Exception:  # noqa: BLE001 - broken content must not stop grading (content check reports it)
+        domains = {}
+    for name, stated in (assume or {}).items():
+        if name not in names:
+            continue
+        # An assumption states more: it narrows the declared domain, never widens it.
+        narrowed = domains[name].intersect(stated) if name in domains else stated
+        if narrowed.is_empty():
+            raise DomainError(
+                f"--assume {stated.describe(name)} leaves no value: "
+                f"{name} is declared {domains[name].describe(name)}"
+            )
+        domains[name] = narrowed
+    return {k: v for k, v in domains.items() if not v.unrestricted}
 
 
 def grade_nodes(
@@ -181,13 +259,18 @@ def grade_nodes(
     allowed: list[str] | None = None,
     symbolic_timeout: float = SYMBOLIC_TIMEOUT,
     answer_text: str | None = None,
+    assume: dict | None = None,
+    context=None,
 ) -> Verdict:
-    """:func:`check` for already parsed trees (``answer_text``: as typed, for hints)."""
+    """:func:`check` for already parsed trees (``answer_text``: as typed, for hints;
+    ``assume``: name -> Domain)."""
     exp_text, ans_text = render_text(e_node), render_text(a_node)
     pretty = render_unicode(a_node)
 
-    def verdict(v: str, message: str, diagnosis: str | None = None) -> Verdict:
-        return Verdict(v, message, exp_text, ans_text, diagnosis, pretty)
+    def verdict(
+        v: str, message: str, diagnosis: str | None = None, settled_by: str | None = None
+    ) -> Verdict:
+        return Verdict(v, message, exp_text, ans_text, diagnosis, pretty, settled_by)
 
     if allowed is not None:
         for label, node in (("answer", a_node), ("expected answer", e_node)):
@@ -200,8 +283,12 @@ def grade_nodes(
                 )
     se, sa = shape(e_node), shape(a_node)
     if se or sa or kind == "matrix":
+        domains = symbol_domains(
+            e_node, free_symbols(e_node) | free_symbols(a_node), assume, context
+        )
+        tolerance = (rel_tol, abs_tol)
         return _grade_arrays(
-            e_node, a_node, se, sa, kind, rel_tol, abs_tol, verdict, symbolic_timeout, answer_text
+            e_node, a_node, kind, tolerance, verdict, symbolic_timeout, answer_text, domains
         )
     names = sorted(free_symbols(e_node) | free_symbols(a_node))
     if kind == "numeric" and free_symbols(e_node):
@@ -218,12 +305,13 @@ def grade_nodes(
         )
     if not names and kind != "expression":
         return _grade_number(e_node, a_node, rel_tol, abs_tol, verdict)
-    for label, node in (("expected answer", e_node), ("answer", a_node)):
+    for side, node in (("expected", e_node), ("answer", a_node)):
         if not free_symbols(node):
-            value = _number(node)  # a constant with no value (log(0), 1/0) is not an answer
-            if isinstance(value, str):
-                return verdict("invalid", f"{label}: {value}")
-    return _grade_formula(e_node, a_node, names, verdict, symbolic_timeout)
+            value = _number(node)  # a constant with no value (log(0), 1/0) is not equal to anything
+            if not isinstance(value, float):
+                return _no_value(side, value, verdict)
+    domains = symbol_domains(e_node, names, assume, context)
+    return _grade_formula(e_node, a_node, names, verdict, symbolic_timeout, domains)
 
 
 def check_value(expected, answer: str, rel_tol: float = 0.005, abs_tol: float = 5e-4) -> Verdict:
@@ -255,8 +343,8 @@ def check_value(expected, answer: str, rel_tol: float = 0.005, abs_tol: float = 
             "invalid", "a number is expected, but the answer contains " + ", ".join(sorted(syms))
         )
     got = _node_values(a_node)
-    if isinstance(got, str):
-        return verdict("invalid", got)
+    if not isinstance(got, tuple):
+        return _no_value("answer", got, verdict)
     return _compare_arrays(
         flat, exp_shape, got[0], got[1], rel_tol, abs_tol, verdict, answer_text=answer
     )
@@ -270,7 +358,9 @@ def equivalent(a: str, b: str, variables=None) -> bool:
 def provably_different(a: str, b: str) -> bool:
     """True only when numeric sampling proves two stored (trusted-length) scalar formulas unequal.
 
-    The fast path for generating questions: no slip diagnosis and no sympy worker, so its time
+    ``a`` plays the expected formula (its points without a value are skipped, and the symbols'
+    domains are those of its content entry). The fast path for generating questions: no slip
+    diagnosis and no sympy worker, so its time
     does not depend on the machine's load. An inconclusive comparison (few points where both are
     defined) is False, so a formula that might equal the answer is never offered as a wrong option.
     Raises ParseError when either side cannot be read.
@@ -284,35 +374,49 @@ def provably_different(a: str, b: str) -> bool:
     names = sorted(set(free_symbols(ea)) | set(free_symbols(eb)))
     if not names:
         return not equivalent(a, b)
-    return (
-        compare_functions(ea, eb, names, render_text(ea) + "\x00" + render_text(eb)).status
-        == "different"
-    )
+    seed = render_text(ea) + "\x00" + render_text(eb)
+    domains = symbol_domains(ea, names)  # ``a`` is the key: its entry's domains apply
+    return compare_functions(ea, eb, names, seed, domains=domains).status == "different"
 
 
 # --------------------------------------------------------------------------- numbers
 
 
 def _number(node: Node):
-    """Float value of a constant scalar tree, or an error string."""
+    """Float value of a constant scalar tree, or the Undefined that says why it has none."""
     from studyapp.core.checker.numeric import Undefined, evaluate
 
     try:
-        value = evaluate(node, {}, dps=30)
+        value = float(evaluate(node, {}, dps=30))
     except Undefined as exc:
-        return f"the value is undefined ({exc})"
-    return float(value)
+        return exc
+    if not math.isfinite(value):  # beyond float range (1e400): as good as an overflow
+        return Undefined("too large", "overflow")
+    return value
+
+
+def _no_value(side: str, why, verdict) -> Verdict:
+    """The verdict for a constant with no value: ``side`` is "expected" or "answer".
+
+    An answer with no real value (a negative number to a fractional power, log(0)) where the
+    expected one has a value is incorrect; an expected answer with no value, or a value too
+    large to compute, cannot be graded (invalid).
+    """
+    if why.kind == "overflow":
+        label = "the expected answer" if side == "expected" else "the answer"
+        return verdict("invalid", f"{label}'s value is too large to compare ({why})")
+    if side == "expected":
+        return verdict("invalid", f"the expected answer has no real value ({why})")
+    return verdict("incorrect", f"Not correct: the answer has no real value ({why}).")
 
 
 def _grade_number(e_node, a_node, rel_tol, abs_tol, verdict) -> Verdict:
     e = _number(e_node)
-    if isinstance(e, str):
-        return verdict("invalid", f"expected answer: {e}")
+    if not isinstance(e, float):
+        return _no_value("expected", e, verdict)
     a = _number(a_node)
-    if isinstance(a, str):
-        return verdict("invalid", f"answer: {a}")
-    if not math.isfinite(e) or not math.isfinite(a):
-        return verdict("invalid", "the value is too large to compare")
+    if not isinstance(a, float):
+        return _no_value("answer", a, verdict)
     if _within(e, a, rel_tol, abs_tol):
         return verdict(
             "correct", f"Correct ({_tolerance_text(rel_tol, abs_tol, e)} of {format_number(e)})."
@@ -330,50 +434,73 @@ def _grade_number(e_node, a_node, rel_tol, abs_tol, verdict) -> Verdict:
 # --------------------------------------------------------------------------- formulas
 
 
-def _grade_formula(e_node, a_node, names, verdict, symbolic_timeout) -> Verdict:
+def _grade_formula(e_node, a_node, names, verdict, symbolic_timeout, domains=None) -> Verdict:
     """Exact comparison of two scalar formulas (numeric first, sympy if inconclusive)."""
-    outcome, comparison = compare_formulas(e_node, a_node, names, symbolic_timeout)
+    outcome, comparison = compare_formulas(e_node, a_node, names, symbolic_timeout, domains=domains)
+    by = "numeric" if comparison.status != "unsure" else "symbolic"
     if outcome == "equal":
-        how = (
-            " (confirmed symbolically)"
-            if comparison is None or comparison.status != "equal"
-            else ""
-        )
-        return verdict("correct", f"Correct: equal to the expected formula{how}.")
+        how = " (confirmed symbolically)" if by == "symbolic" else ""
+        return verdict("correct", f"Correct: equal to the expected formula{how}.", settled_by=by)
     if outcome == "unknown":
+        why = (
+            "within the time limit"
+            if comparison.symbolic == "timeout"
+            else "(the symbolic check could not decide)"
+        )
         return verdict(
             "incorrect",
-            "Could not confirm that the answer equals the expected "
-            "formula (they are not defined at enough common points).",
+            "Equality could not be verified: the answer and the expected formula have too few "
+            f"sample points where both are real, and sympy did not settle it {why}.",
         )
     diagnosis = None
     message = "Not equal to the expected formula."
-    if comparison is not None and comparison.answer_defined == 0 and comparison.expected_defined:
+    if comparison.answer_defined == 0 and comparison.expected_defined:
         message = (
             "Not equal to the expected formula: the answer has no real value at any "
             "point tried (a log or square root of a negative number?)."
         )
-    if comparison is not None:
+    if names and comparison.differ:  # a slip explains differing values, not a missing one
         from studyapp.core.checker.diagnose import diagnose_expression
 
-        if names:
-            diagnosis = diagnose_expression(
-                comparison.samples, sorted(free_symbols(e_node)), e_node
-            )
-        elif comparison.witness is not None:  # two constants compared exactly
-            from studyapp.core.checker.diagnose import diagnose_number
+        diagnosis = diagnose_expression(comparison.samples, sorted(free_symbols(e_node)), e_node)
+    elif comparison.witness is not None:  # two constants compared exactly
+        from studyapp.core.checker.diagnose import diagnose_number
 
-            _p, e, a = comparison.witness
-            diagnosis = diagnose_number(float(e), float(a), render_text(a_node))
-        if comparison.witness is not None:
-            point, e, a = comparison.witness
-            where = ", ".join(f"{k} = {format_number(v, 4)}" for k, v in sorted(point.items()))
-            at = f" at {where}" if where else ""
-            message = (
-                f"Not equal to the expected formula:{at} it gives "
-                f"{format_number(float(a), 5)}, expected {format_number(float(e), 5)}."
-            )
-    return verdict("incorrect", message, diagnosis)
+        _p, e, a = comparison.witness
+        diagnosis = diagnose_number(float(e), float(a), render_text(a_node))
+    if comparison.witness is not None:
+        point, e, a = comparison.witness
+        shown_a, shown_e = _distinct(float(a), float(e))
+        message = (
+            f"Not equal to the expected formula:{_at(point)} it gives {shown_a}, "
+            f"expected {shown_e}."
+        )
+    elif comparison.gap is not None:
+        point, e, why = comparison.gap
+        message = (
+            f"Not equal to the expected formula:{_at(point)} the answer has no real value "
+            f"({why}), while the expected formula is {format_number(float(e), 5)}."
+        )
+    return verdict("incorrect", message, diagnosis, settled_by=by)
+
+
+def _distinct(a: float, e: float) -> tuple[str, str]:
+    """Both numbers with 5 significant digits, or more until they read differently."""
+    for digits in (5, 8, 12, 17):
+        shown = format_number(a, digits), format_number(e, digits)
+        if shown[0] != shown[1]:
+            break
+    return shown
+
+
+def _at(point: dict) -> str:
+    """`` at a = 0.5, b = -2`` (a long name shortened, so the message stays one readable line)."""
+    where = ", ".join(
+        f"{k if len(k) <= 24 else k[:20] + '…'} = {format_number(v, 4)}"
+        for k, v in sorted(point.items())[:8]
+    )
+    more = ", …" if len(point) > 8 else ""
+    return f" at {where}{more}" if where else ""
 
 
 def compare_formulas(
@@ -382,15 +509,20 @@ def compare_formulas(
     names: list[str],
     symbolic_timeout: float = SYMBOLIC_TIMEOUT,
     deadline: float | None = None,
+    domains: dict | None = None,
 ):
-    """("equal" | "different" | "unknown", numeric Comparison or None) for two scalar trees.
+    """("equal" | "different" | "unknown", numeric Comparison) for two scalar trees.
 
+    Sampling decides when it can (inside ``domains``: name -> Domain); otherwise sympy in the
+    killable worker, with the domains' sign and integer assumptions; if neither settles it in
+    time, "unknown" - never "equal". ``comparison.status`` is "unsure" exactly when sympy was
+    asked, and ``comparison.symbolic`` holds its answer (or "timeout").
     ``deadline`` (time.monotonic) caps the symbolic step when many entries share one budget.
     """
     from studyapp.core.checker.numeric import compare_functions
 
     seed = render_text(e_node) + "\x00" + render_text(a_node)
-    comparison = compare_functions(e_node, a_node, names, seed)
+    comparison = compare_functions(e_node, a_node, names, seed, domains=domains)
     if comparison.status == "different":
         return "different", comparison
     if comparison.status == "equal":
@@ -403,14 +535,11 @@ def compare_formulas(
         budget = min(budget, deadline - time.monotonic())
     result = "timeout"
     if budget > 0.05:
-        result = get_worker().ask(to_json(e_node), to_json(a_node), budget)
-    if result == "equal":
-        return "equal", comparison
-    if result == "different":
-        return "different", comparison
-    # No decision: lean on whatever numeric evidence exists.
-    if comparison.agree > 0 and comparison.differ == 0:
-        return "equal", comparison
+        assumptions = {k: d.sympy_assumptions() for k, d in (domains or {}).items()}
+        result = get_worker().ask(to_json(e_node), to_json(a_node), budget, assumptions)
+    comparison.symbolic = result
+    if result in ("equal", "different"):
+        return result, comparison
     return "unknown", comparison
 
 
@@ -445,13 +574,13 @@ def _describe_value(values):
 
 
 def _node_values(node: Node):
-    """(flat floats, shape) of a constant tree, or an error string."""
+    """(flat floats, shape) of a constant tree, or the Undefined of its first entry with none."""
     items = _entries(node)
     flat = []
     for item in items:
         v = _number(item)
-        if isinstance(v, str):
-            return f"answer: {v}"
+        if not isinstance(v, float):
+            return v
         flat.append(v)
     return flat, shape(node)
 
@@ -579,29 +708,41 @@ _SPACE_BETWEEN_NUMBERS = re.compile(r"(?<=[\d.])\s+(?=[-−]?[\d.])")
 
 
 def _grade_arrays(
-    e_node, a_node, se, sa, kind, rel_tol, abs_tol, verdict, symbolic_timeout, answer_text=None
+    e_node, a_node, kind, tolerance, verdict, symbolic_timeout, answer_text=None, domains=None
 ):
+    """Vectors and matrices: numbers entry by entry within ``tolerance`` (rel, abs), formulas
+    entry by entry exactly (one symbolic time budget for all entries)."""
+    se, sa = shape(e_node), shape(a_node)
+    rel_tol, abs_tol = tolerance
     names = sorted(free_symbols(e_node) | free_symbols(a_node))
     if not names:
         e_vals = _node_values(e_node)
-        if isinstance(e_vals, str):
-            return verdict("invalid", "expected " + e_vals)
+        if not isinstance(e_vals, tuple):
+            return _no_value("expected", e_vals, verdict)
         a_vals = _node_values(a_node)
-        if isinstance(a_vals, str):
-            return verdict("invalid", a_vals)
+        if not isinstance(a_vals, tuple):
+            return _no_value("answer", a_vals, verdict)
         return _compare_arrays(e_vals[0], se, a_vals[0], sa, rel_tol, abs_tol, verdict, answer_text)
     if not _compatible(se, sa):
         return verdict("incorrect", f"expected {_shape_name(se)}, got {_shape_name(sa)}.")
-    wrong = []
+    wrong, unsure = [], []
     deadline = time.monotonic() + symbolic_timeout  # one budget for all entries together
     for i, (e, a) in enumerate(zip(_entries(e_node), _entries(a_node), strict=False)):
-        outcome, _cmp = compare_formulas(e, a, names, symbolic_timeout, deadline)
-        if outcome != "equal":
+        outcome, _cmp = compare_formulas(e, a, names, symbolic_timeout, deadline, domains)
+        if outcome == "different":
             wrong.append(i)
-    if not wrong:
+        elif outcome == "unknown":
+            unsure.append(i)
+    if not wrong and not unsure:
         return verdict("correct", "Correct: every entry equals the expected formula.")
+    total = len(_entries(e_node))
+    if not wrong:
+        return verdict(
+            "incorrect",
+            f"Equality could not be verified for {len(unsure)} of {total} entries "
+            f"(first: {_position(unsure[0], se or sa)}) within the time limit.",
+        )
     return verdict(
         "incorrect",
-        f"{len(wrong)} of {len(_entries(e_node))} entries differ "
-        f"(first: {_position(wrong[0], se or sa)}).",
+        f"{len(wrong)} of {total} entries differ (first: {_position(wrong[0], se or sa)}).",
     )

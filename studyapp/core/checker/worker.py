@@ -54,14 +54,25 @@ def _limit_resources() -> None:
             pass
 
 
-def decide(expected_json, answer_json) -> str:
-    """``equal``, ``different`` or ``unknown`` for two serialized trees (runs in the worker)."""
+_ASSUMPTIONS = ("positive", "nonnegative", "negative", "nonpositive", "integer")  # and real
+
+
+def decide(expected_json, answer_json, assumptions=None) -> str:
+    """``equal``, ``different`` or ``unknown`` for two serialized trees (runs in the worker).
+
+    ``assumptions``: name -> {"positive": true, "integer": true, ...} (from the symbols'
+    domains); every symbol is real.
+    """
     import sympy as sp
 
     from studyapp.core.checker.nodes import from_json
     from studyapp.core.checker.to_sympy import to_sympy
 
     symbols: dict = {}
+    for name, facts in (assumptions or {}).items():
+        if isinstance(name, str) and isinstance(facts, dict):
+            kw = {k: True for k in _ASSUMPTIONS if facts.get(k) is True}
+            symbols[name] = sp.Symbol(name, real=True, **kw)
     e = to_sympy(from_json(expected_json), symbols)
     a = to_sympy(from_json(answer_json), symbols)
     if isinstance(e, sp.MatrixBase) or isinstance(a, sp.MatrixBase):
@@ -94,7 +105,7 @@ def serve() -> None:
     for line in sys.stdin:
         try:
             request = json.loads(line)
-            result = decide(request["expected"], request["answer"])
+            result = decide(request["expected"], request["answer"], request.get("assumptions"))
             reply = {"id": request.get("id"), "result": result}
         except MemoryError:
             reply = {"result": "unknown", "error": "memory limit"}
@@ -197,8 +208,11 @@ class SymbolicWorker:
         line, _, self._buffer = self._buffer.partition(b"\n")
         return line
 
-    def ask(self, expected_json, answer_json, timeout: float) -> str:
-        """``equal``/``different``/``unknown``, or ``timeout`` when the deadline passed."""
+    def ask(self, expected_json, answer_json, timeout: float, assumptions=None) -> str:
+        """``equal``/``different``/``unknown``, or ``timeout`` when the deadline passed.
+
+        ``assumptions``: name -> sympy assumptions (see :func:`decide`).
+        """
         deadline = time.monotonic() + timeout
         with self._lock:
             try:
@@ -209,7 +223,12 @@ class SymbolicWorker:
                         return self._give_up(line)
                     self._ready = True
                 request = json.dumps(
-                    {"id": self._requests, "expected": expected_json, "answer": answer_json}
+                    {
+                        "id": self._requests,
+                        "expected": expected_json,
+                        "answer": answer_json,
+                        "assumptions": assumptions or {},
+                    }
                 )
                 assert self._proc is not None and self._proc.stdin is not None
                 self._proc.stdin.write(request.encode() + b"\n")
