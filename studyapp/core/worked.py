@@ -8,75 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-_SUP = str.maketrans("0123456789-m", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻ᵐ")
-
-ACT_SYMBOL = {
-    "sigmoid": "σ",
-    "tanh": "tanh",
-    "relu": "ReLU",
-    "leaky_relu": "LeakyReLU",
-    "elu": "ELU",
-    "softplus": "softplus",
-    "swish": "swish",
-    "linear": "id",
-    "softmax": "softmax",
-}
-ACT_LATEX = {
-    "sigmoid": r"\sigma",
-    "tanh": r"\tanh",
-    "relu": r"\operatorname{ReLU}",
-    "leaky_relu": r"\operatorname{LeakyReLU}",
-    "elu": r"\operatorname{ELU}",
-    "softplus": r"\operatorname{softplus}",
-    "swish": r"\operatorname{swish}",
-    "linear": r"\operatorname{id}",
-    "softmax": r"\operatorname{softmax}",
-}
-ACT_FORMULA = {
-    "sigmoid": "σ(z) = 1/(1 + e⁻ᶻ)",
-    "tanh": "tanh(z) = (eᶻ − e⁻ᶻ)/(eᶻ + e⁻ᶻ)",
-    "relu": "ReLU(z) = max(0, z)",
-    "leaky_relu": "LeakyReLU(z) = max(0.01z, z)",
-    "elu": "ELU(z) = z if z > 0 else eᶻ − 1",
-    "softplus": "softplus(z) = ln(1 + eᶻ)",
-    "swish": "swish(z) = z·σ(z)",
-    "linear": "id(z) = z",
-    "softmax": "softmax(z)ᵢ = e^(zᵢ) / Σⱼ e^(zⱼ)",
-}
-ACT_DERIVATIVE = {
-    "sigmoid": "σ′(z) = σ(z)(1 − σ(z)) = a(1 − a)",
-    "tanh": "tanh′(z) = 1 − tanh²(z) = 1 − a²",
-    "relu": "ReLU′(z) = 1 if z > 0 else 0",
-    "leaky_relu": "LeakyReLU′(z) = 1 if z > 0 else 0.01",
-    "elu": "ELU′(z) = 1 if z > 0 else eᶻ",
-    "softplus": "softplus′(z) = σ(z)",
-    "swish": "swish′(z) = σ(z) + z·σ(z)(1 − σ(z))",
-    "linear": "id′(z) = 1",
-    "softmax": "∂aᵢ/∂zⱼ = aᵢ(δᵢⱼ − aⱼ)  (Jacobian)",
-}
-LOSS_TEXT = {
-    "half_sse": ("L = ½ Σ (a − y)²", "∂L/∂a = a − y"),
-    "mse": ("L = Σ (a − y)² / n", "∂L/∂a = 2(a − y)/n"),
-    "mae": ("L = Σ |a − y| / n", "∂L/∂a = sign(a − y)/n"),
-    "huber": ("L = mean of ½r² if |r| ≤ 1 else |r| − ½, r = a − y", "∂L/∂a = clip(a − y, −1, 1)/n"),
-    "bce": ("L = −Σ [y ln a + (1 − y) ln(1 − a)]", "∂L/∂a = (a − y) / (a(1 − a))"),
-    "cce": ("L = −Σ y ln a", "∂L/∂a = −y / a"),
-    "hinge": ("L = Σ max(0, 1 − y·a)", "∂L/∂a = −y where 1 − y·a > 0, else 0"),
-}
-LOSS_LATEX = {
-    "half_sse": r"L = \tfrac12 \sum_i (a_i - y_i)^2",
-    "mse": r"L = \tfrac1n \sum_i (a_i - y_i)^2",
-    "mae": r"L = \tfrac1n \sum_i |a_i - y_i|",
-    "huber": r"L = \tfrac1n \sum_i h(a_i - y_i),\ h(r) = \begin{cases}\tfrac12 r^2 & |r|\le 1\\ |r| - \tfrac12 & \text{else}\end{cases}",
-    "bce": r"L = -\sum_i \left[y_i \ln a_i + (1-y_i)\ln(1-a_i)\right]",
-    "cce": r"L = -\sum_i y_i \ln a_i",
-    "hinge": r"L = \sum_i \max(0, 1 - y_i a_i)",
-}
+from studyapp.core.notation import (
+    ACTIVATION_NOTATION,
+    HYPER_SYMBOL,
+    LOSS_NOTATION,
+    QUANTITY_SYMBOL,
+    rule_lines,
+    sup,
+)
 
 
-def sup(n: int | str) -> str:
-    """Unicode superscript of a layer number: 2 → ²."""
-    return str(n).translate(_SUP)
+def _symbol(activation: str) -> str:
+    return ACTIVATION_NOTATION[activation].symbol
 
 
 def num(v: float, digits: int = 4) -> str:
@@ -193,9 +136,9 @@ def render_backprop(ex: dict, fmt: str = "text") -> str:
     for m in range(1, L + 1):
         prev = "x" if m == 1 else f"a{sup(m - 1)}"
         lines.append(f"  z{sup(m)} = W{sup(m)}{prev} + b{sup(m)} = {vec(ans['z'][m - 1])}")
-        lines.append(f"  a{sup(m)} = {ACT_SYMBOL[act(m)]}(z{sup(m)}) = {vec(ans['a'][m - 1])}")
-    loss_def, loss_grad = LOSS_TEXT[ex["loss"]]
-    lines += ["", "Loss", f"  {loss_def} = {num(ans['loss'])}", "", "Backward pass"]
+        lines.append(f"  a{sup(m)} = {_symbol(act(m))}(z{sup(m)}) = {vec(ans['a'][m - 1])}")
+    loss_text = LOSS_NOTATION[ex["loss"]]
+    lines += ["", "Loss", f"  {loss_text.definition} = {num(ans['loss'])}", "", "Backward pass"]
     out_act, loss = ex["output_activation"], ex["loss"]
     if (out_act, loss) in (("sigmoid", "bce"), ("softmax", "cce")):
         why = (
@@ -205,15 +148,18 @@ def render_backprop(ex: dict, fmt: str = "text") -> str:
         )
         rule = f"a{sup(L)} − y  ({why})"
     elif out_act == "softmax":
-        rule = f"Jᵀ ∂L/∂a, J = ∂a{sup(L)}/∂z{sup(L)} = diag(a) − a aᵀ;  {loss_grad}"
+        rule = f"Jᵀ ∂L/∂a, J = ∂a{sup(L)}/∂z{sup(L)} = diag(a) − a aᵀ;  {loss_text.gradient}"
     else:
-        rule = f"∂L/∂a ⊙ {ACT_SYMBOL[out_act]}′(z{sup(L)});  {loss_grad}, {ACT_DERIVATIVE[out_act]}"
+        rule = (
+            f"∂L/∂a ⊙ {_symbol(out_act)}′(z{sup(L)});  {loss_text.gradient}, "
+            f"{ACTIVATION_NOTATION[out_act].derivative}"
+        )
     lines.append(f"  δ{sup(L)} = ∂L/∂z{sup(L)} = {rule}")
     lines.append(f"     = {vec(ans['delta'][L - 1])}")
     for m in range(L, 0, -1):
         if m < L:
             lines.append(
-                f"  δ{sup(m)} = {ACT_SYMBOL[act(m)]}′(z{sup(m)}) ⊙ (W{sup(m + 1)})ᵀ"
+                f"  δ{sup(m)} = {_symbol(act(m))}′(z{sup(m)}) ⊙ (W{sup(m + 1)})ᵀ"
                 f"δ{sup(m + 1)} = {vec(ans['delta'][m - 1])}"
             )
         prev = "x" if m == 1 else f"a{sup(m - 1)}"
@@ -259,11 +205,11 @@ def _md_solution(ex: dict) -> str:
         prev = "x" if m == 1 else f"a^{{{m - 1}}}"
         out.append(
             rf"- $z^{{{m}}} = W^{{{m}}}{prev} + b^{{{m}}} = {tex_vec(ans['z'][m - 1])}$, "
-            rf"$a^{{{m}}} = {ACT_LATEX[act(m)]}(z^{{{m}}}) = {tex_vec(ans['a'][m - 1])}$"
+            rf"$a^{{{m}}} = {ACTIVATION_NOTATION[act(m)].latex}(z^{{{m}}}) = {tex_vec(ans['a'][m - 1])}$"
         )
     out += [
         "",
-        rf"**Loss**: ${LOSS_LATEX[ex['loss']]} = {tex_num(ans['loss'])}$",
+        rf"**Loss**: ${LOSS_NOTATION[ex['loss']].latex} = {tex_num(ans['loss'])}$",
         "",
         "**Backward pass**",
         "",
@@ -272,7 +218,7 @@ def _md_solution(ex: dict) -> str:
         if m == L:
             rule = rf"\partial L/\partial z^{{{L}}}"
         else:
-            rule = rf"{ACT_LATEX[act(m)]}'(z^{{{m}}}) \odot (W^{{{m + 1}}})^T \delta^{{{m + 1}}}"
+            rule = rf"{ACTIVATION_NOTATION[act(m)].latex}'(z^{{{m}}}) \odot (W^{{{m + 1}}})^T \delta^{{{m + 1}}}"
         prev = "x" if m == 1 else f"a^{{{m - 1}}}"
         out.append(
             rf"- $\delta^{{{m}}} = {rule} = {tex_vec(ans['delta'][m - 1])}$; "
@@ -291,54 +237,10 @@ def _md_solution(ex: dict) -> str:
 
 # --- optimizers -----------------------------------------------------------------------------
 
-OPTIMIZER_STEPS_TEXT = {
-    "sgd": ["θ ← θ − lr·g"],
-    "momentum": ["velocity ← γ·velocity − lr·g", "θ ← θ + velocity"],
-    "nesterov": [
-        "(g is the gradient at the look-ahead point θ + γ·velocity)",
-        "velocity ← γ·velocity − lr·g",
-        "θ ← θ + velocity",
-    ],
-    "adagrad": ["G ← G + g²", "θ ← θ − lr·g/√(G + ε)"],
-    "adadelta": [
-        "Eg2 ← ρ·Eg2 + (1−ρ)·g²",
-        "Δθ = −√(Edx2 + ε)/√(Eg2 + ε)·g",
-        "Edx2 ← ρ·Edx2 + (1−ρ)·Δθ²",
-        "θ ← θ + Δθ",
-    ],
-    "rmsprop": ["Eg2 ← ρ·Eg2 + (1−ρ)·g²", "θ ← θ − lr·g/√(Eg2 + ε)"],
-    "adam": [
-        "m ← β₁·m + (1−β₁)·g",
-        "v ← β₂·v + (1−β₂)·g²",
-        "m̂ = m/(1−β₁ᵗ)",
-        "v̂ = v/(1−β₂ᵗ)",
-        "θ ← θ − lr·m̂/(√v̂ + ε)",
-    ],
-    "adamw": [
-        "m ← β₁·m + (1−β₁)·g",
-        "v ← β₂·v + (1−β₂)·g²",
-        "m̂ = m/(1−β₁ᵗ)",
-        "v̂ = v/(1−β₂ᵗ)",
-        "θ ← θ − lr·(m̂/(√v̂ + ε) + wd·θ)",
-    ],
-}
-_HYPER_SYMBOL = {
-    "lr": "lr",
-    "gamma": "γ",
-    "eps": "ε",
-    "rho": "ρ",
-    "beta1": "β₁",
-    "beta2": "β₂",
-    "weight_decay": "wd",
-}
-_NAME = {"delta": "Δθ", "m_hat": "m̂", "v_hat": "v̂"}
-
 
 def _optimizer_lines(ex: dict) -> tuple[str, list[str], list[str], list[str]]:
     """(title, given lines, rule lines, answer lines) of an optimizer exercise."""
-    hyper = ", ".join(
-        f"{_HYPER_SYMBOL.get(k, k)} = {v:g}" for k, v in ex["hyperparameters"].items()
-    )
+    hyper = ", ".join(f"{HYPER_SYMBOL.get(k, k)} = {v:g}" for k, v in ex["hyperparameters"].items())
     title = f"{ex['optimizer']} step t = {ex['t']} (seed {ex['seed']}, #{ex['index']}); {hyper}"
     given_lines = [f"θ = {vec(ex['params'], given)}", f"g = {vec(ex['grad'], given)}"]
     given_lines += [
@@ -346,10 +248,12 @@ def _optimizer_lines(ex: dict) -> tuple[str, list[str], list[str], list[str]]:
     ]
     ans = ex.get("answers", {})
     answer = [f"{k} = {vec(v)}" for k, v in ans.get("state", {}).items()]
-    answer += [f"{_NAME.get(k, k)} = {vec(v)}" for k, v in ans.get("intermediates", {}).items()]
+    answer += [
+        f"{QUANTITY_SYMBOL.get(k, k)} = {vec(v)}" for k, v in ans.get("intermediates", {}).items()
+    ]
     if "params" in ans:
         answer.append(f"θ (new) = {vec(ans['params'])}")
-    return title, given_lines, OPTIMIZER_STEPS_TEXT[ex["optimizer"]], answer
+    return title, given_lines, rule_lines(ex["optimizer"]), answer
 
 
 def render_optimizer_problem(ex: dict, fmt: str = "text") -> str:

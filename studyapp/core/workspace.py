@@ -29,8 +29,14 @@ import numpy as np
 from engine.activations import HIDDEN_ACTIVATIONS
 from engine.losses import LOSSES as _LOSSES
 from engine.optimizers import NOTES_OPTIMIZERS
+from studyapp.core.notation import (
+    ACTIVATION_NOTATION,
+    LOSS_NOTATION,
+    QUANTITY_LABEL,
+    rule_hint,
+    sup,
+)
 from studyapp.core.steps import STEP_TYPES
-from studyapp.core.worked import ACT_DERIVATIVE, ACT_FORMULA, LOSS_TEXT, sup
 from studyapp.errors import UsageError
 
 LOSSES = tuple(_LOSSES)
@@ -46,8 +52,8 @@ _LOSS_FOR_OUTPUT = {
 }
 
 # Display formulas (unicode) of what the engine computes; text for hints only, never evaluated.
-ACTIVATION_FORMULAS = {name: (ACT_FORMULA[name], ACT_DERIVATIVE[name]) for name in ACT_FORMULA}
-LOSS_FORMULAS = LOSS_TEXT
+ACTIVATION_FORMULAS = {name: (n.formula, n.derivative) for name, n in ACTIVATION_NOTATION.items()}
+LOSS_FORMULAS = {name: (n.definition, n.gradient) for name, n in LOSS_NOTATION.items()}
 
 
 def fmt_number(value: float, digits: int = 4) -> str:
@@ -956,36 +962,6 @@ def _output_delta_numbers(ws: Workspace, m: int, act_name: str) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 # Optimizer steps
 
-_OPT_FORMULAS = {
-    ("momentum", "velocity"): "velocity ← γ·velocity − lr·g",
-    ("nesterov", "velocity"): "velocity ← γ·velocity − lr·g   (g given at the look-ahead point)",
-    ("adagrad", "G"): "G ← G + g²",
-    ("adadelta", "Eg2"): "E[g²] ← ρ·E[g²] + (1 − ρ)·g²",
-    ("adadelta", "delta"): "Δθ = −√(E[Δx²] + ε) / √(E[g²] + ε) · g",
-    ("adadelta", "Edx2"): "E[Δx²] ← ρ·E[Δx²] + (1 − ρ)·Δθ²",
-    ("rmsprop", "Eg2"): "E[g²] ← ρ·E[g²] + (1 − ρ)·g²",
-    ("adam", "m"): "m ← β₁·m + (1 − β₁)·g",
-    ("adam", "v"): "v ← β₂·v + (1 − β₂)·g²",
-    ("adam", "m_hat"): "m̂ = m / (1 − β₁ᵗ)",
-    ("adam", "v_hat"): "v̂ = v / (1 − β₂ᵗ)",
-    ("sgd", "params"): "θ ← θ − lr·g",
-    ("momentum", "params"): "θ ← θ + velocity",
-    ("nesterov", "params"): "θ ← θ + velocity",
-    ("adagrad", "params"): "θ ← θ − lr·g / √(G + ε)",
-    ("adadelta", "params"): "θ ← θ + Δθ",
-    ("rmsprop", "params"): "θ ← θ − lr·g / √(E[g²] + ε)",
-    ("adam", "params"): "θ ← θ − lr·m̂ / (√v̂ + ε)",
-}
-_OPT_LABELS = {
-    "m_hat": "m̂",
-    "v_hat": "v̂",
-    "Eg2": "E[g²]",
-    "Edx2": "E[Δx²]",
-    "delta": "Δθ",
-    "velocity": "velocity",
-    "params": "θ new",
-}
-
 
 def _optimizer_steps(ex: dict) -> list[Step]:
     ans = ex["answers"]
@@ -1005,7 +981,7 @@ def _optimizer_steps(ex: dict) -> list[Step]:
             Step(
                 key,
                 kind,
-                _OPT_LABELS.get(key, key),
+                QUANTITY_LABEL.get(key, key),
                 f"{name}: {key} after step t",
                 np.asarray(value, dtype=float),
             )
@@ -1047,7 +1023,7 @@ def _optimizer_recompute(ws: Workspace, step: Step) -> np.ndarray | None:
 def _optimizer_hint(ws: Workspace, step: Step, level: int) -> str:
     ex = ws.exercise
     name = ex["optimizer"]
-    text = _OPT_FORMULAS.get((name, step.key), f"{step.label}: see the {name} update rule")
+    text = rule_hint(name, step.key) or f"{step.label}: see the {name} update rule"
     text += f"   (t = {ex.get('t')})"
     if level >= 2:
         hyper = ", ".join(

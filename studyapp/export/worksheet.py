@@ -24,6 +24,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.optimizers import NOTES_OPTIMIZERS
+from studyapp.core.notation import (
+    ACTIVATION_NOTATION,
+    HYPER_SYMBOL,
+    LOSS_NOTATION,
+    QUANTITY_SYMBOL,
+    rule_lines,
+)
 from studyapp.errors import UsageError
 from studyapp.export import formulas as F
 from studyapp.export import mathml as X
@@ -177,17 +184,15 @@ def _split_worked(problem: str, full: str) -> str:
 
 
 def _md_numeric_problem(ex: dict) -> str:
-    from studyapp.core.worked import ACT_SYMBOL, LOSS_TEXT
-
     if ex["type"] == "activation":
-        sym = ACT_SYMBOL[ex["activation"]]
+        sym = ACTIVATION_NOTATION[ex["activation"]].symbol
         return (
             f"Evaluate the activation **{ex['activation']}** {sym}(z) and its derivative "
             f"{sym}′(z) at z = {_md_tuple(ex['z'], X.fmt_given)}."
         )
     if ex["type"] == "softmax":
         return f"Compute softmax(z) for z = {_md_tuple(ex['z'], X.fmt_given)}."
-    definition = LOSS_TEXT[ex["loss"]][0]
+    definition = LOSS_NOTATION[ex["loss"]].definition
     return (
         f"Loss **{ex['loss']}**: {definition}. For a = {_md_tuple(ex['a'], X.fmt_given)} and "
         f"y = {_md_tuple(ex['y'], X.fmt_given)}, compute L and the gradient ∂L/∂a."
@@ -195,35 +200,32 @@ def _md_numeric_problem(ex: dict) -> str:
 
 
 def _md_numeric_answer(ex: dict) -> str:
-    from studyapp.core.worked import ACT_DERIVATIVE, ACT_SYMBOL, LOSS_TEXT
-
     ans = ex["answers"]
     if ex["type"] == "activation":
-        sym = ACT_SYMBOL[ex["activation"]]
+        notation = ACTIVATION_NOTATION[ex["activation"]]
+        sym = notation.symbol
         return "\n".join(
             [
                 f"- {sym}(z) = {_md_tuple(ans['a'])}",
-                f"- {ACT_DERIVATIVE[ex['activation']]}, so {sym}′(z) = {_md_tuple(ans['derivative'])}",
+                f"- {notation.derivative}, so {sym}′(z) = {_md_tuple(ans['derivative'])}",
             ]
         )
     if ex["type"] == "softmax":
         return (
             f"- softmax(z)ᵢ = e^(zᵢ) / Σⱼ e^(zⱼ) = {_md_tuple(ans['a'])} (the entries add up to 1)"
         )
-    definition, gradient = LOSS_TEXT[ex["loss"]]
+    loss = LOSS_NOTATION[ex["loss"]]
     return "\n".join(
-        [f"- {definition} = {X.num_text(ans['loss'])}", f"- {gradient} = {_md_tuple(ans['grad'])}"]
+        [
+            f"- {loss.definition} = {X.num_text(ans['loss'])}",
+            f"- {loss.gradient} = {_md_tuple(ans['grad'])}",
+        ]
     )
 
 
-_HYPER_TEXT = {"lr": "lr", "gamma": "γ", "eps": "ε", "rho": "ρ", "beta1": "β₁", "beta2": "β₂"}
-
-
 def _md_optimizer_problem(ex: dict) -> str:
-    from studyapp.core.worked import OPTIMIZER_STEPS_TEXT
-
     hyper = ", ".join(
-        f"{_HYPER_TEXT.get(k, k)} = {X.num_text(v, 6)}" for k, v in ex["hyperparameters"].items()
+        f"{HYPER_SYMBOL.get(k, k)} = {X.num_text(v, 6)}" for k, v in ex["hyperparameters"].items()
     )
     lines = [
         f"**{ex['optimizer']}**, step t = {ex['t']}; {hyper}.",
@@ -234,18 +236,16 @@ def _md_optimizer_problem(ex: dict) -> str:
     for k, v in ex["state"].items():
         lines.append(f"- {k} (after step {ex['t'] - 1}) = {_md_tuple(v, X.fmt_given)}")
     lines += ["", "Update rules (element-wise):", ""]
-    lines += [f"- {_md_escape(rule)}" for rule in OPTIMIZER_STEPS_TEXT[ex["optimizer"]]]
+    lines += [f"- {_md_escape(rule)}" for rule in rule_lines(ex["optimizer"])]
     lines += ["", "Compute the new state, the intermediate values and the new θ."]
     return "\n".join(lines)
 
 
 def _md_optimizer_answer(ex: dict) -> str:
-    from studyapp.export.formulas import QUANTITY_TEXT
-
     ans = ex["answers"]
     lines = [f"- {k} = {_md_tuple(v)}" for k, v in ans["state"].items()]
     lines += [
-        f"- {QUANTITY_TEXT.get(k, k)} = {_md_tuple(v)}" for k, v in ans["intermediates"].items()
+        f"- {QUANTITY_SYMBOL.get(k, k)} = {_md_tuple(v)}" for k, v in ans["intermediates"].items()
     ]
     lines.append(f"- θ (new) = {_md_tuple(ans['params'])}")
     return "\n".join(lines)

@@ -18,7 +18,8 @@ from rich.text import Text
 from textual.widgets import Static
 
 from studyapp.core.mathtext import to_subscript
-from studyapp.core.worked import matrix_lines, sup
+from studyapp.core.notation import sup
+from studyapp.core.worked import matrix_lines
 from studyapp.core.workspace import fmt_number
 
 MAX_UNITS = 4
