@@ -1,13 +1,14 @@
 """Worked solutions of engine exercises as readable text (terminal) or Markdown (with LaTeX).
 
-Input is an exercise dict as produced by :mod:`engine.exercises` (the public JSON contract); nothing
-is recomputed here, so what a student reads is exactly what the JSON says.
+Input is a typed exercise of :mod:`engine.exercise_types` (whose dict form is the JSON contract);
+nothing is recomputed here, so what a student reads is exactly what the JSON says.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from engine.exercise_types import BackpropExercise, OptimizerExercise
 from studyapp.core.notation import (
     ACTIVATION_NOTATION,
     HYPER_SYMBOL,
@@ -95,25 +96,25 @@ def _tex_given(v: float) -> str:
 # --- backprop -------------------------------------------------------------------------------
 
 
-def _title(ex: dict) -> str:
-    layers = "-".join(str(n) for n in ex["layers"])
-    origin = f"preset {ex['preset']}" if ex.get("preset") else f"seed {ex['seed']}, #{ex['index']}"
+def _title(ex: BackpropExercise) -> str:
+    layers = "-".join(str(n) for n in ex.layers)
+    origin = f"preset {ex.preset}" if ex.preset else f"seed {ex.seed}, #{ex.index}"
     return (
-        f"Backprop exercise ({origin}): layers {layers}, hidden {ex['activation']}, "
-        f"output {ex['output_activation']}, loss {ex['loss']}, η = {given(ex['learning_rate'])}"
+        f"Backprop exercise ({origin}): layers {layers}, hidden {ex.activation}, "
+        f"output {ex.output_activation}, loss {ex.loss}, η = {given(ex.learning_rate)}"
     )
 
 
-def render_backprop_problem(ex: dict, fmt: str = "text") -> str:
+def render_backprop_problem(ex: BackpropExercise, fmt: str = "text") -> str:
     """The question: given values and what to compute."""
     if fmt == "md":
         return _md_problem(ex)
-    L = len(ex["weights"])
+    L = ex.depth
     lines = [_title(ex), "", "Given"]
-    lines.append(f"  x = {vec(ex['x'], given)}    target y = {vec(ex['target'], given)}")
+    lines.append(f"  x = {vec(ex.x, given)}    target y = {vec(ex.target, given)}")
     for m in range(1, L + 1):
-        _assign(lines, f"W{sup(m)}", ex["weights"][m - 1], given)
-        lines.append(f"  b{sup(m)} = {vec(ex['biases'][m - 1], given)}")
+        _assign(lines, f"W{sup(m)}", ex.weights[m - 1], given)
+        lines.append(f"  b{sup(m)} = {vec(ex.biases[m - 1], given)}")
     lines.append("")
     lines.append(
         f"Compute z{sup(1)}…z{sup(L)}, a{sup(1)}…a{sup(L)}, the loss, every δ{sup('m')} = "
@@ -123,23 +124,23 @@ def render_backprop_problem(ex: dict, fmt: str = "text") -> str:
     return "\n".join(lines)
 
 
-def render_backprop(ex: dict, fmt: str = "text") -> str:
+def render_backprop(ex: BackpropExercise, fmt: str = "text") -> str:
     """The full worked solution (problem, forward pass, loss, backward pass, update)."""
     if fmt == "md":
         return _md_problem(ex) + "\n\n" + _md_solution(ex)
     if fmt != "text":
         raise ValueError(f"unknown format {fmt!r} (allowed: text, md)")
-    ans = ex["answers"]
-    L = len(ex["weights"])
-    act = lambda m: ex["output_activation"] if m == L else ex["activation"]  # noqa: E731
+    ans = ex.answers
+    L = ex.depth
+    act = ex.activation_of
     lines = [render_backprop_problem(ex), "", "Forward pass"]
     for m in range(1, L + 1):
         prev = "x" if m == 1 else f"a{sup(m - 1)}"
-        lines.append(f"  z{sup(m)} = W{sup(m)}{prev} + b{sup(m)} = {vec(ans['z'][m - 1])}")
-        lines.append(f"  a{sup(m)} = {_symbol(act(m))}(z{sup(m)}) = {vec(ans['a'][m - 1])}")
-    loss_text = LOSS_NOTATION[ex["loss"]]
-    lines += ["", "Loss", f"  {loss_text.definition} = {num(ans['loss'])}", "", "Backward pass"]
-    out_act, loss = ex["output_activation"], ex["loss"]
+        lines.append(f"  z{sup(m)} = W{sup(m)}{prev} + b{sup(m)} = {vec(ans.z[m - 1])}")
+        lines.append(f"  a{sup(m)} = {_symbol(act(m))}(z{sup(m)}) = {vec(ans.a[m - 1])}")
+    loss_text = LOSS_NOTATION[ex.loss]
+    lines += ["", "Loss", f"  {loss_text.definition} = {num(ans.loss)}", "", "Backward pass"]
+    out_act, loss = ex.output_activation, ex.loss
     if (out_act, loss) in (("sigmoid", "bce"), ("softmax", "cce")):
         why = (
             "σ′ = a(1 − a) cancels the denominator of ∂L/∂a"
@@ -155,38 +156,38 @@ def render_backprop(ex: dict, fmt: str = "text") -> str:
             f"{ACTIVATION_NOTATION[out_act].derivative}"
         )
     lines.append(f"  δ{sup(L)} = ∂L/∂z{sup(L)} = {rule}")
-    lines.append(f"     = {vec(ans['delta'][L - 1])}")
+    lines.append(f"     = {vec(ans.delta[L - 1])}")
     for m in range(L, 0, -1):
         if m < L:
             lines.append(
                 f"  δ{sup(m)} = {_symbol(act(m))}′(z{sup(m)}) ⊙ (W{sup(m + 1)})ᵀ"
-                f"δ{sup(m + 1)} = {vec(ans['delta'][m - 1])}"
+                f"δ{sup(m + 1)} = {vec(ans.delta[m - 1])}"
             )
         prev = "x" if m == 1 else f"a{sup(m - 1)}"
-        _assign(lines, f"∂L/∂W{sup(m)} = δ{sup(m)}({prev})ᵀ", ans["grad_weights"][m - 1])
-        lines.append(f"  ∂L/∂b{sup(m)} = δ{sup(m)} = {vec(ans['grad_biases'][m - 1])}")
-    eta = given(ex["learning_rate"])
+        _assign(lines, f"∂L/∂W{sup(m)} = δ{sup(m)}({prev})ᵀ", ans.grad_weights[m - 1])
+        lines.append(f"  ∂L/∂b{sup(m)} = δ{sup(m)} = {vec(ans.grad_biases[m - 1])}")
+    eta = given(ex.learning_rate)
     lines += ["", f"Update (W ← W − η ∂L/∂W, b ← b − η ∂L/∂b, η = {eta})"]
     for m in range(1, L + 1):
-        _assign(lines, f"W{sup(m)}", ans["updated_weights"][m - 1])
-        lines.append(f"  b{sup(m)} = {vec(ans['updated_biases'][m - 1])}")
+        _assign(lines, f"W{sup(m)}", ans.updated_weights[m - 1])
+        lines.append(f"  b{sup(m)} = {vec(ans.updated_biases[m - 1])}")
     return "\n".join(lines)
 
 
-def _md_problem(ex: dict) -> str:
-    L = len(ex["weights"])
+def _md_problem(ex: BackpropExercise) -> str:
+    L = ex.depth
     parts = [
         f"### {_title(ex)}",
         "",
         "Given:",
         "",
-        rf"$x = {tex_vec(ex['x'], _tex_given)}$, target $y = {tex_vec(ex['target'], _tex_given)}$",
+        rf"$x = {tex_vec(ex.x, _tex_given)}$, target $y = {tex_vec(ex.target, _tex_given)}$",
     ]
     for m in range(1, L + 1):
         parts.append("")
         parts.append(
-            rf"$W^{{{m}}} = {tex_mat(ex['weights'][m - 1], _tex_given)}$, "
-            rf"$b^{{{m}}} = {tex_vec(ex['biases'][m - 1], _tex_given)}$"
+            rf"$W^{{{m}}} = {tex_mat(ex.weights[m - 1], _tex_given)}$, "
+            rf"$b^{{{m}}} = {tex_vec(ex.biases[m - 1], _tex_given)}$"
         )
     parts += [
         "",
@@ -196,20 +197,20 @@ def _md_problem(ex: dict) -> str:
     return "\n".join(parts)
 
 
-def _md_solution(ex: dict) -> str:
-    ans = ex["answers"]
-    L = len(ex["weights"])
-    act = lambda m: ex["output_activation"] if m == L else ex["activation"]  # noqa: E731
+def _md_solution(ex: BackpropExercise) -> str:
+    ans = ex.answers
+    L = ex.depth
+    act = ex.activation_of
     out = ["**Forward pass**", ""]
     for m in range(1, L + 1):
         prev = "x" if m == 1 else f"a^{{{m - 1}}}"
         out.append(
-            rf"- $z^{{{m}}} = W^{{{m}}}{prev} + b^{{{m}}} = {tex_vec(ans['z'][m - 1])}$, "
-            rf"$a^{{{m}}} = {ACTIVATION_NOTATION[act(m)].latex}(z^{{{m}}}) = {tex_vec(ans['a'][m - 1])}$"
+            rf"- $z^{{{m}}} = W^{{{m}}}{prev} + b^{{{m}}} = {tex_vec(ans.z[m - 1])}$, "
+            rf"$a^{{{m}}} = {ACTIVATION_NOTATION[act(m)].latex}(z^{{{m}}}) = {tex_vec(ans.a[m - 1])}$"
         )
     out += [
         "",
-        rf"**Loss**: ${LOSS_NOTATION[ex['loss']].latex} = {tex_num(ans['loss'])}$",
+        rf"**Loss**: ${LOSS_NOTATION[ex.loss].latex} = {tex_num(ans.loss)}$",
         "",
         "**Backward pass**",
         "",
@@ -221,16 +222,16 @@ def _md_solution(ex: dict) -> str:
             rule = rf"{ACTIVATION_NOTATION[act(m)].latex}'(z^{{{m}}}) \odot (W^{{{m + 1}}})^T \delta^{{{m + 1}}}"
         prev = "x" if m == 1 else f"a^{{{m - 1}}}"
         out.append(
-            rf"- $\delta^{{{m}}} = {rule} = {tex_vec(ans['delta'][m - 1])}$; "
+            rf"- $\delta^{{{m}}} = {rule} = {tex_vec(ans.delta[m - 1])}$; "
             rf"$\partial L/\partial W^{{{m}}} = \delta^{{{m}}}({prev})^T = "
-            rf"{tex_mat(ans['grad_weights'][m - 1])}$; "
-            rf"$\partial L/\partial b^{{{m}}} = {tex_vec(ans['grad_biases'][m - 1])}$"
+            rf"{tex_mat(ans.grad_weights[m - 1])}$; "
+            rf"$\partial L/\partial b^{{{m}}} = {tex_vec(ans.grad_biases[m - 1])}$"
         )
-    out += ["", rf"**Update** ($\eta = {ex['learning_rate']:g}$)", ""]
+    out += ["", rf"**Update** ($\eta = {ex.learning_rate:g}$)", ""]
     for m in range(1, L + 1):
         out.append(
-            rf"- $W^{{{m}}} \leftarrow {tex_mat(ans['updated_weights'][m - 1])}$, "
-            rf"$b^{{{m}}} \leftarrow {tex_vec(ans['updated_biases'][m - 1])}$"
+            rf"- $W^{{{m}}} \leftarrow {tex_mat(ans.updated_weights[m - 1])}$, "
+            rf"$b^{{{m}}} \leftarrow {tex_vec(ans.updated_biases[m - 1])}$"
         )
     return "\n".join(out)
 
@@ -238,25 +239,20 @@ def _md_solution(ex: dict) -> str:
 # --- optimizers -----------------------------------------------------------------------------
 
 
-def _optimizer_lines(ex: dict) -> tuple[str, list[str], list[str], list[str]]:
+def _optimizer_lines(ex: OptimizerExercise) -> tuple[str, list[str], list[str], list[str]]:
     """(title, given lines, rule lines, answer lines) of an optimizer exercise."""
-    hyper = ", ".join(f"{HYPER_SYMBOL.get(k, k)} = {v:g}" for k, v in ex["hyperparameters"].items())
-    title = f"{ex['optimizer']} step t = {ex['t']} (seed {ex['seed']}, #{ex['index']}); {hyper}"
-    given_lines = [f"θ = {vec(ex['params'], given)}", f"g = {vec(ex['grad'], given)}"]
-    given_lines += [
-        f"{k} (after step {ex['t'] - 1}) = {vec(v, given)}" for k, v in ex["state"].items()
-    ]
-    ans = ex.get("answers", {})
-    answer = [f"{k} = {vec(v)}" for k, v in ans.get("state", {}).items()]
-    answer += [
-        f"{QUANTITY_SYMBOL.get(k, k)} = {vec(v)}" for k, v in ans.get("intermediates", {}).items()
-    ]
-    if "params" in ans:
-        answer.append(f"θ (new) = {vec(ans['params'])}")
-    return title, given_lines, rule_lines(ex["optimizer"]), answer
+    hyper = ", ".join(f"{HYPER_SYMBOL.get(k, k)} = {v:g}" for k, v in ex.hyperparameters.items())
+    title = f"{ex.optimizer} step t = {ex.t} (seed {ex.seed}, #{ex.index}); {hyper}"
+    given_lines = [f"θ = {vec(ex.params, given)}", f"g = {vec(ex.grad, given)}"]
+    given_lines += [f"{k} (after step {ex.t - 1}) = {vec(v, given)}" for k, v in ex.state.items()]
+    ans = ex.answers
+    answer = [f"{k} = {vec(v)}" for k, v in ans.state.items()]
+    answer += [f"{QUANTITY_SYMBOL.get(k, k)} = {vec(v)}" for k, v in ans.intermediates.items()]
+    answer.append(f"θ (new) = {vec(ans.params)}")
+    return title, given_lines, rule_lines(ex.optimizer), answer
 
 
-def render_optimizer_problem(ex: dict, fmt: str = "text") -> str:
+def render_optimizer_problem(ex: OptimizerExercise, fmt: str = "text") -> str:
     """The question of one optimizer exercise: given values and the update rules."""
     title, given_lines, rules, _ = _optimizer_lines(ex)
     ask = "Compute the new state, the intermediates and the new θ."
@@ -288,7 +284,7 @@ def render_optimizer_problem(ex: dict, fmt: str = "text") -> str:
     )
 
 
-def render_optimizer(ex: dict, fmt: str = "text") -> str:
+def render_optimizer(ex: OptimizerExercise, fmt: str = "text") -> str:
     """Problem and worked answer of one optimizer exercise."""
     *_, answer = _optimizer_lines(ex)
     if fmt == "md":

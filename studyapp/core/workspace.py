@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from engine.activations import HIDDEN_ACTIVATIONS
+from engine.exercise_types import BackpropExercise, Exercise, OptimizerExercise
 from engine.losses import LOSSES as _LOSSES
 from engine.optimizers import NOTES_OPTIMIZERS
 from studyapp.core.notation import (
@@ -150,13 +151,13 @@ def randomize_settings(rng: random.Random, kind: str = "backprop") -> ExerciseSe
     )
 
 
-def generate(settings: ExerciseSettings, seed: int) -> dict:
-    """The exercise dict (contract JSON form) for these settings, from the engine."""
+def generate(settings: ExerciseSettings, seed: int) -> Exercise:
+    """The exercise for these settings, from the engine."""
     from engine import exercises
 
     try:
         if settings.kind == "optimizer":
-            return exercises.generate_optimizer(
+            return exercises.optimizer_exercises(
                 seed,
                 count=1,
                 optimizer=settings.optimizer,
@@ -164,8 +165,8 @@ def generate(settings: ExerciseSettings, seed: int) -> dict:
                 decimals=settings.decimals,
             )[0]
         if settings.preset:
-            return exercises.preset(settings.preset)
-        return exercises.generate_backprop(
+            return exercises.preset_exercise(settings.preset)
+        return exercises.backprop_exercises(
             seed,
             count=1,
             layers=tuple(settings.layers),
@@ -402,9 +403,9 @@ class Workspace:
     ``hint`` gives the next hint level; ``reveal`` shows the answer (no credit).
     """
 
-    def __init__(self, exercise: dict, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, exercise: Exercise, clock: Callable[[], float] = time.monotonic):
         self.exercise = exercise
-        self.kind = "optimizer" if "optimizer" in exercise else "backprop"
+        self.kind = exercise.kind
         self._clock = clock
         self.steps: list[Step] = (
             _optimizer_steps(exercise) if self.kind == "optimizer" else _backprop_steps(exercise)
@@ -423,13 +424,12 @@ class Workspace:
     def question_id(self) -> str:
         """Stable id of this exercise for storage: kind, configuration, seed and index."""
         ex = self.exercise
-        origin = ex.get("preset") or f"{ex.get('seed')}:{ex.get('index', 0)}"
-        if self.kind == "optimizer":
-            return f"exercise:optimizer:{ex['optimizer']}:{origin}"
-        shape = "-".join(str(n) for n in ex["layers"])
+        if isinstance(ex, OptimizerExercise):
+            return f"exercise:optimizer:{ex.optimizer}:{ex.seed}:{ex.index}"
+        origin = ex.preset or f"{ex.seed}:{ex.index}"
+        shape = "-".join(str(n) for n in ex.layers)
         return (
-            f"exercise:backprop:{shape}:{ex['activation']}:{ex['output_activation']}:"
-            f"{ex['loss']}:{origin}"
+            f"exercise:backprop:{shape}:{ex.activation}:{ex.output_activation}:{ex.loss}:{origin}"
         )
 
     # -- progress ---------------------------------------------------------------------------
@@ -607,7 +607,7 @@ class Workspace:
         """The full worked solution, the same text as ``studyapp exercise … --format text``."""
         from studyapp.core import worked
 
-        if self.kind == "optimizer":
+        if isinstance(self.exercise, OptimizerExercise):
             return worked.render_optimizer(self.exercise, "text")
         return worked.render_backprop(self.exercise, "text")
 
@@ -651,14 +651,14 @@ class Workspace:
 # Backprop steps
 
 
-def _layer_role(m: int, big_l: int, ex: dict) -> str:
-    act = ex["output_activation"] if m == big_l else ex["activation"]
+def _layer_role(m: int, big_l: int, ex: BackpropExercise) -> str:
+    act = ex.output_activation if m == big_l else ex.activation
     return f"{'output' if m == big_l else 'hidden'}, {act}"
 
 
-def _backprop_steps(ex: dict) -> list[Step]:
-    ans = ex["answers"]
-    big_l = len(ex["weights"])
+def _backprop_steps(ex: BackpropExercise) -> list[Step]:
+    ans = ex.answers
+    big_l = len(ex.weights)
 
     def arr(v) -> np.ndarray:
         return np.asarray(v, dtype=float)
@@ -672,7 +672,7 @@ def _backprop_steps(ex: dict) -> list[Step]:
                 "z",
                 f"z{sup(m)}",
                 f"pre-activation of layer {m} ({role})",
-                arr(ans["z"][m - 1]),
+                arr(ans.z[m - 1]),
                 m,
             )
         )
@@ -682,13 +682,11 @@ def _backprop_steps(ex: dict) -> list[Step]:
                 "a",
                 f"a{sup(m)}",
                 f"activation of layer {m} ({role})",
-                arr(ans["a"][m - 1]),
+                arr(ans.a[m - 1]),
                 m,
             )
         )
-    steps.append(
-        Step("loss", "loss", "L", f"loss ({ex['loss']})", arr(ans["loss"]).reshape(()), None)
-    )
+    steps.append(Step("loss", "loss", "L", f"loss ({ex.loss})", arr(ans.loss).reshape(()), None))
     for m in range(big_l, 0, -1):
         kind = "delta_output" if m == big_l else "delta_hidden"
         steps.append(
@@ -697,7 +695,7 @@ def _backprop_steps(ex: dict) -> list[Step]:
                 kind,
                 f"δ{sup(m)}",
                 f"∂L/∂z{sup(m)} of layer {m}",
-                arr(ans["delta"][m - 1]),
+                arr(ans.delta[m - 1]),
                 m,
             )
         )
@@ -707,7 +705,7 @@ def _backprop_steps(ex: dict) -> list[Step]:
                 "grad_W",
                 f"∂L/∂W{sup(m)}",
                 f"gradient of W{sup(m)}",
-                arr(ans["grad_weights"][m - 1]),
+                arr(ans.grad_weights[m - 1]),
                 m,
             )
         )
@@ -717,7 +715,7 @@ def _backprop_steps(ex: dict) -> list[Step]:
                 "grad_b",
                 f"∂L/∂b{sup(m)}",
                 f"gradient of b{sup(m)}",
-                arr(ans["grad_biases"][m - 1]),
+                arr(ans.grad_biases[m - 1]),
                 m,
             )
         )
@@ -728,7 +726,7 @@ def _backprop_steps(ex: dict) -> list[Step]:
                 "update",
                 f"W{sup(m)} new",
                 f"W{sup(m)} after one step",
-                arr(ans["updated_weights"][m - 1]),
+                arr(ans.updated_weights[m - 1]),
                 m,
             )
         )
@@ -738,20 +736,20 @@ def _backprop_steps(ex: dict) -> list[Step]:
                 "update",
                 f"b{sup(m)} new",
                 f"b{sup(m)} after one step",
-                arr(ans["updated_biases"][m - 1]),
+                arr(ans.updated_biases[m - 1]),
                 m,
             )
         )
     return steps
 
 
-def _given_param(ex: dict, name: str, m: int) -> np.ndarray:
-    return np.asarray(ex["weights" if name == "W" else "biases"][m - 1], dtype=float)
+def _given_param(ex: BackpropExercise, name: str, m: int) -> np.ndarray:
+    return np.asarray((ex.weights if name == "W" else ex.biases)[m - 1], dtype=float)
 
 
 def _prev_activation(ws: Workspace, m: int) -> np.ndarray:
     """a^(m-1) as the user has it (x for m = 1)."""
-    return np.asarray(ws.exercise["x"], dtype=float) if m == 1 else ws.given(f"a{m - 1}")
+    return np.asarray(ws.exercise.x, dtype=float) if m == 1 else ws.given(f"a{m - 1}")
 
 
 def _backprop_recompute(ws: Workspace, step: Step) -> np.ndarray | None:
@@ -761,12 +759,12 @@ def _backprop_recompute(ws: Workspace, step: Step) -> np.ndarray | None:
     from engine.losses import LOSSES as ENGINE_LOSSES
 
     ex = ws.exercise
-    big_l = len(ex["weights"])
+    big_l = len(ex.weights)
     m = step.layer
-    y = np.asarray(ex["target"], dtype=float)
+    y = np.asarray(ex.target, dtype=float)
 
     def act(layer: int) -> str:
-        return ex["output_activation"] if layer == big_l else ex["activation"]
+        return ex.output_activation if layer == big_l else ex.activation
 
     def b1(v) -> np.ndarray:  # add the batch axis
         return np.asarray(v, dtype=float)[None, ...]
@@ -782,15 +780,15 @@ def _backprop_recompute(ws: Workspace, step: Step) -> np.ndarray | None:
     if step.kind == "a":
         return np.asarray(ACTIVATIONS[act(m)].value(b1(ws.given(f"z{m}"))))[0]
     if step.kind == "loss":
-        return np.asarray(ENGINE_LOSSES[ex["loss"]].value(b1(ws.given(f"a{big_l}")), b1(y)))[0]
+        return np.asarray(ENGINE_LOSSES[ex.loss].value(b1(ws.given(f"a{big_l}")), b1(y)))[0]
     if step.kind == "delta_output":
         return np.asarray(
             network.output_delta(
                 b1(ws.given(f"z{m}")),
                 b1(ws.given(f"a{m}")),
                 b1(y),
-                ex["output_activation"],
-                ex["loss"],
+                ex.output_activation,
+                ex.loss,
             )
         )[0]
     if step.kind == "delta_hidden":
@@ -810,9 +808,7 @@ def _backprop_recompute(ws: Workspace, step: Step) -> np.ndarray | None:
     if step.kind == "update":
         which = "W" if step.key.startswith("new_W") else "b"
         # The contract's rule, updated = value − η·gradient, applied to the user's gradient.
-        return _given_param(ex, which, m) - float(ex["learning_rate"]) * ws.given(
-            f"grad_{which}{m}"
-        )
+        return _given_param(ex, which, m) - float(ex.learning_rate) * ws.given(f"grad_{which}{m}")
     return None
 
 
@@ -827,24 +823,24 @@ def _backprop_slips(
 
     ex = ws.exercise
     m = step.layer
-    y = np.asarray(ex["target"], dtype=float)[None, :]
+    y = np.asarray(ex.target, dtype=float)[None, :]
 
     def b1(v) -> np.ndarray:
         return np.asarray(v, dtype=float)[None, ...]
 
     out: list[tuple[str, np.ndarray]] = []
     if step.kind == "z":
-        a_prev = np.asarray(ex["x"], dtype=float) if m == 1 else given(f"a{m - 1}")
+        a_prev = np.asarray(ex.x, dtype=float) if m == 1 else given(f"a{m - 1}")
         z, _ = network.layer_forward(
             b1(_given_param(ex, "W", m)), b1(np.zeros(step.expected.shape)), b1(a_prev), "linear"
         )
         out.append((f"the bias b{sup(m)} is missing: z = W·a + b", z[0]))
     elif step.kind == "a":
         out.append((f"this is z{sup(m)}: the activation function is not applied", given(f"z{m}")))
-    elif step.kind == "delta_output" and ex["output_activation"] not in ("linear", "softmax"):
-        d = network.output_delta(b1(given(f"z{m}")), b1(given(f"a{m}")), y, "linear", ex["loss"])
+    elif step.kind == "delta_output" and ex.output_activation not in ("linear", "softmax"):
+        d = network.output_delta(b1(given(f"z{m}")), b1(given(f"a{m}")), y, "linear", ex.loss)
         out.append((f"the factor f′(z{sup(m)}) is missing: δ = ∂L/∂a ∘ f′(z)", d[0]))
-    elif step.kind == "delta_hidden" and ex["activation"] != "linear":
+    elif step.kind == "delta_hidden" and ex.activation != "linear":
         d = network.hidden_delta(
             b1(_given_param(ex, "W", m + 1)),
             b1(given(f"delta{m + 1}")),
@@ -855,7 +851,7 @@ def _backprop_slips(
     elif step.kind == "update":
         which = "W" if step.key.startswith("new_W") else "b"
         param, grad = _given_param(ex, which, m), given(f"grad_{which}{m}")
-        eta = float(ex["learning_rate"])
+        eta = float(ex.learning_rate)
         out.append(
             ("the gradient was added: a descent step subtracts η·gradient", param + eta * grad)
         )
@@ -866,10 +862,10 @@ def _backprop_slips(
 def _backprop_hint(ws: Workspace, step: Step, level: int) -> str:
     """Level 1: the formula. Level 2: the same with the numbers to use (the user's own values)."""
     ex = ws.exercise
-    big_l = len(ex["weights"])
+    big_l = len(ex.weights)
     m = step.layer
     prev = "x" if m == 1 else f"a{sup((m or 1) - 1)}"
-    act_name = (ex["output_activation"] if m == big_l else ex["activation"]) if m else ""
+    act_name = (ex.output_activation if m == big_l else ex.activation) if m else ""
     lines: list[str] = []
     nums: list[str] = []
     v = fmt_value
@@ -884,13 +880,13 @@ def _backprop_hint(ws: Workspace, step: Step, level: int) -> str:
         lines.append(f"a{sup(m)} = {act_name}(z{sup(m)}), element-wise;  {act_name}: {f}")
         nums.append(f"a{sup(m)} = {act_name}({v(ws.given(f'z{m}'))})")
     elif step.kind == "loss":
-        f, _ = LOSS_FORMULAS.get(ex["loss"], (ex["loss"], ""))
+        f, _ = LOSS_FORMULAS.get(ex.loss, (ex.loss, ""))
         lines.append(f"{f}   (a = a{sup(big_l)}, y = target)")
-        nums.append(f"a = {v(ws.given(f'a{big_l}'))},  y = {v(ex['target'])}")
+        nums.append(f"a = {v(ws.given(f'a{big_l}'))},  y = {v(ex.target)}")
     elif step.kind == "delta_output":
-        _, dl = LOSS_FORMULAS.get(ex["loss"], ("", ""))
+        _, dl = LOSS_FORMULAS.get(ex.loss, ("", ""))
         _, da = ACTIVATION_FORMULAS.get(act_name, ("", ""))
-        if act_name == "softmax" and ex["loss"] == "cce":
+        if act_name == "softmax" and ex.loss == "cce":
             lines.append(
                 f"δ{sup(m)} = a{sup(m)} − y   (softmax with cross-entropy: the Jacobian and "
                 "∂L/∂a cancel)"
@@ -925,7 +921,7 @@ def _backprop_hint(ws: Workspace, step: Step, level: int) -> str:
         nums.append(f"∂L/∂b{sup(m)} = {v(ws.given(f'delta{m}'))}")
     elif step.kind == "update":
         which = "W" if step.key.startswith("new_W") else "b"
-        eta = fmt_number(ex["learning_rate"])
+        eta = fmt_number(ex.learning_rate)
         lines.append(f"{which}{sup(m)} ← {which}{sup(m)} − η·∂L/∂{which}{sup(m)},  η = {eta}")
         nums.append(
             f"{which}{sup(m)} new = {v(_given_param(ex, which, m))} − {eta}·"
@@ -948,8 +944,8 @@ def _output_delta_numbers(ws: Workspace, m: int, act_name: str) -> list[str]:
 
     ex = ws.exercise
     a = ws.given(f"a{m}")
-    y = np.asarray(ex["target"], dtype=float)
-    dl = np.asarray(ENGINE_LOSSES[ex["loss"]].grad(a[None, :], y[None, :]))[0]
+    y = np.asarray(ex.target, dtype=float)
+    dl = np.asarray(ENGINE_LOSSES[ex.loss].grad(a[None, :], y[None, :]))[0]
     out = [f"a{sup(m)} = {fmt_value(a)}, y = {fmt_value(y)}, ∂L/∂a = {fmt_value(dl)}"]
     if act_name != "softmax":
         out.append(
@@ -963,10 +959,10 @@ def _output_delta_numbers(ws: Workspace, m: int, act_name: str) -> list[str]:
 # Optimizer steps
 
 
-def _optimizer_steps(ex: dict) -> list[Step]:
-    ans = ex["answers"]
-    name = ex["optimizer"]
-    state, inter = ans.get("state", {}) or {}, ans.get("intermediates", {}) or {}
+def _optimizer_steps(ex: OptimizerExercise) -> list[Step]:
+    ans = ex.answers
+    name = ex.optimizer
+    state, inter = ans.state, ans.intermediates
     from engine.optimizers import STAGES
 
     # the engine's own order of stages is the order a student works in
@@ -992,7 +988,7 @@ def _optimizer_steps(ex: dict) -> list[Step]:
             "opt_params",
             "θ new",
             f"{name}: parameters after step t",
-            np.asarray(ans["params"], dtype=float),
+            np.asarray(ans.params, dtype=float),
         )
     )
     return steps
@@ -1005,13 +1001,13 @@ def _optimizer_recompute(ws: Workspace, step: Step) -> np.ndarray | None:
     from engine.optimizers import STAGES
 
     ex = ws.exercise
-    name = ex["optimizer"]
-    env: dict[str, Any] = {**ENGINE_OPTIMIZERS[name].defaults, **(ex.get("hyperparameters") or {})}
-    env.update({k: np.asarray(v, dtype=float) for k, v in (ex.get("state") or {}).items()})
+    name = ex.optimizer
+    env: dict[str, Any] = {**ENGINE_OPTIMIZERS[name].defaults, **ex.hyperparameters}
+    env.update({k: np.asarray(v, dtype=float) for k, v in ex.state.items()})
     env.update(
-        params=np.asarray(ex["params"], dtype=float),
-        grad=np.asarray(ex["grad"], dtype=float),
-        t=ex["t"],
+        params=np.asarray(ex.params, dtype=float),
+        grad=np.asarray(ex.grad, dtype=float),
+        t=ex.t,
     )
     for key, fn in STAGES.get(name, []):
         if key == step.key:
@@ -1022,19 +1018,17 @@ def _optimizer_recompute(ws: Workspace, step: Step) -> np.ndarray | None:
 
 def _optimizer_hint(ws: Workspace, step: Step, level: int) -> str:
     ex = ws.exercise
-    name = ex["optimizer"]
+    name = ex.optimizer
     text = rule_hint(name, step.key) or f"{step.label}: see the {name} update rule"
-    text += f"   (t = {ex.get('t')})"
+    text += f"   (t = {ex.t})"
     if level >= 2:
-        hyper = ", ".join(
-            f"{k} = {fmt_number(v)}" for k, v in (ex.get("hyperparameters") or {}).items()
-        )
-        state = ", ".join(f"{k} = {fmt_value(v)}" for k, v in (ex.get("state") or {}).items())
+        hyper = ", ".join(f"{k} = {fmt_number(v)}" for k, v in ex.hyperparameters.items())
+        state = ", ".join(f"{k} = {fmt_value(v)}" for k, v in ex.state.items())
         earlier = ", ".join(
             f"{s.label} = {fmt_value(ws.given(s.key))}" for s in ws.steps[: ws.steps.index(step)]
         )
         text += (
-            f"\nwith the numbers: θ = {fmt_value(ex['params'])}, g = {fmt_value(ex['grad'])}, "
+            f"\nwith the numbers: θ = {fmt_value(ex.params)}, g = {fmt_value(ex.grad)}, "
             f"{hyper}"
             + (f", before: {state}" if state else "")
             + (f"\nyour values so far: {earlier}" if earlier else "")

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from engine import exercises
+from engine.exercise_types import BackpropExercise
 from studyapp.core import workspace as wsmod
 from studyapp.core.workspace import (
     ExerciseSettings,
@@ -22,7 +23,7 @@ from studyapp.errors import UsageError
 
 
 def preset_ws() -> Workspace:
-    return Workspace(exercises.preset("seed-2-2-1"))
+    return Workspace(exercises.preset_exercise("seed-2-2-1"))
 
 
 def test_preset_steps_in_the_order_of_the_notes():
@@ -78,21 +79,21 @@ def test_invalid_input_keeps_the_step_open():
     assert ws.current == 0 and not ws.results[0].done
 
 
-def _user_chain_answers(ex: dict, z1_user: list[float]) -> dict:
+def _user_chain_answers(ex: BackpropExercise, z1_user: list[float]) -> dict:
     """Independent of the workspace: the whole chain when z¹ is wrong equals the engine's solution
     of the exercise with b¹ shifted by the error (then the update of b¹ starts from the real b¹)."""
-    shifted = dict(ex)
-    err = np.asarray(z1_user) - np.asarray(ex["answers"]["z"][0])
-    shifted["biases"] = [list(np.asarray(ex["biases"][0]) + err), ex["biases"][1]]
+    shifted = ex.to_dict()
+    err = np.asarray(z1_user) - np.asarray(ex.answers.z[0])
+    shifted["biases"] = [list(np.asarray(ex.biases[0]) + err), ex.biases[1]]
     ans = exercises.solve_backprop(shifted)
     ans["updated_biases"][0] = list(
-        np.asarray(ex["biases"][0]) - ex["learning_rate"] * np.asarray(ans["grad_biases"][0])
+        np.asarray(ex.biases[0]) - ex.learning_rate * np.asarray(ans["grad_biases"][0])
     )
     return ans
 
 
 def test_wrong_hidden_z_is_carried_forward():
-    ex = exercises.preset("seed-2-2-1")
+    ex = exercises.preset_exercise("seed-2-2-1")
     ws = Workspace(ex)
     z1_user = [0.6, 0.91]  # z¹₁ wrong (0.52)
     ans = _user_chain_answers(ex, z1_user)
@@ -179,7 +180,7 @@ def test_hint_numbers_use_the_users_own_values():
 
 
 def test_every_step_type_has_a_formula_hint():
-    ex = exercises.generate_backprop(
+    ex = exercises.backprop_exercises(
         4, layers=(2, 3, 2, 3), activation="tanh", output_activation="softmax", loss="cce"
     )[0]
     ws = Workspace(ex)
@@ -189,7 +190,7 @@ def test_every_step_type_has_a_formula_hint():
 
 
 def test_three_layer_softmax_cce_completes_with_engine_answers():
-    ex = exercises.generate_backprop(
+    ex = exercises.backprop_exercises(
         11, layers=(2, 3, 2, 3), activation="tanh", output_activation="softmax", loss="cce"
     )[0]
     ws = Workspace(ex)
@@ -201,7 +202,7 @@ def test_three_layer_softmax_cce_completes_with_engine_answers():
 
 
 def test_optimizer_exercise_steps_and_grading():
-    ex = exercises.generate_optimizer(5, optimizer="adam", size=3)[0]
+    ex = exercises.optimizer_exercises(5, optimizer="adam", size=3)[0]
     ws = Workspace(ex)
     assert [s.key for s in ws.steps] == ["m", "v", "m_hat", "v_hat", "params"]
     assert ws.topic == "optimizers"
@@ -215,7 +216,7 @@ def test_optimizer_exercise_steps_and_grading():
 
 @pytest.mark.parametrize("name", ["sgd", "momentum", "adagrad", "adadelta", "rmsprop", "nesterov"])
 def test_every_optimizer_builds(name):
-    ws = Workspace(exercises.generate_optimizer(1, optimizer=name)[0])
+    ws = Workspace(exercises.optimizer_exercises(1, optimizer=name)[0])
     assert ws.steps[-1].key == "params"
     assert all(ws.hint_text(s, 2) for s in ws.steps)
 
@@ -272,7 +273,7 @@ class FakeStorage:
 
 def test_save_records_one_attempt_per_step_once():
     clock = iter(range(0, 1000, 3))
-    ws = Workspace(exercises.preset("seed-2-2-1"), clock=lambda: float(next(clock)))
+    ws = Workspace(exercises.preset_exercise("seed-2-2-1"), clock=lambda: float(next(clock)))
     ws.hint()
     ws.submit("[0.52, 0.91]")
     ws.reveal()
@@ -349,18 +350,18 @@ def test_transposed_gradient_is_graded_with_the_checkers_diagnosis():
 
 
 def test_optimizer_errors_are_carried_forward_with_the_engines_stages():
-    ex = exercises.generate_optimizer(5, optimizer="adam", size=3)[0]
+    ex = exercises.optimizer_exercises(5, optimizer="adam", size=3)[0]
     ws = Workspace(ex)
     m_user = np.asarray(ws.steps[0].expected) + 0.05  # a wrong first moment
     assert ws.submit(fmt_value(m_user)).status == "incorrect"
     ws.submit(fmt_value(ws.steps[1].expected))  # v right
     # m̂ from the user's m, computed here by hand (the workspace uses engine.optimizers.STAGES)
-    m_hat_user = np.asarray(m_user) / (1 - ex["hyperparameters"]["beta1"] ** ex["t"])
+    m_hat_user = np.asarray(m_user) / (1 - ex.hyperparameters["beta1"] ** ex.t)
     assert ws.submit(fmt_value(m_hat_user)).status == "correct_cf"
     ws.submit(fmt_value(ws.steps[3].expected))
-    h = ex["hyperparameters"]
+    h = ex.hyperparameters
     v_hat = np.asarray(ws.steps[3].expected)
-    final = np.asarray(ex["params"]) - h["lr"] * m_hat_user / (np.sqrt(v_hat) + h["eps"])
+    final = np.asarray(ex.params) - h["lr"] * m_hat_user / (np.sqrt(v_hat) + h["eps"])
     assert not np.allclose(final, ws.steps[4].expected, rtol=0.005)  # far enough from the truth
     assert ws.submit(fmt_value(final)).status == "correct_cf"
     assert ws.score == (4.0, 5)

@@ -62,7 +62,7 @@ def stored_step_accuracy() -> dict:
 def test_preset_solved_fully_correctly():
     async def scenario(pilot, screen):
         ws = screen.workspace
-        assert ws.exercise.get("preset") == "seed-2-2-1"
+        assert ws.exercise.preset == "seed-2-2-1"
         assert "x₁ 0.5" in str(screen.query_one("#ex-diagram", Static).render())
         assert "W¹ = ⎡0.2  0.4⎤" in text_of(screen, "#ex-givens")
         assert "z¹" in text_of(screen, "#ex-prompt")
@@ -142,7 +142,7 @@ def test_three_layer_tanh_softmax_cce_completes():
 
     async def scenario(pilot, screen):
         ws = screen.workspace
-        assert ws.exercise["output_activation"] == "softmax" and len(ws.exercise["weights"]) == 3
+        assert ws.exercise.output_activation == "softmax" and len(ws.exercise.weights) == 3
         assert "z ?" in str(screen.query_one("#ex-diagram", Static).render())
         for step in list(ws.steps):
             await answer(pilot, screen, fmt_value(step.expected))
@@ -169,8 +169,8 @@ def test_new_exercise_and_escape():
         await pilot.press("n")
         await pilot.pause()
         assert screen.workspace is not first
-        assert not screen.workspace.exercise.get("preset")  # same shape, fresh numbers
-        assert screen.workspace.exercise["layers"] == [2, 2, 1]
+        assert not screen.workspace.exercise.preset  # same shape, fresh numbers
+        assert screen.workspace.exercise.layers == (2, 2, 1)
         await pilot.press("f5")  # random configuration
         await pilot.pause()
         assert screen.workspace.steps
@@ -198,7 +198,7 @@ def test_options_dialog_starts_an_optimizer_exercise():
         await pilot.click("#opt-start")
         await pilot.pause()
         ws = screen.workspace
-        assert ws.exercise["optimizer"] == "rmsprop"
+        assert ws.exercise.optimizer == "rmsprop"
         assert [s.key for s in ws.steps] == ["Eg2", "params"]
         assert "θ = " in text_of(screen, "#ex-givens")
         for step in list(ws.steps):
@@ -248,8 +248,10 @@ def test_dashboard_key_e_opens_the_workspace():
     asyncio.run(main())
 
 
-def test_screen_given_an_exercise_dict():
-    ex = exercises.generate_backprop(2, layers=(3, 2, 2), output_activation="linear", loss="mse")[0]
+def test_screen_given_an_exercise():
+    ex = exercises.backprop_exercises(2, layers=(3, 2, 2), output_activation="linear", loss="mse")[
+        0
+    ]
 
     async def scenario(pilot, screen):
         assert screen.workspace.exercise is ex

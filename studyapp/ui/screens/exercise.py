@@ -23,6 +23,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from engine.exercise_types import BackpropExercise, Exercise
 from studyapp.core.mathtext import plain_scripts
 from studyapp.core.workspace import (
     LOSSES,
@@ -260,7 +261,7 @@ class ExerciseScreen(Screen):
     Args:
         settings: what to generate (default: the notes' preset ``seed-2-2-1``).
         seed: seed of the first exercise (default: random).
-        exercise: an exercise dict to solve instead of generating one (tests, worksheets).
+        exercise: an exercise to solve instead of generating one (tests, worksheets).
     """
 
     DEFAULT_CSS = CSS
@@ -278,7 +279,7 @@ class ExerciseScreen(Screen):
         self,
         settings: ExerciseSettings | None = None,
         seed: int | None = None,
-        exercise: dict | None = None,
+        exercise: Exercise | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings or ExerciseSettings()
@@ -327,17 +328,17 @@ class ExerciseScreen(Screen):
             return
         self.start(ex)
 
-    def start(self, exercise: dict) -> None:
+    def start(self, exercise: Exercise) -> None:
         self.workspace = Workspace(exercise)
         self.saved_attempts = 0
         self.remove_class("-finished")
         ws = self.workspace
-        if exercise.get("preset"):
+        if isinstance(exercise, BackpropExercise) and exercise.preset:
             title = "Like the notes (2-2-1, sigmoid, half_sse, η 0.1)"
         elif self._given_exercise is exercise:
-            title = f"Exercise — seed {exercise.get('seed')}"
+            title = f"Exercise — seed {exercise.seed}"
         else:
-            title = f"{self.settings.describe()} — seed {exercise.get('seed')}"
+            title = f"{self.settings.describe()} — seed {exercise.seed}"
         self.query_one("#ex-title", Static).update(f"{title}, {len(ws.steps)} steps")
         width = max(40, (self.size.width or 80) - 4)
         self.query_one("#ex-givens", Static).update(

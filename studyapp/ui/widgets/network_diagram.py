@@ -17,6 +17,7 @@ import numpy as np
 from rich.text import Text
 from textual.widgets import Static
 
+from engine.exercise_types import BackpropExercise, Exercise, OptimizerExercise
 from studyapp.core.mathtext import to_subscript
 from studyapp.core.notation import sup
 from studyapp.core.worked import matrix_lines
@@ -153,7 +154,9 @@ def can_draw(layers: list[int]) -> bool:
 
 
 def diagram_text(
-    ex: dict, known: dict[str, tuple[np.ndarray, object]] | None = None, palette: str = "dark"
+    ex: BackpropExercise,
+    known: dict[str, tuple[np.ndarray, object]] | None = None,
+    palette: str = "dark",
 ) -> Text | None:
     """The network of a backprop exercise as styled text, or None when it is too big to draw.
 
@@ -164,13 +167,13 @@ def diagram_text(
     known = known or {}
     colours = PALETTES.get(palette, PALETTES["dark"])
     edge = colours["edge"]
-    layers = [len(ex["x"])] + [len(b) for b in ex["biases"]]
+    layers = [len(ex.x)] + [len(b) for b in ex.biases]
     if not can_draw(layers):
         return None
     big_l = len(layers) - 1
     columns: list[list[_Unit]] = []
     # --- unit contents
-    col0 = [_Unit([(f"x{sub(k + 1)} {num(v)}", "bold")]) for k, v in enumerate(ex["x"])]
+    col0 = [_Unit([(f"x{sub(k + 1)} {num(v)}", "bold")]) for k, v in enumerate(ex.x)]
     columns.append(col0)
     for m in range(1, big_l + 1):
         col = []
@@ -190,7 +193,7 @@ def diagram_text(
                             STATUS_STYLE.get(status, ""),
                         )
                     )
-            col.append(_Unit(rows, title=f"b {num(ex['biases'][m - 1][j])}"))
+            col.append(_Unit(rows, title=f"b {num(ex.biases[m - 1][j])}"))
         columns.append(col)
     # --- sizes
     for c, col in enumerate(columns):
@@ -199,7 +202,7 @@ def diagram_text(
         for u in col:
             u.width = width + 2
             u.height = max(len(u.rows), n_in) + 2
-    labels = [[[num(w) for w in row] for row in W] for W in ex["weights"]]
+    labels = [[[num(w) for w in row] for row in W] for W in ex.weights]
     label_w = [max(len(s) for row in lab for s in row) + 2 for lab in labels]
     # --- x positions: box, then lanes (2 cells per source), label, arrow
     x = 0
@@ -209,7 +212,7 @@ def diagram_text(
         x += col[0].width
         if c < big_l:
             x += 1 + 2 * layers[c] + label_w[c] + 2
-    width = x + 2 + max(len(f" y{sub(j + 1)} {num(t)}") for j, t in enumerate(ex["target"]))
+    width = x + 2 + max(len(f" y{sub(j + 1)} {num(t)}") for j, t in enumerate(ex.target))
     # --- y positions: centre each column, then nudge a column so that no source row meets a
     # target input row in the lane area (a shared row would look like a connection).
     heights = [sum(u.height for u in col) + len(col) - 1 for col in columns]
@@ -275,7 +278,7 @@ def diagram_text(
                 canvas.put(u.out_row, u.x + u.width - 1, "├")
     for j, u in enumerate(columns[-1]):
         canvas.put(
-            u.out_row, u.x + u.width, f"╶ y{sub(j + 1)} {num(ex['target'][j])}", colours["target"]
+            u.out_row, u.x + u.width, f"╶ y{sub(j + 1)} {num(ex.target[j])}", colours["target"]
         )
     # --- layer titles along the top row is left to the caller (givens_text names the layers)
     return canvas.render()
@@ -329,18 +332,16 @@ def side_by_side(blocks: list[list[str]], gap: int = 3, width: int = 76) -> list
     return lines
 
 
-def givens_text(ex: dict, width: int = 76) -> str:
+def givens_text(ex: Exercise, width: int = 76) -> str:
     """The given values of an exercise (backprop: x, y, W^m, b^m; optimizer: θ, g, state) as matrices."""
-    if "optimizer" in ex:
-        blocks = [matrix_block("θ", ex["params"]), matrix_block("g", ex["grad"])]
-        for key, val in (ex.get("state") or {}).items():
+    if isinstance(ex, OptimizerExercise):
+        blocks = [matrix_block("θ", ex.params), matrix_block("g", ex.grad)]
+        for key, val in ex.state.items():
             blocks.append(matrix_block(key, val))
-        hyper = ", ".join(
-            f"{k} = {num(v, 4)}" for k, v in (ex.get("hyperparameters") or {}).items()
-        )
-        return "\n".join(side_by_side(blocks, width=width) + [f"t = {ex.get('t')}   {hyper}"])
-    blocks = [matrix_block("x", ex["x"]), matrix_block("y", ex["target"])]
-    for m, (W, b) in enumerate(zip(ex["weights"], ex["biases"], strict=True), start=1):
+        hyper = ", ".join(f"{k} = {num(v, 4)}" for k, v in ex.hyperparameters.items())
+        return "\n".join(side_by_side(blocks, width=width) + [f"t = {ex.t}   {hyper}"])
+    blocks = [matrix_block("x", ex.x), matrix_block("y", ex.target)]
+    for m, (W, b) in enumerate(zip(ex.weights, ex.biases, strict=True), start=1):
         blocks.append(matrix_block(f"W{sup(m)}", W))
         blocks.append(matrix_block(f"b{sup(m)}", b))
     return "\n".join(side_by_side(blocks, width=width))
@@ -357,8 +358,8 @@ class NetworkDiagram(Static):
     }
     """
 
-    def show(self, ex: dict, known: dict[str, tuple[np.ndarray, str]] | None = None) -> None:
-        if "optimizer" in ex:
+    def show(self, ex: Exercise, known: dict[str, tuple[np.ndarray, str]] | None = None) -> None:
+        if isinstance(ex, OptimizerExercise):
             self.update("")
             self.display = False
             return
