@@ -93,8 +93,10 @@ def add_parser(subparsers) -> None:
     _common(op)
 
 
-def _emit(exercises: Sequence[Exercise], fmt: str, render) -> None:
+def _emit(exercises: Sequence[Exercise], fmt: str) -> None:
     import orjson
+
+    from studyapp.core.worked import render
 
     if fmt == "jsonl":
         sys.stdout.buffer.write(b"".join(orjson.dumps(ex.to_dict()) + b"\n" for ex in exercises))
@@ -109,7 +111,6 @@ def _emit(exercises: Sequence[Exercise], fmt: str, render) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from engine import exercises as ex_mod
-    from studyapp.core import worked
     from studyapp.errors import UsageError
 
     seed = args.seed if args.seed is not None else secrets.randbits(31)
@@ -143,13 +144,11 @@ def run(args: argparse.Namespace) -> int:
                     args.decimals,
                     args.learning_rate,
                 )
-            render = worked.render_backprop
         else:
             exercises = ex_mod.optimizer_exercises(
                 seed, args.count, args.optimizer, args.size, args.decimals
             )
-            render = worked.render_optimizer
     except ex_mod.OptionError as exc:
         raise UsageError(str(exc)) from None
-    _emit(exercises, args.format, render)
+    _emit(exercises, args.format)
     return 0

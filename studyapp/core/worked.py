@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from engine.exercise_types import BackpropExercise, OptimizerExercise
+from engine.exercise_types import BackpropExercise, Exercise, OptimizerExercise
 from studyapp.core.notation import (
     ACTIVATION_NOTATION,
     HYPER_SYMBOL,
@@ -292,3 +292,10 @@ def render_optimizer(ex: OptimizerExercise, fmt: str = "text") -> str:
             [render_optimizer_problem(ex, fmt), "", "**Answer**", "", *(f"- {a}" for a in answer)]
         )
     return "\n".join([render_optimizer_problem(ex, fmt), "", "Answer", *(f"  {a}" for a in answer)])
+
+
+def render(ex: Exercise, fmt: str = "text") -> str:
+    """The worked solution of a backprop or optimizer exercise, as text or Markdown."""
+    if isinstance(ex, OptimizerExercise):
+        return render_optimizer(ex, fmt)
+    return render_backprop(ex, fmt)

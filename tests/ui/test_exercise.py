@@ -9,30 +9,40 @@ from textual.app import App
 from textual.widgets import Input, Static
 
 from engine import exercises
-from studyapp.core.workspace import ExerciseSettings, fmt_value
+from studyapp.core.exercise import ExerciseSettings, fmt_value
 from studyapp.ui.screens.exercise import ExerciseOptions, ExerciseScreen
 
 
 class Harness(App):
-    """An app with nothing but the screen under test (it has no ``storage``: the screen opens one)."""
+    """An app with nothing but the screen under test and, like StudyApp, the one ``storage``;
+    without one it has no ``storage`` attribute at all (a bare Textual app)."""
 
-    def __init__(self, screen: ExerciseScreen):
+    def __init__(self, screen: ExerciseScreen, storage=None):
         super().__init__()
         self._screen = screen
+        if storage is not None:
+            self.storage = storage
 
     def on_mount(self) -> None:
         self.push_screen(self._screen)
 
 
-def run(scenario, screen: ExerciseScreen | None = None, size=(100, 30)):
+def run(scenario, screen: ExerciseScreen | None = None, size=(100, 30), with_storage=True):
     """Run ``scenario(pilot, screen)`` against the screen in the harness."""
+    from studyapp.storage import Storage
+
     screen = screen or ExerciseScreen()
 
     async def main():
-        app = Harness(screen)
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            await scenario(pilot, screen)
+        storage = Storage.open() if with_storage else None
+        try:
+            app = Harness(screen, storage)
+            async with app.run_test(size=size) as pilot:
+                await pilot.pause()
+                await scenario(pilot, screen)
+        finally:
+            if storage is not None:
+                storage.close()
 
     asyncio.run(main())
     return screen
@@ -93,7 +103,7 @@ def test_wrong_hidden_z_gives_carried_forward_credit_later():
         assert "correct given your earlier answer" in text_of(screen, "#ex-feedback")
         z2_user = 0.5 * a1_user[0] + 0.6 * a1_user[1] + 0.3
         await answer(pilot, screen, fmt_value(z2_user))
-        assert ws.results[2].status == "correct_cf"
+        assert ws.results[2].status == "correct_given_earlier"
         transcript = text_of(screen, "#ex-transcript")
         assert transcript.count("correct given your earlier answer") == 2
         assert "✗ z¹ = [0.6, 0.91]" in transcript
@@ -257,3 +267,21 @@ def test_screen_given_an_exercise():
         assert screen.workspace.exercise is ex
 
     run(scenario, ExerciseScreen(exercise=ex))
+
+
+def test_an_app_without_a_database_is_told_the_attempt_was_not_saved():
+    """The screen never opens a database of its own: the app owns the one Storage."""
+    from studyapp.paths import data_dir
+
+    async def scenario(pilot, screen):
+        notes = []
+        screen.notify = lambda message, **kwargs: notes.append(message)
+        ws = screen.workspace
+        for step in ws.steps[:-1]:
+            ws.submit(fmt_value(step.expected))
+        await answer(pilot, screen, fmt_value(ws.steps[-1].expected))
+        assert ws.finished and screen.saved_attempts == 0
+        assert notes == ["attempt not saved: no database"]
+
+    run(scenario, with_storage=False)
+    assert not list(data_dir().glob("*.db"))

@@ -18,10 +18,10 @@ from rich.text import Text
 from textual.widgets import Static
 
 from engine.exercise_types import BackpropExercise, Exercise, OptimizerExercise
+from studyapp.core.exercise import StepStatus, fmt_number
 from studyapp.core.mathtext import to_subscript
 from studyapp.core.notation import sup
 from studyapp.core.worked import matrix_lines
-from studyapp.core.workspace import fmt_number
 
 MAX_UNITS = 4
 MAX_LAYERS = 5
@@ -54,11 +54,11 @@ PALETTES = {
     "light": {"edge": "blue", "weight": "bold dark_orange3", "target": "magenta"},
 }
 
-STATUS_STYLE = {
-    "correct": "bold green",
-    "correct_cf": "green",
-    "incorrect": "bold red",
-    "revealed": "yellow",
+STATUS_STYLE: dict[str | None, str] = {
+    StepStatus.CORRECT: "bold green",
+    StepStatus.CORRECT_GIVEN_EARLIER: "green",
+    StepStatus.INCORRECT: "bold red",
+    StepStatus.REVEALED: "yellow",
     None: "dim",
 }
 
@@ -161,8 +161,8 @@ def diagram_text(
     """The network of a backprop exercise as styled text, or None when it is too big to draw.
 
     ``known`` maps a step key (``z1``, ``a2`` …) to (value shape (N^m,), status) for the values the
-    user has given so far — status one string or one per unit (correct, correct_cf, incorrect,
-    revealed); they appear in the unit boxes in the status colour, ``?`` otherwise.
+    user has given so far — one ``StepStatus`` (correct, correct_given_earlier, incorrect, revealed)
+    or one per unit; they appear in the unit boxes in the status colour, ``?`` otherwise.
     """
     known = known or {}
     colours = PALETTES.get(palette, PALETTES["dark"])

@@ -1,0 +1,1 @@
+"""Application services: they join the pure domain (core) with the database (storage)."""
