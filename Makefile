@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,9 +31,17 @@ test: $(STAMP) $(ANKI_STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check studyapp engine tests bench
 	$(BIN)/ruff format --check studyapp engine tests bench
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# The README's picture of the browser view (docs/browser-review.png), taken in headless Chromium
+# by the end-to-end browser test (which otherwise keeps its screenshots in a temporary directory).
+screenshots: $(STAMP)
+	@command -v chromium >/dev/null || { echo "screenshots need Debian's chromium (apt-get install chromium)"; exit 1; }
+	mkdir -p docs
+	STUDYAPP_SCREENSHOT_DIR=docs $(BIN)/python -m pytest -q -m browser tests/web
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

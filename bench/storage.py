@@ -39,8 +39,8 @@ from studyapp.core import scheduling as sch  # noqa: E402
 from studyapp.core.cards import CardSpec  # noqa: E402
 from studyapp.core.catalog import TOPICS  # noqa: E402
 from studyapp.core.scheduling import Rating, State  # noqa: E402
-from studyapp.core.stats import compute_stats  # noqa: E402
 from studyapp.storage import Storage, to_ms  # noqa: E402
+from studyapp.study.stats import compute_stats  # noqa: E402
 
 Spec = CardSpec.plain
 

@@ -26,6 +26,8 @@ COMMANDS: dict[str, str] = {
     "worksheet": "studyapp.commands.worksheet",
     "stats": "studyapp.commands.stats",
     "content": "studyapp.commands.content",
+    "serve": "studyapp.commands.serve",
+    "playground": "studyapp.commands.playground",
 }
 
 

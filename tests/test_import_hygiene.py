@@ -46,22 +46,34 @@ def test_version_command_prints_version(cli):
 
 
 def test_engine_imports_neither_studyapp_textual_nor_sympy():
-    top = _top(
-        _modules_after(
-            "import engine, pkgutil, importlib\n"
-            "for m in pkgutil.iter_modules(engine.__path__):\n"
-            "    importlib.import_module('engine.' + m.name)"
-        )
+    mods = _modules_after(
+        "import engine, pkgutil, importlib\n"
+        "for m in pkgutil.walk_packages(engine.__path__, 'engine.'):\n"
+        "    importlib.import_module(m.name)"
     )
+    top = _top(mods)
     assert "numpy" in top  # the engine really loaded
+    assert "engine.playground.race" in mods  # sub-packages too
     assert not {"studyapp", "textual", "sympy"} & top
 
 
-@pytest.mark.parametrize("package", ["studyapp.core"])
-def test_core_does_not_import_textual(package):
-    code = (
+def _walk(package: str) -> str:
+    """Code that imports every module of ``package``."""
+    return (
         f"import importlib, pkgutil, {package} as p\n"
         "for m in pkgutil.walk_packages(p.__path__, p.__name__ + '.'):\n"
         "    importlib.import_module(m.name)"
     )
-    assert "textual" not in _top(_modules_after(code))
+
+
+@pytest.mark.parametrize("package", ["studyapp.core", "studyapp.storage", "studyapp.study"])
+def test_core_does_not_import_textual(package):
+    assert "textual" not in _top(_modules_after(_walk(package)))
+
+
+@pytest.mark.parametrize("package", ["studyapp.storage", "studyapp.study"])
+def test_storage_and_study_load_sympy_only_when_asked(package):
+    # The database and the review session open without the checker's sympy (0.2 s to import).
+    top = _top(_modules_after(_walk(package)))
+    assert "fsrs" in top  # the walk really loaded the scheduler
+    assert "sympy" not in top

@@ -296,6 +296,19 @@ def test_attempts_and_accuracy(store):
         store.record_attempt("exam", "q", "t", True, 1.0)
 
 
+def test_accuracy_since_a_time_counts_only_later_attempts(store):
+    store.record_attempt("quiz", "q1", "losses", False, 3.0, now=T0)
+    store.record_attempt("exercise", "ex1", "backprop", False, 9.0, step="z", now=T0)
+    later = T0 + timedelta(hours=1)
+    store.record_attempt("quiz", "q2", "losses", True, 3.0, now=later)
+    store.record_attempt("exercise", "ex2", "backprop", True, 9.0, step="z", now=later)
+    assert store.topic_accuracy(since=later) == {"backprop": (1, 1), "losses": (1, 1)}
+    assert store.topic_accuracy(kind="exercise", since=later) == {"backprop": (1, 1)}
+    assert store.topic_accuracy(kind="quiz") == {"losses": (1, 2)}
+    assert store.step_accuracy(since=later) == {"z": (1, 1)}
+    assert store.step_accuracy() == {"z": (1, 2)}
+
+
 def test_search(store):
     store.sync_cards(
         [
@@ -462,7 +475,7 @@ def test_a_second_connection_reads_and_writes_while_reviews_go_on(tmp_path):
     readers run during writes, and writers wait for each other instead of failing."""
     import threading
 
-    from studyapp.core.stats import compute_stats
+    from studyapp.study.stats import compute_stats
 
     db = tmp_path / "studyapp.db"
     a = Storage.open(db, tz=UTC, now=T0)

@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from studyapp import storage as storage_mod
 from studyapp.core.scheduling import Rating, State
 from studyapp.errors import DataError
 from studyapp.storage import SCHEMA_VERSION, Storage, to_ms
+from studyapp.storage import schema as storage_mod
 
 T0 = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 

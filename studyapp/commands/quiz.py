@@ -15,6 +15,9 @@ import sys
 import textwrap
 import time
 
+# cheap: the package loads generation (NumPy, the engine) only when a quiz is made
+from studyapp.core.questions.model import QuestionKind
+
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
@@ -144,9 +147,9 @@ def render_question(q, number: int, total: int) -> str:
 
 
 def render_answer(q) -> str:
-    if q.kind == "mcq":
+    if q.kind == QuestionKind.MCQ:
         answer = f"{q.choices.index(q.answer) + 1}) {q.answer}"
-    elif q.kind == "matching":
+    elif q.kind == QuestionKind.MATCHING:
         answer = " ".join(f"{n}{letter}" for n, letter in q.expected["key"].items())
     else:
         answer = q.answer
@@ -164,12 +167,12 @@ def print_key(questions, seed) -> None:
 
 
 HELP = {
-    "mcq": "type the number of your choice",
-    "true_false": "type t or f",
-    "matching": "type pairs like 1b 2a 3d 4c",
-    "numeric": "type a number (expressions like 1/3 are fine)",
-    "typed": "type your answer",
-    "cloze": "type what goes in the blank",
+    QuestionKind.MCQ: "type the number of your choice",
+    QuestionKind.TRUE_FALSE: "type t or f",
+    QuestionKind.MATCHING: "type pairs like 1b 2a 3d 4c",
+    QuestionKind.NUMERIC: "type a number (expressions like 1/3 are fine)",
+    QuestionKind.TYPED: "type your answer",
+    QuestionKind.CLOZE: "type what goes in the blank",
 }
 
 

@@ -17,8 +17,10 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from studyapp.core.session import open_study, utc_now
-    from studyapp.core.stats import compute_stats, render_text
+    from studyapp.core.clock import utc_now
+    from studyapp.core.stats_report import render_text
+    from studyapp.study.session import open_study
+    from studyapp.study.stats import compute_stats
 
     now = utc_now()
     storage = open_study(now=now)

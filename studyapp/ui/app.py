@@ -117,8 +117,8 @@ class StudyApp(App):
         return self._storage is not None or self.load_error is not None
 
     def _open_study(self) -> Storage:
-        """Open the database and sync its cards with the content (``core.session.open_study``)."""
-        from studyapp.core.session import open_study
+        """Open the database and sync its cards with the content (``study.session.open_study``)."""
+        from studyapp.study.session import open_study
 
         return open_study(now=self.now())
 
@@ -273,6 +273,11 @@ class StudyApp(App):
                     f"key {binding.key_display or binding.key}",
                     lambda a=action, s=screen: s.run_action(a),
                 )
+        from studyapp.ui.screens.help import BROWSER_HINT
+
+        yield SystemCommand(
+            "Open in a browser", BROWSER_HINT, lambda: self.notify(BROWSER_HINT, markup=False)
+        )
         yield from super().get_system_commands(screen)
 
 

@@ -67,7 +67,7 @@ def test_fresh_data_dir_creates_database_and_cards(cli, data_dir):
 
 def test_reviews_show_up_in_stats_text_and_json(cli, data_dir):
     from studyapp.core.scheduling import Rating
-    from studyapp.core.session import ReviewSession, open_study
+    from studyapp.study.session import ReviewSession, open_study
 
     store = open_study()
     session = ReviewSession(store)

@@ -28,8 +28,8 @@ from studyapp.core.questions import (
     grade,
     topic_weights,
 )
+from studyapp.core.questions.builders.activations import intervals as _intervals
 from studyapp.core.questions.formulas import display
-from studyapp.core.questions.from_content import _intervals
 from studyapp.errors import UsageError
 
 SEEDS = range(40)
@@ -631,3 +631,28 @@ def test_backprop_questions_favour_the_exercise_steps_the_learner_gets_wrong():
     steps = ["z", "a", "loss", "delta_output", "grad_W", "grad_b", "update"]
     prefer = {s: (20, 20) for s in steps} | {"delta_hidden": (0, 20)}
     assert share_of_hidden_delta(prefer) > 3 * share_of_hidden_delta(None)
+
+
+def test_every_candidate_builds_the_same_question_twice_and_keys_its_id(content):
+    """A build may not change what it was made from (a shuffled shared list would make the
+    second build differ) and the question carries the candidate's key, kind and topic."""
+    from studyapp.core.questions.builders import candidates_for
+
+    def built(c, truth):
+        q = c.build(random.Random(f"7|{c.key}"), truth)
+        return None if q is None else (q.to_dict(), q.expected, q.data, q.cloze_template)
+
+    for topic in TOPICS:
+        cands = candidates_for(content, topic)
+        assert len({c.key for c in cands}) == len(cands), topic
+        for c in cands:
+            for truth in (True, False) if c.kind == "true_false" else (None,):
+                first = built(c, truth)
+                assert built(c, truth) == first, c.key
+                if first is not None:
+                    d = first[0]
+                    # a matching id adds a digest of the rows it drew
+                    assert d["id"] == c.key or (
+                        c.kind == "matching" and d["id"].startswith(c.key + "::")
+                    )
+                    assert (d["kind"], d["topic"]) == (c.kind, topic), c.key

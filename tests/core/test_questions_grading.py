@@ -186,3 +186,48 @@ def test_small_numeric_answers_need_significant_digits_not_zero():
     )
     assert grade(zero, "0").verdict == "correct"
     assert grade(zero, "0.0001").verdict == "correct"
+
+
+def test_kinds_are_the_contract_words_and_nothing_else():
+    import pytest
+
+    from studyapp.commands.quiz import HELP
+    from studyapp.core.questions import ExpectedKind, QuestionKind
+
+    q = _mcq()
+    assert q.kind is QuestionKind.MCQ and q.expected_kind is ExpectedKind.CHOICE
+    d = q.to_dict()
+    assert type(d["kind"]) is str and json.loads(json.dumps(d))["kind"] == "mcq"
+    assert [k.value for k in QuestionKind] == [
+        "mcq",
+        "typed",
+        "true_false",
+        "cloze",
+        "numeric",
+        "matching",
+    ]
+    with pytest.raises(ValueError):
+        Question(id="x", kind="essay", topic="t", prompt="?", answer="a", explanation="", source="")
+    with pytest.raises(ValueError):
+        Question(
+            id="x",
+            kind="typed",
+            topic="t",
+            prompt="?",
+            answer="a",
+            explanation="",
+            source="",
+            expected_kind="vibes",
+        )
+    assert set(HELP) == set(QuestionKind)  # the interactive quiz says how to answer each kind
+
+
+def test_the_question_model_loads_without_generation():
+    """Screens and commands read ``Question`` and its kinds at import time: that must not pull
+    in NumPy, the engine or sympy (generation loads them when a quiz is made)."""
+    code = (
+        "import sys, studyapp.core.questions.model, studyapp.commands.quiz; "
+        "print(sorted(m for m in ('numpy', 'engine', 'sympy', 'textual') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

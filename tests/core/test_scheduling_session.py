@@ -15,9 +15,11 @@ import pytest
 from studyapp.core import scheduling as sch
 from studyapp.core.cards import CardSpec
 from studyapp.core.scheduling import Rating, State
-from studyapp.core.session import ReviewSession, open_study
-from studyapp.core.stats import compute_stats, render_text, streak_days
+from studyapp.core.stats_report import render_text
+from studyapp.core.streaks import streak_days
 from studyapp.storage import Storage
+from studyapp.study.session import ReviewSession, open_study
+from studyapp.study.stats import compute_stats
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 

@@ -89,7 +89,7 @@ def make_app():
     opened = []
 
     def factory(start=None, specs=None, **kwargs):
-        from studyapp.core.session import open_study
+        from studyapp.study.session import open_study
         from studyapp.ui.app import StudyApp
 
         storage = open_study(now=NOW, cardspecs=list(SPECS if specs is None else specs))

@@ -1,6 +1,6 @@
-"""Tokenizer and recursive-descent grammar for answers as people type them.
+"""Recursive-descent grammar for answers as people type them (tokens from :mod:`.lexer`).
 
-Nothing here evaluates text: the tokenizer accepts a fixed alphabet, the grammar builds
+Nothing here evaluates text: the lexer accepts a fixed alphabet, the grammar builds
 :mod:`.nodes` objects, and only names listed in :mod:`.names` can be called.
 
 ``∂C/∂a`` is read as ``dC/da`` (names dC and da), so chain-rule products cancel as on paper.
@@ -22,20 +22,28 @@ Implicit multiplication has the same precedence as ``*`` and ``/`` (left to righ
 from __future__ import annotations
 
 import math
-import unicodedata
 from fractions import Fraction
 
 from studyapp.core.checker.errors import LimitError, ParseError
+from studyapp.core.checker.lexer import (
+    DIGITS,
+    END,
+    NAME,
+    NUM,
+    OP,
+    PRIME_TOK,
+    SQRT,
+    SUP,
+    Token,
+    tokenize,
+)
 from studyapp.core.checker.limits import DEFAULT_LIMITS, Limits
 from studyapp.core.checker.names import (
     CONSTANTS,
     FUNCTION_NAMES_CI,
     FUNCTIONS,
-    GREEK_LETTERS,
     GREEK_WORDS,
     PRIME,
-    SUBSCRIPTS,
-    SUPERSCRIPTS,
     known_function_list,
 )
 from studyapp.core.checker.nodes import (
@@ -52,81 +60,6 @@ from studyapp.core.checker.nodes import (
     children,
 )
 
-# --------------------------------------------------------------------------- tokens
-
-NUM, NAME, OP, SUP, PRIME_TOK, SQRT, END = "NUM", "NAME", "OP", "SUP", "PRIME", "SQRT", "END"
-
-# unicode operators people paste -> ASCII operator
-_OP_ALIASES = {
-    "·": "*",
-    "⋅": "*",
-    "×": "*",
-    "∗": "*",
-    "•": "*",
-    "−": "-",
-    "–": "-",
-    "—": "-",
-    "÷": "/",
-    "∕": "/",
-    "＋": "+",
-    "（": "(",
-    "）": ")",
-    "{": "(",
-    "}": ")",
-}
-_OPS = set("+-*/^()[],;|")
-_PRIMES = {"'", "′", "’"}
-_HAT = "\u0302"  # combining circumflex: y + ̂  ->  y_hat
-_PRECOMPOSED_HAT = {"ŷ": "y", "ĥ": "h", "x̂": "x", "ŵ": "w", "ĝ": "g"}
-_WORD_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
-_LETTERS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-_DIGITS = set("0123456789")
-_VULGAR = {
-    "½": (1, 2),
-    "⅓": (1, 3),
-    "⅔": (2, 3),
-    "¼": (1, 4),
-    "¾": (3, 4),
-    "⅕": (1, 5),
-    "⅙": (1, 6),
-    "⅛": (1, 8),
-}
-_SPACES = set(" \t\n\r\u00a0\u2009\u202f")
-
-
-class Token:
-    __slots__ = ("kind", "value", "pos")
-
-    def __init__(self, kind: str, value, pos: int):
-        self.kind, self.value, self.pos = kind, value, pos
-
-    def is_op(self, *ops: str) -> bool:
-        return self.kind == OP and self.value in ops
-
-    def __repr__(self) -> str:  # pragma: no cover - debugging aid
-        return f"Token({self.kind}, {self.value!r}, {self.pos})"
-
-
-def _describe(ch: str) -> str:
-    if ch.isprintable() and not ch.isspace():
-        return f"'{ch}'"
-    return f"U+{ord(ch):04X}"
-
-
-def _char_error(ch: str, pos: int) -> ParseError:
-    hint = ""
-    if ch == "!":
-        hint = " (factorials are not supported)"
-    elif ch == "=":
-        hint = " (type only the right-hand side of the formula)"
-    elif ch == "_":
-        hint = " (names start with a letter)"
-    elif ch == ".":
-        hint = " (a dot only belongs inside a number such as 0.5)"
-    elif ch == "%":
-        hint = " (write a percentage as a number: 5% is 0.05)"
-    return ParseError(f"unexpected character {_describe(ch)} at position {pos + 1}{hint}", pos)
-
 
 def canonical_name(raw: str) -> str:
     """Canonical variable name: Greek spellings unified, trailing digits as subscripts, hats.
@@ -139,7 +72,7 @@ def canonical_name(raw: str) -> str:
     if not sep:
         # trailing digits are a subscript: w1 -> w_1, beta2 -> beta_2
         i = len(base)
-        while i > 0 and base[i - 1] in _DIGITS:
+        while i > 0 and base[i - 1] in DIGITS:
             i -= 1
         # only after one letter or a Greek name (w1, beta1): Eg2 is E[g²], not Eg₂
         if 0 < i < len(base) and (i == 1 or base[:i].lower() in GREEK_WORDS):
@@ -152,239 +85,6 @@ def canonical_name(raw: str) -> str:
     if sep and sub:
         return f"{base}_{sub}"
     return base
-
-
-def tokenize(text: str, limits: Limits = DEFAULT_LIMITS) -> list[Token]:
-    """Split ``text`` into tokens; raises ParseError naming the first bad character."""
-    if any(ch in text for ch in (_HAT,)):
-        text = unicodedata.normalize("NFC", text)
-    tokens: list[Token] = []
-    brackets: list[tuple[str, int]] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch in _SPACES:
-            i += 1
-            continue
-        ch = _OP_ALIASES.get(ch, ch)
-        if ch in _DIGITS or (ch == "." and i + 1 < n and text[i + 1] in _DIGITS):
-            i = _lex_number(text, i, tokens, limits)
-            continue
-        if ch in _LETTERS or ch in GREEK_LETTERS or ch in _PRECOMPOSED_HAT or ch in ("σ", "π"):
-            i = _lex_name(text, i, tokens)
-            continue
-        if ch == "*" and i + 1 < n and text[i + 1] == "*":
-            tokens.append(Token(OP, "^", i))
-            i += 2
-            continue
-        if ch in _OPS:
-            if ch in "([":
-                brackets.append((ch, i))
-            elif ch in ")]":
-                if not brackets:
-                    raise ParseError(
-                        f"unbalanced '{ch}' at position {i + 1}: no matching "
-                        f"'{'(' if ch == ')' else '['}' before it",
-                        i,
-                    )
-                opener, at = brackets.pop()
-                if (opener, ch) not in (("(", ")"), ("[", "]")):
-                    raise ParseError(
-                        f"unbalanced brackets: '{opener}' at position {at + 1} is closed by "
-                        f"'{ch}' at position {i + 1}",
-                        i,
-                    )
-            tokens.append(Token(OP, ch, i))
-            i += 1
-            continue
-        if ch == "\\":
-            # LaTeX habits: \sigma, \theta, \cdot, \sqrt; anything else is refused by name
-            j = i + 1
-            while j < n and text[j] in _LETTERS:
-                j += 1
-            word = text[i + 1 : j]
-            hat = text[j : j + 3]
-            if word in ("cdot", "times"):
-                tokens.append(Token(OP, "*", i))
-            elif (
-                word in ("hat", "widehat")
-                and len(hat) == 3
-                and hat[0] == "{"
-                and hat[1] in _LETTERS
-                and hat[2] == "}"
-            ):
-                tokens.append(Token(NAME, hat[1] + "_hat", i))  # \hat{y} is ŷ
-                j += 3
-            elif word.lower() in GREEK_WORDS or word in FUNCTIONS:
-                raw, j = _name_suffix(text, j, word)
-                tokens.append(Token(NAME, raw, i))
-            elif word in ("left", "right"):
-                pass  # \left( and \right) are just brackets
-            else:
-                shown = f"\\{word}" if word else "'\\'"
-                raise ParseError(
-                    f"{shown} at position {i + 1} is not supported: type the formula "
-                    "plainly, e.g. a/b for \\frac{a}{b}",
-                    i,
-                )
-            i = j
-            continue
-        if ch == "∂":
-            # ∂C/∂a is typed dC/da in ASCII: the partial becomes part of the name
-            j = i + 1
-            while j < n and text[j] in _SPACES:
-                j += 1
-            if j < n and (text[j] in _LETTERS or text[j] in GREEK_LETTERS):
-                before = len(tokens)
-                j = _lex_name(text, j, tokens)
-                tok = tokens[before]
-                tokens[before] = Token(NAME, "d" + tok.value, i)
-                i = j
-                continue
-            raise ParseError(f"'∂' at position {i + 1} must be followed by a name, as in ∂C/∂a", i)
-        if ch in _VULGAR:
-            # ½ reads as (1/2), so ½² and ½(a − y)² mean what they show
-            num, den = _VULGAR[ch]
-            tokens += [
-                Token(OP, "(", i),
-                Token(NUM, (Fraction(num), str(num)), i),
-                Token(OP, "/", i),
-                Token(NUM, (Fraction(den), str(den)), i),
-                Token(OP, ")", i),
-            ]
-            i += 1
-            continue
-        if ch in SUPERSCRIPTS:
-            start = i
-            sup = ""
-            while i < n and text[i] in SUPERSCRIPTS:
-                sup += SUPERSCRIPTS[text[i]]
-                i += 1
-            if not any(c in _DIGITS for c in sup) or "-" in sup[1:]:
-                raise ParseError(f"cannot read the superscript at position {start + 1}", start)
-            tokens.append(Token(SUP, sup, start))
-            continue
-        if ch in _PRIMES:
-            tokens.append(Token(PRIME_TOK, "'", i))
-            i += 1
-            continue
-        if ch == "√":
-            tokens.append(Token(SQRT, "√", i))
-            i += 1
-            continue
-        raise _char_error(text[i], i)
-    if brackets:
-        opener, at = brackets[-1]
-        closer = ")" if opener == "(" else "]"
-        raise ParseError(f"unbalanced '{opener}' at position {at + 1}: missing '{closer}'", at)
-    tokens.append(Token(END, None, n))
-    return tokens
-
-
-def _lex_number(text: str, i: int, tokens: list[Token], limits: Limits) -> int:
-    start, n = i, len(text)
-    while i < n and text[i] in _DIGITS:
-        i += 1
-    if i < n and text[i] == ".":
-        i += 1
-        while i < n and text[i] in _DIGITS:
-            i += 1
-    mantissa = text[start:i]
-    exp10 = 0
-    # 3.4e-2 is scientific notation only when a digit follows; 2e^z is 2·e^z
-    if i < n and text[i] in "eE":
-        j = i + 1
-        if j < n and text[j] in "+-−":
-            j += 1
-        if j < n and text[j] in _DIGITS:
-            k = j
-            while k < n and text[k] in _DIGITS:
-                k += 1
-            digits = text[j:k]
-            if len(digits) > 6 or int(digits) > limits.max_exp10:
-                raise LimitError(
-                    f"number at position {start + 1} is too large: exponents of ten are limited "
-                    f"to ±{limits.max_exp10}",
-                    start,
-                )
-            exp10 = int(digits) * (-1 if text[i + 1] in "-−" else 1)
-            i = k
-    significant = mantissa.replace(".", "").lstrip("0")
-    if len(significant) > limits.max_digits:
-        raise LimitError(
-            f"number at position {start + 1} has too many digits (limit {limits.max_digits})", start
-        )
-    if mantissa.count(".") > 1 or mantissa == ".":
-        raise ParseError(f"cannot read the number at position {start + 1}", start)
-    if i < n and text[i] == "." and i + 1 < n and text[i + 1] in _DIGITS:
-        raise ParseError(
-            f"cannot read the number at position {start + 1} (two decimal points)", start
-        )
-    value = Fraction(mantissa) * (Fraction(10) ** exp10)
-    typed = mantissa if exp10 == 0 else f"{mantissa}e{exp10}"
-    tokens.append(Token(NUM, (value, typed), start))
-    return i
-
-
-def _lex_name(text: str, i: int, tokens: list[Token]) -> int:
-    start, n = i, len(text)
-    ch = text[i]
-    if ch in _PRECOMPOSED_HAT:
-        raw = _PRECOMPOSED_HAT[ch] + "_hat"
-        i += 1
-    elif ch in _LETTERS:
-        j = i
-        while j < n and text[j] in _WORD_CHARS:
-            j += 1
-        raw = text[i:j]
-        i = j
-    else:  # one Greek letter (σ, π, θ, ...) possibly followed by a subscript
-        raw = ch if ch in ("σ", "π") else GREEK_LETTERS[ch]
-        i += 1
-        if i < n and (text[i] in _DIGITS or text[i] == "_" or text[i] in SUBSCRIPTS):
-            raw = {"σ": "sigma", "π": "pi"}.get(raw, raw)  # σ₁ is a variable, σ(z) a function
-        if i < n and (text[i] in _DIGITS or text[i] == "_"):
-            j = i
-            while j < n and text[j] in _WORD_CHARS:
-                j += 1
-            raw += text[i:j] if text[i] == "_" else "_" + text[i:j]
-            i = j
-    raw, i = _name_suffix(text, i, raw)
-    tokens.append(Token(NAME, raw, start))
-    return i
-
-
-def _name_suffix(text: str, i: int, raw: str) -> tuple[str, int]:
-    """Subscripts and hats that follow a name: w_{12}, β₁, w₁₂, m̂ (returns new raw, index)."""
-    n = len(text)
-    if i < n and text[i] == "_" and not raw.endswith("_"):
-        j = i + 1
-        while j < n and text[j] in _WORD_CHARS:
-            j += 1
-        raw, i = raw + text[i:j], j
-    elif i < n and text[i] in _DIGITS:
-        j = i
-        while j < n and text[j] in _DIGITS:
-            j += 1
-        raw, i = f"{raw}_{text[i:j]}", j
-    # LaTeX habit: w_{12}, x_{i} -> w_12, x_i
-    if raw.endswith("_") and i < n and text[i] == "{":
-        j = text.find("}", i)
-        inner = text[i + 1 : j] if j > 0 else ""
-        if inner and all(c in _WORD_CHARS for c in inner):
-            raw += inner
-            i = j + 1
-    # unicode subscripts and a combining hat belong to the name: β₁, w₁₂, m̂
-    sub = ""
-    while i < n and text[i] in SUBSCRIPTS:
-        sub += SUBSCRIPTS[text[i]]
-        i += 1
-    if sub:
-        raw = f"{raw}_{sub}" if "_" not in raw else raw + sub
-    if i < n and text[i] == _HAT:
-        raw += "_hat"
-        i += 1
-    return raw, i
 
 
 # --------------------------------------------------------------------------- grammar

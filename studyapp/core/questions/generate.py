@@ -25,11 +25,25 @@ from collections.abc import Mapping
 from studyapp.core.catalog import TOPICS
 from studyapp.core.questions import _checking as chk
 from studyapp.core.questions import numeric as num
-from studyapp.core.questions.from_content import Candidate, candidates_for, source_of
-from studyapp.core.questions.model import Question, digest, format_number, make_id
+from studyapp.core.questions.builders import Candidate, candidates_for, source_of
+from studyapp.core.questions.model import (
+    ExpectedKind,
+    Question,
+    QuestionKind,
+    digest,
+    format_number,
+    make_id,
+)
 from studyapp.errors import UsageError
 
-KIND_ORDER = ("mcq", "numeric", "typed", "true_false", "cloze", "matching")
+KIND_ORDER = (
+    QuestionKind.MCQ,
+    QuestionKind.NUMERIC,
+    QuestionKind.TYPED,
+    QuestionKind.TRUE_FALSE,
+    QuestionKind.CLOZE,
+    QuestionKind.MATCHING,
+)
 
 
 def load_content_or_empty():
@@ -205,29 +219,29 @@ class _Numeric:
                 rng.shuffle(choices)
                 prompt = draft.prompt.replace(" " + num.ANSWER_NOTE, "")
                 return Question(
-                    id=make_id(entry_id, "mcq", draft.template, digest(draft.params)),
-                    kind="mcq",
+                    id=make_id(entry_id, QuestionKind.MCQ, draft.template, digest(draft.params)),
+                    kind=QuestionKind.MCQ,
                     topic=draft.topic,
                     prompt=prompt,
                     choices=choices,
                     answer=answer,
                     explanation=draft.explanation,
                     source=source,
-                    expected_kind="choice",
+                    expected_kind=ExpectedKind.CHOICE,
                     expected=answer,
                     template=draft.template,
                     entry_id=entry_id,
                     data=dict(draft.data),
                 )
         return Question(
-            id=make_id(entry_id, "numeric", draft.template, digest(draft.params)),
-            kind="numeric",
+            id=make_id(entry_id, QuestionKind.NUMERIC, draft.template, digest(draft.params)),
+            kind=QuestionKind.NUMERIC,
             topic=draft.topic,
             prompt=draft.prompt,
             answer=answer,
             explanation=draft.explanation,
             source=source,
-            expected_kind="numeric",
+            expected_kind=ExpectedKind.NUMERIC,
             expected=float(draft.value),
             template=draft.template,
             entry_id=entry_id,
@@ -280,12 +294,16 @@ def _fill_topic(
 ) -> list[Question]:
     if n <= 0:
         return []
-    by_kind: dict[str, list[Candidate]] = {}
+    by_kind: dict[QuestionKind, list[Candidate]] = {}
     for c in pool:
         by_kind.setdefault(c.kind, []).append(c)
     for lst in by_kind.values():
         rng.shuffle(lst)
-    kinds = [k for k in KIND_ORDER if k in by_kind or (k == "numeric" and numeric.families(topic))]
+    kinds = [
+        k
+        for k in KIND_ORDER
+        if k in by_kind or (k == QuestionKind.NUMERIC and numeric.families(topic))
+    ]
     rng.shuffle(kinds)
     fams = numeric.families(topic)
     rng.shuffle(fams)
@@ -299,7 +317,7 @@ def _fill_topic(
         for kind in kinds:
             if len(out) >= n:
                 break
-            if kind == "numeric":
+            if kind == QuestionKind.NUMERIC:
                 q = _one_numeric(numeric, topic, fams, fam_i, seed, len(out), seen)
                 fam_i += 1
                 fams = numeric.families(topic) if q is None else fams
@@ -312,7 +330,7 @@ def _fill_topic(
         if all(cursor[k] >= len(by_kind[k]) for k in by_kind):
             fams = numeric.families(topic)
             if fams:
-                kinds = ["numeric"]  # content used up: fresh numbers from here on
+                kinds = [QuestionKind.NUMERIC]  # content used up: fresh numbers from here on
             else:
                 rounds += 1  # no numeric family: serve the content again, new variants
                 cursor = {k: 0 for k in by_kind}
@@ -324,7 +342,7 @@ def _fill_topic(
 
 
 def _one_content(cands, cursor, kind, seed, rounds, next_truth, seen) -> Question | None:
-    truth = next_truth() if kind == "true_false" else None
+    truth = next_truth() if kind == QuestionKind.TRUE_FALSE else None
     while cursor[kind] < len(cands):
         c = cands[cursor[kind]]
         cursor[kind] += 1

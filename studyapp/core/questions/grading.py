@@ -12,8 +12,8 @@ import json
 import re
 
 from studyapp.core.questions import _checking as chk
-from studyapp.core.questions.from_content import BLANK, norm_text, symbols_in
-from studyapp.core.questions.model import Question
+from studyapp.core.questions.builders.common import BLANK, norm_text, symbols_in
+from studyapp.core.questions.model import ExpectedKind, Question
 
 TRUE_WORDS = {"true", "t", "yes", "y", "1", "vrai", "wahr"}
 FALSE_WORDS = {"false", "f", "no", "n", "0"}
@@ -24,34 +24,31 @@ def grade(question: Question, user_text: str):
     text = (user_text or "").strip()
     if not text:
         return chk.make_verdict("invalid", "empty answer", question.answer, "")
-    kind = question.expected_kind
-    if kind == "choice":
-        return _grade_choice(question, text)
-    if kind == "boolean":
-        return _grade_boolean(question, text)
-    if kind == "numeric":
-        expected = float(question.expected)
-        return chk.check_value(expected, text, rel_tol=0.005, abs_tol=chk.numeric_abs_tol(expected))
-    if kind == "expression":
-        if _same_text(text, question.answer):
-            # the stored answer itself: no need to ask the checker (or wait on its sympy worker)
-            return chk.make_verdict("correct", "Correct.", question.answer, text)
-        names = symbols_in(question.expected) or None
-        if question.cloze_template:
-            # substitute the blank and compare whole formulas: any equivalent filling counts
-            filled = question.cloze_template.replace(BLANK, text)
-            verdict = chk.check_expression(question.expected, filled, names)
-            return chk.make_verdict(
-                verdict.verdict,
-                verdict.message,
-                question.answer,
-                text,
-                getattr(verdict, "diagnosis", None),
-            )
-        return chk.check_expression(question.expected, text, names)
-    if kind == "matching":
-        return _grade_matching(question, text)
-    return _grade_text(question, text)
+    return _GRADERS[question.expected_kind](question, text)
+
+
+def _grade_numeric(question: Question, text: str):
+    expected = float(question.expected)
+    return chk.check_value(expected, text, rel_tol=0.005, abs_tol=chk.numeric_abs_tol(expected))
+
+
+def _grade_expression(question: Question, text: str):
+    if _same_text(text, question.answer):
+        # the stored answer itself: no need to ask the checker (or wait on its sympy worker)
+        return chk.make_verdict("correct", "Correct.", question.answer, text)
+    names = symbols_in(question.expected) or None
+    if question.cloze_template:
+        # substitute the blank and compare whole formulas: any equivalent filling counts
+        filled = question.cloze_template.replace(BLANK, text)
+        verdict = chk.check_expression(question.expected, filled, names)
+        return chk.make_verdict(
+            verdict.verdict,
+            verdict.message,
+            question.answer,
+            text,
+            getattr(verdict, "diagnosis", None),
+        )
+    return chk.check_expression(question.expected, text, names)
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -169,3 +166,13 @@ def _grade_matching(q: Question, text: str):
         q.answer,
         text,
     )
+
+
+_GRADERS = {
+    ExpectedKind.CHOICE: _grade_choice,
+    ExpectedKind.BOOLEAN: _grade_boolean,
+    ExpectedKind.NUMERIC: _grade_numeric,
+    ExpectedKind.EXPRESSION: _grade_expression,
+    ExpectedKind.TEXT: _grade_text,
+    ExpectedKind.MATCHING: _grade_matching,
+}

@@ -3,6 +3,10 @@
 A question is plain data: what to show (``prompt``, ``choices``), the reference answer as the
 contract's string (``answer``) and what the grader needs (``expected_kind``, ``expected``,
 ``variables``). ``to_dict()`` gives exactly the contract's JSON object.
+
+``QuestionKind`` names what the learner is asked (the contract's ``kind`` words) and
+``ExpectedKind`` how the answer is graded; both are ``StrEnum``s, so they compare equal to (and
+print as) their words.
 """
 
 from __future__ import annotations
@@ -10,18 +14,36 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
-KINDS = ("mcq", "typed", "true_false", "cloze", "matching", "numeric")
 
-# How a question is graded (see grading.grade):
-#   "choice"     -> the user gives a choice number/letter or the choice text (mcq)
-#   "boolean"    -> true/false, t/f, yes/no
-#   "numeric"    -> a number, compared with the checker's tolerance to ``expected`` (float)
-#   "expression" -> a formula, equivalent to ``expected`` (checker syntax) over ``variables``
-#   "text"       -> a word or phrase, compared loosely with any string in ``expected`` (list)
-#   "matching"   -> a pairing such as "1b 2a 3c", compared with ``expected`` (dict left -> right)
-EXPECTED_KINDS = ("choice", "boolean", "numeric", "expression", "text", "matching")
+class QuestionKind(StrEnum):
+    """The contract's question kinds (the ``kind`` of ``studyapp quiz --format json``)."""
+
+    MCQ = "mcq"
+    TYPED = "typed"
+    TRUE_FALSE = "true_false"
+    CLOZE = "cloze"
+    NUMERIC = "numeric"
+    MATCHING = "matching"
+
+
+KINDS: tuple[QuestionKind, ...] = tuple(QuestionKind)
+
+
+class ExpectedKind(StrEnum):
+    """How a question is graded (see ``grading.grade``)."""
+
+    CHOICE = "choice"  # a choice number/letter or the choice text (mcq)
+    BOOLEAN = "boolean"  # true/false, t/f, yes/no
+    NUMERIC = "numeric"  # a number, within the checker's tolerance of ``expected`` (float)
+    EXPRESSION = "expression"  # a formula equivalent to ``expected`` (checker syntax)
+    TEXT = "text"  # a word or phrase, loosely equal to a string in ``expected`` (list)
+    MATCHING = "matching"  # a pairing such as "1b 2a 3c" (``expected``: pairs and key)
+
+
+EXPECTED_KINDS: tuple[ExpectedKind, ...] = tuple(ExpectedKind)
 
 
 @dataclass
@@ -34,14 +56,14 @@ class Question:
     """
 
     id: str
-    kind: str
+    kind: QuestionKind
     topic: str
     prompt: str
     answer: str
     explanation: str
     source: str
     choices: list[str] = field(default_factory=list)
-    expected_kind: str = "text"
+    expected_kind: ExpectedKind = ExpectedKind.TEXT
     expected: Any = None
     variables: tuple[str, ...] | None = None
     template: str = ""
@@ -53,6 +75,11 @@ class Question:
     # the formula shown in a true/false statement): lets tests and the UI recompute answers.
     data: dict = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # the words are accepted too (tests, saved questions); anything else is a ValueError
+        self.kind = QuestionKind(self.kind)
+        self.expected_kind = ExpectedKind(self.expected_kind)
+
     @property
     def base_id(self) -> str:
         """The id without the numeric variant: the same for every fresh variant of a family."""
@@ -61,16 +88,21 @@ class Question:
 
     def to_dict(self) -> dict:
         """The contract's JSON object (keys in the contract's order; ``choices`` only for mcq)."""
-        out = {"id": self.id, "kind": self.kind, "topic": self.topic, "prompt": self.prompt}
-        if self.kind == "mcq":
+        out: dict[str, Any] = {
+            "id": self.id,
+            "kind": self.kind.value,
+            "topic": self.topic,
+            "prompt": self.prompt,
+        }
+        if self.kind == QuestionKind.MCQ:
             out["choices"] = list(self.choices)
         out.update(answer=self.answer, explanation=self.explanation, source=self.source)
         return out
 
 
-def make_id(entry_id: str, kind: str, template: str, variant: str | None = None) -> str:
+def make_id(entry_id: str, kind: QuestionKind, template: str, variant: str | None = None) -> str:
     """The stable id ``entry::kind::template[::variant]``."""
-    base = f"{entry_id}::{kind}::{template}"
+    base = f"{entry_id}::{QuestionKind(kind).value}::{template}"
     return f"{base}::{variant}" if variant else base
 
 

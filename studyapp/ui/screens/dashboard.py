@@ -109,7 +109,7 @@ class DashboardScreen(Screen):
         """compute_stats reads the whole review log, so it runs off the UI thread (Storage is
         thread-safe: one connection behind a lock)."""
         try:
-            from studyapp.core.stats import compute_stats
+            from studyapp.study.stats import compute_stats
 
             stats = compute_stats(self.app.storage, self.app.now())
         except Exception as exc:

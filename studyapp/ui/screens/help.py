@@ -30,6 +30,13 @@ GLOBAL = [
     ("ctrl+q", "Quit"),
 ]
 
+#: How to reach the browser view: the help's last section, and the palette's "Open in a browser".
+BROWSER_VIEW = (
+    "studyapp serve",
+    "Open in a browser: run it in a terminal, then open the URL it prints",
+)
+BROWSER_HINT = "Run `studyapp serve` in a terminal, then open the URL it prints"
+
 
 def key_label(binding: Binding) -> str:
     """How a binding's key is written for people (``space``, ``?``, ``1``)."""
@@ -65,6 +72,7 @@ def help_sections(current: type | None = None) -> list[tuple[str, list[tuple[str
             sections.insert(0, entry)
         else:
             sections.append(entry)
+    sections.append(("In a web browser", [BROWSER_VIEW]))
     return sections
 
 

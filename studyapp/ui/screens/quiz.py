@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
 from studyapp.core.attempts import AttemptKind
+from studyapp.core.questions.model import ExpectedKind, QuestionKind
 from studyapp.ui.messages import AnswerSubmitted, ChoiceChosen
 from studyapp.ui.widgets.choice_list import ChoiceList
 from studyapp.ui.widgets.feedback import Feedback
@@ -26,14 +27,14 @@ from studyapp.ui.widgets.math_input import MathInput
 from studyapp.ui.widgets.math_text import escape_markup, readable
 
 #: kinds answered by picking one of several buttons
-CHOICE_KINDS = ("mcq", "true_false")
+CHOICE_KINDS = (QuestionKind.MCQ, QuestionKind.TRUE_FALSE)
 #: expected kinds (how a question is graded) whose answers are math, so they get a live preview
-MATH_KINDS = ("expression", "numeric")
+MATH_KINDS = (ExpectedKind.EXPRESSION, ExpectedKind.NUMERIC)
 
 
 def choices_for(question) -> list[str]:
     """The buttons to show: the mcq choices, or True/False."""
-    if question.kind == "true_false":
+    if question.kind == QuestionKind.TRUE_FALSE:
         return ["True", "False"]
     return list(question.choices or [])
 
@@ -49,7 +50,7 @@ def matching_pairs(question) -> dict[str, str]:
 
 def expected_text(question) -> str:
     """The right answer, readable (matching pairs one per line)."""
-    if question.kind == "matching":
+    if question.kind == QuestionKind.MATCHING:
         return "; ".join(f"{k} → {v}" for k, v in matching_pairs(question).items())
     return str(question.answer)
 
@@ -169,12 +170,10 @@ class QuizScreen(Screen):
             choices.focus()
         else:
             # Formulas and numbers get the live math preview; words and pairings do not.
-            math = getattr(q, "expected_kind", None) in MATH_KINDS or (
-                getattr(q, "expected_kind", None) is None and q.kind in ("typed", "numeric")
-            )
+            math = q.expected_kind in MATH_KINDS
             placeholder = (
                 "pair them like 1b 2a 3c and press enter"
-                if q.kind == "matching"
+                if q.kind == QuestionKind.MATCHING
                 else "type your answer and press enter"
             )
             box = MathInput(placeholder=placeholder, math=math, id="quiz-input")

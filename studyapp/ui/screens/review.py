@@ -1,6 +1,6 @@
 """Anki-style review: front, ``space`` reveals the back, ``1``–``4`` rate.
 
-The screen drives :class:`studyapp.core.session.ReviewSession`, which saves each rating with
+The screen drives :class:`studyapp.study.session.ReviewSession`, which saves each rating with
 ``Storage.record_review`` (one committed transaction) *before* it fetches the next card, so
 quitting at any moment loses nothing.  The screen only shows what the session says.
 """
@@ -61,7 +61,7 @@ class ReviewScreen(Screen):
         if storage is None:
             self._show_summary(f"Cannot open the study data: {self.app.load_error}")
             return
-        from studyapp.core.session import ReviewSession
+        from studyapp.study.session import ReviewSession
 
         try:
             self.session = ReviewSession(storage, clock=self.app.now)

@@ -64,7 +64,7 @@ def _round_ticks(top: float, count: int = 4) -> list[float]:
 
 
 class StatsScreen(Screen):
-    """Plots and tables from :func:`studyapp.core.stats.compute_stats`."""
+    """Plots and tables from :func:`studyapp.study.stats.compute_stats`."""
 
     CSS_PATH = "stats.tcss"
 
@@ -107,7 +107,7 @@ class StatsScreen(Screen):
     @work(thread=True, exclusive=True, group="stats")
     def load(self) -> None:
         try:
-            from studyapp.core.stats import compute_stats
+            from studyapp.study.stats import compute_stats
 
             now = self.app.now()
             stats = compute_stats(self.app.storage, now)

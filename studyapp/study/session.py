@@ -11,19 +11,14 @@ is injected (``clock()`` returns an aware UTC datetime) so whole months can be s
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
+from studyapp.core.clock import Clock, utc_now
 from studyapp.core.scheduling import Rating, format_interval
+from studyapp.core.session_summary import SessionSummary
 from studyapp.storage import CardRow, RecordedReview, Storage
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def load_cardspecs() -> list:
@@ -58,24 +53,6 @@ def open_study(
         storage.close()
         raise
     return storage
-
-
-@dataclass
-class SessionSummary:
-    """End-of-session figures: cards reviewed, seconds spent, share not rated Again, per rating."""
-
-    reviewed: int
-    seconds: float
-    accuracy: float | None  # fraction of ratings other than Again; None if nothing was rated
-    by_rating: dict[int, int]
-
-    def to_dict(self) -> dict:
-        return {
-            "reviewed": self.reviewed,
-            "seconds": round(self.seconds, 1),
-            "accuracy": self.accuracy,
-            "by_rating": dict(self.by_rating),
-        }
 
 
 @dataclass
@@ -167,17 +144,8 @@ class ReviewSession:
         return self.storage.totals(self.clock())
 
     def summary(self) -> SessionSummary:
-        by_rating = {int(r): 0 for r in Rating}
-        for rec in self.history:
-            by_rating[int(rec.outcome.rating)] += 1
-        n = len(self.history)
         seconds = (self.clock() - self.started_at).total_seconds() if self.started_at else 0.0
-        return SessionSummary(
-            reviewed=n,
-            seconds=seconds,
-            accuracy=None if n == 0 else 1 - by_rating[int(Rating.Again)] / n,
-            by_rating=by_rating,
-        )
+        return SessionSummary.of((rec.outcome.rating for rec in self.history), seconds)
 
 
-__all__ = ["open_study", "load_cardspecs", "ReviewSession", "SessionSummary", "utc_now"]
+__all__ = ["open_study", "load_cardspecs", "ReviewSession"]
