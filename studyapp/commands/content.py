@@ -39,6 +39,11 @@ def add_parser(subparsers) -> None:
     check.add_argument(
         "--no-user", action="store_true", help="skip the notes imported into the data directory"
     )
+    check.add_argument(
+        "--structure-only",
+        action="store_true",
+        help="check fields and formulas' syntax only, not their maths (faster: no sympy)",
+    )
     imp = sub.add_parser(
         "import", help="import the Markdown tables of a notes file as your own cards"
     )
@@ -67,12 +72,17 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from studyapp.core.content import validate
+    from studyapp.core.content import problem_order, validate
 
     path = Path(args.path) if args.path else None
     if path is not None and not path.is_dir():
         raise UsageError(f"--path {args.path}: not a directory")
     content, problems = validate(path, include_user=not args.no_user)
+    if not args.structure_only:
+        from studyapp.core.content_math import maths_problems
+
+        # the maths of formulas that failed to load is not checked (their entries are not there)
+        problems = sorted(problems + maths_problems(content), key=problem_order)
     if problems:
         for problem in problems:
             print(problem)
@@ -95,9 +105,12 @@ def _errata(args: argparse.Namespace) -> int:
             )
         )
         return 0
+    from studyapp.core.mathtext import prose_to_unicode as show
+
     for e in content.errata:
         print(
-            f"{e.id} ({e.location})\n  notes say: {e.says}\n  correct:   {e.correct}\n  why:       {e.why}\n"
+            f"{show(e.title)} [{e.kind}]  ({e.id})\n  where:     {e.location}\n"
+            f"  notes say: {show(e.says)}\n  correct:   {show(e.correct)}\n  why:       {show(e.why)}\n"
         )
     return 0
 

@@ -27,8 +27,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from studyapp.core.content import DECKS, Content, Entry, Erratum
-from studyapp.core.mathtext import latex_to_unicode
+from studyapp.core.content import DECKS, ERRATUM_KINDS, Content, Entry, Erratum
+from studyapp.core.mathtext import latex_to_unicode, prose_to_unicode
 
 
 @dataclass
@@ -82,14 +82,15 @@ Part = tuple[str, Any]
 
 
 def _text(parts: list[Part]) -> str:
+    # prose may hold a little LaTeX (e^{z}, \sigma): only its math spans are rendered
     lines: list[str] = []
     for kind, value in parts:
         if kind == "text":
-            lines.append(value)
+            lines.append(prose_to_unicode(value))
         elif kind == "math":
             lines.append(latex_to_unicode(value))
         elif kind == "list":
-            lines.extend(f"• {item}" for item in value)
+            lines.extend(f"• {prose_to_unicode(item)}" for item in value)
         elif kind == "mathlist":
             lines.extend(
                 f"• {label}{': ' if label else ''}{latex_to_unicode(tex)}" for label, tex in value
@@ -106,11 +107,13 @@ def _html(parts: list[Part]) -> str:
     out: list[str] = []
     for kind, value in parts:
         if kind == "text":
-            out.append("<div>" + html.escape(value).replace("\n", "<br>") + "</div>")
+            text = html.escape(prose_to_unicode(value)).replace("\n", "<br>")
+            out.append("<div>" + text + "</div>")
         elif kind == "math":
             out.append("<div>" + _mathjax(value) + "</div>")
         elif kind == "list":
-            out.append("<ul>" + "".join(f"<li>{html.escape(v)}</li>" for v in value) + "</ul>")
+            items = "".join(f"<li>{html.escape(prose_to_unicode(v))}</li>" for v in value)
+            out.append("<ul>" + items + "</ul>")
         elif kind == "mathlist":
             out.append(
                 "<ul>"
@@ -180,12 +183,30 @@ def _cloze_escape(latex: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+# Parameter names of the formulas as a learner reads them (SELU's λ is typed lam).
+_PARAMETER_NAMES = {"alpha": "α", "beta": "β", "delta": "δ", "lam": "λ"}
+
+# How a loss combines over the n outputs (the loss entries' `reduction`): it changes the gradient.
+_REDUCED = {"sum": "summed", "mean": "averaged"}
+_REDUCTION_TEXT = {
+    "sum": "Reduction: summed over the n outputs, L = Σᵢ ℓ(aᵢ, yᵢ); ∂L/∂aᵢ is the per-output "
+    "derivative.",
+    "mean": "Reduction: averaged over the n outputs, L = (1/n) Σᵢ ℓ(aᵢ, yᵢ); ∂L/∂aᵢ is the "
+    "per-output derivative divided by n.",
+}
+
+
 def _function_cards(entry: Entry) -> list[CardSpec]:
     """activations and losses."""
     f = entry.fields
     what = "activation function" if entry.topic == "activations" else "loss"
     deck, topic, src = entry.deck, entry.topic, entry.source
     cards: list[CardSpec] = []
+    # every loss card says how the loss combines over the outputs (on the back, and on the front
+    # of the derivative card, whose answer depends on it)
+    reduction: list[Part] = (
+        [("text", _REDUCTION_TEXT[f["reduction"]])] if f.get("reduction") else []
+    )
 
     back: list[Part] = [("math", f["latex"])]
     if f.get("formula"):
@@ -203,7 +224,8 @@ def _function_cards(entry: Entry) -> list[CardSpec]:
                 "text",
                 "Parameters: "
                 + ", ".join(
-                    f"{k} = {v}" + (" (learned; initial value)" if k in learned else "")
+                    f"{_PARAMETER_NAMES.get(k, k)} = {v:.6g}"
+                    + (" (learned; initial value)" if k in learned else "")
                     for k, v in f["parameters"].items()
                 ),
             )
@@ -215,16 +237,23 @@ def _function_cards(entry: Entry) -> list[CardSpec]:
             topic,
             deck,
             [("text", f"{entry.name}: what is the formula of this {what}?")],
-            back,
+            back + reduction,
             src,
             _tags(entry, "formula"),
         )
     )
 
-    wrt = "z" if entry.topic == "activations" else "the prediction a"
+    if f.get("reduction"):
+        question = (
+            f"{entry.name}, {_REDUCED[f['reduction']]} over the n outputs: what is its "
+            "derivative ∂L/∂aᵢ with respect to one prediction aᵢ?"
+        )
+    else:
+        question = f"{entry.name}: what is its derivative with respect to z?"
     dback: list[Part] = [("math", f["derivative_latex"])]
     if f.get("derivative"):
-        dback.append(("text", f"Typed: {f['derivative']}"))
+        per_output = " (per output)" if reduction else ""
+        dback.append(("text", f"Typed{per_output}: {f['derivative']}"))
     if f.get("derivative_note"):
         dback.append(("text", f["derivative_note"]))
     cards.append(
@@ -233,11 +262,8 @@ def _function_cards(entry: Entry) -> list[CardSpec]:
             "derivative",
             topic,
             deck,
-            [
-                ("text", f"{entry.name}: what is its derivative with respect to {wrt}?"),
-                ("math", f["latex"]),
-            ],
-            dback,
+            [("text", question), ("math", f["latex"])],
+            dback + reduction,
             src,
             _tags(entry, "derivative"),
         )
@@ -260,7 +286,7 @@ def _function_cards(entry: Entry) -> list[CardSpec]:
             topic,
             deck,
             [("text", f"{entry.name}: where is it used, and what are its pros and cons?")],
-            pback,
+            pback + reduction,
             src,
             _tags(entry, "proscons"),
         )
@@ -298,13 +324,59 @@ def _function_cards(entry: Entry) -> list[CardSpec]:
                 topic,
                 deck,
                 front,
-                [("math", f["latex"])],
+                [("math", f["latex"]), *reduction],
                 src,
                 _tags(entry, "cloze"),
                 cloze=cloze,
             )
         )
     return cards
+
+
+_HYPERPARAMETER_NAMES = {
+    "eta": "η (learning rate)",
+    "gamma": "γ (momentum)",
+    "rho": "ρ (decay rate)",
+    "eps": "ε (numerical stability)",
+    "beta1": "β₁ (first-moment decay)",
+    "beta2": "β₂ (second-moment decay)",
+    "wd": "λ (weight decay)",
+}
+
+
+def _hyperparameters_card(entry: Entry) -> CardSpec:
+    """The optimizer's hyperparameters and, only where a standard default exists, its value and
+    whose default it is (the entry's ``defaults`` and ``defaults_source``)."""
+    f = entry.fields
+    defaults = f.get("defaults") or {}
+    back: list[Part] = [
+        ("list", [_HYPERPARAMETER_NAMES.get(k, k) for k in f["hyperparameters"]]),
+    ]
+    short = {k: _HYPERPARAMETER_NAMES.get(k, k).split(" ")[0] for k in f["hyperparameters"]}
+    if defaults:
+        values = ", ".join(f"{short[k]} = {v:g}" for k, v in defaults.items())
+        back.append(("text", f"Defaults: {values}; whose: {f['defaults_source']}."))
+    missing = [short[k] for k in f["hyperparameters"] if k not in defaults]
+    if missing:
+        tuned = " The learning rate is tuned for each problem." if "eta" not in defaults else ""
+        back.append(("text", f"No standard default for {', '.join(missing)}.{tuned}"))
+    if f.get("state"):
+        back.append(("text", "State kept between steps: " + ", ".join(f["state"])))
+    return _card(
+        entry.id,
+        "hyperparameters",
+        entry.topic,
+        entry.deck,
+        [
+            (
+                "text",
+                f"{entry.name}: which hyperparameters does it have, and which have a standard default?",
+            )
+        ],
+        back,
+        entry.source,
+        _tags(entry, "hyperparameters"),
+    )
 
 
 def _optimizer_cards(entry: Entry) -> list[CardSpec]:
@@ -337,38 +409,7 @@ def _optimizer_cards(entry: Entry) -> list[CardSpec]:
         )
     )
 
-    hyper = f["hyperparameters"]
-    names = {
-        "eta": "η (learning rate)",
-        "gamma": "γ (momentum)",
-        "rho": "ρ (decay rate)",
-        "eps": "ε (numerical stability)",
-        "beta1": "β₁ (first-moment decay)",
-        "beta2": "β₂ (second-moment decay)",
-        "wd": "λ (weight decay)",
-    }
-    hlist = [f"{names.get(k, k)} = {v:g}" for k, v in hyper.items()]
-    state = f.get("state") or []
-    hback: list[Part] = [("list", hlist)]
-    if state:
-        hback.append(("text", "State kept between steps: " + ", ".join(state)))
-    cards.append(
-        _card(
-            entry.id,
-            "hyperparameters",
-            topic,
-            deck,
-            [
-                (
-                    "text",
-                    f"{entry.name}: which hyperparameters does it have, with their usual defaults?",
-                )
-            ],
-            hback,
-            src,
-            _tags(entry, "hyperparameters"),
-        )
-    )
+    cards.append(_hyperparameters_card(entry))
 
     pback: list[Part] = [
         ("text", "Used for:"),
@@ -594,9 +635,18 @@ def _user_cards(entry: Entry) -> list[CardSpec]:
     return cards
 
 
+# The question on an erratum card's front depends on what kind of correction it is: the notes
+# are not "wrong" where they are right in their own notation or pick one valid convention.
+_ERRATUM_QUESTIONS = {
+    "ambiguous notation": "How must this be read to be right, and how is it easily misread?",
+    "convention": "Is this the only valid choice?",
+}
+
+
 def _erratum_card(err: Erratum, content: Content) -> CardSpec | None:
     target = next((content.by_id[i] for i in err.entries if i in content.by_id), None)
     topic = target.topic if target else "concepts"
+    kind = getattr(err, "kind", "error")
     return _card(
         err.id,
         "erratum",
@@ -605,21 +655,27 @@ def _erratum_card(err: Erratum, content: Content) -> CardSpec | None:
         [
             ("text", f"The notes say ({err.location}):"),
             ("text", err.says),
-            ("text", "What is correct?"),
+            ("text", _ERRATUM_QUESTIONS.get(kind, "What is correct?")),
         ],
-        [("text", err.correct), ("text", f"Why: {err.why}")],
+        [
+            ("text", err.correct),
+            ("text", f"Why: {err.why}"),
+            ("text", f"Erratum: {err.title} ({kind}: {ERRATUM_KINDS.get(kind, kind)})"),
+        ],
         err.source,
         ["deep-learning", topic, "erratum"],
     )
 
 
-def _recommendation_card(rec: dict) -> CardSpec:
-    """The notes' recommendation table: scenario and task -> activation, loss, optimizer."""
+def _recommendation_card(rec: dict, content: Content) -> CardSpec:
+    """The notes' recommendation table: scenario and task -> activation (of the output or of the
+    hidden layers, as the row says), loss, optimizer; with the corrections of the row."""
+    layer = rec.get("activation_layer", "output")
     back: list[Part] = [
         (
             "list",
             [
-                f"Activation: {rec['activation']}",
+                f"{layer.capitalize()}-layer activation: {rec['activation']}",
                 f"Loss: {rec['loss']}",
                 f"Optimizer: {rec['optimizer']}",
             ],
@@ -627,6 +683,8 @@ def _recommendation_card(rec: dict) -> CardSpec:
     ]
     if rec.get("notes"):
         back.append(("text", f"Note: {rec['notes']}"))
+    for err in content.errata_for(rec["id"]):
+        back.append(("text", f"Correction ({err.title}): {err.correct}"))
     return _card(
         rec["id"],
         "recommend",
@@ -635,7 +693,7 @@ def _recommendation_card(rec: dict) -> CardSpec:
         [
             (
                 "text",
-                f"{rec['task']} with {rec['scenario'].lower()}: which activation, "
+                f"{rec['task']} with {rec['scenario'].lower()}: which {layer}-layer activation, "
                 "loss and optimizer do the notes recommend?",
             )
         ],
@@ -669,7 +727,7 @@ def build_cards(content: Content | None = None) -> list[CardSpec]:
         card = _erratum_card(err, content)
         if card is not None:
             cards.append(card)
-    cards.extend(_recommendation_card(rec) for rec in content.recommendations)
+    cards.extend(_recommendation_card(rec, content) for rec in content.recommendations)
     seen: set[str] = set()
     unique = []
     for card in cards:

@@ -42,6 +42,9 @@ class Entry:
     name: str
     fields: dict[str, Any]
     source: str  # "file:line" of the entry's `id = ...` line
+    # "file:line" of each field (``"steps[2]"`` for the third element of a list of tables), so
+    # checks that run after loading (the maths of ``content check``) can point at the right line
+    locations: dict[str, str] = field(default_factory=dict)
 
     @property
     def deck(self) -> str:
@@ -51,10 +54,26 @@ class Entry:
         value = self.fields.get(key)
         return default if value is None else value
 
+    def where(self, key: str) -> str:
+        """``file:line`` of field ``key`` (or of its list element ``key[i]``), else of the entry."""
+        return self.locations.get(key) or self.locations.get(key.split("[")[0]) or self.source
+
+
+#: What kind of correction an erratum is (``kind`` in errata.toml), most serious first.
+ERRATUM_KINDS: dict[str, str] = {
+    "error": "the notes are wrong",
+    "omission": "something the notes use is never defined or is left out",
+    "overclaim": "stated more strongly or more generally than is true or supported",
+    "imprecise": "true in substance but loosely worded (a bound, a name, a count)",
+    "ambiguous notation": "right in the notes' own notation or convention, but easily misread",
+    "convention": "one valid choice among several, presented as the only one",
+}
+
 
 @dataclass
 class Erratum:
-    """One correction of the course notes: where, what they say, what is right, and why."""
+    """One correction of the course notes: a short title, what kind of correction it is, where,
+    what the notes say, what is right, and why."""
 
     id: str
     location: str
@@ -63,10 +82,19 @@ class Erratum:
     why: str
     entries: list[str] = field(default_factory=list)  # ids of the content entries it concerns
     source: str = ""
+    title: str = ""
+    kind: str = "error"  # a key of ERRATUM_KINDS
+
+    @property
+    def is_error(self) -> bool:
+        """Whether what the notes say is false (not merely ambiguous, imprecise or a convention)."""
+        return self.kind in ("error", "overclaim")
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
+            "title": self.title,
+            "kind": self.kind,
             "location": self.location,
             "says": self.says,
             "correct": self.correct,
@@ -123,6 +151,9 @@ class ContentError(DataError):
 # ---------------------------------------------------------------------------------------------
 
 _PROVENANCE = {"notes_lines": ("str", False)}  # where in the course notes the entry comes from
+# Data for fair questions (content/README.md): accepted alternatives of the words a text cloze may
+# blank, and texts that are also true of the entry (never offered as a wrong option about it).
+_FAIRNESS = {"cloze_accept": ("accept", False), "also_true": ("list[str]", False)}
 
 _ACTIVATION = {
     "id": ("str", True),
@@ -145,6 +176,7 @@ _ACTIVATION = {
     "cons": ("list[str]", True),
     "notes": ("str", False),
     "engine": ("str", False),
+    **_FAIRNESS,
     **_PROVENANCE,
 }
 _LOSS = {
@@ -161,11 +193,15 @@ _LOSS = {
     "derivative_latex": ("str", True),
     "parameters": ("table[number]", False),
     "targets": ("str", False),
+    # how the per-output loss combines over the n outputs: summed, or averaged (÷ n, also the
+    # gradient); the maths check compares it with the engine
+    "reduction": ("enum:sum|mean", True),
     "use": ("list[str]", True),
     "pros": ("list[str]", True),
     "cons": ("list[str]", True),
     "notes": ("str", False),
     "engine": ("str", False),
+    **_FAIRNESS,
     **_PROVENANCE,
 }
 _OPTIMIZER = {
@@ -174,7 +210,11 @@ _OPTIMIZER = {
     "aliases": ("list[str]", False),
     "gradient": ("str", True),
     "steps": ("steps", True),
+    # every hyperparameter with the value this app's examples use (not a claim about defaults)
     "hyperparameters": ("table[number]", True),
+    # a standard default, only where one exists, and whose it is (e.g. PyTorch's)
+    "defaults": ("table[number]", False),
+    "defaults_source": ("str", False),
     "state": ("list[str]", False),
     "engine": ("str", False),
     "symbols": ("table[str]", False),
@@ -183,6 +223,7 @@ _OPTIMIZER = {
     "cons": ("list[str]", True),
     "notes": ("str", False),
     "extension": ("bool", False),
+    **_FAIRNESS,
     **_PROVENANCE,
 }
 _TERM = {
@@ -193,6 +234,7 @@ _TERM = {
     "answers": ("list[str]", False),
     "key_concepts": ("list[str]", True),
     "notes": ("str", False),
+    **_FAIRNESS,
     **_PROVENANCE,
 }
 _CONCEPT = {
@@ -204,6 +246,7 @@ _CONCEPT = {
     "formulas": ("formulas", False),
     "questions": ("list[str]", False),
     "answers": ("list[str]", False),
+    **_FAIRNESS,
     **_PROVENANCE,
 }
 _USER = {
@@ -224,6 +267,8 @@ SCHEMAS: dict[str, dict[str, tuple[str, bool]]] = {
 }
 _ERRATUM = {
     "id": ("str", True),
+    "title": ("str", True),
+    "kind": ("enum:" + "|".join(ERRATUM_KINDS), True),
     "location": ("str", True),
     "says": ("str", True),
     "correct": ("str", True),
@@ -235,6 +280,9 @@ _RECOMMENDATION = {
     "scenario": ("str", True),
     "task": ("str", True),
     "activation": ("str", True),
+    # the layer whose activation the row names: the notes' column mixes output choices (sigmoid,
+    # softmax) with a hidden-layer one (ReLU for CNNs)
+    "activation_layer": ("enum:output|hidden", True),
     "loss": ("str", True),
     "optimizer": ("str", True),
     "notes": ("str", False),
@@ -245,7 +293,7 @@ _FORMULA_KEYS = {"label", "latex", "plain"}
 
 # Variables a formula of each topic may use (beyond these, a formula is rejected as a likely typo).
 _VARIABLES = {
-    "activations": {"z", "alpha", "beta"},
+    "activations": {"z", "alpha", "beta", "lam"},
     "losses": {"a", "y", "delta", "alpha", "c", "n"},
     "optimizers": {
         "theta",
@@ -269,6 +317,7 @@ _VARIABLES = {
     },
 }
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+TITLE_MAX = 60  # an erratum's title is a list label in the errata screen
 
 
 # ---------------------------------------------------------------------------------------------
@@ -312,12 +361,21 @@ def formula_problem(text: str, variables: set[str]) -> str | None:
 _COMPARE_RE = re.compile(r"^(.*?)(<=|>=|!=|<|>|=)(.*)$")
 
 
-def condition_problem(text: str, variables: set[str]) -> str | None:
-    """Validate a piece's condition such as ``z < 0`` or ``abs(a - y) <= delta``."""
+def split_condition(text: str) -> tuple[str, str, str] | None:
+    """A piece's condition ``"abs(a - y) <= delta"`` as ``("abs(a - y)", "<=", "delta")``;
+    None when it does not compare two expressions."""
     m = _COMPARE_RE.match(text or "")
     if not m or not m.group(1).strip() or not m.group(3).strip():
+        return None
+    return m.group(1).strip(), m.group(2), m.group(3).strip()
+
+
+def condition_problem(text: str, variables: set[str]) -> str | None:
+    """Validate a piece's condition such as ``z < 0`` or ``abs(a - y) <= delta``."""
+    parts = split_condition(text)
+    if parts is None:
         return f"condition {text!r} must compare two expressions with <, <=, >, >= or ="
-    for side in (m.group(1), m.group(3)):
+    for side in (parts[0], parts[2]):
         problem = formula_problem(side.strip(), variables)
         if problem:
             return f"condition {text!r}: {problem}"
@@ -343,6 +401,7 @@ class _Lines:
             if m:
                 self.headers.setdefault(m.group(1), []).append(n)
         self.first_header = min((v[0] for v in self.headers.values()), default=len(self.lines) + 1)
+        self._key_lines: dict[int, dict[str, int]] = {}
 
     def item_line(self, table: str, index: int) -> int:
         lines = self.headers.get(table, [])
@@ -352,18 +411,38 @@ class _Lines:
         later = [n for v in self.headers.values() for n in v if n > start]
         return min(later, default=len(self.lines) + 1)
 
+    def element_lines(self, key_line: int, count: int) -> list[int]:
+        """Lines of the ``count`` elements of an array of inline tables that starts at
+        ``key_line``: one element per line (``{ … },``) as the content writes them, else all on
+        the key's line."""
+        found: list[int] = []
+        for n in range(key_line, len(self.lines) + 1):
+            text = self.lines[n - 1].strip()
+            if n > key_line and (_KEY_RE.match(text) or _HEADER_RE.match(text)):
+                break
+            if n > key_line and text.startswith("{"):
+                found.append(n)
+            if len(found) == count:
+                return found
+        return [key_line] * count
+
     def key_line(self, table: str | None, index: int, key: str) -> int:
         """Line of ``key =`` inside the index-th ``[[table]]`` (or at top level if table is None)."""
-        if table is None:
-            start, end = 1, self.first_header
-        else:
-            start = self.item_line(table, index)
-            end = self._item_end(start)
-        for n in range(start, min(end, len(self.lines) + 1)):
-            m = _KEY_RE.match(self.lines[n - 1])
-            if m and m.group(1).strip('"') == key:
-                return n
-        return start
+        start = 0 if table is None else self.item_line(table, index)
+        return self._keys(start).get(key, max(start, 1))
+
+    def _keys(self, start: int) -> dict[str, int]:
+        """``key -> line`` (its first line) of the item whose header is at line ``start`` (0: the
+        top level, before the first header), scanned once per item."""
+        if start not in self._key_lines:
+            first, end = (1, self.first_header) if start == 0 else (start, self._item_end(start))
+            keys: dict[str, int] = {}
+            for n in range(first, min(end, len(self.lines) + 1)):
+                m = _KEY_RE.match(self.lines[n - 1])
+                if m:
+                    keys.setdefault(m.group(1).strip('"'), n)
+            self._key_lines[start] = keys
+        return self._key_lines[start]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -394,6 +473,19 @@ def _type_problem(kind: str, value: Any, topic: str) -> str | None:
             k for k, v in value.items() if isinstance(v, bool) or not isinstance(v, (int, float))
         ]
         return f"values must be numbers (not: {', '.join(bad)})" if bad else None
+    if kind == "accept":
+        if not isinstance(value, dict) or not value:
+            return "must be a table: word = [accepted alternatives]"
+        for word, alternatives in value.items():
+            if (
+                not isinstance(alternatives, list)
+                or not alternatives
+                or not all(isinstance(a, str) and a.strip() for a in alternatives)
+            ):
+                return f"{word!r} must map to a non-empty list of strings"
+            if any(_norm(a) == _norm(word) for a in alternatives):
+                return f"{word!r} lists itself as an alternative"
+        return None
     if kind == "table[str]":
         if not isinstance(value, dict) or not value:
             return "must be a non-empty table of strings"
@@ -494,6 +586,69 @@ def _check_rules(item: dict, topic: str, where, problems: list[str]) -> None:
     if topic == "optimizers" and isinstance(item.get("steps"), list):
         if not any(isinstance(s, dict) and s.get("lhs") == "theta" for s in item["steps"]):
             problems.append(f"{where('steps')}: steps never update theta")
+    defaults, hyper = item.get("defaults"), item.get("hyperparameters")
+    if isinstance(defaults, dict) and isinstance(hyper, dict) and set(defaults) - set(hyper):
+        problems.append(
+            f"{where('defaults')}: defaults name hyperparameters the entry does not have: "
+            + ", ".join(sorted(set(defaults) - set(hyper)))
+        )
+    if ("defaults" in item) != ("defaults_source" in item):
+        problems.append(
+            f"{where('defaults' if 'defaults' in item else 'defaults_source')}: defaults and "
+            "defaults_source go together (a default is someone's: say whose, e.g. PyTorch's)"
+        )
+    accept = item.get("cloze_accept")
+    if isinstance(accept, dict):
+        words = _words(item)
+        for word in accept:
+            if _norm(word) not in words:
+                problems.append(
+                    f"{where('cloze_accept')}: cloze_accept: {word!r} is not a word of the "
+                    "entry's text, so no cloze can blank it"
+                )
+
+
+def _norm(text: str) -> str:
+    """Text compared loosely: case, runs of spaces and a final full stop do not matter."""
+    return " ".join(str(text).split()).casefold().rstrip(".")
+
+
+def _texts(value: Any) -> list[str]:
+    """Every string inside a field value (lists and tables included)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in _texts(v)]
+    if isinstance(value, list):
+        return [t for v in value for t in _texts(v)]
+    return []
+
+
+def _words(item: dict) -> set[str]:
+    """The (normalised) words of an entry's text, and its runs of two or three words, which a
+    text cloze could blank (``cloze_accept`` keys must be among them)."""
+    out: set[str] = set()
+    for key, value in item.items():
+        if key in ("id", "cloze_accept", "also_true"):
+            continue
+        for text in _texts(value):
+            tokens = re.findall(r"[\w'-]+", _norm(text))
+            for n in (1, 2, 3):
+                out |= {" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
+    return out
+
+
+def _locations(item: dict, lines: _Lines, index: int, label: str) -> dict[str, str]:
+    """``file:line`` of every field of the index-th ``[[entry]]`` (and of each element of a list
+    of tables, as ``"steps[0]"``)."""
+    out: dict[str, str] = {}
+    for key, value in item.items():
+        n = lines.key_line("entry", index, key)
+        out[key] = f"{label}:{n}"
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            for i, m in enumerate(lines.element_lines(n, len(value))):
+                out[f"{key}[{i}]"] = f"{label}:{m}"
+    return out
 
 
 def _rel(path: Path, base: Path | None) -> str:
@@ -576,7 +731,16 @@ def _load_file(
                             for header, value in list(item["columns"].items())[1:]:
                                 if header not in fields and header not in ("id", "name"):
                                     fields[header] = value
-                        entries.append(Entry(item["id"], topic, item["name"], fields, where("id")))
+                        entries.append(
+                            Entry(
+                                item["id"],
+                                topic,
+                                item["name"],
+                                fields,
+                                where("id"),
+                                _locations(item, lines, index, label),
+                            )
+                        )
     elif topic is not None and "erratum" not in data and "recommendation" not in data:
         problems.append(f"{label}:1: topic file has no [[entry]] tables")
     for table, schema, sink in (
@@ -614,8 +778,15 @@ def _load_file(
                             item["why"],
                             list(item.get("entries", [])),
                             where("id"),
+                            item["title"],
+                            item["kind"],
                         )
                     )
+                    if len(item["title"]) > TITLE_MAX:
+                        problems.append(
+                            f"{where('title')}: title must be short (at most {TITLE_MAX} "
+                            f"characters, has {len(item['title'])})"
+                        )
                 else:
                     sink.append({**{k: item.get(k) for k in schema}, "source": where("id")})
 
@@ -665,14 +836,15 @@ def validate(
                 problems.append(f"{where}: duplicate id {ident!r} (first defined at {seen[ident]})")
             else:
                 seen[ident] = where
-    known = {e.id for e in entries}
+    known = {e.id for e in entries} | {r["id"] for r in recs}  # rows of the table may be wrong too
     for erratum in errata:
         for ref in erratum.entries:
             if ref not in known:
                 problems.append(
                     f"{erratum.source}: erratum {erratum.id!r} refers to unknown entry {ref!r}"
                 )
-    problems = sorted(problems, key=_problem_order)
+    problems += _also_true_problems(entries, errata, recs)
+    problems = sorted(problems, key=problem_order)
     unique = {}
     for e in entries:
         unique.setdefault(e.id, e)
@@ -680,7 +852,30 @@ def validate(
     return content, problems
 
 
-def _problem_order(problem: str) -> tuple[str, int]:
+def _also_true_problems(entries: list[Entry], errata: list[Erratum], recs: list[dict]) -> list[str]:
+    """An ``also_true`` text must be a text of the content (an option a question could offer):
+    one that matches nothing excludes nothing, and is most likely a typo."""
+    known: set[str] = set()
+    for e in entries:
+        for key, value in e.fields.items():
+            if key not in ("also_true", "cloze_accept"):
+                known |= {_norm(t) for t in _texts(value)}
+    for err in errata:
+        known |= {_norm(t) for t in (err.says, err.correct, err.why)}
+    for rec in recs:
+        known |= {_norm(t) for t in _texts(rec)}
+    problems = []
+    for e in entries:
+        for n, text in enumerate(e.fields.get("also_true") or []):
+            if isinstance(text, str) and _norm(text) not in known:
+                problems.append(
+                    f"{e.where('also_true')}: also_true[{n}] {text!r} is no text of the content "
+                    "(it must be an option a question could offer: a pro, a con, an answer …)"
+                )
+    return problems
+
+
+def problem_order(problem: str) -> tuple[str, int]:
     """Sort key: file, then line number (problems are reported in reading order)."""
     m = re.match(r"^(.*?):(\d+): ", problem)
     return (m.group(1), int(m.group(2))) if m else (problem, 0)

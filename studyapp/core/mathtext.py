@@ -16,6 +16,7 @@ import re
 __all__ = [
     "latex_to_unicode",
     "latex_to_plain",
+    "prose_to_unicode",
     "render",
     "to_superscript",
     "to_subscript",
@@ -620,6 +621,103 @@ def text_to_unicode(text: str) -> str:
     if "$" not in text:
         return text
     return _INLINE_MATH.sub(lambda m: latex_to_unicode(m.group(1) or m.group(2)), text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Prose with a little LaTeX in it
+# ---------------------------------------------------------------------------------------------
+
+# What marks a word as LaTeX: a command, or a braced super/subscript.
+_LATEX_HINT = re.compile(r"\\[A-Za-z]+|[\^_]\{")
+# Commands that open a span running to their partner, across spaces.
+_PAIRED = {"begin": re.compile(r"\\end\{[^{}]*\}"), "left": re.compile(r"\\right\W?")}
+# Prefix symbols that LaTeX glues to what follows even when a space is typed: \partial C.
+_PREFIX_END = re.compile(r"\\(?:partial|nabla)\s*$")
+_SPACE = re.compile(r"\s")
+# A prose word: three letters or more, not part of a command name.
+_PROSE_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{3,}(?![A-Za-z])")
+
+
+def _word_end(text: str, pos: int) -> int:
+    """End of the word that runs on from ``pos``: the next whitespace outside braces."""
+    depth, i = 0, pos
+    while i < len(text):
+        c = text[i]
+        if c == "\\" and i + 1 < len(text):
+            i += 2
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth = max(0, depth - 1)
+        elif c.isspace() and depth == 0:
+            return i
+        i += 1
+    if depth:  # unbalanced braces: the word ends at the next whitespace after all
+        m = _SPACE.search(text, pos)
+        return m.start() if m else len(text)
+    return len(text)
+
+
+def _latex_spans(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of every run of ``text`` that is LaTeX: each word holding a command or a
+    braced script (braces may hold spaces), grown to a paired ``\\end{…}``/``\\right`` and over
+    a word that a trailing ``\\partial``/``\\nabla`` applies to."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    while (m := _LATEX_HINT.search(text, pos)) is not None:
+        start = m.start()
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
+        if spans and start < spans[-1][1]:
+            start = spans[-1][1]
+        end = _word_end(text, m.start())
+        for name, closer in _PAIRED.items():
+            if re.search(rf"\\{name}(?![A-Za-z])", text[start:end]):
+                partner = closer.search(text, end)
+                if partner is not None:
+                    end = _word_end(text, partner.end())
+        while _PREFIX_END.search(text[start:end]):
+            nxt = end
+            while nxt < len(text) and text[nxt].isspace():
+                nxt += 1
+            if nxt == len(text):
+                break
+            end = _word_end(text, nxt)
+        spans.append((start, max(end, m.end())))
+        pos = max(end, m.end())
+    return spans
+
+
+def _is_formula(text: str) -> bool:
+    """Whether ``text`` is a formula rather than prose: no prose word outside commands, scripts
+    and ``\\begin{…}`` names (function names such as max or tanh do not count)."""
+    bare = re.sub(r"\\(?:begin|end)\{[^{}]*\}|\\[A-Za-z]+|[\^_]\{[^{}]*\}", " ", text)
+    return not any(w.lower() not in _FUNCTIONS for w in _PROSE_WORD.findall(bare))
+
+
+def prose_to_unicode(text: str) -> str:
+    """Readable unicode for text that may hold a little LaTeX, keeping its words apart.
+
+    A formula (no prose word in it) is rendered whole by :func:`latex_to_unicode`. In prose only
+    the math is rendered: ``$…$`` spans, and every word holding a ``\\command``, ``^{…}`` or
+    ``_{…}``; the prose around them keeps its spaces, hyphens and quotes (LaTeX rendering would
+    drop them all: "adecreasingfunctionwhosederivativeis…"), with ASCII scripts (``δ^L``,
+    ``w_ij``) as unicode scripts. Never raises."""
+    if not text:
+        return ""
+    text = text_to_unicode(text)
+    if not _LATEX_HINT.search(text):
+        return plain_scripts(text)
+    if _is_formula(text):
+        return latex_to_unicode(text)
+    out, pos = [], 0
+    for start, end in _latex_spans(text):
+        out.append(plain_scripts(text[pos:start]))
+        out.append(latex_to_unicode(text[start:end]))
+        pos = end
+    out.append(plain_scripts(text[pos:]))
+    return "".join(out)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -58,6 +58,62 @@ def test_check_fails_with_file_line_for_each_problem(cli, tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def _line_of(path: Path, text: str, after: str = "") -> int:
+    """Number of the first line of ``path`` holding ``text`` (after the line holding ``after``)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next(n for n, line in enumerate(lines) if after in line)
+    return next(n for n, line in enumerate(lines[start:], start + 1) if text in line)
+
+
+def test_check_finds_wrong_maths_in_a_copy_of_the_content(cli, tmp_path):
+    # the notes' own slips, a wrong optimizer rule and a wrong loss reduction, in a copy of content/
+    bad = tmp_path / "content"
+    shutil.copytree(paths.content_dir(), bad)
+    edits = {
+        "activations.toml": [
+            ('formula = "1/(1 + exp(-z))"', 'formula = "1/(1+exp(z))"'),
+            ('derivative = "1 - tanh(z)^2"', 'derivative = "1 - sigma(z)^2"'),
+        ],
+        "optimizers.toml": [('rhs = "m/(1 - beta1^t)"', 'rhs = "m"')],
+        "losses.toml": [
+            (
+                'reduction = "sum"\nuse = ["Binary classification with a sigmoid',
+                'reduction = "mean"\nuse = ["Binary classification with a sigmoid',
+            )
+        ],
+    }
+    for name, pairs in edits.items():
+        text = (bad / name).read_text(encoding="utf-8")
+        for old, new in pairs:
+            assert old in text, old
+            text = text.replace(old, new, 1)
+        (bad / name).write_text(text, encoding="utf-8")
+
+    result = cli("content", "check", "--path", str(bad), "--no-user")
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.strip().splitlines()
+    acts, opts, losses = bad / "activations.toml", bad / "optimizers.toml", bad / "losses.toml"
+    expected = [
+        f"content/activations.toml:{_line_of(acts, 'sigma(z)*(1 - sigma(z))')}: act.sigmoid: "
+        "derivative 'sigma(z)*(1 - sigma(z))' is not d/dz of the formula '1/(1+exp(z))'",
+        f"content/activations.toml:{_line_of(acts, 'engine =', 'act.sigmoid')}: act.sigmoid: the "
+        "function '1/(1+exp(z))' disagrees with the engine's 'sigmoid'",
+        f"content/activations.toml:{_line_of(acts, '1 - sigma(z)^2')}: act.tanh: derivative "
+        "'1 - sigma(z)^2' is not d/dz of the formula",
+        f"content/optimizers.toml:{_line_of(opts, 'm_hat', 'opt.adam')}: opt.adam: "
+        "step 3 (m_hat ← m) disagrees with the engine's 'adam'",
+        f"content/losses.toml:{_line_of(losses, 'reduction =', 'loss.bce')}: loss.bce: reduction "
+        "'mean' disagrees with the engine's 'bce', which takes the sum over the 3 outputs",
+    ]
+    for start in expected:
+        assert any(line.startswith(start) for line in lines), (start, lines)
+    assert len(lines) == len(expected), lines  # nothing else is blamed
+    assert "Traceback" not in result.stderr
+    # the structure of the copy is fine: the maths check is what catches these
+    structure = cli("content", "check", "--path", str(bad), "--no-user", "--structure-only")
+    assert structure.returncode == 0, structure.stdout
+
+
 def test_usage_errors_are_one_line(cli, tmp_path):
     for args in (
         ("content",),
@@ -148,7 +204,14 @@ def test_errata_command_lists_corrections(cli):
 
     errata = json.loads(result.stdout)["errata"]
     assert any(e["id"] == "err.gradient_descent_sign" for e in errata)
-    assert all({"id", "location", "says", "correct", "why"} <= set(e) for e in errata)
+    assert all(
+        {"id", "title", "kind", "location", "says", "correct", "why"} <= set(e) for e in errata
+    )
+    text = cli("content", "errata").stdout
+    # listed by title and kind, not by line number; the LaTeX in them rendered, words kept apart
+    assert "Gradient descent written with a plus sign [error]  (err.gradient_descent_sign)" in text
+    assert "[ambiguous notation]  (err.tanh_derivative)" in text
+    assert "xᵢ₊₁ = xᵢ − α∇f(xᵢ)" in text and "a decreasing function whose derivative" in text
 
 
 def test_import_in_process_validates_before_writing(tmp_path, data_dir):

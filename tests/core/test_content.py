@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from studyapp.core.content import (
+    ERRATUM_KINDS,
     ContentError,
     Entry,
     Erratum,
@@ -48,6 +49,7 @@ def test_every_table_of_the_notes_is_covered(content):
         "Swish",
         "Maxout",
         "Softplus",
+        "SELU",  # named by the notes (line 755) and defined here
     ]:
         assert name in by_topic["activations"]
     assert len(content.topic("losses")) >= 9
@@ -64,7 +66,9 @@ def test_every_table_of_the_notes_is_covered(content):
         "opt.nesterov",
         "opt.adamw",
     } <= optimizer_ids
-    assert len(content.topic("terms")) == 13
+    # the 13 terms of the table, and the two it only names as key concepts
+    assert len(content.topic("terms")) == 15
+    assert {"term.bias_variance_tradeoff", "term.cross_validation"} <= content.by_id.keys()
     assert len(content.recommendations) == 8
     assert "concept.ewa" in content.by_id  # the notes' open question, answered
 
@@ -130,11 +134,34 @@ def test_errata_record_the_known_mistakes(content):
     ]:
         assert known in ids
     assert len(content.errata) >= 20
+    rows = {r["id"] for r in content.recommendations}
     for e in content.errata:
         assert isinstance(e, Erratum)
+        assert e.title and len(e.title) <= 60 and e.kind in ERRATUM_KINDS
         assert e.location and e.says and e.correct and e.why
         assert e.says != e.correct
-        assert all(ref in content.by_id for ref in e.entries)
+        assert all(ref in content.by_id or ref in rows for ref in e.entries)
+    assert len({e.title for e in content.errata}) == len(content.errata)
+
+
+def test_errata_do_not_call_the_notes_wrong_where_they_are_right(content):
+    # σ^m is "the nonlinearity of layer m": 1 − (σ^m(z^m))² is right for a tanh layer
+    by_id = {e.id: e for e in content.errata}
+    assert by_id["err.tanh_derivative"].kind == "ambiguous notation"
+    assert not by_id["err.tanh_derivative"].is_error
+    assert by_id["err.output_delta_product"].kind == "ambiguous notation"
+    assert by_id["err.example_layer_labels"].kind == "ambiguous notation"
+    assert by_id["err.relu_derivative_at_zero"].kind == "convention"
+    assert by_id["err.sigmoid_sign"].kind == "error" and by_id["err.sigmoid_sign"].is_error
+    # the claims the app used to take unchecked now have their errata
+    for known in (
+        "err.single_neuron_learns",
+        "err.example_hidden_error_label",
+        "err.optimizer_by_features",
+        "err.momentum_local_minima",
+        "err.rmsprop_slowing",
+    ):
+        assert known in by_id
 
 
 def test_corrected_values_are_the_ones_stored(content):
@@ -210,6 +237,20 @@ _BROKEN = textwrap.dedent("""\
 """)
 
 
+def _optimizer(steps: str, hyperparameters: str, extra: str = "") -> str:
+    """An optimizer file: steps on line 7, hyperparameters on line 8, ``extra`` lines from 9."""
+    return (
+        'topic = "optimizers"\n\n[[entry]]\nid = "opt.x"\nname = "X"\ngradient = "g"\n'
+        f"steps = {steps}\nhyperparameters = {hyperparameters}\n{extra}"
+        'use = ["a"]\npros = ["b"]\ncons = ["c"]\n'
+    )
+
+
+def _problem_text(tmp_path: Path) -> str:
+    """Every problem of the content written under ``tmp_path``, one per line."""
+    return "\n".join(validate(tmp_path / "content", include_user=False)[1])
+
+
 def _write(tmp_path: Path, name: str, text: str) -> Path:
     d = tmp_path / "content"
     d.mkdir(exist_ok=True)
@@ -265,22 +306,12 @@ def test_invalid_toml_and_unknown_top_level_keys(tmp_path):
 
 def test_unknown_topic_and_bad_nested_tables(tmp_path):
     _write(tmp_path, "x.toml", 'topic = "astrology"\n[[entry]]\nid = "x.y"\nname = "n"\n')
-    opt = textwrap.dedent("""\
-        topic = "optimizers"
-
-        [[entry]]
-        id = "opt.bad"
-        name = "Bad"
-        gradient = "g"
-        steps = [ { lhs = "theta", rhs = "theta - eta*g", latex = "x", colour = "red" } ]
-        hyperparameters = { eta = "fast" }
-        use = ["a"]
-        pros = ["b"]
-        cons = ["c"]
-        """)
+    opt = _optimizer(
+        '[ { lhs = "theta", rhs = "theta - eta*g", latex = "x", colour = "red" } ]',
+        '{ eta = "fast" }',
+    )
     _write(tmp_path, "opt.toml", opt)
-    _, problems = validate(tmp_path / "content", include_user=False)
-    text = "\n".join(problems)
+    text = _problem_text(tmp_path)
     assert "content/x.toml:1: topic must be one of" in text
     assert "content/opt.toml:7: steps step 1: unknown key(s) colour" in text
     assert "content/opt.toml:8: hyperparameters values must be numbers (not: eta)" in text
@@ -392,3 +423,110 @@ def test_errata_for_an_entry(content):
         "err.sigmoid_range",
     }
     assert content.errata_for("term.epochs") == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Data for fair questions, loss reductions, defaults, errata titles
+# ---------------------------------------------------------------------------------------------
+
+
+def test_fairness_data_is_there(content):
+    mse = content.by_id["loss.mse"].fields
+    assert "Penalises large errors more" in mse["also_true"]
+    assert content.by_id["term.gradient_descent"].fields["cloze_accept"]["weights"] == [
+        "parameters",
+        "weight",
+    ]
+    assert content.by_id["bp.algorithm"].fields["cloze_accept"]["every"] == ["all", "each"]
+    reductions = {
+        e.fields["engine"]: e.fields["reduction"]
+        for e in content.topic("losses")
+        if e.fields.get("engine")
+    }
+    assert reductions == {
+        "bce": "sum",
+        "cce": "sum",
+        "hinge": "sum",
+        "half_sse": "sum",
+        "mse": "mean",
+        "mae": "mean",
+        "huber": "mean",
+    }
+    layers = {r["id"]: r["activation_layer"] for r in content.recommendations}
+    assert layers["rec.deep_large"] == "hidden" and layers["rec.binary_small"] == "output"
+    # a default only where a standard one exists, always with whose it is
+    optimizers = {e.id: e.fields for e in content.topic("optimizers")}
+    assert (
+        optimizers["opt.sgd"]["defaults"] is None and optimizers["opt.momentum"]["defaults"] is None
+    )
+    assert optimizers["opt.adam"]["defaults"]["eta"] == 0.001
+    assert "PyTorch" in optimizers["opt.adamw"]["defaults_source"]
+
+
+def test_fairness_fields_are_validated(tmp_path):
+    good = _GOOD.replace('cons = ["linear"]', 'cons = ["linear"]\nalso_true = ["simple"]')
+    _write(
+        tmp_path,
+        "a.toml",
+        good.replace(
+            'also_true = ["simple"]',
+            'also_true = ["simple"]\ncloze_accept = { tests = ["checks"] }',
+        ),
+    )
+    assert validate(tmp_path / "content", include_user=False)[1] == []
+    bad = good.replace(
+        'also_true = ["simple"]',
+        'also_true = ["simpel"]\ncloze_accept = { testing = ["checks"], linear = ["linear"], use = [] }',
+    )
+    _write(tmp_path, "a.toml", bad)
+    _, problems = validate(tmp_path / "content", include_user=False)
+    text = "\n".join(problems)
+    assert "content/a.toml:15: also_true[0] 'simpel' is no text of the content" in text
+    assert "content/a.toml:16: cloze_accept 'linear' lists itself as an alternative" in text
+
+
+def test_unknown_cloze_word_and_unsourced_defaults_are_problems(tmp_path):
+    _write(
+        tmp_path,
+        "a.toml",
+        _GOOD.replace('cons = ["linear"]', 'cons = ["linear"]\ncloze_accept = { every = ["all"] }'),
+    )
+    opt = _optimizer(
+        '[ { lhs = "theta", rhs = "theta - eta*g", latex = "x" } ]',
+        "{ eta = 0.1 }",
+        "defaults = { eta = 0.1, gamma = 0.9 }\n",
+    )
+    _write(tmp_path, "o.toml", opt)
+    text = _problem_text(tmp_path)
+    assert "content/a.toml:15: cloze_accept: 'every' is not a word of the entry's text" in text
+    assert "content/o.toml:9: defaults name hyperparameters the entry does not have: gamma" in text
+    assert "content/o.toml:9: defaults and defaults_source go together" in text
+
+
+def test_errata_need_a_short_title_and_a_kind(tmp_path):
+    erratum = textwrap.dedent("""\
+        [[erratum]]
+        id = "err.x"
+        title = "{title}"
+        kind = "{kind}"
+        location = "here"
+        says = "a"
+        correct = "b"
+        why = "c"
+        """)
+    _write(tmp_path, "e.toml", erratum.format(title="t" * 61, kind="wrong"))
+    _, problems = validate(tmp_path / "content", include_user=False)
+    assert "content/e.toml:4: kind must be one of error, omission, overclaim" in "\n".join(problems)
+    _write(tmp_path, "e.toml", erratum.format(title="t" * 61, kind="overclaim"))
+    _, problems = validate(tmp_path / "content", include_user=False)
+    assert problems == ["content/e.toml:3: title must be short (at most 60 characters, has 61)"]
+
+
+def test_every_field_knows_its_line(content):
+    adam = content.by_id["opt.adam"]
+    path, line = adam.where("steps[2]").rsplit(":", 1)
+    from studyapp import paths
+
+    text = (paths.content_dir() / Path(path).name).read_text(encoding="utf-8").splitlines()
+    assert 'lhs = "m_hat"' in text[int(line) - 1]
+    assert adam.where("nonexistent") == adam.source

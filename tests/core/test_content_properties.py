@@ -3,6 +3,7 @@ cells survive the trip through TOML unchanged."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 
 from hypothesis import given, settings
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 
 from studyapp.commands.content import build_user_toml, parse_markdown_tables
 from studyapp.core.content import formula_problem
-from studyapp.core.mathtext import latex_to_plain, latex_to_unicode
+from studyapp.core.mathtext import latex_to_plain, latex_to_unicode, plain_scripts, prose_to_unicode
 
 LATEXISH = st.lists(
     st.sampled_from(
@@ -43,6 +44,16 @@ def test_latex_renderers_never_raise(latex):
     assert isinstance(_Renderer(_tokenize(latex)).sequence(), str)
     assert isinstance(latex_to_unicode(latex), str)
     assert isinstance(latex_to_plain(latex), str)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(LATEXISH, st.sampled_from(["word", "the", "derivative"])), max_size=8))
+def test_prose_rendering_never_raises_and_keeps_plain_words(pieces):
+    text = " ".join(pieces)
+    shown = prose_to_unicode(text)
+    assert isinstance(shown, str)
+    if not re.search(r"\\|[\^_]\{|\$", text):
+        assert shown.split() == plain_scripts(text).split()  # no LaTeX: only ASCII scripts change
 
 
 @settings(max_examples=150, deadline=None)

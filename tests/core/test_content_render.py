@@ -10,7 +10,12 @@ import pytest
 
 from studyapp.core.cards import CardSpec, build_cards
 from studyapp.core.content import load_content
-from studyapp.core.mathtext import latex_to_unicode, to_subscript, to_superscript
+from studyapp.core.mathtext import (
+    latex_to_unicode,
+    prose_to_unicode,
+    to_subscript,
+    to_superscript,
+)
 
 
 @pytest.mark.parametrize(
@@ -153,7 +158,8 @@ def test_card_sides(cards):
     assert "Regression with more independent features" in rec.front
     assert "Loss: Mean Squared Error (MSE)" in rec.back and "ReLU at the output only" in rec.back
     err = by_key["err.gradient_descent_sign::erratum"]
-    assert "x_{i+1} = x_i + α∇f(x_i)" in err.front and "−" in err.back
+    assert "xᵢ₊₁ = xᵢ + α∇f(xᵢ)" in err.front and "−" in err.back
+    assert "Gradient descent written with a plus sign (error" in err.back
     assert err.deck == "Deep Learning::Concepts"
 
 
@@ -206,3 +212,134 @@ def test_three_views_of_every_formula_from_one_source():
         assert "\\" not in views["unicode"] and views["unicode"].strip()
     with pytest.raises(ValueError):
         render("x", "pdf")
+
+
+# ---------------------------------------------------------------------------------------------
+# Prose with a little LaTeX: only the math is rendered, the words stay apart
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "1/(1 + e^{z}) is σ(−z), a decreasing function whose derivative is −σ(1 − σ)",
+            "1/(1 + eᶻ) is σ(−z), a decreasing function whose derivative is −σ(1 − σ)",
+        ),
+        ("W^m has N^m rows and N^{m−1} columns", "Wᵐ has Nᵐ rows and Nᵐ⁻¹ columns"),
+        (r"The sum \frac{\partial C}{\partial w} holds", "The sum ∂C/∂w holds"),
+        (r"see \text{not differentiable} here", "see not differentiable here"),
+        (r"cross-entropy's log a, with \sigma(z)", "cross-entropy's log a, with σ(z)"),
+        (r"x_{i+1} = x_i + \alpha \nabla f(x_i)", "xᵢ₊₁ = xᵢ + α∇f(xᵢ)"),  # a formula: whole
+        (
+            r"f(z) = \begin{cases} z & z > 0 \\ 0 & z \le 0 \end{cases} for ReLU",
+            "f(z) = { z if z > 0; 0 if z ≤ 0 } for ReLU",
+        ),
+        ("plain δ^L and w_ij, leaky_relu", "plain δᴸ and wᵢⱼ, leaky_relu"),
+        ("$x^2$ is a square", "x² is a square"),
+        ("", ""),
+    ],
+)
+def test_prose_renders_only_its_math(text, expected):
+    assert prose_to_unicode(text) == expected
+
+
+# Words of prose in a text: not command names, not inside a braced script, not a \begin{…} name.
+_SCRIPTS = re.compile(
+    r"\\(?:begin|end)\{[^{}]*\}|\\[A-Za-z]+|[\^_]\{[^{}]*\}|[\^_][A-Za-z0-9](?![A-Za-z])"
+)
+_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def _prose_words(text: str) -> list[str]:
+    return _WORD.findall(_SCRIPTS.sub(" ", text))
+
+
+def _all_texts(content) -> list[str]:
+    out: list[str] = []
+
+    def walk(value):
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    for e in content.entries:
+        walk(e.fields)
+    for err in content.errata:
+        walk([err.title, err.location, err.says, err.correct, err.why])
+    walk(content.recommendations)
+    for card in build_cards(content):
+        walk([card.front, card.back])
+    return out
+
+
+def test_every_text_of_the_content_keeps_its_words_apart():
+    # "adecreasingfunctionwhosederivativeis…": LaTeX rendering of prose used to drop every space
+    from studyapp.ui.widgets.math_text import readable
+
+    texts = _all_texts(load_content(include_user=False))
+    with_latex = [t for t in texts if re.search(r"\\[A-Za-z]+|[\^_]\{", t)]
+    assert len(with_latex) > 100  # the property is exercised on real LaTeX-bearing text
+    for text in texts:
+        shown = prose_to_unicode(text)
+        assert readable(text) == shown  # the TUI shows exactly this
+        for word in set(_prose_words(text)):
+            count = len(re.findall(rf"(?<![A-Za-z]){word}(?![A-Za-z])", text))
+            assert len(re.findall(rf"(?<![A-Za-z]){word}(?![A-Za-z])", shown)) >= min(count, 1), (
+                f"{word!r} lost in {shown!r} (from {text!r})"
+            )
+        assert not re.search(r"[a-z]{25,}", shown), shown  # no words glued together
+
+
+# ---------------------------------------------------------------------------------------------
+# What the cards say about losses, optimizer defaults and recommendations
+# ---------------------------------------------------------------------------------------------
+
+
+def test_every_loss_card_states_its_reduction(cards):
+    for card in cards:
+        if card.topic == "losses" and not card.key.startswith("err."):
+            assert "Reduction: " in card.back, card.key
+    by_key = {c.key: c for c in cards}
+    assert "averaged over the n outputs" in by_key["loss.mse::derivative"].front
+    assert "summed over the n outputs" in by_key["loss.bce::derivative"].front
+    assert "divided by n" in by_key["loss.huber::formula"].back
+
+
+def test_hyperparameter_cards_name_whose_defaults(cards):
+    by_key = {c.key: c for c in cards}
+    adam = by_key["opt.adam::hyperparameters"]
+    assert "Defaults: η = 0.001, β₁ = 0.9, β₂ = 0.999, ε = 1e-08; whose: Kingma & Ba" in adam.back
+    assert "usual defaults" not in adam.front
+    sgd = by_key["opt.sgd::hyperparameters"].back
+    assert "No standard default for η. The learning rate is tuned" in sgd and "Defaults" not in sgd
+    adagrad = by_key["opt.adagrad::hyperparameters"].back
+    assert (
+        "Defaults: η = 0.01; whose: PyTorch" in adagrad and "No standard default for ε." in adagrad
+    )
+
+
+def test_recommendation_cards_say_which_layer(cards):
+    by_key = {c.key: c for c in cards}
+    deep = by_key["rec.deep_small::recommend"]
+    assert "hidden-layer activation" in deep.front and "Hidden-layer activation: ReLU" in deep.back
+    binary = by_key["rec.binary_small::recommend"]
+    assert "output-layer activation" in binary.front
+    assert "Correction (Optimizer choice by feature count or data size)" in binary.back
+
+
+def test_existing_card_keys_stay(cards):
+    # keys (and the Anki GUIDs made from them) of every card learners already have: an edited
+    # card keeps its key, new cards get new ones
+    from pathlib import Path
+
+    before = (Path(__file__).parent / "data" / "card_keys.txt").read_text().split()
+    keys = {c.key for c in cards}
+    assert len(before) == 303
+    assert [k for k in before if k not in keys] == []
+    assert len(keys) > len(before)

@@ -34,6 +34,8 @@ class FakeErratum:
     says: str
     correct: str
     why: str
+    title: str
+    kind: str
 
 
 class FakeContent:
@@ -53,6 +55,8 @@ class FakeContent:
                 r"x_{i+1} = x_i + \alpha \nabla f(x_i)",
                 r"x_{i+1} = x_i - \alpha \nabla f(x_i)",
                 "Descent subtracts the gradient.",
+                "Gradient descent written with a plus sign",
+                "error",
             ),
             FakeErratum(
                 "e2",
@@ -60,6 +64,8 @@ class FakeContent:
                 "the bias input is 0",
                 "the bias input is fixed at 1",
                 "A zero input would make the bias weight useless.",
+                "The bias input cannot be 0",
+                "error",
             ),
         ]
 

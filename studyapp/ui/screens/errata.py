@@ -1,4 +1,5 @@
-"""The corrections to the course notes: a list of errata and the details of the selected one."""
+"""The corrections to the course notes: a list of errata by title and the details of the selected one
+(its kind, where in the notes, what they say, what is correct and why)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from studyapp.core.content import ERRATUM_KINDS
 from studyapp.ui.widgets.math_text import escape_markup, readable
 
 
 class ErrataScreen(Screen):
-    """``Content.errata``: where the notes are wrong, what they say, what is right and why."""
+    """``Content.errata`` listed by title; the selected one shows its kind (error, ambiguous
+    notation, …), where in the notes, what they say, what is right and why."""
 
     CSS_PATH = "errata.tcss"
 
@@ -35,7 +38,7 @@ class ErrataScreen(Screen):
         self.errata = errata
         options = self.query_one("#errata-list", OptionList)
         for i, err in enumerate(errata):
-            options.add_option(Option(escape_markup(readable(err.location)), id=str(i)))
+            options.add_option(Option(escape_markup(readable(err.title)), id=str(i)))
         if errata:
             options.highlighted = 0
             self.show(0)
@@ -51,7 +54,9 @@ class ErrataScreen(Screen):
     def show(self, index: int) -> None:
         err = self.errata[index]
         text = (
-            f"[b]{escape_markup(readable(err.location))}[/b]\n\n"
+            f"[b]{escape_markup(readable(err.title))}[/b]\n"
+            f"[i]{escape_markup(err.kind)}: {escape_markup(ERRATUM_KINDS[err.kind])}[/i]\n"
+            f"{escape_markup(readable(err.location))}\n\n"
             f"[b]The notes say[/b]\n{escape_markup(readable(err.says))}\n\n"
             f"[b]Correct[/b]\n{escape_markup(readable(err.correct))}\n\n"
             f"[b]Why[/b]\n{escape_markup(readable(err.why))}"

@@ -9,31 +9,24 @@ from __future__ import annotations
 
 import re
 
-from studyapp.core.mathtext import plain_scripts
-
-# Text that looks like LaTeX: a backslash command, ^{...}, _{...} or $...$.
-_LATEX_HINT = re.compile(r"\\[A-Za-z]+|[\^_]\{|\$")
+from studyapp.core.mathtext import prose_to_unicode
 
 
 def readable(text: object) -> str:
-    """``text`` with any LaTeX in it rendered as unicode (σ, ∂, ², fractions …), and plain
-    ASCII scripts (``δ^L``, ``θ_t``) as unicode super/subscripts.
-
-    ``None`` becomes ``""``.
-    """
+    """``text`` with the LaTeX in it rendered as unicode (σ, ∂, ², fractions …) span by span, so
+    prose keeps its spaces, and plain ASCII scripts (``δ^L``, ``θ_t``) as unicode scripts
+    (:func:`studyapp.core.mathtext.prose_to_unicode`). ``None`` becomes ``""``."""
     if text is None:
         return ""
-    text = str(text)
-    if not _LATEX_HINT.search(text):
-        return plain_scripts(text)
     try:
-        from studyapp.core.mathtext import latex_to_unicode
-
-        return latex_to_unicode(text.replace("$", ""))
+        return prose_to_unicode(str(text))
     except Exception:
         # Last resort: drop the markup characters rather than show raw LaTeX.
         return (
-            re.sub(r"\\([A-Za-z]+)", r"\1", text).replace("{", "").replace("}", "").replace("$", "")
+            re.sub(r"\\([A-Za-z]+)", r"\1", str(text))
+            .replace("{", "")
+            .replace("}", "")
+            .replace("$", "")
         )
 
 
