@@ -354,10 +354,23 @@ def _round_significant(values: np.ndarray, digits: int) -> np.ndarray:
     return np.array(flat).reshape(np.shape(values))
 
 
-def optimizer_exercises(
-    seed: int, count: int = 1, optimizer: str = "adam", size: int = 3, decimals: int = 2
-) -> list[OptimizerExercise]:
-    """``count`` single-step optimizer exercises at a step t ≥ 2 with nonzero state."""
+def _draw_state(
+    key: str, u_mag: np.ndarray, u_sign: np.ndarray, hyper: dict, t: np.ndarray, decimals: int
+) -> np.ndarray:
+    """State variable ``key`` after step t − 1, (B, K), from uniform draws of its magnitude and
+    sign, rounded to ``decimals`` significant digits."""
+    lo, hi, signed = _STATE_RANGES[key]
+    mag = lo + (hi - lo) * u_mag
+    if key in ("m", "v"):
+        beta = hyper["beta1" if key == "m" else "beta2"]
+        typical = mag if key == "m" else mag * mag  # v estimates g², m estimates g
+        mag = typical * (1.0 - beta ** (t[:, None] - 1.0))
+    sign = np.where(u_sign < 0.5, -1.0, 1.0) if signed else 1.0
+    return _round_significant(sign * mag, decimals)
+
+
+def validate_optimizer_options(optimizer: str, size: int, decimals: int, count: int = 1) -> None:
+    """Raise OptionError naming the option and the allowed values for a bad one."""
     if optimizer not in _opt.OPTIMIZERS:
         raise OptionError(
             "--optimizer",
@@ -369,6 +382,13 @@ def optimizer_exercises(
         raise OptionError("--decimals", f"must be an integer from 0 to {MAX_DECIMALS}")
     if count < 1:
         raise OptionError("--count", "must be at least 1")
+
+
+def optimizer_exercises(
+    seed: int, count: int = 1, optimizer: str = "adam", size: int = 3, decimals: int = 2
+) -> list[OptimizerExercise]:
+    """``count`` single-step optimizer exercises at a step t ≥ 2 with nonzero state."""
+    validate_optimizer_options(optimizer, size, decimals, count)
     opt = _opt.get(optimizer)
     n_state = len(opt.state_keys)
     u = np.random.default_rng(seed).random((count, 1 + size * (2 + 2 * n_state)))
@@ -377,16 +397,10 @@ def optimizer_exercises(
     params = np.round(2.0 * blocks[0] - 1.0, decimals)
     grad = _nonzero(np.round(2.0 * blocks[1] - 1.0, decimals), decimals)
     hyper = dict(opt.defaults)
-    state = {}
-    for j, key in enumerate(opt.state_keys):
-        lo, hi, signed = _STATE_RANGES[key]
-        mag = lo + (hi - lo) * blocks[2 + 2 * j]
-        if key in ("m", "v"):
-            beta = hyper["beta1" if key == "m" else "beta2"]
-            typical = mag if key == "m" else mag * mag  # v estimates g², m estimates g
-            mag = typical * (1.0 - beta ** (t[:, None] - 1.0))
-        sign = np.where(blocks[3 + 2 * j] < 0.5, -1.0, 1.0) if signed else 1.0
-        state[key] = _round_significant(sign * mag, decimals)
+    state = {
+        key: _draw_state(key, blocks[2 + 2 * j], blocks[3 + 2 * j], hyper, t, decimals)
+        for j, key in enumerate(opt.state_keys)
+    }
     new_params, new_state, inter = _opt.step(optimizer, params, grad, state, hyper, t[:, None])
     ts = t.tolist()
     given_state = _named_rows(state, count)

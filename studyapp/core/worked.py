@@ -140,22 +140,7 @@ def render_backprop(ex: BackpropExercise, fmt: str = "text") -> str:
         lines.append(f"  a{sup(m)} = {_symbol(act(m))}(z{sup(m)}) = {vec(ans.a[m - 1])}")
     loss_text = LOSS_NOTATION[ex.loss]
     lines += ["", "Loss", f"  {loss_text.definition} = {num(ans.loss)}", "", "Backward pass"]
-    out_act, loss = ex.output_activation, ex.loss
-    if (out_act, loss) in (("sigmoid", "bce"), ("softmax", "cce")):
-        why = (
-            "σ′ = a(1 − a) cancels the denominator of ∂L/∂a"
-            if out_act == "sigmoid"
-            else "the softmax Jacobian times −y/a gives a·Σy − y"
-        )
-        rule = f"a{sup(L)} − y  ({why})"
-    elif out_act == "softmax":
-        rule = f"Jᵀ ∂L/∂a, J = ∂a{sup(L)}/∂z{sup(L)} = diag(a) − a aᵀ;  {loss_text.gradient}"
-    else:
-        rule = (
-            f"∂L/∂a ⊙ {_symbol(out_act)}′(z{sup(L)});  {loss_text.gradient}, "
-            f"{ACTIVATION_NOTATION[out_act].derivative}"
-        )
-    lines.append(f"  δ{sup(L)} = ∂L/∂z{sup(L)} = {rule}")
+    lines.append(f"  δ{sup(L)} = ∂L/∂z{sup(L)} = {_output_delta_rule(ex)}")
     lines.append(f"     = {vec(ans.delta[L - 1])}")
     for m in range(L, 0, -1):
         if m < L:
@@ -172,6 +157,22 @@ def render_backprop(ex: BackpropExercise, fmt: str = "text") -> str:
         _assign(lines, f"W{sup(m)}", ans.updated_weights[m - 1])
         lines.append(f"  b{sup(m)} = {vec(ans.updated_biases[m - 1])}")
     return "\n".join(lines)
+
+
+def _output_delta_rule(ex: BackpropExercise) -> str:
+    """How δᴸ = ∂L/∂zᴸ is computed for this output activation and loss."""
+    L, out_act = ex.depth, ex.output_activation
+    gradient = LOSS_NOTATION[ex.loss].gradient
+    if (out_act, ex.loss) == ("sigmoid", "bce"):
+        return f"a{sup(L)} − y  (σ′ = a(1 − a) cancels the denominator of ∂L/∂a)"
+    if (out_act, ex.loss) == ("softmax", "cce"):
+        return f"a{sup(L)} − y  (the softmax Jacobian times −y/a gives a·Σy − y)"
+    if out_act == "softmax":
+        return f"Jᵀ ∂L/∂a, J = ∂a{sup(L)}/∂z{sup(L)} = diag(a) − a aᵀ;  {gradient}"
+    return (
+        f"∂L/∂a ⊙ {_symbol(out_act)}′(z{sup(L)});  {gradient}, "
+        f"{ACTIVATION_NOTATION[out_act].derivative}"
+    )
 
 
 def _md_problem(ex: BackpropExercise) -> str:

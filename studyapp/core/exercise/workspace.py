@@ -97,14 +97,10 @@ class Workspace:
     def given(self, key: str) -> np.ndarray:
         """The value later steps build on: the user's own where they gave one, else the true one."""
         user = self.user_value(key)
-        if user is not None:
-            return user
-        for step in self.steps:
-            if step.key == key:
-                return step.expected
-        raise KeyError(key)
+        return self._truth(key) if user is None else user
 
     def _truth(self, key: str) -> np.ndarray:
+        """The true value of step ``key``."""
         for step in self.steps:
             if step.key == key:
                 return step.expected
