@@ -1,9 +1,10 @@
 """Exercises as typed, immutable values: :class:`BackpropExercise` and :class:`OptimizerExercise`.
 
 Their dict form is the public JSON contract (``schema`` 1, ``shared/design/contracts.md``):
-``to_dict()`` gives exactly the dict the CLI prints (keys in the contract's order, plain lists of
-floats), and ``from_dict()`` reads one back, raising a one-line ``ValueError`` that names the field
-that is missing or malformed. Numbers are float64 as Python floats; vectors are tuples, matrices
+``json_object()`` is exactly the object the CLI prints (keys in the contract's order; vectors and
+matrices as tuples, which orjson prints as arrays), ``to_dict()`` the same with lists (equal to what
+``json.loads`` reads), and ``from_dict()`` reads one back, raising a one-line ``ValueError`` that
+names the field that is missing or malformed. Numbers are float64 as Python floats; vectors are tuples, matrices
 tuples of row tuples, so an exercise cannot be changed behind its reader's back.
 """
 
@@ -104,17 +105,22 @@ class BackpropAnswers:
     updated_weights: tuple[Matrix, ...]
     updated_biases: tuple[Vector, ...]
 
-    def to_dict(self) -> dict[str, Any]:
+    def json_object(self) -> dict[str, Any]:
+        """The contract's ``answers`` object (vectors and matrices as tuples)."""
         return {
-            "z": list(map(list, self.z)),
-            "a": list(map(list, self.a)),
+            "z": self.z,
+            "a": self.a,
             "loss": self.loss,
-            "delta": list(map(list, self.delta)),
-            "grad_weights": [list(map(list, w)) for w in self.grad_weights],
-            "grad_biases": list(map(list, self.grad_biases)),
-            "updated_weights": [list(map(list, w)) for w in self.updated_weights],
-            "updated_biases": list(map(list, self.updated_biases)),
+            "delta": self.delta,
+            "grad_weights": self.grad_weights,
+            "grad_biases": self.grad_biases,
+            "updated_weights": self.updated_weights,
+            "updated_biases": self.updated_biases,
         }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``answers`` object as plain Python values (lists)."""
+        return plain(self.json_object())
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> BackpropAnswers:
@@ -168,24 +174,20 @@ class BackpropExercise:
         """The activation of layer m (1..L): the output activation for m = L."""
         return self.output_activation if m == self.depth else self.activation
 
-    def to_dict(self) -> dict[str, Any]:
-        """The contract's JSON object. A preset keeps the key order it has always printed in
-        (``preset`` after ``index``, ``decimals`` after the given values)."""
+    def json_object(self) -> dict[str, Any]:
+        """The contract's JSON object, vectors and matrices as tuples (see :func:`plain`).
+        A preset keeps the key order it has always printed in (``preset`` after ``index``,
+        ``decimals`` after the given values)."""
         head = {"schema": SCHEMA, "seed": self.seed, "index": self.index}
         setup = {
-            "layers": list(self.layers),
+            "layers": self.layers,
             "activation": self.activation,
             "output_activation": self.output_activation,
             "loss": self.loss,
             "learning_rate": self.learning_rate,
         }
-        given = {
-            "x": list(self.x),
-            "target": list(self.target),
-            "weights": [list(map(list, w)) for w in self.weights],
-            "biases": list(map(list, self.biases)),
-        }
-        answers = self.answers.to_dict()
+        given = {"x": self.x, "target": self.target, "weights": self.weights, "biases": self.biases}
+        answers = self.answers.json_object()
         if self.preset is None:
             return {**head, **setup, "decimals": self.decimals, **given, "answers": answers}
         return {
@@ -196,6 +198,10 @@ class BackpropExercise:
             "decimals": self.decimals,
             "answers": answers,
         }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's JSON object as plain Python values (lists, as ``json.loads`` reads it)."""
+        return plain(self.json_object())
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> BackpropExercise:
@@ -237,12 +243,17 @@ class OptimizerAnswers:
     intermediates: Mapping[str, Vector]
     params: Vector
 
-    def to_dict(self) -> dict[str, Any]:
+    def json_object(self) -> dict[str, Any]:
+        """The contract's ``answers`` object (vectors as tuples)."""
         return {
-            "state": {k: list(v) for k, v in self.state.items()},
-            "intermediates": {k: list(v) for k, v in self.intermediates.items()},
-            "params": list(self.params),
+            "state": dict(self.state),
+            "intermediates": dict(self.intermediates),
+            "params": self.params,
         }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``answers`` object as plain Python values (lists)."""
+        return plain(self.json_object())
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> OptimizerAnswers:
@@ -273,8 +284,8 @@ class OptimizerExercise:
     state: Mapping[str, Vector]
     answers: OptimizerAnswers
 
-    def to_dict(self) -> dict[str, Any]:
-        """The contract's JSON object."""
+    def json_object(self) -> dict[str, Any]:
+        """The contract's JSON object, vectors as tuples (see :func:`plain`)."""
         return {
             "schema": SCHEMA,
             "seed": self.seed,
@@ -283,11 +294,15 @@ class OptimizerExercise:
             "t": self.t,
             "decimals": self.decimals,
             "hyperparameters": dict(self.hyperparameters),
-            "params": list(self.params),
-            "grad": list(self.grad),
-            "state": {k: list(v) for k, v in self.state.items()},
-            "answers": self.answers.to_dict(),
+            "params": self.params,
+            "grad": self.grad,
+            "state": dict(self.state),
+            "answers": self.answers.json_object(),
         }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's JSON object as plain Python values (lists, as ``json.loads`` reads it)."""
+        return plain(self.json_object())
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> OptimizerExercise:
@@ -314,6 +329,19 @@ class OptimizerExercise:
 
 
 Exercise = BackpropExercise | OptimizerExercise
+
+
+def plain(value: Any) -> Any:
+    """A ``json_object()`` with its tuples as lists: the values ``json.loads`` gives for the same
+    JSON. (orjson prints a tuple as an array, so serializers take ``json_object()`` as it is and
+    skip this copy.)"""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        if value and isinstance(value[0], float):  # a vector: its numbers need no conversion
+            return list(value)
+        return [plain(v) for v in value]
+    return value
 
 
 def exercise_from_dict(d: Mapping[str, Any]) -> Exercise:

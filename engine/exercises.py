@@ -435,8 +435,12 @@ def optimizer_exercises(
 
 def _named_rows(arrays: Mapping[str, np.ndarray], count: int) -> list[dict[str, Vector]]:
     """{name: (B, K)} -> B dicts {name: vector}, the names in the engine's order."""
-    columns = {k: _rows(v) for k, v in arrays.items()}
-    return [{k: column[i] for k, column in columns.items()} for i in range(count)]
+    if not arrays:
+        return [{} for _ in range(count)]
+    names = list(arrays)
+    return [
+        dict(zip(names, row, strict=True)) for row in zip(*map(_rows, arrays.values()), strict=True)
+    ]
 
 
 def generate_optimizer(*args, **kwargs) -> list[dict]:

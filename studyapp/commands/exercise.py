@@ -99,10 +99,12 @@ def _emit(exercises: Sequence[Exercise], fmt: str) -> None:
     from studyapp.core.worked import render
 
     if fmt == "jsonl":
-        sys.stdout.buffer.write(b"".join(orjson.dumps(ex.to_dict()) + b"\n" for ex in exercises))
+        sys.stdout.buffer.write(
+            b"".join(orjson.dumps(ex.json_object()) + b"\n" for ex in exercises)
+        )
     elif fmt == "json":
-        dicts = [ex.to_dict() for ex in exercises]
-        payload = dicts[0] if len(dicts) == 1 else dicts
+        objects = [ex.json_object() for ex in exercises]
+        payload = objects[0] if len(objects) == 1 else objects
         sys.stdout.buffer.write(orjson.dumps(payload, option=orjson.OPT_INDENT_2) + b"\n")
     else:
         rule = "\n\n" + ("─" * 72 if fmt == "text" else "---") + "\n\n"
