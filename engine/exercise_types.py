@@ -10,7 +10,7 @@ tuples of row tuples, so an exercise cannot be changed behind its reader's back.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -85,11 +85,31 @@ def _optional_int(value: Any, what: str) -> int | None:
     return None if value is None else _integer(value, what)
 
 
+class _Contract:
+    """A value whose ``json_object()`` is its contract form (tuples for arrays)."""
+
+    __slots__ = ()
+    json_object: Callable[[], dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract form as plain Python values (lists, as ``json.loads`` reads it)."""
+        return plain(self.json_object())
+
+
+def _origin(d: Mapping[str, Any]) -> dict[str, Any]:
+    """seed, index and decimals of an exercise object (index 0 and 2 decimals when absent)."""
+    return {
+        "seed": _optional_int(d.get("seed"), "exercise.seed"),
+        "index": _integer(d.get("index", 0), "exercise.index"),
+        "decimals": _integer(d.get("decimals", 2), "exercise.decimals"),
+    }
+
+
 # --------------------------------------------------------------------------- backprop
 
 
 @dataclass(frozen=True, slots=True)
-class BackpropAnswers:
+class BackpropAnswers(_Contract):
     """Every value of one backprop exercise; per-layer entries are for m = 1..L (x not repeated).
 
     ``z``, ``a``, ``delta`` (= ∂L/∂z^m), ``grad_biases``, ``updated_biases``: (N^m,);
@@ -118,10 +138,6 @@ class BackpropAnswers:
             "updated_biases": self.updated_biases,
         }
 
-    def to_dict(self) -> dict[str, Any]:
-        """The ``answers`` object as plain Python values (lists)."""
-        return plain(self.json_object())
-
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> BackpropAnswers:
         w = "answers"
@@ -140,7 +156,7 @@ class BackpropAnswers:
 
 
 @dataclass(frozen=True, slots=True)
-class BackpropExercise:
+class BackpropExercise(_Contract):
     """One forward/backward pass and SGD step of a fully connected network, with its answers.
 
     ``weights[m−1]`` is W^m, (N^m, N^(m−1)): row j, column k joins unit k of layer m−1 to unit j
@@ -199,10 +215,6 @@ class BackpropExercise:
             "answers": answers,
         }
 
-    def to_dict(self) -> dict[str, Any]:
-        """The contract's JSON object as plain Python values (lists, as ``json.loads`` reads it)."""
-        return plain(self.json_object())
-
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> BackpropExercise:
         """Read the contract's JSON object; ValueError (one line) naming a bad or missing field."""
@@ -214,14 +226,12 @@ class BackpropExercise:
         ):
             raise ValueError("exercise.layers: expected a list of unit counts like [2, 3, 1]")
         return cls(
-            seed=_optional_int(d.get("seed"), "exercise.seed"),
-            index=_integer(d.get("index", 0), "exercise.index"),
+            **_origin(d),
             layers=tuple(layers),
             activation=str(_field(d, "activation", w)),
             output_activation=str(_field(d, "output_activation", w)),
             loss=str(_field(d, "loss", w)),
             learning_rate=_number(_field(d, "learning_rate", w), "exercise.learning_rate"),
-            decimals=_integer(d.get("decimals", 2), "exercise.decimals"),
             x=_vector(_field(d, "x", w), "exercise.x"),
             target=_vector(_field(d, "target", w), "exercise.target"),
             weights=_matrices(d, "weights", w),
@@ -235,7 +245,7 @@ class BackpropExercise:
 
 
 @dataclass(frozen=True, slots=True)
-class OptimizerAnswers:
+class OptimizerAnswers(_Contract):
     """The state after step t, the intermediates on the way (adam: m_hat, v_hat; adadelta: delta)
     and the new parameters; every vector has the parameters' length."""
 
@@ -251,10 +261,6 @@ class OptimizerAnswers:
             "params": self.params,
         }
 
-    def to_dict(self) -> dict[str, Any]:
-        """The ``answers`` object as plain Python values (lists)."""
-        return plain(self.json_object())
-
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> OptimizerAnswers:
         if not isinstance(d, Mapping):
@@ -267,7 +273,7 @@ class OptimizerAnswers:
 
 
 @dataclass(frozen=True, slots=True)
-class OptimizerExercise:
+class OptimizerExercise(_Contract):
     """Step ``t`` (≥ 2 when generated) of an optimizer from a nonzero ``state`` (the values after
     step t − 1), element-wise over the parameters; ``grad`` is g at ``params``."""
 
@@ -300,10 +306,6 @@ class OptimizerExercise:
             "answers": self.answers.json_object(),
         }
 
-    def to_dict(self) -> dict[str, Any]:
-        """The contract's JSON object as plain Python values (lists, as ``json.loads`` reads it)."""
-        return plain(self.json_object())
-
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> OptimizerExercise:
         """Read the contract's JSON object; ValueError (one line) naming a bad or missing field."""
@@ -313,11 +315,9 @@ class OptimizerExercise:
         if not isinstance(hyper, Mapping):
             raise ValueError("exercise.hyperparameters: expected an object of numbers")
         return cls(
-            seed=_optional_int(d.get("seed"), "exercise.seed"),
-            index=_integer(d.get("index", 0), "exercise.index"),
+            **_origin(d),
             optimizer=str(_field(d, "optimizer", w)),
             t=_integer(_field(d, "t", w), "exercise.t"),
-            decimals=_integer(d.get("decimals", 2), "exercise.decimals"),
             hyperparameters={
                 str(k): _number(v, f"exercise.hyperparameters.{k}") for k, v in hyper.items()
             },

@@ -15,9 +15,9 @@ The dict shapes are the public contract (``schema`` 1): see ``shared/design/cont
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec
 
 import numpy as np
 
@@ -29,6 +29,7 @@ from engine.exercise_types import (
     SCHEMA,
     BackpropAnswers,
     BackpropExercise,
+    Exercise,
     Matrix,
     OptimizerAnswers,
     OptimizerExercise,
@@ -257,11 +258,6 @@ def backprop_exercises(
     ]
 
 
-def generate_backprop(*args, **kwargs) -> list[dict]:
-    """The exercises of :func:`backprop_exercises` (same arguments) as contract dicts."""
-    return [ex.to_dict() for ex in backprop_exercises(*args, **kwargs)]
-
-
 def backprop_answers(
     weights, biases, x, target, activation, output_activation, loss, learning_rate
 ) -> BackpropAnswers:
@@ -443,9 +439,21 @@ def _named_rows(arrays: Mapping[str, np.ndarray], count: int) -> list[dict[str, 
     ]
 
 
-def generate_optimizer(*args, **kwargs) -> list[dict]:
-    """The exercises of :func:`optimizer_exercises` (same arguments) as contract dicts."""
-    return [ex.to_dict() for ex in optimizer_exercises(*args, **kwargs)]
+P = ParamSpec("P")
+
+
+def _as_dicts(build: Callable[P, Sequence[Exercise]]) -> Callable[P, list[dict]]:
+    """``build`` (same arguments) returning the exercises as contract dicts."""
+
+    def as_dicts(*args: P.args, **kwargs: P.kwargs) -> list[dict]:
+        return [ex.to_dict() for ex in build(*args, **kwargs)]
+
+    as_dicts.__doc__ = f"The exercises of :func:`{build.__name__}` as contract dicts."
+    return as_dicts
+
+
+generate_backprop = _as_dicts(backprop_exercises)
+generate_optimizer = _as_dicts(optimizer_exercises)
 
 
 def solve_optimizer(ex: Mapping[str, Any]) -> dict:
