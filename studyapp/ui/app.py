@@ -38,6 +38,7 @@ PLACES: list[tuple[str, str, str]] = [
     ("errata", "Errata", "Corrections to the course notes"),
     ("settings", "Settings", "Desired retention, daily limits, theme"),
     ("export", "Export cards", "Anki .apkg, TSV, Markdown, JSON or CSV file"),
+    ("playground", "Playground", "Train small networks on 2-D data and race the optimizers, live"),
     ("help", "Help", "Every key binding on every screen"),
 ]
 
@@ -314,6 +315,11 @@ def _screen_factories() -> dict[str, Callable[[], Screen]]:
 
         return ExportScreen()
 
+    def playground():
+        from studyapp.ui.screens.playground import PlaygroundScreen
+
+        return PlaygroundScreen()
+
     return {
         "review": review,
         "browse": browse,
@@ -321,6 +327,7 @@ def _screen_factories() -> dict[str, Callable[[], Screen]]:
         "errata": errata,
         "settings": settings,
         "export": export,
+        "playground": playground,
     }
 
 
