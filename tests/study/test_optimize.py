@@ -4,6 +4,8 @@ the fitted parameters must beat the defaults on the learner's later, held-out re
 from __future__ import annotations
 
 import sys
+import threading
+import time
 from dataclasses import replace
 from datetime import UTC, timedelta
 
@@ -140,6 +142,25 @@ def test_the_child_process_answers_as_the_functions_do():
         run.close()
         with pytest.raises(StudyappError, match="ended before answering"):
             run(fsrs_rs.evaluate, DEFAULT_PARAMETERS, items)
+
+
+def test_closing_the_child_process_abandons_a_call_at_once():
+    many = [((3, 0), (3, 2), (1, 5), (3, 0), (3, 3))] * 200_000  # about half a second of work
+    run = fsrs_rs.ChildProcess()
+    outcome: dict = {}
+
+    def call():
+        try:
+            outcome["result"] = run(fsrs_rs.evaluate, DEFAULT_PARAMETERS, many)
+        except StudyappError as exc:
+            outcome["error"] = str(exc)
+
+    worker = threading.Thread(target=call)
+    worker.start()
+    time.sleep(0.2)
+    run.close()
+    worker.join(timeout=5)
+    assert outcome == {"error": "the fsrs-rs process ended before answering"}
 
 
 def test_fsrs_rs_parameters_become_py_fsrs_parameters():
