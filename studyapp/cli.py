@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "stats": "studyapp.commands.stats",
     "optimize": "studyapp.commands.optimize",
     "content": "studyapp.commands.content",
+    "backup": "studyapp.commands.backup",
     "serve": "studyapp.commands.serve",
     "playground": "studyapp.commands.playground",
 }

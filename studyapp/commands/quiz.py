@@ -67,7 +67,9 @@ def _weights(no_history: bool):
         return None, None
     from studyapp.storage import Storage
 
-    storage = Storage.open(path, backup=False)  # DataError (exit 2, one line) if unusable
+    # only reads: a read-only database (file, folder or disk) is fine; DataError (exit 2, one
+    # line) if it is unusable
+    storage = Storage.open(path, read_only=True)
     try:
         return storage.topic_accuracy() or None, storage.step_accuracy() or None
     finally:

@@ -7,36 +7,50 @@ every write happens inside an explicit :func:`transaction`.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from studyapp.errors import DataError
+from studyapp.errors import DataError, os_reason
+from studyapp.storage.backups import read_only_uri
 from studyapp.storage.errors import data_error
 
 DB_NAME = "studyapp.db"
 
 
-def database_path(path: str | Path | None) -> Path:
-    """The database file (default ``data_dir()/studyapp.db``), its folder created if missing.
+def database_path(path: str | Path | None, create: bool = True) -> Path:
+    """The database file (default ``data_dir()/studyapp.db``), its folder created if missing
+    (unless ``create`` is False).
 
-    DataError if ``path`` is a directory or its folder cannot be created.
+    DataError if ``path`` is a directory or its folder cannot be created (a data directory that
+    is a file, a parent that cannot be made, a read-only file system: see ``paths.data_dir``).
     """
     if path is None:
         from studyapp.paths import data_dir
 
-        path = data_dir() / DB_NAME
+        path = data_dir(create=create) / DB_NAME
     path = Path(path)
     if path.is_dir():
         raise DataError(f"{path}: is a directory, not a database")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DataError(
-            f"{path.parent}: cannot create the data directory ({exc.strerror})"
-        ) from None
+    if create:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DataError(
+                f"{path.parent}: cannot create the data directory ({os_reason(exc)})"
+            ) from None
     return path
+
+
+def can_write(path: Path) -> bool:
+    """Whether the database at ``path`` could be written: true for a file not there yet (it is
+    created where it can be, or fails with one line), false for an existing one whose file or
+    folder is read-only (``os.access`` also sees a read-only file system, even for root)."""
+    if not path.exists():
+        return True
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
 
 
 def connect(path: Path, busy_timeout_s: float) -> sqlite3.Connection:
@@ -49,6 +63,48 @@ def connect(path: Path, busy_timeout_s: float) -> sqlite3.Connection:
         raise data_error(path, exc) from None
     conn.row_factory = sqlite3.Row
     return conn
+
+
+def connect_read_only(path: Path, busy_timeout_s: float = 2.0) -> sqlite3.Connection:
+    """A read-only connection (``mode=ro``) to an existing database; DataError if there is none
+    or it cannot be opened.
+
+    A WAL database needs its ``-shm`` file, which SQLite cannot create in a read-only folder:
+    there, when no ``-wal`` holds unmerged changes (nothing can be writing in such a folder), the
+    file is opened ``immutable`` instead (no locks, no ``-shm``).
+    """
+    if not path.is_file():
+        raise DataError(f"{path}: no database here yet (run `studyapp` or `studyapp stats` once)")
+    wal = Path(f"{path}-wal")
+    pending = wal.exists() and wal.stat().st_size > 0
+    for immutable in (False, True):
+        if immutable and pending:
+            break
+        try:
+            conn = sqlite3.connect(
+                read_only_uri(path, immutable),
+                uri=True,
+                timeout=busy_timeout_s,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens it for real
+        except sqlite3.Error as exc:
+            error = exc
+            continue
+        conn.row_factory = sqlite3.Row
+        return conn
+    raise data_error(path, error)
+
+
+def check_sound(conn: sqlite3.Connection) -> None:
+    """``PRAGMA quick_check`` (milliseconds at our sizes; see bench/storage.py): a damaged page
+    raises sqlite3.DatabaseError ("malformed"), which the caller reports as a corrupt database."""
+    result = [row[0] for row in conn.execute("PRAGMA quick_check").fetchmany(3)]
+    if result != ["ok"]:
+        raise sqlite3.DatabaseError(
+            f"database disk image is malformed (quick_check: {'; '.join(map(str, result))})"
+        )
 
 
 def configure(conn: sqlite3.Connection) -> None:
@@ -87,4 +143,14 @@ def close(conn: sqlite3.Connection) -> None:
         conn.close()
 
 
-__all__ = ["DB_NAME", "close", "configure", "connect", "database_path", "transaction"]
+__all__ = [
+    "DB_NAME",
+    "can_write",
+    "check_sound",
+    "close",
+    "configure",
+    "connect",
+    "connect_read_only",
+    "database_path",
+    "transaction",
+]

@@ -59,6 +59,8 @@ from studyapp.storage.rows import (
 
 ALL_CARDS = f"{SELECT_CARDS} ORDER BY id"
 LIVE_CARDS = f"{SELECT_CARDS} WHERE orphaned = 0 ORDER BY id"
+SYNC_STAMP = "cards_synced_with"  # the meta row holding the fingerprint of the synced content
+UPSERT_META = "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
 
 
 class Storage:
@@ -72,6 +74,7 @@ class Storage:
         self.tz = tz  # None = the machine's local time zone (study days follow the user's clock)
         self._lock = threading.RLock()
         self._settings: Settings | None = None
+        self.read_only = False  # opened with read_only=True: every write raises DataError
 
     # -- opening -----------------------------------------------------------------------------------
 
@@ -84,22 +87,53 @@ class Storage:
         backup: bool = True,
         now: datetime | None = None,
         busy_timeout_s: float = 2.0,
+        read_only: bool = False,
     ) -> Storage:
         """Open (creating or upgrading if needed) the database at ``path``.
 
-        Default path: ``data_dir()/studyapp.db``. Raises DataError (one line naming the file) if the
-        file is corrupt, locked, or was written by a newer studyapp. ``backup`` makes the daily copy.
+        Default path: ``data_dir()/studyapp.db``. Every open of an existing file checks it
+        (``PRAGMA quick_check``: a damaged page is noticed now, not at the next backup). Raises
+        DataError (one line naming the file) if the file is corrupt, locked, or was written by a
+        newer studyapp. ``backup`` makes the daily copy.
+
+        ``read_only`` opens an existing database for reading only (``mode=ro``: a read-only file
+        or data directory is fine): no backup, no upgrade, and any write raises DataError.
         """
+        if read_only:
+            return cls._open_read_only(connection.database_path(path, create=False), tz)
         path = connection.database_path(path)
         existed = path.exists() and path.stat().st_size > 0
         conn = connection.connect(path, busy_timeout_s)
         with _closed_on_error(conn, path):
             version = schema.check_version(conn, path, existed)
+            if version > 0:
+                connection.check_sound(conn)
             connection.configure(conn)
             store = cls(conn, path, tz)
             if backup and version > 0:
                 store._daily_backup(now or utc_now())
             store._migrate(version)
+        return store
+
+    @classmethod
+    def _open_read_only(cls, path: Path, tz: tzinfo | None) -> Storage:
+        conn = connection.connect_read_only(path)
+        with _closed_on_error(conn, path):
+            version = schema.check_version(conn, path, True)
+            connection.check_sound(conn)
+            if version < schema.SCHEMA_VERSION and connection.can_write(path):
+                # an older schema is upgraded once (that is a write), then read as asked
+                conn.close()
+                cls.open(path, backup=False).close()
+                return cls._open_read_only(path, tz)
+            if version != schema.SCHEMA_VERSION:
+                raise DataError(
+                    f"{path}: the database has schema v{version} and this studyapp needs "
+                    f"v{schema.SCHEMA_VERSION}, but it can only be read (read-only); open it "
+                    "once where it can be written, to upgrade it"
+                )
+        store = cls(conn, path, tz)
+        store.read_only = True
         return store
 
     def _migrate(self, version: int, target: int = schema.SCHEMA_VERSION) -> None:
@@ -165,20 +199,33 @@ class Storage:
     # -- cards -------------------------------------------------------------------------------------
 
     @guarded
-    def sync_cards(self, cardspecs: Iterable[Any], now: datetime | None = None) -> dict[str, int]:
+    def sync_cards(
+        self, cardspecs: Iterable[Any], now: datetime | None = None, stamp: str | None = None
+    ) -> dict[str, int]:
         """Make the cards match content: add new keys, update edited text, orphan vanished keys.
 
         ``cardspecs``: objects with attributes key, entry_id, template, topic, deck, front, back,
         tags (e.g. :class:`studyapp.core.cards.CardSpec`). A card's identity is its key, so an
         edited entry keeps its card and history; a key seen again is un-orphaned. The first spec of
-        a duplicated key wins. Returns counts {"added", "updated", "orphaned", "restored"}.
+        a duplicated key wins. ``stamp`` (a fingerprint of the content the specs were built from)
+        is stored in the same transaction, for :meth:`synced_stamp`. Returns counts {"added",
+        "updated", "orphaned", "restored"}.
         """
         now_ms = to_ms(now or utc_now())
         plan = cards.plan_sync(cards.stored_content(self._conn), cardspecs, now_ms)
-        if not plan.empty:
+        if not plan.empty or stamp is not None:
             with self._transaction() as c:
-                cards.apply_sync(c, plan)
+                if not plan.empty:
+                    cards.apply_sync(c, plan)
+                if stamp is not None:
+                    c.execute(UPSERT_META, (SYNC_STAMP, stamp))
         return plan.counts()
+
+    @guarded
+    def synced_stamp(self) -> str | None:
+        """The ``stamp`` of the last :meth:`sync_cards` that gave one (None if none did)."""
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (SYNC_STAMP,)).fetchone()
+        return None if row is None else row[0]
 
     @guarded
     def get_card(self, key: str) -> CardRow | None:

@@ -102,7 +102,19 @@ MIGRATION_3 = [
     "CREATE INDEX attempts_time ON attempts(at)",  # the streak looks up days of attempts too
 ]
 
-MIGRATIONS: list[list[str]] = [MIGRATION_1, MIGRATION_2, MIGRATION_3]
+MIGRATION_4 = [
+    # Facts about the database itself, e.g. the fingerprint of the content its cards were last
+    # synced with, so opening it need not re-read and re-build all content when nothing changed.
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    # Narrow covering indexes for the counts the dashboard and stats show on every open, so they
+    # stay milliseconds with tens of thousands of imported cards (queue.COUNTS_BY_TOPIC_STATE,
+    # stats_queries.CARD_TALLY).
+    "CREATE INDEX cards_available ON cards(topic, state, due, buried_until, suspended, orphaned)"
+    " WHERE suspended = 0 AND orphaned = 0",
+    "CREATE INDEX cards_tally ON cards(state, suspended, leech, orphaned, topic)",
+]
+
+MIGRATIONS: list[list[str]] = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -164,6 +176,7 @@ __all__ = [
     "MIGRATION_1",
     "MIGRATION_2",
     "MIGRATION_3",
+    "MIGRATION_4",
     "RANK_NEW_CARDS",
     "SCHEMA_VERSION",
     "check_version",
