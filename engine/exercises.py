@@ -15,7 +15,7 @@ The dict shapes are the public contract (``schema`` 1): see ``shared/design/cont
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ParamSpec
 
@@ -136,14 +136,19 @@ def _target_width(n_out: int, loss: str) -> int:
 
 
 def draw_backprop(
-    seed: int,
+    seed: int | np.random.Generator,
     count: int,
     layers,
     loss: str = "half_sse",
     output_activation: str = "sigmoid",
     decimals: int = 2,
 ) -> BackpropBatch:
-    """Draw the given values of ``count`` exercises (inputs, weights, biases in [−1, 1])."""
+    """Draw the given values of ``count`` exercises (inputs, weights, biases in [−1, 1]).
+
+    ``seed`` may be a Generator already used for earlier exercises: the draws of exercise ``i``
+    are the ``i``-th row of uniforms whatever the chunks they are drawn in (each number is one
+    64-bit output of the stream), so drawing 10⁶ exercises in chunks gives what one block would.
+    """
     layers = tuple(int(n) for n in layers)
     n_out = layers[-1]
     widths = [layers[0], _target_width(n_out, loss)]
@@ -212,6 +217,9 @@ def _answers(res: _net.BackpropResult) -> list[BackpropAnswers]:
     ]
 
 
+CHUNK = 1024  # exercises made at once when streaming (bench/exercises_stream.py: RSS flat)
+
+
 def backprop_exercises(
     seed: int,
     count: int = 1,
@@ -223,39 +231,80 @@ def backprop_exercises(
     learning_rate: float = 0.1,
 ) -> list[BackpropExercise]:
     """``count`` worked backprop exercises, index 0..count−1 (OptionError for bad options)."""
+    return [
+        ex
+        for chunk in backprop_chunks(
+            seed, count, layers, activation, output_activation, loss, decimals, learning_rate
+        )
+        for ex in chunk
+    ]
+
+
+def backprop_chunks(
+    seed: int,
+    count: int = 1,
+    layers=(2, 2, 1),
+    activation: str = "sigmoid",
+    output_activation: str = "sigmoid",
+    loss: str = "half_sse",
+    decimals: int = 2,
+    learning_rate: float = 0.1,
+    chunk: int | None = None,
+) -> Iterator[list[BackpropExercise]]:
+    """The exercises of :func:`backprop_exercises`, ``chunk`` at a time (memory stays that of
+    one chunk, whatever ``count``). Options are checked before the first chunk."""
     layers = [int(n) for n in layers]
     validate_backprop_options(
         layers, activation, output_activation, loss, decimals, learning_rate, count
     )
-    batch = draw_backprop(seed, count, layers, loss, output_activation, decimals)
-    answers = _answers(solve_batch(batch, activation, output_activation, loss, learning_rate))
-    given = zip(
-        _rows(batch.x),
-        _rows(batch.target),
-        _per_exercise([_matrices(w) for w in batch.weights]),
-        _per_exercise([_rows(b) for b in batch.biases]),
-        answers,
-        strict=True,
+    return _backprop_chunks(
+        np.random.default_rng(seed),
+        seed,
+        count,
+        layers,
+        activation,
+        output_activation,
+        loss,
+        decimals,
+        learning_rate,
+        chunk or CHUNK,
     )
+
+
+def _backprop_chunks(
+    rng, seed, count, layers, activation, output_activation, loss, decimals, learning_rate, chunk
+) -> Iterator[list[BackpropExercise]]:
     shape = tuple(layers)
-    return [
-        BackpropExercise(
-            seed=seed,
-            index=i,
-            layers=shape,
-            activation=activation,
-            output_activation=output_activation,
-            loss=loss,
-            learning_rate=learning_rate,
-            decimals=decimals,
-            x=x,
-            target=target,
-            weights=weights,
-            biases=biases,
-            answers=ans,
+    for start in range(0, count, chunk):
+        n = min(chunk, count - start)
+        batch = draw_backprop(rng, n, layers, loss, output_activation, decimals)
+        answers = _answers(solve_batch(batch, activation, output_activation, loss, learning_rate))
+        given = zip(
+            _rows(batch.x),
+            _rows(batch.target),
+            _per_exercise([_matrices(w) for w in batch.weights]),
+            _per_exercise([_rows(b) for b in batch.biases]),
+            answers,
+            strict=True,
         )
-        for i, (x, target, weights, biases, ans) in enumerate(given)
-    ]
+        yield [
+            BackpropExercise(
+                seed=seed,
+                index=start + i,
+                layers=shape,
+                activation=activation,
+                output_activation=output_activation,
+                loss=loss,
+                learning_rate=learning_rate,
+                decimals=decimals,
+                x=x,
+                target=target,
+                weights=weights,
+                biases=biases,
+                answers=ans,
+            )
+            for i, (x, target, weights, biases, ans) in enumerate(given)
+        ]
 
 
 def backprop_answers(
@@ -384,10 +433,44 @@ def optimizer_exercises(
     seed: int, count: int = 1, optimizer: str = "adam", size: int = 3, decimals: int = 2
 ) -> list[OptimizerExercise]:
     """``count`` single-step optimizer exercises at a step t ≥ 2 with nonzero state."""
+    return [
+        ex for chunk in optimizer_chunks(seed, count, optimizer, size, decimals) for ex in chunk
+    ]
+
+
+def optimizer_chunks(
+    seed: int,
+    count: int = 1,
+    optimizer: str = "adam",
+    size: int = 3,
+    decimals: int = 2,
+    chunk: int | None = None,
+) -> Iterator[list[OptimizerExercise]]:
+    """The exercises of :func:`optimizer_exercises`, ``chunk`` at a time (exercise ``i`` is row
+    ``i`` of the uniform draws, as for backprop). Options are checked before the first chunk."""
     validate_optimizer_options(optimizer, size, decimals, count)
+    return _optimizer_chunks(
+        np.random.default_rng(seed), seed, count, optimizer, size, decimals, chunk or CHUNK
+    )
+
+
+def _optimizer_chunks(rng, seed, count, optimizer, size, decimals, chunk):
     opt = _opt.get(optimizer)
     n_state = len(opt.state_keys)
-    u = np.random.default_rng(seed).random((count, 1 + size * (2 + 2 * n_state)))
+    for start in range(0, count, chunk):
+        n = min(chunk, count - start)
+        yield _optimizer_batch(
+            rng.random((n, 1 + size * (2 + 2 * n_state))), start, seed, optimizer, decimals
+        )
+
+
+def _optimizer_batch(
+    u: np.ndarray, start: int, seed: int, optimizer: str, decimals: int
+) -> list[OptimizerExercise]:
+    """The exercises whose uniform draws are the rows of ``u``, indices from ``start``."""
+    count = len(u)
+    opt = _opt.get(optimizer)
+    n_state = len(opt.state_keys)
     t = 2 + np.minimum((u[:, 0] * (MAX_T - 1)).astype(int), MAX_T - 2)
     blocks = np.split(u[:, 1:], 2 + 2 * n_state, axis=1)
     params = np.round(2.0 * blocks[0] - 1.0, decimals)
@@ -404,7 +487,7 @@ def optimizer_exercises(
     return [
         OptimizerExercise(
             seed=seed,
-            index=i,
+            index=start + i,
             optimizer=optimizer,
             t=t_i,
             decimals=decimals,
@@ -499,17 +582,49 @@ def backprop_jsonl(
     learning_rate: float = 0.1,
 ) -> bytes:
     """The exercises of :func:`generate_backprop` as JSON Lines (UTF-8 bytes), one object per line,
-    equal as JSON to those dicts.
+    equal as JSON to those dicts (all of them at once: :func:`backprop_jsonl_chunks` streams).
 
     Python's float repr costs about 0.5 µs a number, more than all the arithmetic; orjson prints each
     batched array in one call (shortest round-trip digits) and the lines are assembled by list
     slicing, with no Python loop over exercises.
     """
+    return b"".join(
+        backprop_jsonl_chunks(
+            seed, count, layers, activation, output_activation, loss, decimals, learning_rate
+        )
+    )
+
+
+def backprop_jsonl_chunks(
+    seed: int,
+    count: int = 1,
+    layers=(2, 2, 1),
+    activation: str = "sigmoid",
+    output_activation: str = "sigmoid",
+    loss: str = "half_sse",
+    decimals: int = 2,
+    learning_rate: float = 0.1,
+    chunk: int | None = None,
+) -> Iterator[bytes]:
+    """:func:`backprop_jsonl`, ``chunk`` lines at a time. Options are checked before the first."""
     layers = [int(n) for n in layers]
     validate_backprop_options(
         layers, activation, output_activation, loss, decimals, learning_rate, count
     )
-    batch = draw_backprop(seed, count, layers, loss, output_activation, decimals)
+    rng = np.random.default_rng(seed)
+    args = (seed, layers, activation, output_activation, loss, decimals, learning_rate)
+    chunk = chunk or CHUNK
+    return (
+        _jsonl_lines(rng, start, min(chunk, count - start), *args)
+        for start in range(0, count, chunk)
+    )
+
+
+def _jsonl_lines(
+    rng, start, count, seed, layers, activation, output_activation, loss, decimals, learning_rate
+) -> bytes:
+    """JSON Lines of the ``count`` exercises from index ``start`` (their draws come next in ``rng``)."""
+    batch = draw_backprop(rng, count, layers, loss, output_activation, decimals)
     res = solve_batch(batch, activation, output_activation, loss, learning_rate)
     import orjson as _orjson
 
@@ -526,7 +641,9 @@ def backprop_jsonl(
     )[1:-1]
     # A line is constant text interleaved with one fragment per slot; slots are filled column-wise.
     pieces: list[bytes] = [head + b',"index":', b""]
-    columns: list[list[bytes]] = [_orjson.dumps(list(range(count)))[1:-1].split(b",")]
+    columns: list[list[bytes]] = [
+        _orjson.dumps(list(range(start, start + count)))[1:-1].split(b",")
+    ]
 
     def slot(arr, before: bytes, after: bytes = b"") -> None:
         frags, depth = _row_fragments(arr)

@@ -98,7 +98,8 @@ def atomic_write(
     ``write`` receives the path of an empty temporary file in the target directory and fills it
     (it may reopen it, as genanki does). If ``path`` already exists it is preserved as
     ``<path>.bak`` (replacing an older backup) before the rename. On any failure the temporary
-    file is removed and the original file is left untouched. Returns the target path.
+    file is removed and the original file is left untouched. Returns ``path`` as given (``~``
+    expanded; through a symbolic link the file written is the one it points to).
     """
     target = check_writable(path)
     parent = target.parent
@@ -121,7 +122,7 @@ def atomic_write(
         if tmp.exists():
             tmp.unlink(missing_ok=True)
     _fsync_dir(parent)
-    return target
+    return Path(str(path)).expanduser()
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> Path:

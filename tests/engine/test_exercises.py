@@ -87,3 +87,17 @@ def test_fast_jsonl_equals_the_dicts():
     ]:
         lines = ex.backprop_jsonl(*args).decode().splitlines()
         assert [json.loads(line) for line in lines] == ex.generate_backprop(*args)
+
+
+def test_exercises_drawn_in_chunks_are_the_exercises_drawn_at_once():
+    """Streaming draws chunk after chunk from one generator: exercise i is the same whatever
+    the chunk size (so 10⁶ exercises stream in bounded memory and print what one block would)."""
+    whole = ex.backprop_exercises(5, 11, (2, 3, 2), "tanh")
+    for size in (1, 4, 11, 64):
+        chunks = list(ex.backprop_chunks(5, 11, (2, 3, 2), "tanh", chunk=size))
+        assert max(map(len, chunks)) == min(size, 11)
+        assert [e for c in chunks for e in c] == whole
+    opt = ex.optimizer_exercises(5, 9, "adadelta")
+    assert [e for c in ex.optimizer_chunks(5, 9, "adadelta", chunk=4) for e in c] == opt
+    lines = b"".join(ex.backprop_jsonl_chunks(5, 11, (2, 3, 2), "tanh", chunk=3))
+    assert lines == ex.backprop_jsonl(5, 11, (2, 3, 2), "tanh")
