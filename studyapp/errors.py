@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import stat
 
 
@@ -55,3 +56,16 @@ def file_kind(mode: int) -> str:
         if test(mode):
             return words
     return "not a regular file"
+
+
+def why_unwritable(directory: str | os.PathLike) -> str | None:
+    """Why files cannot be created in ``directory`` ("read-only file system", "permission
+    denied"), or None if they can. ``os.access`` answers for root too on a read-only mount."""
+    if os.access(directory, os.W_OK | os.X_OK):
+        return None
+    try:
+        if os.statvfs(directory).f_flag & os.ST_RDONLY:
+            return "read-only file system"
+    except (OSError, AttributeError):
+        pass
+    return "permission denied"

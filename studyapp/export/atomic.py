@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from studyapp.errors import UsageError, file_kind, os_reason
+from studyapp.errors import UsageError, file_kind, os_reason, why_unwritable
 
 BACKUP_SUFFIX = ".bak"
 
@@ -62,8 +62,9 @@ def check_writable(path: str | os.PathLike) -> Path:
         raise UsageError(f"cannot write {shown}: directory {parent} does not exist")
     if not parent.is_dir():
         raise UsageError(f"cannot write {shown}: {parent} is not a directory")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise UsageError(f"cannot write {shown}: {_denied(parent)} for directory {parent}")
+    denied = why_unwritable(parent)
+    if denied:
+        raise UsageError(f"cannot write {shown}: {denied} for directory {parent}")
     if st is not None and not os.access(target, os.W_OK):
         # Replacing by rename would succeed even for a read-only file; respect the user's
         # intent to protect it, as a plain overwrite would.
@@ -75,16 +76,6 @@ def check_writable(path: str | os.PathLike) -> Path:
             f"{file_kind(os.lstat(bak).st_mode)}, not a regular file"
         )
     return target
-
-
-def _denied(directory: Path) -> str:
-    """Why a directory cannot be written: its file system is mounted read-only, or permissions."""
-    try:
-        if os.statvfs(directory).f_flag & os.ST_RDONLY:
-            return "read-only file system"
-    except (OSError, AttributeError):
-        pass
-    return "permission denied"
 
 
 def atomic_write(

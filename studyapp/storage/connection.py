@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from studyapp.errors import DataError, os_reason
+from studyapp.errors import DataError, os_reason, why_unwritable
 from studyapp.storage.backups import read_only_uri
 from studyapp.storage.errors import data_error
 
@@ -41,6 +41,12 @@ def database_path(path: str | Path | None, create: bool = True) -> Path:
             raise DataError(
                 f"{path.parent}: cannot create the data directory ({os_reason(exc)})"
             ) from None
+        denied = None if path.exists() else why_unwritable(path.parent)
+        if denied:
+            raise DataError(
+                f"{path}: cannot create the database ({denied}); set STUDYAPP_DATA_DIR to a "
+                "directory you can write"
+            )
     return path
 
 
@@ -51,6 +57,18 @@ def can_write(path: Path) -> bool:
     if not path.exists():
         return True
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
+def check_writable(path: Path) -> None:
+    """DataError naming the reason when the existing database at ``path`` cannot be written
+    (SQLite would only say "unable to open database file" when it needs its -shm)."""
+    if can_write(path):
+        return
+    why = why_unwritable(path.parent) or "the file is read-only"
+    raise DataError(
+        f"{path}: the database cannot be written ({why}); only commands that read "
+        "(quiz, stats) work on it"
+    )
 
 
 def connect(path: Path, busy_timeout_s: float) -> sqlite3.Connection:
@@ -147,6 +165,7 @@ __all__ = [
     "DB_NAME",
     "can_write",
     "check_sound",
+    "check_writable",
     "close",
     "configure",
     "connect",

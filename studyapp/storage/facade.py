@@ -103,6 +103,7 @@ class Storage:
             return cls._open_read_only(connection.database_path(path, create=False), tz)
         path = connection.database_path(path)
         existed = path.exists() and path.stat().st_size > 0
+        connection.check_writable(path)
         conn = connection.connect(path, busy_timeout_s)
         with _closed_on_error(conn, path):
             version = schema.check_version(conn, path, existed)

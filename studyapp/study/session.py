@@ -69,12 +69,12 @@ def open_study(
     Raises DataError for an unusable database or broken content.
     """
     now = now or utc_now()
-    if allow_read_only and path is None:
+    if allow_read_only:
         from studyapp.paths import data_dir
 
-        path = data_dir(create=False) / DB_NAME
-    if allow_read_only and not can_write(Path(path)):
-        return Storage.open(path, tz=tz, read_only=True)
+        target = Path(path) if path is not None else data_dir(create=False) / DB_NAME
+        if not can_write(target):
+            return Storage.open(target, tz=tz, read_only=True)
     storage = Storage.open(path, tz=tz, now=now)
     try:
         if cardspecs is not None:
