@@ -21,6 +21,15 @@ class DataError(StudyappError):
     """A data file or database that cannot be used (exit 2); the message names the file."""
 
 
+def one_line(message: str) -> str:
+    """``message`` with every character that would break it into lines (or control the terminal)
+    shown escaped, so an error naming what the user typed stays one line on stderr."""
+    return "".join(
+        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+        for ch in str(message)
+    )
+
+
 # errno -> the words a user reads (no errno numbers, no Python class names)
 _REASONS = {
     errno.EACCES: "permission denied",

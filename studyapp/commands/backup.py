@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 from pathlib import Path
 
@@ -90,13 +91,13 @@ def _restore(args: argparse.Namespace) -> int:
 
     db = _database()
     chosen = Path(args.backup).expanduser()
-    if _DATE.fullmatch(args.backup) and not chosen.exists():
+    if _DATE.fullmatch(args.backup) and not os.path.lexists(chosen):
         try:
             day = date.fromisoformat(args.backup)
         except ValueError:
             raise UsageError(f"{args.backup!r} is not a date (YYYY-MM-DD)") from None
         chosen = backups.backup_path(db, day)
-        if not chosen.exists():
+        if not os.path.exists(chosen):
             raise UsageError(
                 f"no backup of {args.backup} in {chosen.parent} (`studyapp backup list` shows them)"
             )

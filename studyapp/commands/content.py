@@ -76,7 +76,7 @@ def _check(args: argparse.Namespace) -> int:
     from studyapp.core.content import problem_order, validate
 
     path = Path(args.path) if args.path else None
-    if path is not None and not path.is_dir():
+    if path is not None and not os.path.isdir(path):
         raise UsageError(f"--path {args.path}: not a directory")
     content, problems = validate(path, include_user=not args.no_user)
     if not args.structure_only:

@@ -55,7 +55,7 @@ def restore(db_path: Path, source: Path, now: datetime) -> Restored:
     studyapp database, another process has the database open, or a file cannot be written.
     """
     source = Path(source)
-    if not source.is_file():
+    if not os.path.isfile(source):  # os.path: False, not an error, for a name too long
         raise DataError(f"{source}: no such backup file")
     if db_path.exists() and source.resolve() == db_path.resolve():
         raise DataError(f"{source}: that is the database itself, not a backup")
