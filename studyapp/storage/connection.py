@@ -135,11 +135,54 @@ def configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA synchronous=FULL")
 
 
+# One write lock per database file for every connection of this process (the TUI's and its
+# workers', or several Storage objects): writers of one process queue here in turn, woken the
+# moment it is theirs. Left to SQLite alone they poll (its busy handler sleeps up to 100 ms between
+# tries), and a writer that has just committed takes the lock again before the poller looks:
+# with commits slowed to 300 ms (fsync on a busy disk) the other writer starved past its busy
+# timeout and failed with "database is locked".
+class FairLock:
+    """A lock handed out in the order it was asked for (a ticket queue): a thread that has just
+    released it and asks again waits behind the threads already waiting. Not reentrant."""
+
+    def __init__(self) -> None:
+        self._turns = threading.Condition()
+        self._next_ticket = 0
+        self._serving = 0
+
+    def __enter__(self) -> None:
+        with self._turns:
+            ticket = self._next_ticket
+            self._next_ticket += 1
+            while ticket != self._serving:
+                self._turns.wait()
+
+    def __exit__(self, *exc: object) -> None:
+        with self._turns:
+            self._serving += 1
+            self._turns.notify_all()
+
+
+_WRITE_LOCKS: dict[str, FairLock] = {}
+_WRITE_LOCKS_GUARD = threading.Lock()
+
+
+def write_lock(path: Path) -> FairLock:
+    """The process-wide write lock of the database file at ``path``."""
+    key = os.path.realpath(path)
+    with _WRITE_LOCKS_GUARD:
+        return _WRITE_LOCKS.setdefault(key, FairLock())
+
+
 @contextlib.contextmanager
-def transaction(conn: sqlite3.Connection, lock: threading.RLock) -> Iterator[sqlite3.Connection]:
+def transaction(
+    conn: sqlite3.Connection, lock: threading.RLock, writers: FairLock
+) -> Iterator[sqlite3.Connection]:
     """BEGIN IMMEDIATE ... COMMIT (ROLLBACK on any error); the write lock is taken up front so
-    two writers never deadlock half-way through."""
-    with lock:
+    two writers never deadlock half-way through. ``lock`` guards the connection, ``writers``
+    (:func:`write_lock`) orders the writers of this process; other processes wait in SQLite's
+    busy handler (the connection's busy timeout)."""
+    with lock, writers:
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
@@ -163,6 +206,7 @@ def close(conn: sqlite3.Connection) -> None:
 
 __all__ = [
     "DB_NAME",
+    "FairLock",
     "can_write",
     "check_sound",
     "check_writable",
@@ -172,4 +216,5 @@ __all__ = [
     "connect_read_only",
     "database_path",
     "transaction",
+    "write_lock",
 ]

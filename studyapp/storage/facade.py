@@ -75,6 +75,7 @@ class Storage:
         self._lock = threading.RLock()
         self._settings: Settings | None = None
         self.read_only = False  # opened with read_only=True: every write raises DataError
+        self._writers = connection.write_lock(path)  # shared by this process's connections
 
     # -- opening -----------------------------------------------------------------------------------
 
@@ -142,7 +143,7 @@ class Storage:
 
     def _transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
         """BEGIN IMMEDIATE ... COMMIT (ROLLBACK on any error), under the lock."""
-        return connection.transaction(self._conn, self._lock)
+        return connection.transaction(self._conn, self._lock, self._writers)
 
     def _daily_backup(self, now: datetime) -> Path | None:
         """Copy the database to backups/<name>-YYYY-MM-DD.db once per local day; keep the last 7."""

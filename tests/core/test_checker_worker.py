@@ -25,6 +25,20 @@ def test_decide_in_process():
     assert decide(_j("z + 1"), _j("z + 2")) == "different"
 
 
+def test_decide_does_not_depend_on_what_sympy_computed_before():
+    """sympy's equals() tests random points from one process-wide generator: in a shared worker
+    the same pair was "different" or "unknown" (seeds 0, 2, 5 of 0-5) depending on the questions
+    asked before it (the intermittent failure of test_sympy_gets_the_domains_sign_assumptions)."""
+    import sympy.core.random as sympy_random
+
+    pair = _j("sqrt(-x^2-1)*sqrt(x^2)"), _j("sqrt(-x^2-1)*x")
+    answers = set()
+    for state in range(6):
+        sympy_random.seed(state)  # as any earlier question may have left it
+        answers.add(decide(*pair, {"x": {}}))
+    assert answers == {"different"}
+
+
 @pytest.fixture
 def worker():
     w = SymbolicWorker()
@@ -65,9 +79,10 @@ def test_worker_is_killed_after_the_deadline_and_restarted(worker):
 
 def test_worker_has_resource_limits(worker):
     worker.ask(_j("z"), _j("z"), timeout=30)
-    limits = open(f"/proc/{worker.pid}/limits").read() if os.path.exists("/proc") else ""
-    if not limits:
+    if not os.path.exists("/proc"):
         pytest.skip("no /proc")
+    with open(f"/proc/{worker.pid}/limits") as fh:
+        limits = fh.read()
     lines = {line[:26].strip(): line for line in limits.splitlines()}
     assert "1073741824" in lines["Max address space"]
     assert lines["Max file size"].split()[3] == "0"

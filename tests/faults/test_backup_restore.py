@@ -109,7 +109,7 @@ def test_restore_refuses_while_another_process_has_the_database_open(studyapp, d
         assert db.read_bytes() == before and not list(data_dir.glob("*before-restore*"))
     finally:
         holder.kill()
-        holder.wait()
+        holder.communicate()  # reaps it and closes its pipe
 
 
 HOLD = """
