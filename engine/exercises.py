@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ParamSpec
+from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 
@@ -220,26 +220,6 @@ def _answers(res: _net.BackpropResult) -> list[BackpropAnswers]:
 CHUNK = 1024  # exercises made at once when streaming (bench/exercises_stream.py: RSS flat)
 
 
-def backprop_exercises(
-    seed: int,
-    count: int = 1,
-    layers=(2, 2, 1),
-    activation: str = "sigmoid",
-    output_activation: str = "sigmoid",
-    loss: str = "half_sse",
-    decimals: int = 2,
-    learning_rate: float = 0.1,
-) -> list[BackpropExercise]:
-    """``count`` worked backprop exercises, index 0..count−1 (OptionError for bad options)."""
-    return [
-        ex
-        for chunk in backprop_chunks(
-            seed, count, layers, activation, output_activation, loss, decimals, learning_rate
-        )
-        for ex in chunk
-    ]
-
-
 def backprop_chunks(
     seed: int,
     count: int = 1,
@@ -251,60 +231,80 @@ def backprop_chunks(
     learning_rate: float = 0.1,
     chunk: int | None = None,
 ) -> Iterator[list[BackpropExercise]]:
-    """The exercises of :func:`backprop_exercises`, ``chunk`` at a time (memory stays that of
-    one chunk, whatever ``count``). Options are checked before the first chunk."""
-    layers = [int(n) for n in layers]
+    """``count`` worked backprop exercises, index 0..count−1, ``chunk`` at a time (memory stays
+    that of one chunk whatever ``count``). OptionError for bad options, before the first chunk."""
+    options = BackpropOptions(
+        seed, layers, activation, output_activation, loss, decimals, learning_rate
+    )
+    return (
+        _exercises_of(start, batch, res, options)
+        for start, batch, res in _solved(options, count, chunk)
+    )
+
+
+@dataclass(frozen=True)
+class BackpropOptions:
+    """The options of a run of backprop exercises (validated by :func:`_solved`)."""
+
+    seed: int
+    layers: Sequence[int]
+    activation: str
+    output_activation: str
+    loss: str
+    decimals: int
+    learning_rate: float
+
+
+def _solved(
+    o: BackpropOptions, count: int, chunk: int | None
+) -> Iterator[tuple[int, BackpropBatch, _net.BackpropResult]]:
+    """(first index, given values, answers) of each chunk, drawn one after the other from the
+    seed's generator. The options are checked now, not at the first chunk."""
     validate_backprop_options(
-        layers, activation, output_activation, loss, decimals, learning_rate, count
+        o.layers, o.activation, o.output_activation, o.loss, o.decimals, o.learning_rate, count
     )
-    return _backprop_chunks(
-        np.random.default_rng(seed),
-        seed,
-        count,
-        layers,
-        activation,
-        output_activation,
-        loss,
-        decimals,
-        learning_rate,
-        chunk or CHUNK,
-    )
+    rng = np.random.default_rng(o.seed)
+    size = chunk or CHUNK
+
+    def chunks():
+        for start in range(0, count, size):
+            n = min(size, count - start)
+            batch = draw_backprop(rng, n, o.layers, o.loss, o.output_activation, o.decimals)
+            res = solve_batch(batch, o.activation, o.output_activation, o.loss, o.learning_rate)
+            yield start, batch, res
+
+    return chunks()
 
 
-def _backprop_chunks(
-    rng, seed, count, layers, activation, output_activation, loss, decimals, learning_rate, chunk
-) -> Iterator[list[BackpropExercise]]:
-    shape = tuple(layers)
-    for start in range(0, count, chunk):
-        n = min(chunk, count - start)
-        batch = draw_backprop(rng, n, layers, loss, output_activation, decimals)
-        answers = _answers(solve_batch(batch, activation, output_activation, loss, learning_rate))
-        given = zip(
-            _rows(batch.x),
-            _rows(batch.target),
-            _per_exercise([_matrices(w) for w in batch.weights]),
-            _per_exercise([_rows(b) for b in batch.biases]),
-            answers,
-            strict=True,
+def _exercises_of(
+    start: int, batch: BackpropBatch, res: _net.BackpropResult, o: BackpropOptions
+) -> list[BackpropExercise]:
+    given = zip(
+        _rows(batch.x),
+        _rows(batch.target),
+        _per_exercise([_matrices(w) for w in batch.weights]),
+        _per_exercise([_rows(b) for b in batch.biases]),
+        _answers(res),
+        strict=True,
+    )
+    return [
+        BackpropExercise(
+            seed=o.seed,
+            index=start + i,
+            layers=tuple(int(n) for n in o.layers),
+            activation=o.activation,
+            output_activation=o.output_activation,
+            loss=o.loss,
+            learning_rate=o.learning_rate,
+            decimals=o.decimals,
+            x=x,
+            target=target,
+            weights=weights,
+            biases=biases,
+            answers=ans,
         )
-        yield [
-            BackpropExercise(
-                seed=seed,
-                index=start + i,
-                layers=shape,
-                activation=activation,
-                output_activation=output_activation,
-                loss=loss,
-                learning_rate=learning_rate,
-                decimals=decimals,
-                x=x,
-                target=target,
-                weights=weights,
-                biases=biases,
-                answers=ans,
-            )
-            for i, (x, target, weights, biases, ans) in enumerate(given)
-        ]
+        for i, (x, target, weights, biases, ans) in enumerate(given)
+    ]
 
 
 def backprop_answers(
@@ -429,15 +429,6 @@ def validate_optimizer_options(optimizer: str, size: int, decimals: int, count: 
         raise OptionError("--count", "must be at least 1")
 
 
-def optimizer_exercises(
-    seed: int, count: int = 1, optimizer: str = "adam", size: int = 3, decimals: int = 2
-) -> list[OptimizerExercise]:
-    """``count`` single-step optimizer exercises at a step t ≥ 2 with nonzero state."""
-    return [
-        ex for chunk in optimizer_chunks(seed, count, optimizer, size, decimals) for ex in chunk
-    ]
-
-
 def optimizer_chunks(
     seed: int,
     count: int = 1,
@@ -446,8 +437,9 @@ def optimizer_chunks(
     decimals: int = 2,
     chunk: int | None = None,
 ) -> Iterator[list[OptimizerExercise]]:
-    """The exercises of :func:`optimizer_exercises`, ``chunk`` at a time (exercise ``i`` is row
-    ``i`` of the uniform draws, as for backprop). Options are checked before the first chunk."""
+    """``count`` single-step optimizer exercises at a step t ≥ 2 with nonzero state, ``chunk`` at
+    a time (exercise ``i`` is row ``i`` of the uniform draws, as for backprop). OptionError for
+    bad options, before the first chunk."""
     validate_optimizer_options(optimizer, size, decimals, count)
     return _optimizer_chunks(
         np.random.default_rng(seed), seed, count, optimizer, size, decimals, chunk or CHUNK
@@ -523,6 +515,7 @@ def _named_rows(arrays: Mapping[str, np.ndarray], count: int) -> list[dict[str, 
 
 
 P = ParamSpec("P")
+E = TypeVar("E")
 
 
 def _as_dicts(build: Callable[P, Sequence[Exercise]]) -> Callable[P, list[dict]]:
@@ -535,6 +528,18 @@ def _as_dicts(build: Callable[P, Sequence[Exercise]]) -> Callable[P, list[dict]]
     return as_dicts
 
 
+def _all_at_once(chunks: Callable[P, Iterator[list[E]]], doc: str) -> Callable[P, list[E]]:
+    """``chunks`` (same arguments) with every chunk in one list."""
+
+    def all_at_once(*args: P.args, **kwargs: P.kwargs) -> list[E]:
+        return [item for chunk in chunks(*args, **kwargs) for item in chunk]
+
+    all_at_once.__doc__ = f"{doc} (:func:`{chunks.__name__}` in one list)"
+    return all_at_once
+
+
+backprop_exercises = _all_at_once(backprop_chunks, "Worked backprop exercises 0..count−1")
+optimizer_exercises = _all_at_once(optimizer_chunks, "Single-step optimizer exercises")
 generate_backprop = _as_dicts(backprop_exercises)
 generate_optimizer = _as_dicts(optimizer_exercises)
 
@@ -571,30 +576,6 @@ def _row_fragments(arr: np.ndarray) -> tuple[list[bytes], int]:
     return parts, depth
 
 
-def backprop_jsonl(
-    seed: int,
-    count: int = 1,
-    layers=(2, 2, 1),
-    activation: str = "sigmoid",
-    output_activation: str = "sigmoid",
-    loss: str = "half_sse",
-    decimals: int = 2,
-    learning_rate: float = 0.1,
-) -> bytes:
-    """The exercises of :func:`generate_backprop` as JSON Lines (UTF-8 bytes), one object per line,
-    equal as JSON to those dicts (all of them at once: :func:`backprop_jsonl_chunks` streams).
-
-    Python's float repr costs about 0.5 µs a number, more than all the arithmetic; orjson prints each
-    batched array in one call (shortest round-trip digits) and the lines are assembled by list
-    slicing, with no Python loop over exercises.
-    """
-    return b"".join(
-        backprop_jsonl_chunks(
-            seed, count, layers, activation, output_activation, loss, decimals, learning_rate
-        )
-    )
-
-
 def backprop_jsonl_chunks(
     seed: int,
     count: int = 1,
@@ -606,37 +587,38 @@ def backprop_jsonl_chunks(
     learning_rate: float = 0.1,
     chunk: int | None = None,
 ) -> Iterator[bytes]:
-    """:func:`backprop_jsonl`, ``chunk`` lines at a time. Options are checked before the first."""
-    layers = [int(n) for n in layers]
-    validate_backprop_options(
-        layers, activation, output_activation, loss, decimals, learning_rate, count
+    """The exercises of :func:`generate_backprop` as JSON Lines (UTF-8 bytes), one object per line,
+    equal as JSON to those dicts, ``chunk`` exercises at a time (:func:`backprop_jsonl`: all).
+
+    Python's float repr costs about 0.5 µs a number, more than all the arithmetic; orjson prints each
+    batched array in one call (shortest round-trip digits) and the lines are assembled by list
+    slicing, with no Python loop over exercises.
+    """
+    options = BackpropOptions(
+        seed, layers, activation, output_activation, loss, decimals, learning_rate
     )
-    rng = np.random.default_rng(seed)
-    args = (seed, layers, activation, output_activation, loss, decimals, learning_rate)
-    chunk = chunk or CHUNK
     return (
-        _jsonl_lines(rng, start, min(chunk, count - start), *args)
-        for start in range(0, count, chunk)
+        _jsonl_lines(start, batch, res, options)
+        for start, batch, res in _solved(options, count, chunk)
     )
 
 
 def _jsonl_lines(
-    rng, start, count, seed, layers, activation, output_activation, loss, decimals, learning_rate
+    start: int, batch: BackpropBatch, res: _net.BackpropResult, o: BackpropOptions
 ) -> bytes:
-    """JSON Lines of the ``count`` exercises from index ``start`` (their draws come next in ``rng``)."""
-    batch = draw_backprop(rng, count, layers, loss, output_activation, decimals)
-    res = solve_batch(batch, activation, output_activation, loss, learning_rate)
+    """JSON Lines of the exercises of one chunk, the first of index ``start``."""
+    count = len(batch.x)
     import orjson as _orjson
 
-    head = _orjson.dumps({"schema": SCHEMA, "seed": seed})[:-1]
+    head = _orjson.dumps({"schema": SCHEMA, "seed": o.seed})[:-1]
     const = _orjson.dumps(
         {
-            "layers": layers,
-            "activation": activation,
-            "output_activation": output_activation,
-            "loss": loss,
-            "learning_rate": learning_rate,
-            "decimals": decimals,
+            "layers": [int(n) for n in o.layers],
+            "activation": o.activation,
+            "output_activation": o.output_activation,
+            "loss": o.loss,
+            "learning_rate": o.learning_rate,
+            "decimals": o.decimals,
         }
     )[1:-1]
     # A line is constant text interleaved with one fragment per slot; slots are filled column-wise.
@@ -675,3 +657,16 @@ def _jsonl_lines(
     for j, column in enumerate(columns):
         flat[2 * j + 1 :: stride] = column
     return b"".join(flat)
+
+
+def _joined(chunks: Callable[P, Iterator[bytes]]) -> Callable[P, bytes]:
+    """``chunks`` (same arguments) as one bytes object."""
+
+    def joined(*args: P.args, **kwargs: P.kwargs) -> bytes:
+        return b"".join(chunks(*args, **kwargs))
+
+    joined.__doc__ = f"All of :func:`{chunks.__name__}` at once."
+    return joined
+
+
+backprop_jsonl = _joined(backprop_jsonl_chunks)

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from studyapp.errors import UsageError, file_kind, os_reason, why_unwritable
+from studyapp.fsync import fsync_path
 
 BACKUP_SUFFIX = ".bak"
 
@@ -102,7 +103,7 @@ def atomic_write(
     tmp = Path(tmp_name)
     try:
         write(tmp)
-        _fsync(tmp)
+        fsync_path(tmp)
         _copy_mode(target, tmp)
         if keep_backup and target.exists():
             _make_backup(target)
@@ -112,7 +113,7 @@ def atomic_write(
     finally:
         if tmp.exists():
             tmp.unlink(missing_ok=True)
-    _fsync_dir(parent)
+    fsync_path(parent)
     return Path(str(path)).expanduser()
 
 
@@ -153,22 +154,3 @@ def _copy_mode(target: Path, tmp: Path) -> None:
         os.umask(umask)
         mode = 0o666 & ~umask
     os.chmod(tmp, mode)
-
-
-def _fsync(path: Path) -> None:
-    with open(path, "rb+") as fh:
-        os.fsync(fh.fileno())
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Persist the rename itself (best effort: not every platform can open a directory)."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from studyapp.fsync import fsync_path
 from studyapp.storage.schema import SCHEMA_VERSION
 
 BACKUPS_DIR = "backups"
@@ -223,22 +224,6 @@ def _link_into_place(tmp: Path, target: Path) -> bool:
     return True
 
 
-def fsync_path(path: Path) -> None:
-    """Flush a file's (or a directory's entries') data to disk; best effort for directories
-    (not every platform can open one)."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        if not path.is_dir():
-            raise
-    finally:
-        os.close(fd)
-
-
 _DATED = re.compile(r"-(\d{4}-\d{2}-\d{2})\.db$")
 
 
@@ -272,7 +257,6 @@ __all__ = [
     "daily_backup",
     "dated_backups",
     "free_bytes",
-    "fsync_path",
     "is_disk_full",
     "read_only_uri",
     "remove_with_side_files",

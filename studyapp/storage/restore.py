@@ -30,6 +30,7 @@ from datetime import datetime
 from pathlib import Path
 
 from studyapp.errors import DataError, os_reason
+from studyapp.fsync import fsync_path
 from studyapp.storage import backups
 from studyapp.storage.backups import DatabaseSummary, NotUsable
 
@@ -73,7 +74,7 @@ def restore(db_path: Path, source: Path, now: datetime) -> Restored:
             for suffix in backups.SIDE_FILES:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(f"{db_path}{suffix}")
-            backups.fsync_path(db_path.parent)
+            fsync_path(db_path.parent)
     except OSError as exc:
         raise DataError(
             f"{db_path}: cannot restore ({os_reason(exc)}); the database was left as it was"

@@ -107,7 +107,7 @@ def test_a_full_disk_while_an_export_is_written(tmp_path, monkeypatch):
     def no_space(path):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(atomic, "_fsync", no_space)
+    monkeypatch.setattr(atomic, "fsync_path", no_space)
     with pytest.raises(UsageError) as err:
         atomic_write_text(target, "new")
     assert str(err.value) == f"cannot write {target}: disk full (no space left on device)"

@@ -21,7 +21,8 @@ import itertools
 import math
 import random
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from typing import ParamSpec
 
 from studyapp.core.catalog import TOPICS
 from studyapp.core.questions import _checking as chk
@@ -257,30 +258,8 @@ class _Numeric:
         )
 
 
+P = ParamSpec("P")
 BLOCK = 1000  # questions made, shuffled and handed out at a time (a quiz of 10⁵ streams)
-
-
-def generate_quiz(
-    seed: int,
-    count: int,
-    topic: str | None = None,
-    weights: Mapping | None = None,
-    content=None,
-    step_weights: Mapping | None = None,
-) -> list[Question]:
-    """``count`` questions for ``seed``: same arguments and content, same questions and ids.
-
-    topic: one of ``valid_topics`` or None for all. weights: per-topic accuracy
-    ``{topic: (correct, total)}`` (or plain numbers) to favour weak topics. step_weights:
-    ``Storage.step_accuracy()`` of the exercise workspace, so that backprop questions ask more
-    about the steps the learner gets wrong. All of :func:`quiz_blocks` in one list.
-    Raises UsageError for an unknown topic or a count < 1.
-    """
-    return [
-        q
-        for block in quiz_blocks(seed, count, topic, weights, content, step_weights)
-        for q in block
-    ]
 
 
 def quiz_blocks(
@@ -291,13 +270,20 @@ def quiz_blocks(
     content=None,
     step_weights: Mapping | None = None,
 ) -> Iterator[list[Question]]:
-    """The questions of :func:`generate_quiz`, :data:`BLOCK` at a time, each block shuffled (a
-    quiz of at most BLOCK questions is one block), so a long quiz is printed as it is made.
+    """``count`` questions for ``seed``, :data:`BLOCK` at a time, each block shuffled (a quiz of
+    at most BLOCK questions is one block), so a long quiz is printed as it is made. Same arguments
+    and content, same questions and ids.
+
+    topic: one of ``valid_topics`` or None for all. weights: per-topic accuracy
+    ``{topic: (correct, total)}`` (or plain numbers) to favour weak topics. step_weights:
+    ``Storage.step_accuracy()`` of the exercise workspace, so that backprop questions ask more
+    about the steps the learner gets wrong. Raises UsageError for an unknown topic or a count
+    < 1 (before the first block).
 
     Any count is served: a topic whose questions run out (its content used, its numeric families
     out of fresh numbers) hands its remaining slots to the topics that still have questions, in
     proportion to their weights; only when every topic has run out do content questions come back
-    as new rounds (ids suffixed ``::r2``, …). Arguments are checked before the first block.
+    as new rounds (ids suffixed ``::r2``, …).
     """
     if count < 1:
         raise UsageError(f"--count must be at least 1, got {count}")
@@ -311,6 +297,19 @@ def quiz_blocks(
     if not servable:
         raise UsageError(f"no questions available for topic {topic!r}")
     return _blocks(seed, count, servable, topic_weights(servable, weights), pools, numeric)
+
+
+def _in_one_list(blocks: Callable[P, Iterator[list[Question]]]) -> Callable[P, list[Question]]:
+    """``blocks`` (same arguments) with every block in one list."""
+
+    def in_one_list(*args: P.args, **kwargs: P.kwargs) -> list[Question]:
+        return [q for block in blocks(*args, **kwargs) for q in block]
+
+    in_one_list.__doc__ = f"All the questions of :func:`{blocks.__name__}` in one list."
+    return in_one_list
+
+
+generate_quiz = _in_one_list(quiz_blocks)
 
 
 def _blocks(seed, count, servable, shares, pools, numeric) -> Iterator[list[Question]]:
