@@ -392,3 +392,23 @@ def test_an_update_is_carried_forward_from_the_learners_gradient():
     ws.submit(ws.shown(ws.step))  # W¹ new right
     fb = ws.submit("[0.1010, 0.2010]")  # b¹ − η·(their gradient)
     assert fb.status == "correct_given_earlier", fb.message
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_written_solution_is_graded_by_the_workspace(seed):
+    """grade_solution drives the same Workspace as the screen: the key's own answers are all
+    correct; the given parameters written as the updated ones are not."""
+    from studyapp.core.exercise.grading import grade_solution
+
+    rng = random.Random(seed)
+    for kind in ("backprop", "optimizer"):
+        ex = generate(randomize_settings(rng, kind), seed)
+        answers = ex.answers.to_dict()
+        graded = grade_solution(ex, answers)
+        assert graded.all_accepted and graded.count(wsmod.StepStatus.CORRECT) == len(graded.steps)
+        if kind == "backprop":
+            answers["updated_biases"] = [list(b) for b in ex.biases]
+        else:
+            answers["params"] = list(ex.params)
+        verdicts = [s.result.status for s in grade_solution(ex, answers).steps]
+        assert verdicts[-1] == "incorrect" and not grade_solution(ex, answers).all_accepted

@@ -190,12 +190,20 @@ def step_abs_tol(expected: np.ndarray) -> float:
 
 def half_units(text: str) -> np.ndarray | None:
     """Half a unit of the last decimal of each number typed, in order (``0.2003`` → 0.00005,
-    ``12`` → 0.5, ``2e-4`` → 0.00005); None when ``text`` is not a plain literal (arithmetic
-    such as ``0.2 - 0.1*(-0.003)`` is exact: graded at full precision)."""
-    if _NumberParser(text).parse() is None:
-        return None
-    numbers = re.findall(_NumberParser._NUMBER, _minus(text))
-    return np.array([0.5 * 10.0 ** Decimal(n).as_tuple().exponent for n in numbers])
+    ``12`` → 0.5, ``2e-4`` → 0.00005). An entry written as arithmetic (``0.2 - 0.1*(-0.003)``)
+    is exact: 0, graded at full precision. None when the entries cannot be told apart."""
+    text = _minus(text)
+    number = re.compile(rf"[-+]?({_NumberParser._NUMBER})")
+    if _NumberParser(text).parse() is not None:  # plain numbers: every one is a literal
+        leaves = [m.group(1) for m in number.finditer(text)]
+    else:  # a list with some arithmetic in it: its entries lie between brackets and commas
+        parts = [p.strip() for p in re.split(r"[\[\],;]", text) if p.strip()]
+        if any(p.count("(") != p.count(")") for p in parts):
+            return None  # a comma inside a function call or a (…) vector: not split here
+        leaves = [m.group(1) if (m := number.fullmatch(p)) else "" for p in parts]
+    return np.array(
+        [0.5 * 10.0 ** Decimal(leaf).as_tuple().exponent if leaf else 0.0 for leaf in leaves]
+    )
 
 
 def decimals_to_show(change: np.ndarray) -> int:
@@ -243,7 +251,7 @@ def check_update(before: np.ndarray, expected: np.ndarray, text: str):
     if user is None:
         return check_answer(new, text)
     half = half_units(text)
-    half = np.zeros(new.shape) if half is None else half.reshape(new.shape)
+    half = half.reshape(new.shape) if half is not None and half.size == new.size else 0 * new
     want, got = new - old, user - old
     moving = want != 0
     too_few = moving & (half > 0.5 * np.abs(want))
