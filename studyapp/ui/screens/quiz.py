@@ -49,9 +49,13 @@ def matching_pairs(question) -> dict[str, str]:
 
 
 def expected_text(question) -> str:
-    """The right answer, readable (matching pairs one per line)."""
+    """The right answer, readable (matching pairs one per line, formulas in unicode: λ, β₁)."""
     if question.kind == QuestionKind.MATCHING:
         return "; ".join(f"{k} → {v}" for k, v in matching_pairs(question).items())
+    if question.expected_kind == ExpectedKind.EXPRESSION:
+        from studyapp.core.questions.formulas import display
+
+        return display(str(question.answer))
     return str(question.answer)
 
 
@@ -71,6 +75,8 @@ class QuizScreen(Screen):
         Binding("6", "choose(5)", "Choice 6", show=False),
         Binding("n", "next", "Next"),
         Binding("enter", "next", "Next", show=False),
+        # a typed answer may be unknown: show the answer, count a miss (enter on an empty box too)
+        Binding("ctrl+r,f3", "skip", "Don't know"),
         Binding("escape", "back", "Back"),
     ]
 
@@ -158,6 +164,7 @@ class QuizScreen(Screen):
         q = self.question
         self.graded = False
         self.grading = False
+        self.refresh_bindings()
         self._asked_at = time.monotonic()
         self._update_progress()
         self.query_one("#quiz-prompt", Static).update(escape_markup(readable(q.prompt)))
@@ -175,7 +182,7 @@ class QuizScreen(Screen):
                 "pair them like 1b 2a 3c and press enter"
                 if q.kind == QuestionKind.MATCHING
                 else "type your answer and press enter"
-            )
+            ) + " (ctrl+r: don't know)"
             box = MathInput(placeholder=placeholder, math=math, id="quiz-input")
             await area.mount(box)
             box.input.focus()
@@ -207,6 +214,17 @@ class QuizScreen(Screen):
         choices = choices_for(q)
         if 0 <= index < len(choices):
             self._grade(choices[index], chosen=index)
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """ "Don't know" is offered (in the footer too) only while a question waits for its answer."""
+        if action == "skip":
+            return self.question is not None and not self.graded
+        return True
+
+    def action_skip(self) -> None:
+        """ "Don't know": graded as an empty answer (a skip: the answer shows, a miss counts)."""
+        if self.question is not None and not self.graded and not self.grading:
+            self._grade("")
 
     def on_choice_chosen(self, message: ChoiceChosen) -> None:
         self.action_choose(message.index)
@@ -255,6 +273,7 @@ class QuizScreen(Screen):
             self.call_after_refresh(self.query_one(Feedback).scroll_visible)
             return
         self.graded = True
+        self.refresh_bindings()
         correct = word == "correct"
         self.score += int(correct)
         self.results.append((question, text, word))

@@ -16,7 +16,14 @@ from typing import Any
 
 from studyapp.core.content import Entry
 from studyapp.core.questions import _checking as chk
-from studyapp.core.questions.builders.common import BLANK, N_CHOICES, STOP, norm_text, source_of
+from studyapp.core.questions.builders.common import (
+    BLANK,
+    LETTERS,
+    N_CHOICES,
+    STOP,
+    norm_text,
+    source_of,
+)
 from studyapp.core.questions.formulas import display
 from studyapp.core.questions.model import (
     ExpectedKind,
@@ -168,9 +175,6 @@ class Pair:
     right: str | None
 
 
-_LETTERS = "abcdef"
-
-
 def matching(
     topic: str,
     template: str,
@@ -191,9 +195,10 @@ def matching(
     order = list(range(size))
     rng.shuffle(order)
     lines = [f"{i + 1}. {lefts[i]}" for i in range(size)]
-    lines += [f"{_LETTERS[k]}) {rights[order[k]]}" for k in range(size)]
+    lines += [f"{LETTERS[k]}) {rights[order[k]]}" for k in range(size)]
     answer = {lefts[i]: rights[i] for i in range(size)}
-    key = {str(i + 1): _LETTERS[order.index(i)] for i in range(size)}
+    shown = [rights[order[k]] for k in range(size)]
+    key = matching_key(lefts, shown, answer)
     ids = sorted(p.entry.id for p in chosen)
     return Question(
         id=make_id(topic, QuestionKind.MATCHING, template, digest(ids)),
@@ -206,15 +211,16 @@ def matching(
         ),
         source=", ".join(source_of(p.entry) for p in chosen),
         expected_kind=ExpectedKind.MATCHING,
-        expected={
-            "pairs": answer,
-            "key": key,
-            "lefts": lefts,
-            "rights": [rights[order[k]] for k in range(size)],
-        },
+        expected={"pairs": answer, "key": key, "lefts": lefts, "rights": shown},
         template=template,
         entry_id=topic,
     )
+
+
+def matching_key(lefts: list[str], rights: list[str], pairs: dict[str, str]) -> dict[str, str]:
+    """{left number: letter of its right item}: ``lefts`` and ``rights`` in the order the prompt
+    lists them (1., 2., … and a), b), …), ``pairs`` the answer {left: right}."""
+    return {str(i + 1): LETTERS[rights.index(pairs[left])] for i, left in enumerate(lefts)}
 
 
 def _unambiguous(pairs: list[Pair], rng: random.Random, formulas: bool) -> list[Pair]:
