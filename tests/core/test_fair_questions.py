@@ -49,3 +49,24 @@ def test_every_formula_cloze_refilled_is_the_formula(content):
             assert "lam" not in cloze.shown and "alpha" not in cloze.shown, cloze.shown
             covered += 1
     assert covered >= 85, covered  # 89 with the content of this writing
+
+
+def test_no_numeric_update_accepts_the_value_before_the_step(content):
+    """A quiz number that is a value after an update (a new weight, θ, state, x₁) is asked only
+    when the step shows at the grading tolerance: the old value, or one moved half way, is wrong
+    (the workspace grades updates on their change; a quiz number has no place to say Δ)."""
+    from studyapp.core.questions import format_number, generate_quiz, grade
+
+    checked = 0
+    for seed in range(12):
+        for topic in ("optimizers", "backprop", "concepts"):
+            for q in generate_quiz(seed, 40, topic=topic, content=content):
+                before = q.data.get("before")
+                if before is None or q.kind != "numeric":
+                    continue
+                value = float(q.expected)
+                assert grade(q, q.answer).verdict == "correct"
+                for wrong in (before, (before + value) / 2):
+                    assert grade(q, format_number(wrong)).verdict == "incorrect", (q.id, wrong)
+                checked += 1
+    assert checked > 40, checked

@@ -62,7 +62,8 @@ def mcq(
     explanation: str,
     rng: random.Random,
 ) -> Question | None:
-    """A multiple-choice question: the answer and N_CHOICES-1 distinct wrong options."""
+    """A multiple-choice question: the answer and N_CHOICES-1 distinct wrong options, none of
+    them listed as also true of ``entry`` (its ``also_true``)."""
     # an option that reads as a bare number ("1") could be taken for a choice number
     if _INTEGER.fullmatch(answer.strip()):
         return None
@@ -73,6 +74,7 @@ def mcq(
         and w != answer
         and norm_text(w) != norm_text(answer)
         and not _INTEGER.fullmatch(w.strip())
+        and not entry.is_also_true(w)
     ]
     if len(wrong) < N_CHOICES - 1:
         return None

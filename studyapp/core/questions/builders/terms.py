@@ -131,7 +131,11 @@ def _typed(term: Term, rng: random.Random, truth: bool | None) -> Question | Non
 def _tf(term: Term, rng: random.Random, truth: bool | None) -> Question | None:
     shown = term.definition
     if not truth:
-        other = rng.choice(term.siblings())
+        # another term's definition, unless it is also true of this one (its also_true)
+        siblings = [
+            o for o in term.siblings() if not term.entry.is_also_true(o.fields["definition"])
+        ]
+        other = rng.choice(siblings)
         shown = mask(str(other.fields["definition"]), other.name)
     q = true_false(
         term.entry,
