@@ -3,6 +3,8 @@ over all the content (not over a sample of quizzes)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from studyapp.core.checker import CONTENT_LIMITS, equivalent, parse, render_unicode
@@ -70,3 +72,56 @@ def test_no_numeric_update_accepts_the_value_before_the_step(content):
                     assert grade(q, format_number(wrong)).verdict == "incorrect", (q.id, wrong)
                 checked += 1
     assert checked > 40, checked
+
+
+def _text_clozes(content, seeds=12):
+    """Every text cloze the builders make (each candidate with several draws): (question, lead
+    text shown before the blanked sentence)."""
+    import random
+
+    from studyapp.core.questions import TOPICS
+    from studyapp.core.questions.builders import candidates_for
+
+    seen = {}
+    for topic in TOPICS:
+        for c in candidates_for(content, topic):
+            if c.kind != "cloze":
+                continue
+            for s in range(seeds):
+                q = c.build(random.Random(f"{s}|{c.key}"), None)
+                if q is not None and not q.cloze_template:
+                    seen.setdefault((q.id, q.answer), q)
+    return list(seen.values())
+
+
+def test_no_text_cloze_gives_its_answer_away(content):
+    """The blanked word (or a plural of it) appears nowhere else in the prompt: not in the
+    section title or term name before it, not later in the sentence."""
+    from studyapp.core.questions.builders.shapes import _stem
+
+    clozes = _text_clozes(content)
+    assert len(clozes) > 150
+    for q in clozes:
+        shown = [_stem(w) for w in re.findall(r"[\w'-]+", q.prompt.replace(BLANK, " "))]
+        words = [_stem(w) for w in re.findall(r"[\w'-]+", q.answer)]
+        n = len(words)
+        assert not any(shown[i : i + n] == words for i in range(len(shown) - n + 1)), (
+            q.id,
+            q.prompt,
+            q.answer,
+        )
+
+
+def test_text_clozes_accept_the_contents_alternatives(content):
+    """A word with ``cloze_accept`` alternatives ("all" for "every") is right in any of them."""
+    from studyapp.core.questions import grade
+
+    checked = 0
+    for q in _text_clozes(content):
+        accept = content.by_id[q.entry_id].fields.get("cloze_accept") or {}
+        for key, alternatives in accept.items():
+            if key.lower() == q.answer.lower():
+                for alt in alternatives:
+                    assert grade(q, alt).verdict == "correct", (q.id, alt)
+                    checked += 1
+    assert checked >= 30, checked

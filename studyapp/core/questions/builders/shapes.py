@@ -122,12 +122,20 @@ def text_cloze(
     lead: str,
     vocabulary: set[str] | frozenset[str] = frozenset(),
 ) -> Question | None:
-    """Blank a key phrase (from ``phrases`` if one occurs in ``text``, else a subject word)."""
-    found = [p for p in phrases if len(p) >= 4 and re.search(rf"\b{re.escape(p)}\b", text, re.I)]
-    phrase = rng.choice(found) if found else _word_to_blank(entry, text, rng, vocabulary)
+    """Blank a key phrase (from ``phrases`` if one occurs in ``text``, else a subject word).
+
+    Never a word the rest of the prompt gives away (it occurs again, in the lead or elsewhere in
+    ``text``); the entry's ``cloze_accept`` alternatives of the blanked word are accepted too.
+    """
+    found = [
+        p
+        for p in phrases
+        if len(p) >= 4 and re.search(_whole(p), text, re.I) and not _given_away(p, lead, text)
+    ]
+    phrase = rng.choice(found) if found else _word_to_blank(entry, text, rng, vocabulary, lead)
     if phrase is None:
         return None
-    m = re.search(rf"\b{re.escape(phrase)}\b", text, re.I)
+    m = re.search(_whole(phrase), text, re.I)
     if m is None:
         return None
     actual = m.group(0)
@@ -141,19 +149,57 @@ def text_cloze(
         answer=actual,
         explanation=f"{lead}{text}",
         expected_kind=ExpectedKind.TEXT,
-        expected=[actual],
+        expected=[actual, *_accepted(entry, actual)],
     )
 
 
+def _whole(phrase: str) -> str:
+    """A pattern for ``phrase`` as whole words: never inside a hyphenated word ("pre-activation"
+    holds no blankable "activation")."""
+    return rf"(?<![\w-]){re.escape(phrase)}(?![\w-])"
+
+
+def _accepted(entry: Entry, word: str) -> list[str]:
+    """The entry's ``cloze_accept`` alternatives for ``word`` (keys compared loosely)."""
+    accept = entry.fields.get("cloze_accept") or {}
+    return [
+        alt for key, alts in accept.items() if norm_text(key) == norm_text(word) for alt in alts
+    ]
+
+
+def _stem(word: str) -> str:
+    """A word compared loosely: lower case, a plural s dropped ("gradients" gives "gradient")."""
+    w = word.lower()
+    return w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w
+
+
+def _given_away(phrase: str, lead: str, text: str) -> bool:
+    """Does the prompt show ``phrase`` anyway, once its first occurrence in ``text`` is blanked
+    (it occurs again there, or in the lead)? Words compare loosely (case, plural s)."""
+    m = re.search(_whole(phrase), text, re.I)
+    rest = lead + " " + (text[: m.start()] + " " + text[m.end() :] if m else text)
+    words = [_stem(w) for w in re.findall(r"[\w'-]+", phrase)]
+    shown = [_stem(w) for w in re.findall(r"[\w'-]+", rest)]
+    n = len(words)
+    return any(shown[i : i + n] == words for i in range(len(shown) - n + 1))
+
+
 def _word_to_blank(
-    entry: Entry, text: str, rng: random.Random, vocabulary: set[str] | frozenset[str]
+    entry: Entry,
+    text: str,
+    rng: random.Random,
+    vocabulary: set[str] | frozenset[str],
+    lead: str = "",
 ) -> str | None:
-    """A long word of ``text`` to blank, preferring the course's subject words (None if none)."""
+    """A long word of ``text`` to blank, preferring the course's subject words (None if none);
+    never one the rest of the prompt gives away."""
     words = list(
         dict.fromkeys(
             w
             for w in re.findall(r"[A-Za-z][A-Za-z-]{4,}", text)
-            if w.lower() not in STOP and norm_text(w) not in norm_text(entry.name)
+            if w.lower() not in STOP
+            and norm_text(w) not in norm_text(entry.name)
+            and not _given_away(w, lead, text)
         )
     )
     if not words:
