@@ -125,3 +125,81 @@ def test_text_clozes_accept_the_contents_alternatives(content):
                     assert grade(q, alt).verdict == "correct", (q.id, alt)
                     checked += 1
     assert checked >= 30, checked
+
+
+def _every_build(content, kind, seeds=5):
+    """Every question of ``kind`` the content's candidates build over a few draws (and, for
+    true/false, both truths)."""
+    import random
+
+    from studyapp.core.questions import TOPICS
+    from studyapp.core.questions.builders import candidates_for
+
+    for topic in TOPICS:
+        for c in candidates_for(content, topic):
+            if c.kind != kind:
+                continue
+            for s in range(seeds):
+                for truth in (True, False) if kind == "true_false" else (None,):
+                    q = c.build(random.Random(f"{s}|{c.key}"), truth)
+                    if q is not None:
+                        yield q
+
+
+def test_no_wrong_option_or_false_statement_is_also_true(content):
+    """An entry's also_true texts (true of it too: learning rate's "too small: slow …", MSE's
+    "penalises large errors") are never a wrong option about it, nor called false of it."""
+    checked = 0
+    for q in _every_build(content, "mcq"):
+        entry = content.by_id.get(q.entry_id)
+        if entry is None:
+            continue
+        for choice in q.choices:
+            if choice != q.answer:
+                assert not entry.is_also_true(choice), (q.id, choice)
+                checked += 1
+    for q in _every_build(content, "true_false"):
+        entry = content.by_id.get(q.entry_id)
+        shown = q.data.get("item") or q.data.get("shown")
+        if entry is not None and q.answer == "False" and isinstance(shown, str):
+            assert not entry.is_also_true(shown), (q.id, shown)
+    assert checked > 1000
+
+
+def test_recommendation_questions_name_the_layer(content):
+    """The table's activation is the output layer's in most rows, a hidden-layer ReLU in the
+    CNN/RNN rows: the mcq keys only output rows with output rows' values; a true/false names the
+    layer; the unsupported optimizer column is never asked."""
+    rows = {r["id"]: r for r in content.recommendations}
+    mcqs = [q for q in _every_build(content, "mcq") if q.template == "recommend_activation"]
+    assert mcqs
+    hidden = {r["activation"] for r in rows.values() if r["activation_layer"] == "hidden"}
+    for q in mcqs:
+        assert rows[q.entry_id]["activation_layer"] == "output" and "output" in q.prompt
+        assert q.answer == rows[q.entry_id]["activation"] and not set(q.choices) & hidden
+    for q in _every_build(content, "true_false"):
+        assert q.template != "recommend_optimizer"
+        if q.template == "recommend_activation":
+            layer = rows[q.entry_id]["activation_layer"]
+            assert f"{'output' if layer == 'output' else 'hidden-layer'} activation" in q.prompt
+
+
+LOSS_TEMPLATES = ("formula", "derivative", "name", "formulas", "derivatives", "value", "gradient")
+
+
+def test_every_loss_question_states_the_reduction(content):
+    """bce, cce and hinge sum over the outputs; mse, mae and huber average: a formula, derivative,
+    name, matching or numeric question on a loss says which (it decides L and ∂L/∂a)."""
+    from studyapp.core.questions import generate_quiz
+
+    asked = 0
+    for seed in range(6):
+        for q in generate_quiz(seed, 60, topic="losses", content=content):
+            if q.template in LOSS_TEMPLATES:
+                assert "summed" in q.prompt or "averaged" in q.prompt, (q.id, q.prompt)
+                asked += 1
+    for seed in range(6):
+        for q in generate_quiz(seed, 30, topic="backprop", content=content):
+            if q.data.get("family") == "backprop":
+                assert "summed over" in q.prompt or "averaged over" in q.prompt, q.prompt
+    assert asked > 150

@@ -250,6 +250,7 @@ def test_true_false_labels_are_right(questions, content):
         if q.template == "erratum":
             err = next(e for e in content.errata if e.id == q.entry_id)
             assert q.data["shown"] == (err.correct if truth else err.says), q.id
+            assert truth or err.is_error, q.id  # only an error or overclaim makes the notes false
         elif q.template.startswith("recommend_"):
             row = next(r for r in content.recommendations if r["id"] == q.entry_id)
             assert (q.data["shown"] == row[q.data["column"]]) == truth, q.id
@@ -265,9 +266,10 @@ def test_true_false_labels_are_right(questions, content):
                 assert (q.data["shown"] == entry.fields["range"]) == truth, q.id
                 if not truth:  # no shared interval: the false statement is wholly false
                     assert not _intervals(q.data["shown"]) & _intervals(entry.fields["range"])
-            elif q.template == "hyperparameter":
-                real = entry.fields["hyperparameters"][q.data["name"]]
+            elif q.template == "hyperparameter":  # a standard default, saying whose
+                real = entry.fields["defaults"][q.data["name"]]
                 assert (q.data["shown"] == real) == truth, q.id
+                assert q.prompt.startswith("True or false? By ")
             elif q.template == "definition":
                 assert (q.data["shown"] == entry.fields["definition"]) == truth, q.id
             else:

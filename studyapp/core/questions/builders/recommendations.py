@@ -90,6 +90,9 @@ def candidates(content: Content, topic: str = "concepts") -> list[Candidate]:
     rows = tuple(
         r for r in content.recommendations if isinstance(r, dict) and r.get("id") and r.get("task")
     )
+    # activation functions the table does not name: more wrong options for "which output
+    # activation does it recommend?" (the table itself names only three)
+    names = tuple(e.name for e in content.topic("activations"))
     out: list[Candidate] = []
     for r in rows:
         row = Row(topic, row_entry(r, topic), rows)
@@ -99,7 +102,7 @@ def candidates(content: Content, topic: str = "concepts") -> list[Candidate]:
                 template = f"recommend_{column}"
                 out.append(Candidate(topic, QuestionKind.TRUE_FALSE, row.entry.id, template, build))
         if r.get("activation") and row.layer == "output":
-            build = partial(_activation_mcq, row)
+            build = partial(_activation_mcq, row, names)
             template = "recommend_activation"
             out.append(Candidate(topic, QuestionKind.MCQ, row.entry.id, template, build))
     return out
@@ -128,15 +131,22 @@ def _cell_tf(row: Row, column: str, rng: random.Random, truth: bool | None) -> Q
     return q
 
 
-def _activation_mcq(row: Row, rng: random.Random, truth: bool | None) -> Question | None:
+def _activation_mcq(
+    row: Row, activations: tuple[str, ...], rng: random.Random, truth: bool | None
+) -> Question | None:
     mine = str(row.entry.fields["activation"])
+    named = row.other_values("activation")
+    # an activation sharing a word with one the table names ("ReLU", "Linear (identity)") would
+    # blur the options; the others are no recommendation of the table for any task
+    taken = {w for v in [mine, *named] for w in norm_text(v).split()}
+    unnamed = [a for a in activations if not set(norm_text(a).split()) & taken]
     return mcq(
         row.entry,
         row.topic,
         "recommend_activation",
         f"Which output activation does the notes' table recommend {row.case}?",
         mine,
-        row.other_values("activation"),
+        named + unnamed,
         f"The table recommends {mine} {row.case}.",
         rng,
     )
