@@ -127,7 +127,7 @@ def test_text_clozes_accept_the_contents_alternatives(content):
     assert checked >= 30, checked
 
 
-def _every_build(content, kind, seeds=5):
+def _every_build(content, kind, seeds=5, topics=None):
     """Every question of ``kind`` the content's candidates build over a few draws (and, for
     true/false, both truths)."""
     import random
@@ -135,7 +135,7 @@ def _every_build(content, kind, seeds=5):
     from studyapp.core.questions import TOPICS
     from studyapp.core.questions.builders import candidates_for
 
-    for topic in TOPICS:
+    for topic in topics or TOPICS:
         for c in candidates_for(content, topic):
             if c.kind != kind:
                 continue
@@ -164,6 +164,63 @@ def test_no_wrong_option_or_false_statement_is_also_true(content):
         if entry is not None and q.answer == "False" and isinstance(shown, str):
             assert not entry.is_also_true(shown), (q.id, shown)
     assert checked > 1000
+
+
+def test_no_wrong_option_names_its_subject(content):
+    """An option about the subject is likely true of it: "Dropout randomly zeroes units …" is no
+    wrong answer to "How does dropout help?", nor "Regularization that randomly sets …" to
+    "What is Regularization?"."""
+    from studyapp.core.questions.builders.shapes import names_of
+
+    for q in _every_build(content, "mcq"):
+        entry = content.by_id.get(q.entry_id)
+        if entry is None:
+            continue
+        for choice in q.choices:
+            if choice != q.answer:
+                for name in names_of(entry):
+                    assert not re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", choice, re.I), (
+                        q.id,
+                        choice,
+                    )
+
+
+#: (question, options it must never offer): a second right answer in the notes' sections
+NEVER_OFFERED = {
+    "bp.output_delta::mcq::formula": ["δ^L = a^L − y", "δ² = (a² − y)·a²·(1 − a²) ≈ −0.05030"],
+    "bp.hidden_delta::mcq::formula": [
+        "δ^(L−1) = ((W^L)ᵀ(a^L − y)) ∘ a^(L−1)(1 − a^(L−1))",
+        "δ¹ = (W²)ᵀδ² ∘ a¹(1 − a¹) ≈ (−0.005881, −0.006176)",
+    ],
+    "bp.sigmoid_ce_example::mcq::formula": ["δ^L = dC/da^L ∘ σ′(z^L)"],
+    "bp.algorithm::mcq::formula": ["z^m = W^m a^(m−1) + b^m", "a^m = σ^m(z^m)"],
+    "concept.ewa::mcq::formula": ["v̂_t = v_t / (1 − β^t)"],
+    "bp.sigmoid_ce_example::mcq::key_point": ["Cross-entropy + sigmoid (or softmax): δ^L = a − y"],
+    "bp.output_delta::mcq::key_point": ["δ^L = a^L − y"],
+    "bp.hidden_delta::mcq::key_point": [
+        "Backprop reuses ∂C/∂z^(m+1) to get ∂C/∂z^m, which makes it efficient"
+    ],
+    "concept.perceptron_and_or::mcq::key_point": [
+        "One neuron with a learning rule learns AND and OR, not XOR"
+    ],
+    "concept.bias::mcq::key_point": ["Its weight is the (learned) threshold"],
+}
+
+
+def test_section_questions_offer_no_second_right_answer(content):
+    """ "Which formula is the output delta?" must not offer another output delta (a worked
+    instance, the same label in another section); "which statement comes from section X?" must
+    not offer one that says the same as X or comes from a section on the same subject."""
+    from studyapp.core.questions.builders.concepts import _same_quantity
+
+    offered: dict[str, set[str]] = {}
+    for q in _every_build(content, "mcq", seeds=30, topics=("backprop", "concepts")):
+        if q.template in ("formula", "key_point"):
+            offered.setdefault(q.id, set()).update(c for c in q.choices if c != q.answer)
+            if q.template == "formula":
+                assert not any(_same_quantity(c, q.answer) for c in q.choices if c != q.answer)
+    for qid, never in NEVER_OFFERED.items():
+        assert offered[qid] and not offered[qid] & set(never), (qid, offered[qid] & set(never))
 
 
 def test_recommendation_questions_name_the_layer(content):

@@ -21,6 +21,7 @@ from studyapp.core.questions.builders.common import (
     LETTERS,
     N_CHOICES,
     STOP,
+    as_list,
     norm_text,
     source_of,
 )
@@ -63,10 +64,12 @@ def mcq(
     rng: random.Random,
 ) -> Question | None:
     """A multiple-choice question: the answer and N_CHOICES-1 distinct wrong options, none of
-    them listed as also true of ``entry`` (its ``also_true``)."""
+    them listed as also true of ``entry`` (its ``also_true``) nor naming it (an option about the
+    subject, "… early stopping picks the number …" for early stopping, is likely true of it)."""
     # an option that reads as a bare number ("1") could be taken for a choice number
     if _INTEGER.fullmatch(answer.strip()):
         return None
+    named = names_of(entry)
     wrong = [
         w
         for w in dict.fromkeys(wrong)
@@ -75,6 +78,7 @@ def mcq(
         and norm_text(w) != norm_text(answer)
         and not _INTEGER.fullmatch(w.strip())
         and not entry.is_also_true(w)
+        and not any(re.search(_whole(n), w, re.I) for n in named)
     ]
     if len(wrong) < N_CHOICES - 1:
         return None
@@ -93,6 +97,14 @@ def mcq(
         expected_kind=ExpectedKind.CHOICE,
         expected=answer,
     )
+
+
+def names_of(entry: Entry) -> list[str]:
+    """What an entry is called: its name, aliases, and the parts of a name like "Overfitting and
+    Underfitting" or "Vanishing/Exploding Gradients" (at least three letters each)."""
+    names = [entry.name, *as_list(entry.fields.get("aliases"))]
+    parts = [p for n in names for p in re.split(r"\s*/\s*|\s+and\s+", n)]
+    return [n for n in dict.fromkeys(names + parts) if len(n.strip()) >= 3]
 
 
 def true_false(
