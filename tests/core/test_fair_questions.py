@@ -149,6 +149,8 @@ def _every_build(content, kind, seeds=5, topics=None):
 def test_no_wrong_option_or_false_statement_is_also_true(content):
     """An entry's also_true texts (true of it too: learning rate's "too small: slow …", MSE's
     "penalises large errors") are never a wrong option about it, nor called false of it."""
+    from studyapp.core.questions.builders.shapes import names_in
+
     checked = 0
     for q in _every_build(content, "mcq"):
         entry = content.by_id.get(q.entry_id)
@@ -163,6 +165,8 @@ def test_no_wrong_option_or_false_statement_is_also_true(content):
         shown = q.data.get("item") or q.data.get("shown")
         if entry is not None and q.answer == "False" and isinstance(shown, str):
             assert not entry.is_also_true(shown), (q.id, shown)
+            if q.template == "definition":  # "Regularization: “Regularization that …”"
+                assert not names_in(entry, shown), (q.id, shown)
     assert checked > 1000
 
 

@@ -69,7 +69,6 @@ def mcq(
     # an option that reads as a bare number ("1") could be taken for a choice number
     if _INTEGER.fullmatch(answer.strip()):
         return None
-    named = names_of(entry)
     wrong = [
         w
         for w in dict.fromkeys(wrong)
@@ -78,7 +77,7 @@ def mcq(
         and norm_text(w) != norm_text(answer)
         and not _INTEGER.fullmatch(w.strip())
         and not entry.is_also_true(w)
-        and not any(re.search(_whole(n), w, re.I) for n in named)
+        and not names_in(entry, w)
     ]
     if len(wrong) < N_CHOICES - 1:
         return None
@@ -105,6 +104,11 @@ def names_of(entry: Entry) -> list[str]:
     names = [entry.name, *as_list(entry.fields.get("aliases"))]
     parts = [p for n in names for p in re.split(r"\s*/\s*|\s+and\s+", n)]
     return [n for n in dict.fromkeys(names + parts) if len(n.strip()) >= 3]
+
+
+def names_in(entry: Entry, text: str) -> bool:
+    """Does ``text`` name ``entry`` (one of ``names_of``, as whole words)?"""
+    return any(re.search(_whole(n), text, re.I) for n in names_of(entry))
 
 
 def true_false(
