@@ -13,13 +13,15 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ProgressBar, Static
 
+from studyapp.core.preset_links import preset_name_for_entry
 from studyapp.ui.messages import RatingChosen
+from studyapp.ui.watch import WATCH, WatchKey
 from studyapp.ui.widgets.card_view import CardView
 from studyapp.ui.widgets.math_text import escape_markup
 from studyapp.ui.widgets.rating_bar import RATINGS, RatingBar
 
 
-class ReviewScreen(Screen):
+class ReviewScreen(WatchKey, Screen):
     """One review session over the cards that are due (learning, then reviews, then new)."""
 
     CSS_PATH = "review.tcss"
@@ -35,6 +37,7 @@ class ReviewScreen(Screen):
         Binding("u", "undo", "Undo"),
         Binding("s", "suspend", "Suspend"),
         Binding("b", "bury", "Bury"),
+        WATCH,  # the card's playground preset, once the answer shows
         Binding("escape", "back", "Back"),
     ]
 
@@ -106,6 +109,7 @@ class ReviewScreen(Screen):
         self.query_one("#review-hint", Static).display = True
         self.query_one(RatingBar).display = False
         self._update_progress()
+        self.refresh_bindings()
 
     def _update_progress(self) -> None:
         done = len(self.session.history) if self.session is not None else 0
@@ -121,6 +125,7 @@ class ReviewScreen(Screen):
         )
 
     def _show_summary(self, note: str = "") -> None:
+        self.refresh_bindings()
         self.query_one(CardView).display = False
         self.query_one(RatingBar).display = False
         self.query_one("#review-hint", Static).display = False
@@ -169,6 +174,7 @@ class ReviewScreen(Screen):
             self.notify(f"Cannot preview intervals: {exc}", severity="warning", markup=False)
         bar.display = True
         self.query_one("#rate-3").focus()
+        self.refresh_bindings()  # "w Watch it" when a preset shows this card
 
     def action_rate(self, rating: int) -> None:
         if self.card is None:
@@ -221,6 +227,12 @@ class ReviewScreen(Screen):
         self.buried += 1
         self.notify("Card buried until tomorrow.", timeout=2)
         self._show_current()
+
+    @property
+    def preset(self) -> str | None:
+        """The playground preset that shows the card on screen, once its answer is shown."""
+        card = self.card
+        return preset_name_for_entry(card.entry_id) if card is not None and self.revealed else None
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -1,0 +1,32 @@
+"""The "w Watch it" key: open the playground preset that shows what is on the screen.
+
+Review and browse show it for a card whose content entry a preset shows (once review has shown
+the answer), the quiz for a graded "predict" question (the preset whose run answers it). A screen
+puts ``WATCH`` in its ``BINDINGS``, mixes in ``WatchKey`` (before ``Screen``) and defines
+``preset``: the preset's name, or None, which hides the key. It calls ``refresh_bindings()``
+whenever ``preset`` may have changed.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+WATCH = Binding("w", "watch", "Watch it")
+
+
+class WatchKey:
+    """Mixin for a Screen with the ``WATCH`` binding."""
+
+    @property
+    def preset(self) -> str | None:
+        """The name of the preset to open, or None (no key)."""
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "watch":
+            return self.preset is not None
+        return super().check_action(action, parameters)
+
+    def action_watch(self) -> None:
+        if self.preset is not None:
+            self.app.action_open(f"playground:{self.preset}")
