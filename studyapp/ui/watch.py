@@ -28,5 +28,8 @@ class WatchKey:
         return super().check_action(action, parameters)
 
     def action_watch(self) -> None:
-        if self.preset is not None:
-            self.app.action_open(f"playground:{self.preset}")
+        # The key is hidden while there is nothing to watch; the command palette still lists it.
+        if self.preset is None:
+            self.notify("Nothing here to watch in the playground.", timeout=2)
+            return
+        self.app.action_open(f"playground:{self.preset}")
