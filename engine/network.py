@@ -46,7 +46,7 @@ def output_delta(
     grad_a = _loss.get(loss).grad(a, y)
     act = _act.get(output_activation)
     if act.elementwise:
-        return act.derivative(z) * grad_a
+        return act.elementwise_derivative(z) * grad_a
     # softmax: δ_j = Σ_i ∂Loss/∂a_i · ∂a_i/∂z_j = Σ_i g_i a_i (δ_ij − a_j) = a_j (g_j − Σ_i g_i a_i)
     return a * (grad_a - np.sum(grad_a * a, axis=-1, keepdims=True))
 
@@ -59,7 +59,7 @@ def hidden_delta(
     W_next: (B, N^(m+1), N^m), delta_next: (B, N^(m+1)), z: (B, N^m) → (B, N^m).
     """
     back = np.sum(W_next * delta_next[:, :, None], axis=1)
-    return _act.get(activation).derivative(z) * back
+    return _act.get(activation).elementwise_derivative(z) * back
 
 
 def weight_gradient(delta: np.ndarray, a_prev: np.ndarray):
