@@ -137,6 +137,3 @@ class ExportScreen(ModalScreen):
         status = self.query_one("#export-status", Static)
         status.set_class(error, "error")
         status.update(escape_markup(text))
-
-    def action_dismiss(self) -> None:
-        self.dismiss()
