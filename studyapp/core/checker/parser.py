@@ -22,6 +22,7 @@ Implicit multiplication has the same precedence as ``*`` and ``/`` (left to righ
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable
 from fractions import Fraction
 
@@ -511,6 +512,13 @@ def _has_symbol(node: Node) -> bool:
     return False
 
 
+_ARITHMETIC: dict[str, Callable[[float, float], float]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+}
+
 _FLOAT_FUNCS: dict[str, Callable[[float], float]] = {
     "exp": math.exp,
     "log": math.log,
@@ -551,16 +559,7 @@ def _cf(node: Node, depth: int) -> float:
     if isinstance(node, Neg):
         return -_cf(node.arg, depth + 1)
     if isinstance(node, BinOp):
-        a, b = _cf(node.left, depth + 1), _cf(node.right, depth + 1)
-        if node.op == "+":
-            return a + b
-        if node.op == "-":
-            return a - b
-        if node.op == "*":
-            return a * b
-        if node.op == "/":
-            return a / b
-        raise ValueError(f"unknown operator {node.op!r}")
+        return _ARITHMETIC[node.op](_cf(node.left, depth + 1), _cf(node.right, depth + 1))
     if isinstance(node, Pow):
         b, e = _cf(node.base, depth + 1), _cf(node.exp, depth + 1)
         if abs(e) > 1e6 or (abs(b) > 1 and abs(e) * math.log(abs(b)) > 700):
