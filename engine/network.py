@@ -116,10 +116,11 @@ def backprop(
     y = np.asarray(y, dtype=float)
     zs, as_ = forward(weights, biases, x, activation, output_activation)
     L = len(weights)
-    deltas: list[np.ndarray] = [None] * L  # type: ignore[list-item]
-    deltas[L - 1] = output_delta(zs[-1], as_[-1], y, output_activation, loss)
+    # backwards from the output: δ^L, then δ^m from δ^(m+1); stored in layer order δ^1 .. δ^L
+    deltas = [output_delta(zs[-1], as_[-1], y, output_activation, loss)]
     for m in range(L - 2, -1, -1):
-        deltas[m] = hidden_delta(weights[m + 1], deltas[m + 1], zs[m], activation)
+        deltas.append(hidden_delta(weights[m + 1], deltas[-1], zs[m], activation))
+    deltas.reverse()
     grads_w, grads_b = [], []
     for m in range(L):
         gw, gb = weight_gradient(deltas[m], x if m == 0 else as_[m - 1])
