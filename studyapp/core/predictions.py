@@ -111,7 +111,7 @@ class Goal:
     def reached(self, surface: _surfaces.Surface, x: float, y: float) -> bool:
         if self.kind == "f_below":
             return float(surface.f(x, y)) < self.value
-        mx, my = surface.minimum
+        mx, my = _minimum(surface)
         return abs(x - mx) < self.value and abs(y - my) < self.value
 
     def text(self, surface: _surfaces.Surface) -> str:
@@ -120,11 +120,17 @@ class Goal:
             k = round(math.log10(abs(self.value))) if self.value else 0
             exact = self.value > 0 and math.isclose(10.0**k, self.value)
             return f"f < {power_of_ten(k) if exact else _signed(self.value)}"
-        mx, my = surface.minimum
+        mx, my = _minimum(surface)
         return f"within {self.value:g} of the minimum ({mx:g}, {my:g})"
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "value": self.value}
+
+
+def _minimum(surface: _surfaces.Surface) -> tuple[float, float]:
+    if surface.minimum is None:
+        raise ValueError(f"the {surface.name} surface has no minimum to get near")
+    return surface.minimum
 
 
 @dataclass(frozen=True)

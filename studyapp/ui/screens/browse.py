@@ -8,11 +8,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from studyapp.core.preset_links import preset_name_for_entry
-from studyapp.ui.watch import WATCH, WatchKey
+from studyapp.ui.screens.watch import WATCH, WatchScreen
 from studyapp.ui.widgets.function_plot import FunctionPlot, sample_curve
 from studyapp.ui.widgets.math_text import escape_markup, readable
 
@@ -37,7 +36,7 @@ def _when(value) -> str:
     return str(value)[:10]
 
 
-class BrowseScreen(WatchKey, Screen):
+class BrowseScreen(WatchScreen):
     """Search, table, details."""
 
     CSS_PATH = "browse.tcss"
@@ -174,8 +173,11 @@ class BrowseScreen(WatchKey, Screen):
 
     def _show_history(self, key: str) -> None:
         target = self.query_one("#details-history", Static)
+        storage = self.app.storage
+        if storage is None:  # no rows to show then: search() has said why
+            return
         try:
-            history = list(self.app.storage.card_history(key))
+            history = list(storage.card_history(key))
         except Exception as exc:
             target.update(escape_markup(f"History unavailable: {exc}"))
             return
@@ -209,17 +211,13 @@ class BrowseScreen(WatchKey, Screen):
         if table.row_count == 0:
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        row = self.rows.get(key)
         storage = self.app.storage
+        if key is None or storage is None:  # every row has its card's key; rows need storage
+            return
+        row = self.rows.get(key)
         try:
             if _field(row, "suspended"):
-                unsuspend = getattr(storage, "unsuspend", None)
-                if unsuspend is None:
-                    self.notify(
-                        "This version of storage cannot unsuspend cards.", severity="warning"
-                    )
-                    return
-                unsuspend(key)
+                storage.unsuspend(key)
                 self.notify("Card unsuspended.", timeout=2)
             else:
                 storage.suspend(key)

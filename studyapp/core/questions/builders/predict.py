@@ -20,6 +20,7 @@ import math
 import random
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from studyapp.core.content import Content
 from studyapp.core.predictions import (
@@ -46,6 +47,7 @@ from studyapp.core.questions.model import (
 )
 
 Study = RaceStudy | TrainStudy
+S = TypeVar("S", bound=Study)
 
 #: The family label of the numeric ones (numeric questions name where their numbers come from).
 FAMILY = "playground"
@@ -96,7 +98,7 @@ def _figures(study: Study, subjects) -> str:
 
 
 @dataclass(frozen=True)
-class Ask(ABC):
+class Ask(ABC, Generic[S]):
     """One predict question: its topic, the content entry it is about (its id's first part),
     its template (the id's last part), the study it runs, a sentence saying why the run comes
     out as it does, and the optimizers or activations it compares. Subclasses set ``kind`` and
@@ -105,7 +107,7 @@ class Ask(ABC):
     topic: str
     entry_id: str
     template: str
-    study: Study
+    study: S
     why: str
     subjects: tuple[str, ...] = ()
 
@@ -186,7 +188,7 @@ class Ask(ABC):
 
 
 @dataclass(frozen=True)
-class First(Ask):
+class First(Ask[Study]):
     """mcq: which of ``subjects`` reaches the study's goal first (asked only if one clearly
     does)."""
 
@@ -209,7 +211,7 @@ class First(Ask):
 
 
 @dataclass(frozen=True)
-class Reaches(Ask):
+class Reaches(Ask[Study]):
     """true/false: "X reaches the goal within N steps", "X reaches it before Y" (only pairs
     the run orders clearly)."""
 
@@ -239,7 +241,7 @@ class Reaches(Ask):
 
 
 @dataclass(frozen=True)
-class Diverges(Ask):
+class Diverges(Ask[RaceStudy]):
     """mcq: which one of ``subjects`` diverges (asked when one or none does)."""
 
     what = "diverges"
@@ -264,7 +266,7 @@ class Diverges(Ask):
 
 
 @dataclass(frozen=True)
-class DivergesTF(Ask):
+class DivergesTF(Ask[RaceStudy]):
     """true/false: "X diverges" for each of ``subjects``."""
 
     kind = QuestionKind.TRUE_FALSE
@@ -300,10 +302,9 @@ def start_norms(study: TrainStudy) -> tuple[float, ...]:
     return start_grad_norms(study.config())
 
 
-class _AtStart:
-    """Mixin of the questions on the gradients at step 0: one run, ``--steps 0``."""
-
-    study: TrainStudy
+@dataclass(frozen=True)
+class _AtStart(Ask[TrainStudy]):
+    """The questions on the gradients at step 0: one run, ``--steps 0``."""
 
     def runs(self) -> dict[str, list[str]]:
         return {"start": self.study.argv(steps=0)}
@@ -313,7 +314,7 @@ class _AtStart:
 
 
 @dataclass(frozen=True)
-class SmallestLayer(_AtStart, Ask):
+class SmallestLayer(_AtStart):
     """mcq: which layer's weight gradient is smallest at step 0 (asked if it is under half of
     the next smallest)."""
 
@@ -334,7 +335,7 @@ class SmallestLayer(_AtStart, Ask):
 
 
 @dataclass(frozen=True)
-class GradientRatio(_AtStart, Ask):
+class GradientRatio(_AtStart):
     """mcq: |∂L/∂W¹| / |∂L/∂Wᴸ| at step 0, to the nearest power of ten (asked when the
     ratio's log₁₀ is within 0.3 of a whole number)."""
 
@@ -364,7 +365,7 @@ class GradientRatio(_AtStart, Ask):
 
 
 @dataclass(frozen=True)
-class LayerOrder(_AtStart, Ask):
+class LayerOrder(_AtStart):
     """true/false: "layer i's gradient is smaller than layer j's at the start" (pairs at least
     a factor 2 apart)."""
 
@@ -395,7 +396,7 @@ class LayerOrder(_AtStart, Ask):
 
 
 @dataclass(frozen=True)
-class FirstStep(Ask):
+class FirstStep(Ask[RaceStudy]):
     """numeric: how far the first step of the optimizer (``subjects[0]``) moves coordinate
     ``axis`` (0: x, 1: y)."""
 

@@ -1,21 +1,23 @@
 """The "w Watch it" key: open the playground preset that shows what is on the screen.
 
 Review and browse show it for a card whose content entry a preset shows (once review has shown
-the answer), the quiz for a graded "predict" question (the preset whose run answers it). A screen
-puts ``WATCH`` in its ``BINDINGS``, mixes in ``WatchKey`` (before ``Screen``) and defines
-``preset``: the preset's name, or None, which hides the key. It calls ``refresh_bindings()``
-whenever ``preset`` may have changed.
+the answer), the quiz for a graded "predict" question (the preset whose run answers it). Such a
+screen derives from :class:`WatchScreen`, puts ``WATCH`` in its ``BINDINGS`` (where it should
+sit in the footer) and defines ``preset``: the preset's name, or None, which hides the key. It
+calls ``refresh_bindings()`` whenever ``preset`` may have changed.
 """
 
 from __future__ import annotations
 
 from textual.binding import Binding
 
+from studyapp.ui.screens.base import StudyScreen
+
 WATCH = Binding("w", "watch", "Watch it")
 
 
-class WatchKey:
-    """Mixin for a Screen with the ``WATCH`` binding."""
+class WatchScreen(StudyScreen):
+    """A StudyScreen with the ``WATCH`` key."""
 
     @property
     def preset(self) -> str | None:
