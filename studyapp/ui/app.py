@@ -229,11 +229,26 @@ class StudyApp(App):
 
             self.push_screen(BrowseScreen(query=place.partition(":")[2]))
             return
+        if place.startswith("playground:"):
+            self._watch(place.partition(":")[2])
+            return
         factory = _screen_factories().get(place)
         if factory is None:
             self.notify(f"No screen called {place!r}", severity="error", markup=False)
             return
         self.push_screen(factory())
+
+    def _watch(self, preset: str) -> None:
+        """The playground on ``preset``, already running: what a card or a quiz question's
+        "watch it" key shows."""
+        from studyapp.ui.screens.playground import PlaygroundScreen
+
+        try:
+            screen = PlaygroundScreen(preset=preset, start=True)
+        except ValueError as exc:
+            self.notify(_one_line(exc), severity="error", markup=False)
+            return
+        self.push_screen(screen)
 
     def _open_exercises(self) -> None:
         try:

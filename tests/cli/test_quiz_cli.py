@@ -237,3 +237,17 @@ def test_user_topic_without_imported_notes_says_how_to_import(cli):
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
     assert "content import" in result.stderr
+
+
+def test_optimizers_and_activations_quizzes_ask_predict_questions_on_the_playground(cli):
+    """Each names the preset and the command that repeats its run."""
+    out = _quiz(cli, "--topic", "activations", "--count", "40", "--seed", "5", "--format", "json")
+    asked = [q for q in out["questions"] if "::predict_" in q["id"]]
+    assert asked
+    for q in asked:
+        assert q["kind"] in ("mcq", "true_false", "numeric") and q["topic"] == "activations"
+        assert "playground preset" in q["source"] and "studyapp playground train" in q["source"]
+        assert q["prompt"].startswith("Predict: ") and "In the run" in q["explanation"]
+    text = cli("quiz", "--topic", "optimizers", "--count", "40", "--seed", "5", "--format", "text")
+    assert text.returncode == 0, text.stderr
+    assert "Predict: " in text.stdout and "studyapp playground race --surface" in text.stdout

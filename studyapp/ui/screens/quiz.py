@@ -20,7 +20,7 @@ from textual.widgets import Footer, Header, Label, Static
 from studyapp.core.attempts import AttemptKind
 from studyapp.core.questions.model import ExpectedKind, Question, QuestionKind
 from studyapp.ui.messages import AnswerSubmitted, ChoiceChosen
-from studyapp.ui.screens.base import StudyScreen
+from studyapp.ui.screens.watch import WATCH, WatchScreen
 from studyapp.ui.widgets.choice_list import ChoiceList
 from studyapp.ui.widgets.feedback import Feedback
 from studyapp.ui.widgets.math_input import MathInput
@@ -55,7 +55,7 @@ def expected_text(question) -> str:
     return str(question.answer)
 
 
-class QuizScreen(StudyScreen):
+class QuizScreen(WatchScreen):
     """``count`` generated questions (optionally on one ``topic``), then the score."""
 
     CSS_PATH = "quiz.tcss"
@@ -71,6 +71,7 @@ class QuizScreen(StudyScreen):
         Binding("6", "choose(5)", "Choice 6", show=False),
         Binding("n", "next", "Next"),
         Binding("enter", "next", "Next", show=False),
+        WATCH,  # a graded predict question's run, in the playground
         Binding("escape", "back", "Back"),
     ]
 
@@ -158,6 +159,7 @@ class QuizScreen(StudyScreen):
         q = self.question
         self.graded = False
         self.grading = False
+        self.refresh_bindings()
         self._asked_at = time.monotonic()
         self._update_progress()
         self.query_one("#quiz-prompt", Static).update(escape_markup(readable(q.prompt)))
@@ -186,6 +188,7 @@ class QuizScreen(StudyScreen):
         self.query_one("#quiz-progress", Label).update(f"{title} · score {self.score}")
 
     async def _show_score(self) -> None:
+        self.refresh_bindings()
         total = len(self.questions)
         self.query_one("#quiz-progress", Label).update(
             f"Quiz finished · score {self.score}/{total}"
@@ -279,6 +282,7 @@ class QuizScreen(StudyScreen):
             self.query_one(ChoiceList).mark(chosen if chosen is not None else -1, right)
         for widget in self.query_one("#quiz-answer").query("Input"):
             widget.disabled = True
+        self.refresh_bindings()  # "w Watch it" for a predict question
         self._update_progress()
         self.set_focus(None)
         self.call_after_refresh(self.query_one(Feedback).scroll_visible)
@@ -293,6 +297,13 @@ class QuizScreen(StudyScreen):
             await self._show_score()
             return
         await self._show_question()
+
+    # ---------------------------------------------------------------- watching
+    @property
+    def preset(self) -> str | None:
+        """The playground preset that shows the graded question's answer (predict questions)."""
+        q = self.question
+        return q.data.get("playground") if q is not None and self.graded else None
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -14,8 +14,9 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer, Header, Label, ProgressBar, Static
 
+from studyapp.core.preset_links import preset_name_for_entry
 from studyapp.ui.messages import RatingChosen
-from studyapp.ui.screens.base import StudyScreen
+from studyapp.ui.screens.watch import WATCH, WatchScreen
 from studyapp.ui.widgets.card_view import CardView
 from studyapp.ui.widgets.math_text import escape_markup
 from studyapp.ui.widgets.rating_bar import RATINGS, RatingBar
@@ -25,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only (the session is imported on 
     from studyapp.study.session import ReviewSession
 
 
-class ReviewScreen(StudyScreen):
+class ReviewScreen(WatchScreen):
     """One review session over the cards that are due (learning, then reviews, then new)."""
 
     CSS_PATH = "review.tcss"
@@ -41,6 +42,7 @@ class ReviewScreen(StudyScreen):
         Binding("u", "undo", "Undo"),
         Binding("s", "suspend", "Suspend"),
         Binding("b", "bury", "Bury"),
+        WATCH,  # the card's playground preset, once the answer shows
         Binding("escape", "back", "Back"),
     ]
 
@@ -118,6 +120,7 @@ class ReviewScreen(StudyScreen):
         self.query_one("#review-hint", Static).display = True
         self.query_one(RatingBar).display = False
         self._update_progress()
+        self.refresh_bindings()
 
     def _update_progress(self) -> None:
         done = len(self.session.history) if self.session is not None else 0
@@ -133,6 +136,7 @@ class ReviewScreen(StudyScreen):
         )
 
     def _show_summary(self, note: str = "") -> None:
+        self.refresh_bindings()
         self.query_one(CardView).display = False
         self.query_one(RatingBar).display = False
         self.query_one("#review-hint", Static).display = False
@@ -182,6 +186,7 @@ class ReviewScreen(StudyScreen):
             self.notify(f"Cannot preview intervals: {exc}", severity="warning", markup=False)
         bar.display = True
         self.query_one("#rate-3").focus()
+        self.refresh_bindings()  # "w Watch it" when a preset shows this card
 
     def action_rate(self, rating: int) -> None:
         session = self._session_with_card()
@@ -237,6 +242,12 @@ class ReviewScreen(StudyScreen):
         self.buried += 1
         self.notify("Card buried until tomorrow.", timeout=2)
         self._show_current()
+
+    @property
+    def preset(self) -> str | None:
+        """The playground preset that shows the card on screen, once its answer is shown."""
+        card = self.card
+        return preset_name_for_entry(card.entry_id) if card is not None and self.revealed else None
 
     def action_back(self) -> None:
         self.app.pop_screen()
