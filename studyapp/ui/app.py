@@ -22,6 +22,7 @@ from textual.screen import Screen
 from studyapp.core.catalog import TOPICS
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
+    from studyapp.core.content import Content
     from studyapp.storage import Storage
 
 #: Settings value -> Textual theme name.  Any other registered Textual theme name is accepted too.
@@ -88,7 +89,7 @@ class StudyApp(App):
         # The dashboard opens the database in a worker so the first screen shows at once; the
         # lock stops a key press on the UI thread from opening it a second time meanwhile.
         self._storage_lock = threading.Lock()
-        self._content = None
+        self._content: Content | None = None
         self.load_error: str | None = None
 
     # ------------------------------------------------------------------ data (flows down)
@@ -124,7 +125,7 @@ class StudyApp(App):
         return open_study(now=self.now())
 
     @property
-    def content(self):
+    def content(self) -> Content | None:
         """The loaded :class:`studyapp.core.content.Content` (or ``None`` if it cannot load)."""
         if self._content is None:
             try:
@@ -228,11 +229,26 @@ class StudyApp(App):
 
             self.push_screen(BrowseScreen(query=place.partition(":")[2]))
             return
+        if place.startswith("playground:"):
+            self._watch(place.partition(":")[2])
+            return
         factory = _screen_factories().get(place)
         if factory is None:
             self.notify(f"No screen called {place!r}", severity="error", markup=False)
             return
         self.push_screen(factory())
+
+    def _watch(self, preset: str) -> None:
+        """The playground on ``preset``, already running: what a card or a quiz question's
+        "watch it" key shows."""
+        from studyapp.ui.screens.playground import PlaygroundScreen
+
+        try:
+            screen = PlaygroundScreen(preset=preset, start=True)
+        except ValueError as exc:
+            self.notify(_one_line(exc), severity="error", markup=False)
+            return
+        self.push_screen(screen)
 
     def _open_exercises(self) -> None:
         try:

@@ -278,3 +278,17 @@ def test_quiz_grade_bad_question_is_one_line(cli):
         out = cli("quiz", "grade", "--question", question, "--answer", "1")
         assert out.returncode == 2 and out.stdout == "", out.stdout
         assert out.stderr.count("\n") == 1 and needle in out.stderr, out.stderr
+
+
+def test_optimizers_and_activations_quizzes_ask_predict_questions_on_the_playground(cli):
+    """Each names the preset and the command that repeats its run."""
+    out = _quiz(cli, "--topic", "activations", "--count", "40", "--seed", "5", "--format", "json")
+    asked = [q for q in out["questions"] if "::predict_" in q["id"]]
+    assert asked
+    for q in asked:
+        assert q["kind"] in ("mcq", "true_false", "numeric") and q["topic"] == "activations"
+        assert "playground preset" in q["source"] and "studyapp playground train" in q["source"]
+        assert q["prompt"].startswith("Predict: ") and "In the run" in q["explanation"]
+    text = cli("quiz", "--topic", "optimizers", "--count", "40", "--seed", "5", "--format", "text")
+    assert text.returncode == 0, text.stderr
+    assert "Predict: " in text.stdout and "studyapp playground race --surface" in text.stdout

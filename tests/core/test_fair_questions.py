@@ -161,7 +161,9 @@ def test_no_wrong_option_or_false_statement_is_true_of_the_subject(content):
         for choice in q.choices:
             if choice != q.answer:
                 assert not entry.is_also_true(choice), (q.id, choice)
-                assert not names_in(entry, choice), (q.id, choice)
+                # (a predict question's options are the runs' contestants, keyed to the run)
+                if not q.template.startswith("predict"):
+                    assert not names_in(entry, choice), (q.id, choice)
                 checked += 1
     for q in _every_build(content, "true_false"):
         entry = content.by_id.get(q.entry_id)

@@ -33,6 +33,8 @@ from studyapp.core.questions.builders.activations import intervals as _intervals
 from studyapp.core.questions.formulas import display
 from studyapp.errors import UsageError
 
+from .predict_reference import is_predict, reference_answer
+
 SEEDS = range(40)
 PER_QUIZ = 50
 
@@ -168,6 +170,7 @@ def test_all_kinds_and_numeric_families_appear(questions):
         "mcculloch_pitts",
         "chain_rule",
         "backprop",
+        "playground",  # the predict questions' numbers, measured on the playground's runs
     }, families
 
 
@@ -272,6 +275,8 @@ def test_true_false_labels_are_right(questions, content):
                 assert q.prompt.startswith("True or false? By ")
             elif q.template == "definition":
                 assert (q.data["shown"] == entry.fields["definition"]) == truth, q.id
+            elif is_predict(q):
+                assert q.answer == reference_answer(q), q.id
             else:
                 raise AssertionError(f"unchecked true/false template {q.template}")
         kinds[q.template] += 1
@@ -412,6 +417,8 @@ def _backprop_reference(ex: dict) -> dict:
 def _reference(q: Question) -> float:
     d = q.data
     fam = d["family"]
+    if fam == "playground":
+        return reference_answer(q)
     if fam in ("activation_value", "activation_derivative"):
         return _engine_activation(d["activation"], d["z"], fam == "activation_derivative")
     if fam == "softmax":

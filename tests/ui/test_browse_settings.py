@@ -7,7 +7,7 @@ from textual.widgets import DataTable, Input, Select
 from studyapp.ui.screens.browse import BrowseScreen
 from studyapp.ui.screens.settings import SettingsScreen
 
-from .conftest import SPECS, wait_until
+from .conftest import SPECS, open_export, wait_until
 
 
 def _keys(table: DataTable) -> list[str]:
@@ -220,6 +220,12 @@ async def test_unusable_database_is_one_line_not_a_crash(data_dir):
         await pilot.press("r")  # the review says so too, instead of failing
         await pilot.pause()
         assert "Cannot open the study data" in str(app.screen.query_one("#review-summary").render())
+        await pilot.press("escape", "s")  # and so do the statistics, with the reason
+        await pilot.pause()
+        box = app.screen.query_one("#stats-summary")
+        await wait_until(pilot, lambda: "Computing" not in str(box.render()))
+        assert "Cannot open the study data" in str(box.render()), str(box.render())
+        assert "is a directory" in str(box.render())
 
 
 async def test_text_that_looks_like_markup_is_shown_as_typed(make_app):
@@ -265,12 +271,7 @@ async def test_export_from_the_palette_writes_a_file(make_app, tmp_path):
 
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        app.action_open("export")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ExportScreen)
-        screen.query_one("#export-format", Select).value = "json"
-        await pilot.pause()
+        screen = await open_export(pilot, "json")
         assert screen.query_one("#export-path", Input).value.endswith("deep-learning.json")
         target = tmp_path / "cards.json"
         screen.query_one("#export-path", Input).value = str(target)

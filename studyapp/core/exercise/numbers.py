@@ -201,9 +201,15 @@ def half_units(text: str) -> np.ndarray | None:
         if any(p.count("(") != p.count(")") for p in parts):
             return None  # a comma inside a function call or a (…) vector: not split here
         leaves = [m.group(1) if (m := number.fullmatch(p)) else "" for p in parts]
-    return np.array(
-        [0.5 * 10.0 ** Decimal(leaf).as_tuple().exponent if leaf else 0.0 for leaf in leaves]
-    )
+    return np.array([_half_unit(leaf) for leaf in leaves])
+
+
+def _half_unit(literal: str) -> float:
+    """Half a unit of the last decimal of a number literal; 0 for "" (arithmetic: exact)."""
+    if not literal:
+        return 0.0
+    exponent = Decimal(literal).as_tuple().exponent
+    return 0.5 * 10.0**exponent if isinstance(exponent, int) else 0.0
 
 
 def decimals_to_show(change: np.ndarray) -> int:

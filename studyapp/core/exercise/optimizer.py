@@ -87,13 +87,13 @@ def _steps(ex: OptimizerExercise) -> list[Step]:
     order += [k for k in [*state, *inter] if k not in order]  # anything the engine adds
     steps = []
     for key in order:
-        kind, group, value = (
+        kind, group, numbers = (
             ("opt_state", "state", state[key])
             if key in state
             else ("opt_intermediate", "intermediates", inter[key])
         )
         label, title = QUANTITY_LABEL.get(key, key), f"{ex.optimizer}: {key} after step t"
-        value = np.asarray(value, dtype=float)
+        value = np.asarray(numbers, dtype=float)
         steps.append(Step(key, kind, label, title, value, None, (group, key)))
     title = f"{ex.optimizer}: parameters after step t"
     new = np.asarray(ex.answers.params, dtype=float)

@@ -9,8 +9,10 @@ stable across runs and platforms):
    is its smoothed error rate, so weak topics get proportionally more questions.
 2. Within a topic, kinds take turns (mcq, typed, true/false, cloze, matching, numeric) so a
    quiz is varied; each content question (entry, kind, template) is used at most once, then
-   numeric families fill the rest with fresh numbers. A topic without numeric families starts
-   a second round of its content questions (ids suffixed ``::r2``), so any count can be served.
+   numeric families fill the rest with fresh numbers (a numeric turn asks one of the topic's
+   fixed numeric questions, the playground's predict ones, now and then). A topic without
+   numeric families starts a second round of its content questions (ids suffixed ``::r2``), so
+   any count can be served.
 3. True/false statements come in pairs, one true and one false in random order, so a quiz is
    half true, half false (±1).
 """
@@ -321,9 +323,13 @@ def _fill_topic(
             if len(out) >= n:
                 break
             if kind == QuestionKind.NUMERIC:
-                q = _one_numeric(numeric, topic, fams, fam_i, seed, len(out), seen)
-                fam_i += 1
-                fams = numeric.families(topic) if q is None else fams
+                q = None
+                if kind in by_kind and (_pooled_turn(seed, topic, len(out)) or not fams):
+                    q = _one_content(by_kind[kind], cursor, kind, seed, rounds, next_truth, seen)
+                if q is None:
+                    q = _one_numeric(numeric, topic, fams, fam_i, seed, len(out), seen)
+                    fam_i += 1
+                    fams = numeric.families(topic) if q is None else fams
             else:
                 q = _one_content(by_kind[kind], cursor, kind, seed, rounds, next_truth, seen)
             if q is not None:
@@ -368,6 +374,12 @@ def _one_content(cands, cursor, kind, seed, rounds, next_truth, seen) -> Questio
 
 CHOICE_SHARE = 0.25  # numeric drafts asked as an mcq (the slips as options)
 NO_CHOICE = ("mcculloch_pitts",)  # 0 or 1: no four options
+POOLED_SHARE = 0.15  # numeric turns that ask a fixed numeric question while any is left
+
+
+def _pooled_turn(seed, topic, slot) -> bool:
+    """Whether numeric turn ``slot`` asks a fixed numeric question (a predict one)."""
+    return random.Random(f"{seed}|{topic}|pooled|{slot}").random() < POOLED_SHARE
 
 
 def _one_numeric(numeric: _Numeric, topic, fams, fam_i, seed, slot, seen) -> Question | None:

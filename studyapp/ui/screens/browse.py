@@ -8,9 +8,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from studyapp.core.preset_links import preset_name_for_entry
+from studyapp.ui.screens.watch import WATCH, WatchScreen
 from studyapp.ui.widgets.function_plot import FunctionPlot, sample_curve
 from studyapp.ui.widgets.math_text import escape_markup, readable
 
@@ -35,7 +36,7 @@ def _when(value) -> str:
     return str(value)[:10]
 
 
-class BrowseScreen(Screen):
+class BrowseScreen(WatchScreen):
     """Search, table, details."""
 
     CSS_PATH = "browse.tcss"
@@ -45,6 +46,7 @@ class BrowseScreen(Screen):
     BINDINGS = [
         Binding("slash", "focus_search", "Search", key_display="/"),
         Binding("s", "toggle_suspend", "Suspend/unsuspend"),
+        WATCH,  # the card's playground preset, if it has one
         Binding("escape", "back", "Back"),
     ]
 
@@ -52,6 +54,7 @@ class BrowseScreen(Screen):
         super().__init__()
         self.initial_query = query
         self.rows: dict[str, object] = {}
+        self.shown: str | None = None  # the key of the card in the details pane
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -118,6 +121,7 @@ class BrowseScreen(Screen):
         if found:
             self.show_details(_field(found[0], "key"))
         else:
+            self.show_details(None)
             self.query_one("#details-card", Static).update("No card matches this search.")
             self.query_one("#details-history", Static).update("")
             self.query_one(FunctionPlot).display = False
@@ -127,7 +131,11 @@ class BrowseScreen(Screen):
         if event.row_key is not None and event.row_key.value in self.rows:
             self.show_details(event.row_key.value)
 
-    def show_details(self, key: str) -> None:
+    def show_details(self, key: str | None) -> None:
+        self.shown = key
+        self.refresh_bindings()  # "w Watch it" only for a card a preset shows
+        if key is None:
+            return
         row = self.rows.get(key)
         front = _field(row, "front") or ""
         back = _field(row, "back") or ""
@@ -165,8 +173,11 @@ class BrowseScreen(Screen):
 
     def _show_history(self, key: str) -> None:
         target = self.query_one("#details-history", Static)
+        storage = self.app.storage
+        if storage is None:  # no rows to show then: search() has said why
+            return
         try:
-            history = list(self.app.storage.card_history(key))
+            history = list(storage.card_history(key))
         except Exception as exc:
             target.update(escape_markup(f"History unavailable: {exc}"))
             return
@@ -200,17 +211,13 @@ class BrowseScreen(Screen):
         if table.row_count == 0:
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        row = self.rows.get(key)
         storage = self.app.storage
+        if key is None or storage is None:  # every row has its card's key; rows need storage
+            return
+        row = self.rows.get(key)
         try:
             if _field(row, "suspended"):
-                unsuspend = getattr(storage, "unsuspend", None)
-                if unsuspend is None:
-                    self.notify(
-                        "This version of storage cannot unsuspend cards.", severity="warning"
-                    )
-                    return
-                unsuspend(key)
+                storage.unsuspend(key)
                 self.notify("Card unsuspended.", timeout=2)
             else:
                 storage.suspend(key)
@@ -219,6 +226,11 @@ class BrowseScreen(Screen):
             self.notify(str(exc), severity="error", markup=False)
             return
         self.search(self.query_one("#browse-search", Input).value)
+
+    @property
+    def preset(self) -> str | None:
+        """The playground preset that shows the card in the details pane, if any."""
+        return preset_name_for_entry(_field(self.rows.get(self.shown or ""), "entry_id"))
 
     def action_back(self) -> None:
         self.app.pop_screen()

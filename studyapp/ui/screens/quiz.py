@@ -15,12 +15,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
 from studyapp.core.attempts import AttemptKind
-from studyapp.core.questions.model import ExpectedKind, QuestionKind
+from studyapp.core.questions.model import ExpectedKind, Question, QuestionKind
 from studyapp.ui.messages import AnswerSubmitted, ChoiceChosen
+from studyapp.ui.screens.watch import WATCH, WatchScreen
 from studyapp.ui.widgets.choice_list import ChoiceList
 from studyapp.ui.widgets.feedback import Feedback
 from studyapp.ui.widgets.math_input import MathInput
@@ -59,7 +59,7 @@ def expected_text(question) -> str:
     return str(question.answer)
 
 
-class QuizScreen(Screen):
+class QuizScreen(WatchScreen):
     """``count`` generated questions (optionally on one ``topic``), then the score."""
 
     CSS_PATH = "quiz.tcss"
@@ -75,8 +75,9 @@ class QuizScreen(Screen):
         Binding("6", "choose(5)", "Choice 6", show=False),
         Binding("n", "next", "Next"),
         Binding("enter", "next", "Next", show=False),
-        # a typed answer may be unknown: show the answer, count a miss (enter on an empty box too)
+        # an answer may be unknown: show it and count a miss
         Binding("ctrl+r,f3", "skip", "Don't know"),
+        WATCH,  # a graded predict question's run, in the playground
         Binding("escape", "back", "Back"),
     ]
 
@@ -96,7 +97,7 @@ class QuizScreen(Screen):
         self.score = 0
         self.graded = False
         self.grading = False
-        self.results: list[tuple[object, str, str]] = []  # (question, answer text, verdict)
+        self.results: list[tuple[Question, str, str]] = []  # (question, answer text, verdict)
         self._asked_at = time.monotonic()
 
     def compose(self) -> ComposeResult:
@@ -193,6 +194,7 @@ class QuizScreen(Screen):
         self.query_one("#quiz-progress", Label).update(f"{title} · score {self.score}")
 
     async def _show_score(self) -> None:
+        self.refresh_bindings()
         total = len(self.questions)
         self.query_one("#quiz-progress", Label).update(
             f"Quiz finished · score {self.score}/{total}"
@@ -215,11 +217,11 @@ class QuizScreen(Screen):
         if 0 <= index < len(choices):
             self._grade(choices[index], chosen=index)
 
-    def check_action(self, action: str, parameters: tuple) -> bool | None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """ "Don't know" is offered (in the footer too) only while a question waits for its answer."""
         if action == "skip":
             return self.question is not None and not self.graded
-        return True
+        return super().check_action(action, parameters)
 
     def action_skip(self) -> None:
         """ "Don't know": graded as an empty answer (a skip: the answer shows, a miss counts)."""
@@ -273,7 +275,6 @@ class QuizScreen(Screen):
             self.call_after_refresh(self.query_one(Feedback).scroll_visible)
             return
         self.graded = True
-        self.refresh_bindings()
         correct = word == "correct"
         self.score += int(correct)
         self.results.append((question, text, word))
@@ -298,6 +299,7 @@ class QuizScreen(Screen):
             self.query_one(ChoiceList).mark(chosen if chosen is not None else -1, right)
         for widget in self.query_one("#quiz-answer").query("Input"):
             widget.disabled = True
+        self.refresh_bindings()  # "w Watch it" for a predict question
         self._update_progress()
         self.set_focus(None)
         self.call_after_refresh(self.query_one(Feedback).scroll_visible)
@@ -312,6 +314,13 @@ class QuizScreen(Screen):
             await self._show_score()
             return
         await self._show_question()
+
+    # ---------------------------------------------------------------- watching
+    @property
+    def preset(self) -> str | None:
+        """The playground preset that shows the graded question's answer (predict questions)."""
+        q = self.question
+        return q.data.get("playground") if q is not None and self.graded else None
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -7,19 +7,26 @@ quitting at any moment loses nothing.  The screen only shows what the session sa
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ProgressBar, Static
 
+from studyapp.core.preset_links import preset_name_for_entry
 from studyapp.ui.messages import RatingChosen
+from studyapp.ui.screens.watch import WATCH, WatchScreen
 from studyapp.ui.widgets.card_view import CardView
 from studyapp.ui.widgets.math_text import escape_markup
 from studyapp.ui.widgets.rating_bar import RATINGS, RatingBar
 
+if TYPE_CHECKING:  # pragma: no cover - typing only (the session is imported on mount)
+    from studyapp.storage import CardRow
+    from studyapp.study.session import ReviewSession
 
-class ReviewScreen(Screen):
+
+class ReviewScreen(WatchScreen):
     """One review session over the cards that are due (learning, then reviews, then new)."""
 
     CSS_PATH = "review.tcss"
@@ -35,12 +42,13 @@ class ReviewScreen(Screen):
         Binding("u", "undo", "Undo"),
         Binding("s", "suspend", "Suspend"),
         Binding("b", "bury", "Bury"),
+        WATCH,  # the card's playground preset, once the answer shows
         Binding("escape", "back", "Back"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
-        self.session = None
+        self.session: ReviewSession | None = None
         self.suspended = 0
         self.buried = 0
 
@@ -84,9 +92,15 @@ class ReviewScreen(Screen):
             self._show_current()
 
     @property
-    def card(self):
+    def card(self) -> CardRow | None:
         """The CardRow on screen (None when the session is over)."""
         return self.session.current if self.session is not None else None
+
+    def _session_with_card(self) -> ReviewSession | None:
+        """The session while a card is on screen (what rating, suspending, burying act on)."""
+        if self.session is None or self.session.current is None:
+            return None
+        return self.session
 
     @property
     def revealed(self) -> bool:
@@ -106,6 +120,7 @@ class ReviewScreen(Screen):
         self.query_one("#review-hint", Static).display = True
         self.query_one(RatingBar).display = False
         self._update_progress()
+        self.refresh_bindings()
 
     def _update_progress(self) -> None:
         done = len(self.session.history) if self.session is not None else 0
@@ -121,6 +136,7 @@ class ReviewScreen(Screen):
         )
 
     def _show_summary(self, note: str = "") -> None:
+        self.refresh_bindings()
         self.query_one(CardView).display = False
         self.query_one(RatingBar).display = False
         self.query_one("#review-hint", Static).display = False
@@ -157,27 +173,30 @@ class ReviewScreen(Screen):
 
     # ---------------------------------------------------------------- actions
     def action_reveal(self) -> None:
-        if self.card is None or self.revealed:
+        session = self._session_with_card()
+        if session is None or self.revealed:
             return
-        self.session.reveal()
+        session.reveal()
         self.query_one(CardView).revealed = True
         self.query_one("#review-hint", Static).display = False
         bar = self.query_one(RatingBar)
         try:
-            bar.show_intervals(self.session.button_labels())
+            bar.show_intervals(session.button_labels())
         except Exception as exc:
             self.notify(f"Cannot preview intervals: {exc}", severity="warning", markup=False)
         bar.display = True
         self.query_one("#rate-3").focus()
+        self.refresh_bindings()  # "w Watch it" when a preset shows this card
 
     def action_rate(self, rating: int) -> None:
-        if self.card is None:
+        session = self._session_with_card()
+        if session is None:
             return
         if not self.revealed:
             self.notify("Press space to see the answer first.", timeout=2)
             return
         try:
-            self.session.rate(rating)  # committed before the next card is fetched
+            session.rate(rating)  # committed before the next card is fetched
         except Exception as exc:
             self.notify(f"Could not save the review: {exc}", severity="error", markup=False)
             return
@@ -199,10 +218,11 @@ class ReviewScreen(Screen):
         self._show_current()
 
     def action_suspend(self) -> None:
-        if self.card is None:
+        session = self._session_with_card()
+        if session is None:
             return
         try:
-            self.session.suspend()
+            session.suspend()
         except Exception as exc:
             self.notify(f"Could not suspend: {exc}", severity="error", markup=False)
             return
@@ -211,16 +231,23 @@ class ReviewScreen(Screen):
         self._show_current()
 
     def action_bury(self) -> None:
-        if self.card is None:
+        session = self._session_with_card()
+        if session is None:
             return
         try:
-            self.session.bury()
+            session.bury()
         except Exception as exc:
             self.notify(f"Could not bury: {exc}", severity="error", markup=False)
             return
         self.buried += 1
         self.notify("Card buried until tomorrow.", timeout=2)
         self._show_current()
+
+    @property
+    def preset(self) -> str | None:
+        """The playground preset that shows the card on screen, once its answer is shown."""
+        card = self.card
+        return preset_name_for_entry(card.entry_id) if card is not None and self.revealed else None
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -1,13 +1,14 @@
-"""Settings: desired retention, daily limits, maximum interval and theme, saved via Storage."""
+"""Settings: desired retention, daily limits, maximum interval and theme, saved via Storage; and
+the FSRS parameters, fitted to the learner's reviews by "Optimize parameters"."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
+from studyapp.ui.screens.base import StudyScreen
 from studyapp.ui.widgets.math_text import escape_markup
 
 #: field -> (label, type, lower bound, upper bound, help)
@@ -44,7 +45,7 @@ def parse_settings(raw: dict[str, str]) -> dict[str, float | int]:
     return out
 
 
-class SettingsScreen(Screen):
+class SettingsScreen(StudyScreen):
     """A small form; ``ctrl+s`` or the Save button validates and writes it."""
 
     CSS_PATH = "settings.tcss"
@@ -53,6 +54,7 @@ class SettingsScreen(Screen):
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save"),
+        Binding("ctrl+o", "optimize", "Optimize parameters"),
         Binding("escape", "back", "Back"),
     ]
 
@@ -67,6 +69,9 @@ class SettingsScreen(Screen):
                 yield Label("Theme", classes="field-label")
                 yield Select(THEME_CHOICES, id="set-theme", allow_blank=False, value="dark")
                 yield Label("colours of the whole app", classes="field-help")
+            with Horizontal(id="settings-fsrs"):
+                yield Button("Optimize parameters", id="settings-optimize")
+                yield Static("", id="settings-fsrs-status")
             yield Static("", id="settings-error")
             with Horizontal(id="settings-buttons"):
                 yield Button("Save", id="settings-save", variant="primary")
@@ -85,7 +90,17 @@ class SettingsScreen(Screen):
         if theme not in dict((v, k) for k, v in THEME_CHOICES):
             select.set_options(THEME_CHOICES + [(theme, theme)])
         select.value = theme
+        self._show_parameters()
         self.query_one(f"#set-{next(iter(FIELDS))}", Input).focus()
+
+    def _show_parameters(self) -> None:
+        fitted = self.app.settings().get("fsrs_parameters") is not None
+        self.query_one("#settings-fsrs-status", Static).update(
+            "FSRS parameters: "
+            + ("fitted to your reviews." if fitted else "FSRS-6's defaults.")
+            + " Optimizing fits them to your review history and applies them only if they"
+            " predict your later reviews better."
+        )
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "set-theme" and event.value is not Select.NULL:
@@ -96,6 +111,17 @@ class SettingsScreen(Screen):
             self.action_save()
         elif event.button.id == "settings-cancel":
             self.action_back()
+        elif event.button.id == "settings-optimize":
+            self.action_optimize()
+
+    def action_optimize(self) -> None:
+        from studyapp.ui.screens.optimize import OptimizeScreen
+
+        def done(applied: bool | None) -> None:
+            if applied:
+                self._show_parameters()
+
+        self.app.push_screen(OptimizeScreen(), done)
 
     def on_input_submitted(self, _event: Input.Submitted) -> None:
         self.action_save()
@@ -103,12 +129,13 @@ class SettingsScreen(Screen):
     def action_save(self) -> None:
         error = self.query_one("#settings-error", Static)
         try:
-            values = parse_settings({n: self.query_one(f"#set-{n}", Input).value for n in FIELDS})
+            numbers = parse_settings({n: self.query_one(f"#set-{n}", Input).value for n in FIELDS})
         except ValueError as exc:
             error.update(escape_markup(str(exc)))
             error.add_class("error")
             return
-        values["theme"] = str(self.query_one("#set-theme", Select).value)
+        theme = str(self.query_one("#set-theme", Select).value)
+        values: dict[str, float | int | str] = {**numbers, "theme": theme}
         storage = self.app.storage
         if storage is None:
             error.update(escape_markup(f"Cannot save: {self.app.load_error}"))
@@ -123,7 +150,7 @@ class SettingsScreen(Screen):
             return
         error.remove_class("error")
         error.update("")
-        self.app.apply_theme(values["theme"])
+        self.app.apply_theme(theme)
         self.notify("Settings saved.", timeout=2)
         self.app.pop_screen()
 
