@@ -16,7 +16,7 @@ The dict shapes are the public contract (``schema`` 1): see ``shared/design/cont
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, ParamSpec
 
 import numpy as np
@@ -135,6 +135,29 @@ def _target_width(n_out: int, loss: str) -> int:
     return 1 if _loss.get(loss).targets == "onehot" else n_out
 
 
+def _widths(layers: tuple[int, ...], loss: str) -> list[int]:
+    """Uniform draws per exercise, in order: x, target, then W^m and b^m for m = 1..L."""
+    widths = [layers[0], _target_width(layers[-1], loss)]
+    for m in range(1, len(layers)):
+        widths += [layers[m] * layers[m - 1], layers[m]]
+    return widths
+
+
+def _given_values(
+    u: np.ndarray, layers: tuple[int, ...], loss: str, output_activation: str, decimals: int
+) -> BackpropBatch:
+    """The given values of B exercises from their uniform draws ``u`` (B, sum of _widths)."""
+    count = u.shape[0]
+    parts = np.split(u, np.cumsum(_widths(layers, loss))[:-1], axis=1)
+    signed = [np.round(2.0 * p - 1.0, decimals) for p in parts]
+    weights, biases = [], []
+    for m in range(1, len(layers)):
+        weights.append(signed[2 * m].reshape(count, layers[m], layers[m - 1]))
+        biases.append(signed[2 * m + 1])
+    target = _targets(parts[1], layers[-1], loss, output_activation, decimals)
+    return BackpropBatch(layers, signed[0], target, weights, biases)
+
+
 def draw_backprop(
     seed: int,
     count: int,
@@ -145,19 +168,8 @@ def draw_backprop(
 ) -> BackpropBatch:
     """Draw the given values of ``count`` exercises (inputs, weights, biases in [−1, 1])."""
     layers = tuple(int(n) for n in layers)
-    n_out = layers[-1]
-    widths = [layers[0], _target_width(n_out, loss)]
-    for m in range(1, len(layers)):
-        widths += [layers[m] * layers[m - 1], layers[m]]
-    u = np.random.default_rng(seed).random((count, sum(widths)))
-    parts = np.split(u, np.cumsum(widths)[:-1], axis=1)
-    signed = [np.round(2.0 * p - 1.0, decimals) for p in parts]
-    weights, biases = [], []
-    for m in range(1, len(layers)):
-        weights.append(signed[2 * m].reshape(count, layers[m], layers[m - 1]))
-        biases.append(signed[2 * m + 1])
-    target = _targets(parts[1], n_out, loss, output_activation, decimals)
-    return BackpropBatch(layers, signed[0], target, weights, biases)
+    u = np.random.default_rng(seed).random((count, sum(_widths(layers, loss))))
+    return _given_values(u, layers, loss, output_activation, decimals)
 
 
 def solve_batch(
@@ -176,6 +188,75 @@ def solve_batch(
         output_activation,
         loss,
         learning_rate,
+    )
+
+
+# Activations whose derivative at z = 0 is a convention, not a fact (the contract: exercises
+# never ask about a kink), and how close to 0 a pre-activation counts as on it: the given values
+# have at most MAX_DECIMALS places, so an exact 0 comes out of float64 as at most ~1e-15.
+KINKED = ("relu", "leaky_relu")
+KINK_TOL = 1e-9
+MAX_REDRAWS = 1000
+
+
+def on_kink(res: _net.BackpropResult, activation: str, output_activation: str) -> np.ndarray:
+    """(B,) bool: the exercises where some z^m of a relu or leaky_relu layer is 0."""
+    depth = len(res.z)
+    hit = np.zeros(res.loss.shape[0], dtype=bool)
+    for m, z in enumerate(res.z, start=1):
+        if (output_activation if m == depth else activation) in KINKED:
+            hit |= (np.abs(z) < KINK_TOL).any(axis=1)
+    return hit
+
+
+def _put_rows(whole, rows: np.ndarray, part) -> None:
+    """Overwrite exercises ``rows`` of every batched array of ``whole`` (a BackpropBatch or
+    BackpropResult: arrays and lists of arrays, leading axis B) with those of ``part``."""
+    for f in fields(whole):
+        mine, theirs = getattr(whole, f.name), getattr(part, f.name)
+        if isinstance(mine, np.ndarray):
+            mine[rows] = theirs
+        elif isinstance(mine, list):
+            for a, b in zip(mine, theirs, strict=True):
+                a[rows] = b
+
+
+def draw_and_solve(
+    seed: int,
+    count: int,
+    layers,
+    activation: str,
+    output_activation: str,
+    loss: str,
+    decimals: int,
+    learning_rate: float,
+) -> tuple[BackpropBatch, _net.BackpropResult]:
+    """The given values and answers of ``count`` exercises, none with a z on a kink.
+
+    Exercise i whose draw puts a z of a relu or leaky_relu layer at 0 is drawn again, as row i of
+    a block drawn from (seed, attempt), so every other exercise stays as :func:`draw_backprop`
+    gives it and exercise i still depends only on the seed, the options and i. OptionError when the draws keep
+    landing on the kink (``--decimals 0`` on a wide layer).
+    """
+    layers = tuple(int(n) for n in layers)
+    batch = draw_backprop(seed, count, layers, loss, output_activation, decimals)
+    res = solve_batch(batch, activation, output_activation, loss, learning_rate)
+    bad = np.flatnonzero(on_kink(res, activation, output_activation))
+    width = sum(_widths(layers, loss))
+    for attempt in range(1, MAX_REDRAWS + 1):
+        if bad.size == 0:
+            return batch, res
+        # row i of attempt a's block, like the first draw: independent of count
+        u = np.random.default_rng([seed, attempt]).random((int(bad[-1]) + 1, width))[bad]
+        part = _given_values(u, layers, loss, output_activation, decimals)
+        part_res = solve_batch(part, activation, output_activation, loss, learning_rate)
+        _put_rows(batch, bad, part)
+        _put_rows(res, bad, part_res)
+        bad = bad[on_kink(part_res, activation, output_activation)]
+    raise OptionError(
+        "--decimals",
+        f"with {decimals} decimal(s) every draw puts some z of a relu/leaky_relu layer exactly "
+        "at the kink z = 0; use more decimals or fewer units",
     )
 
 
@@ -227,8 +308,10 @@ def backprop_exercises(
     validate_backprop_options(
         layers, activation, output_activation, loss, decimals, learning_rate, count
     )
-    batch = draw_backprop(seed, count, layers, loss, output_activation, decimals)
-    answers = _answers(solve_batch(batch, activation, output_activation, loss, learning_rate))
+    batch, res = draw_and_solve(
+        seed, count, layers, activation, output_activation, loss, decimals, learning_rate
+    )
+    answers = _answers(res)
     given = zip(
         _rows(batch.x),
         _rows(batch.target),
@@ -509,8 +592,9 @@ def backprop_jsonl(
     validate_backprop_options(
         layers, activation, output_activation, loss, decimals, learning_rate, count
     )
-    batch = draw_backprop(seed, count, layers, loss, output_activation, decimals)
-    res = solve_batch(batch, activation, output_activation, loss, learning_rate)
+    batch, res = draw_and_solve(
+        seed, count, layers, activation, output_activation, loss, decimals, learning_rate
+    )
     import orjson as _orjson
 
     head = _orjson.dumps({"schema": SCHEMA, "seed": seed})[:-1]

@@ -58,6 +58,12 @@ class Entry:
         """``file:line`` of field ``key`` (or of its list element ``key[i]``), else of the entry."""
         return self.locations.get(key) or self.locations.get(key.split("[")[0]) or self.source
 
+    def is_also_true(self, text: str) -> bool:
+        """Is ``text`` listed in ``also_true`` (true of this entry too, so never a wrong option
+        about it nor a false statement)? Case, spaces and a final full stop do not matter."""
+        listed = self.fields.get("also_true") or []
+        return _norm(text) in {_norm(t) for t in listed if isinstance(t, str)}
+
 
 #: What kind of correction an erratum is (``kind`` in errata.toml), most serious first.
 ERRATUM_KINDS: dict[str, str] = {

@@ -83,6 +83,17 @@ ACTIVATION_NOTATION: dict[str, ActivationNotation] = {
 # --------------------------------------------------------------------------- losses
 
 
+#: how a loss combines its per-output terms ℓ(aᵢ, yᵢ) over the n outputs (a loss entry's
+#: ``reduction``, the engine's ``Loss.reduction``): "summed" / "averaged", and the sum written out
+REDUCED = {"sum": "summed", "mean": "averaged"}
+REDUCTION_SUM = {"sum": "L = Σᵢ ℓ(aᵢ, yᵢ)", "mean": "L = (1/n)·Σᵢ ℓ(aᵢ, yᵢ)"}
+
+
+def reduction_phrase(reduction: str) -> str:
+    """``summed over the n outputs, L = Σᵢ ℓ(aᵢ, yᵢ)``."""
+    return f"{REDUCED[reduction]} over the n outputs, {REDUCTION_SUM[reduction]}"
+
+
 @dataclass(frozen=True)
 class LossNotation:
     """One loss (a = network output, y = target, n = number of outputs).

@@ -87,3 +87,29 @@ def test_fast_jsonl_equals_the_dicts():
     ]:
         lines = ex.backprop_jsonl(*args).decode().splitlines()
         assert [json.loads(line) for line in lines] == ex.generate_backprop(*args)
+
+
+@pytest.mark.parametrize("hidden,output", [("relu", "relu"), ("leaky_relu", "linear")])
+def test_no_exercise_puts_a_z_on_a_kink(hidden, output):
+    """The contract: a draw with some z exactly 0 in a relu/leaky_relu layer is redrawn (one
+    decimal makes such draws common: about 3 % of 2-3-1 relu nets); every other exercise is the
+    plain draw, and exercise i does not depend on the count."""
+    args = (5, 2000, [2, 3, 1], hidden, output, "half_sse", 1, 0.1)
+    batch, res = ex.draw_and_solve(*args)
+    kinked = [m for m, act in ((0, hidden), (1, output)) if act in ex.KINKED]
+    for m in kinked:
+        assert np.abs(res.z[m]).min() > 1e-9
+    plain = ex.draw_backprop(5, 2000, [2, 3, 1], "half_sse", output, 1)
+    hit = ex.on_kink(ex.solve_batch(plain, hidden, output), hidden, output)
+    assert 20 < hit.sum() < 200  # the redraw is exercised
+    assert np.array_equal(batch.x[~hit], plain.x[~hit])
+    assert not np.array_equal(batch.weights[0][hit], plain.weights[0][hit])
+    first = ex.generate_backprop(5, 50, [2, 3, 1], hidden, output, "half_sse", 1)
+    assert first == ex.generate_backprop(5, 2000, [2, 3, 1], hidden, output, "half_sse", 1)[:50]
+    lines = ex.backprop_jsonl(5, 50, [2, 3, 1], hidden, output, "half_sse", 1).decode()
+    assert [json.loads(line) for line in lines.splitlines()] == first
+
+
+def test_kinks_that_cannot_be_avoided_are_one_option_error():
+    with pytest.raises(ex.OptionError, match="--decimals"):
+        ex.draw_and_solve(1, 50, [8] * 6, "relu", "relu", "half_sse", 0, 0.1)

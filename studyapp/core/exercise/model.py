@@ -24,6 +24,10 @@ class StepStatus(StrEnum):
     CORRECT_GIVEN_EARLIER = "correct_given_earlier"
     INCORRECT = "incorrect"
     REVEALED = "revealed"
+    #: closed without a grade when a whole solution is graded at once (``exercise grade``): no
+    #: answer given, or one that cannot be read (not a number, the wrong shape)
+    MISSING = "missing"
+    INVALID = "invalid"
 
     @property
     def accepted(self) -> bool:
@@ -49,6 +53,16 @@ class Step:
     title: str  # what it is, e.g. "pre-activation of layer 1 (hidden, sigmoid)"
     expected: np.ndarray  # the true value (float64), natural shape
     layer: int | None = None
+    #: where the value sits in the contract's ``answers`` object: ("z", 0) is answers["z"][0],
+    #: ("state", "m") answers["state"]["m"], ("loss",) answers["loss"]
+    path: tuple[str | int, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The contract's step name (``studyapp exercise grade``): ``z[1]``, ``loss``,
+        ``state.m``, ``params`` (layers count from 1 like the notes)."""
+        head, *rest = self.path or (self.key,)
+        return str(head) + "".join(f"[{r + 1}]" if isinstance(r, int) else f".{r}" for r in rest)
 
     @property
     def shape_text(self) -> str:
@@ -124,6 +138,11 @@ class ExerciseRules(Protocol):
 
     def hint(self, step: Step, level: int, given: Given) -> str:
         """Level 1: the formula. Level 2: the same with the numbers to use (``given`` values)."""
+        ...
+
+    def before(self, step: Step) -> np.ndarray | None:
+        """The value an update step changes (W^m, b^m, θ), graded on the change; None for the
+        other steps."""
         ...
 
     def worked_solution(self) -> str:

@@ -71,6 +71,10 @@ class OptimizerRules:
             + (f"\nyour values so far: {earlier}" if earlier else "")
         )
 
+    def before(self, step: Step) -> np.ndarray | None:
+        """θ as given, for the last step (the new θ)."""
+        return np.asarray(self.exercise.params, dtype=float) if step.key == "params" else None
+
     def worked_solution(self) -> str:
         return worked.render_optimizer(self.exercise, "text")
 
@@ -83,13 +87,15 @@ def _steps(ex: OptimizerExercise) -> list[Step]:
     order += [k for k in [*state, *inter] if k not in order]  # anything the engine adds
     steps = []
     for key in order:
-        kind, value = (
-            ("opt_state", state[key]) if key in state else ("opt_intermediate", inter[key])
+        kind, group, numbers = (
+            ("opt_state", "state", state[key])
+            if key in state
+            else ("opt_intermediate", "intermediates", inter[key])
         )
         label, title = QUANTITY_LABEL.get(key, key), f"{ex.optimizer}: {key} after step t"
-        steps.append(Step(key, kind, label, title, np.asarray(value, dtype=float)))
+        value = np.asarray(numbers, dtype=float)
+        steps.append(Step(key, kind, label, title, value, None, (group, key)))
     title = f"{ex.optimizer}: parameters after step t"
-    steps.append(
-        Step("params", "opt_params", "θ new", title, np.asarray(ex.answers.params, dtype=float))
-    )
+    new = np.asarray(ex.answers.params, dtype=float)
+    steps.append(Step("params", "opt_params", "θ new", title, new, None, ("params",)))
     return steps

@@ -196,12 +196,15 @@ class _Numeric:
 
     def make(self, family, rng: random.Random, as_choice: bool = False) -> Question | None:
         """A numeric question; with ``as_choice``, the same as an mcq whose wrong options are
-        the values of classic slips (never within the grading tolerance of the answer)."""
+        the values of classic slips (never within the grading tolerance of the answer). None
+        when the draw asks for an update too small to show (draw again)."""
         template, topic, maker = family
         if maker is num.backprop_quantity and self.step_weights:
             draft = maker(rng, prefer=self.step_weights)
         else:
             draft = maker(rng)
+        if draft.before is not None and not num.moves(draft.before, draft.value):
+            return None  # the step would not show at the tolerance: draw again
         entry = _entry_for(self.content, topic, draft.entry_hint)
         entry_id = (
             entry.id if entry is not None else f"{topic}.{draft.entry_hint.replace(' ', '_')}"
@@ -233,7 +236,7 @@ class _Numeric:
                     expected=answer,
                     template=draft.template,
                     entry_id=entry_id,
-                    data=dict(draft.data),
+                    data={**draft.data, "before": draft.before},
                 )
         return Question(
             id=make_id(entry_id, QuestionKind.NUMERIC, draft.template, digest(draft.params)),
@@ -247,7 +250,7 @@ class _Numeric:
             expected=float(draft.value),
             template=draft.template,
             entry_id=entry_id,
-            data=dict(draft.data),
+            data={**draft.data, "before": draft.before},
         )
 
 
@@ -390,8 +393,6 @@ def _one_numeric(numeric: _Numeric, topic, fams, fam_i, seed, slot, seen) -> Que
     for attempt in range(25):
         rng_q = random.Random(f"{seed}|{topic}|numeric|{slot}|{fam_i}|{attempt}")
         q = numeric.make(family, rng_q, as_choice)
-        if q is None:
-            return None
-        if q.id not in seen:
+        if q is not None and q.id not in seen:
             return q
     return None

@@ -31,7 +31,6 @@ from studyapp.core.exercise import (
     ExerciseSettings,
     StepStatus,
     Workspace,
-    fmt_value,
     generate,
     parse_layers,
     randomize_settings,
@@ -412,7 +411,7 @@ class ExerciseScreen(Screen):
                 continue
             mark, style = STATUS_MARK[res.status]
             out.append(f"{mark} ", style=style)
-            shown = fmt_value(step.expected) if res.revealed else (res.answer or "")
+            shown = ws.shown(step) if res.revealed else (res.answer or "")
             out.append(f"{step.label} = {shown}")
             note = STATUS_WORDS[res.status]
             if res.hints:

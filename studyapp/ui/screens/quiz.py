@@ -49,9 +49,13 @@ def matching_pairs(question) -> dict[str, str]:
 
 
 def expected_text(question) -> str:
-    """The right answer, readable (matching pairs one per line)."""
+    """The right answer, readable (matching pairs one per line, formulas in unicode: λ, β₁)."""
     if question.kind == QuestionKind.MATCHING:
         return "; ".join(f"{k} → {v}" for k, v in matching_pairs(question).items())
+    if question.expected_kind == ExpectedKind.EXPRESSION:
+        from studyapp.core.questions.formulas import display
+
+        return display(str(question.answer))
     return str(question.answer)
 
 
@@ -71,6 +75,8 @@ class QuizScreen(WatchScreen):
         Binding("6", "choose(5)", "Choice 6", show=False),
         Binding("n", "next", "Next"),
         Binding("enter", "next", "Next", show=False),
+        # an answer may be unknown: show it and count a miss
+        Binding("ctrl+r,f3", "skip", "Don't know"),
         WATCH,  # a graded predict question's run, in the playground
         Binding("escape", "back", "Back"),
     ]
@@ -177,7 +183,7 @@ class QuizScreen(WatchScreen):
                 "pair them like 1b 2a 3c and press enter"
                 if q.kind == QuestionKind.MATCHING
                 else "type your answer and press enter"
-            )
+            ) + " (ctrl+r: don't know)"
             box = MathInput(placeholder=placeholder, math=math, id="quiz-input")
             await area.mount(box)
             box.input.focus()
@@ -210,6 +216,17 @@ class QuizScreen(WatchScreen):
         choices = choices_for(q)
         if 0 <= index < len(choices):
             self._grade(choices[index], chosen=index)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """ "Don't know" is offered (in the footer too) only while a question waits for its answer."""
+        if action == "skip":
+            return self.question is not None and not self.graded
+        return super().check_action(action, parameters)
+
+    def action_skip(self) -> None:
+        """ "Don't know": graded as an empty answer (a skip: the answer shows, a miss counts)."""
+        if self.question is not None and not self.graded and not self.grading:
+            self._grade("")
 
     def on_choice_chosen(self, message: ChoiceChosen) -> None:
         self.action_choose(message.index)
