@@ -64,7 +64,7 @@ async def test_browse_shows_history_after_a_review(make_app):
         await pilot.press("r")
         await pilot.pause()
         key = app.screen.card.key
-        await pilot.press("space", "3", "escape", "b")
+        await pilot.press("space", "3", "escape", "escape", "b")  # summary, then dashboard
         await pilot.pause()
         screen = app.screen
         screen.query_one("#browse-search", Input).value = f"key:{key}"
@@ -117,7 +117,8 @@ async def test_dashboard_counts_and_menu(make_app):
         await wait_until(pilot, lambda: tile.value != "…")  # statistics come from a worker
         table = app.screen.query_one("#deck-table", DataTable)
         assert "activations" in _keys(table)
-        assert table.get_row("__total__")[1].plain == str(len(SPECS))  # new cards today
+        assert table.get_row("__all__")[0].plain == "All decks"
+        assert table.get_row("__all__")[1].plain == str(len(SPECS))  # new cards today
         assert app.screen.query_one("#tile-streak").value == "0"
 
 
@@ -172,7 +173,7 @@ async def test_stats_screen_fills_in(make_app):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("r", "space", "3")
-        await pilot.press("escape", "s")
+        await pilot.press("escape", "escape", "s")  # the session summary, then the dashboard
         await pilot.pause()
         box = app.screen.query_one("#stats-summary")
         await wait_until(pilot, lambda: "Computing" not in str(box.render()))
@@ -292,7 +293,9 @@ async def test_export_from_the_palette_writes_a_file(make_app, tmp_path):
         assert not isinstance(app.screen, ExportScreen)
 
 
-async def test_enter_on_a_deck_browses_its_cards(make_app):
+async def test_enter_on_a_deck_reviews_it_and_b_browses_it(make_app):
+    from studyapp.ui.screens.review import ReviewScreen
+
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
@@ -301,8 +304,12 @@ async def test_enter_on_a_deck_browses_its_cards(make_app):
         table.move_cursor(
             row=list(table.rows).index(next(k for k in table.rows if k.value == "losses"))
         )
-        await pilot.press("enter")
+        await pilot.press("b")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, BrowseScreen)
         assert _keys(screen.query_one("#browse-table", DataTable)) == ["loss.mse::formula"]
+        await pilot.press("escape", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen) and app.screen.card.key == "loss.mse::formula"
+        assert app.screen.sub_title == "Review · Losses"

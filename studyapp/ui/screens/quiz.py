@@ -23,7 +23,7 @@ from studyapp.ui.messages import AnswerSubmitted, ChoiceChosen
 from studyapp.ui.widgets.choice_list import ChoiceList
 from studyapp.ui.widgets.feedback import Feedback
 from studyapp.ui.widgets.math_input import MathInput
-from studyapp.ui.widgets.math_text import escape_markup, readable
+from studyapp.ui.widgets.math_text import escape_markup, readable, shorten
 
 #: kinds answered by picking one of several buttons
 CHOICE_KINDS = (QuestionKind.MCQ, QuestionKind.TRUE_FALSE)
@@ -192,7 +192,7 @@ class QuizScreen(Screen):
         lines = [f"[b]You scored {self.score} of {total}[/b]", ""]
         for q, _answer, verdict in self.results:
             mark = "✔" if verdict == "correct" else "✘"
-            lines.append(f"{mark} {escape_markup(readable(q.prompt.splitlines()[0])[:70])}")
+            lines.append(f"{mark} {escape_markup(shorten(readable(q.prompt.splitlines()[0]), 70))}")
         lines += ["", "[dim]escape: back to the dashboard[/dim]"]
         self.query_one("#quiz-prompt", Static).update("\n".join(lines))
         await self.query_one("#quiz-answer", Vertical).remove_children()
