@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from studyapp.core.display import interval_text
 from studyapp.core.scheduling import Rating
-from studyapp.core.timefmt import interval_text
 
 
 @dataclass

@@ -53,6 +53,7 @@ from studyapp.storage.rows import (
     CardRow,
     RecordedReview,
     card_from_row,
+    from_ms,
     to_ms,
 )
 
@@ -442,6 +443,12 @@ class Storage:
         """(passed, total) reviews of cards in the Review state in [since, until) (rating >= Hard passes)."""
         until_ms = None if until is None else to_ms(until)
         return stats_queries.review_retention(self._conn, to_ms(since), until_ms)
+
+    @guarded
+    def review_state(self) -> tuple[int, datetime | None]:
+        """(cards in the Review state, the earliest due of them) over live unsuspended cards."""
+        count, first_due = stats_queries.review_state(self._conn)
+        return count, from_ms(first_due)
 
     @guarded
     def review_count(self, since: datetime | None = None) -> int:

@@ -16,9 +16,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from studyapp.core.display import shorten
 from studyapp.ui.widgets.flag_mark import flag_text
 from studyapp.ui.widgets.function_plot import FunctionPlot, sample_curve
-from studyapp.ui.widgets.math_text import escape_markup, readable, shorten
+from studyapp.ui.widgets.math_text import escape_markup, readable
 
 #: column key -> (title, width); the card column takes the rest (at least CARD_MIN).
 FIXED_COLUMNS = {"topic": ("Topic", 11), "state": ("State", 9), "due": ("Due", 10)}
@@ -211,7 +212,7 @@ class BrowseScreen(Screen):
 
     def _show_history(self, key: str) -> None:
         """The last 12 reviews: when, the rating, and the interval it gave (``Good → 10 min``)."""
-        from studyapp.core.timefmt import interval_text
+        from studyapp.core.display import interval_text
 
         target = self.query_one("#details-history", Static)
         try:

@@ -11,8 +11,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from studyapp.core.display import shorten
 from studyapp.ui.widgets.flag_mark import flag_text
-from studyapp.ui.widgets.math_text import readable, shorten
+from studyapp.ui.widgets.math_text import readable
 
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
@@ -23,7 +24,7 @@ def _date(value) -> str:
 
 def _figures(info) -> Table:
     """Two columns of name / value: the card's state now."""
-    from studyapp.core.timefmt import interval_text
+    from studyapp.core.display import interval_text
 
     card = info.card
     table = Table.grid(padding=(0, 2))
@@ -65,7 +66,7 @@ def _figures(info) -> Table:
 
 def _history(info) -> Table | Text:
     """One row per review, oldest first: when, rating, the interval it gave, S and D after."""
-    from studyapp.core.timefmt import interval_text
+    from studyapp.core.display import interval_text
 
     if not info.history:
         return Text("No reviews yet.", style="dim")

@@ -18,12 +18,13 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
+from studyapp.core.display import shorten
 from studyapp.core.questions.model import ExpectedKind, QuestionKind
 from studyapp.ui.messages import AnswerSubmitted, ChoiceChosen
 from studyapp.ui.widgets.choice_list import ChoiceList
 from studyapp.ui.widgets.feedback import Feedback
 from studyapp.ui.widgets.math_input import MathInput
-from studyapp.ui.widgets.math_text import escape_markup, readable, shorten
+from studyapp.ui.widgets.math_text import escape_markup, readable
 
 #: kinds answered by picking one of several buttons
 CHOICE_KINDS = (QuestionKind.MCQ, QuestionKind.TRUE_FALSE)

@@ -50,10 +50,3 @@ def escape_markup(text: str) -> str:
     tag, so an interval like ``[0, ∞)`` before a real ``[dim]`` tag would break the markup.
     """
     return str(text).replace("[", "\\[")
-
-
-def shorten(text: object, width: int) -> str:
-    """``text`` on one line (whitespace collapsed), cut to ``width`` characters with "…" when
-    it is longer, so a cut never goes unnoticed."""
-    line = " ".join(str(text).split())
-    return line if len(line) <= width else line[: max(width - 1, 0)].rstrip() + "…"

@@ -1,5 +1,6 @@
-"""Times as people read them: ``10 min``, ``3 d``, ``2.1 mo`` (browse, card info, end of a
-session). The rating buttons keep Anki's tighter labels (:func:`scheduling.format_interval`)."""
+"""How figures and texts read on screen: durations as people write them (``10 min``, ``3 d``,
+``2.1 mo``: browse, card info, the end of a session; the rating buttons keep Anki's tighter
+labels, :func:`scheduling.format_interval`), and texts cut to a width with "…"."""
 
 from __future__ import annotations
 
@@ -31,4 +32,11 @@ def interval_text(delta: timedelta | float) -> str:
     return f"{_number(seconds / HOUR)} h"
 
 
-__all__ = ["interval_text"]
+def shorten(text: object, width: int) -> str:
+    """``text`` on one line (whitespace collapsed), cut to ``width`` characters with "…" when
+    it is longer, so a cut never goes unnoticed."""
+    line = " ".join(str(text).split())
+    return line if len(line) <= width else line[: max(width - 1, 0)].rstrip() + "…"
+
+
+__all__ = ["interval_text", "shorten"]
