@@ -193,7 +193,7 @@ async def test_app_with_no_arguments_uses_the_data_dir(data_dir):
         assert app.load_error is None, app.load_error
         message = app.screen.query_one("#dash-message")
         await wait_until(pilot, lambda: "Loading" not in str(message.render()))
-        assert "press r" in str(message.render()) or "Nothing due" in str(message.render())
+        assert "r studies all decks" in str(message.render()) or "Nothing due" in str(message.render())
     assert (data_dir / "studyapp.db").exists()
 
 

@@ -32,6 +32,8 @@ MENU = [
 class DashboardScreen(Screen):
     """Due and new cards per topic deck, streak, 30-day retention, leeches and the menu."""
 
+    _filled = False  # the counts have been shown once
+
     BINDINGS = [
         Binding("r", "app.open('review')", "Review"),
         Binding("enter", "review_deck", "Review deck", show=False),
@@ -78,10 +80,12 @@ class DashboardScreen(Screen):
             self.query_one("#dash-message", Static).update("Loading your cards…")
 
     def study_data_loaded(self) -> None:
-        self.refresh_data()
+        if not self._filled:
+            self.refresh_data()
 
     def on_screen_resume(self) -> None:
-        if self.app.storage_ready:
+        """Back from another screen: the counts may have changed."""
+        if self._filled:
             self.refresh_data()
 
     def refresh_data(self) -> None:
@@ -102,6 +106,7 @@ class DashboardScreen(Screen):
         due = int(totals.get("due", 0)) + int(totals.get("learning", 0))
         new = int(totals.get("new", 0))
         self.query_one(DeckTable).show_counts(counts, totals)
+        self._filled = True
         self.query_one("#tile-due", StatTile).set_value(str(due))
         if due + new == 0:
             message.update("Nothing due now. Try a quiz (z) or an exercise (e).")
@@ -110,7 +115,9 @@ class DashboardScreen(Screen):
                 f"{due} to review and {new} new: [b]r[/b] studies all decks, [b]enter[/b] the"
                 " highlighted one, [b]c[/b] custom study."
             )
-        self.load_stats()
+        # After the frame with the counts is on screen: the statistics thread would otherwise
+        # compete with the first frame for the interpreter.
+        self.call_after_refresh(self.load_stats)
 
     @work(thread=True, exclusive=True, group="dashboard-stats")
     def load_stats(self) -> None:
