@@ -1,4 +1,9 @@
-"""Randomized, reproducible backprop and optimizer exercises as plain (JSON-ready) dicts.
+"""Randomized, reproducible backprop and optimizer exercises.
+
+The typed values (:mod:`engine.exercise_types`) come from :func:`backprop_exercises`,
+:func:`optimizer_exercises` and :func:`preset_exercise`; :func:`generate_backprop`,
+:func:`generate_optimizer` and :func:`preset` give the same exercises in their JSON contract form
+(plain dicts), and :func:`backprop_jsonl` prints a batch straight to JSON Lines.
 
 Given values are drawn from a seeded ``numpy.random.Generator`` and rounded to ``decimals`` places,
 so that a person can work the exercise by hand; every answer is computed in float64 from the rounded
@@ -10,7 +15,9 @@ The dict shapes are the public contract (``schema`` 1): see ``shared/design/cont
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, ParamSpec
 
 import numpy as np
 
@@ -18,8 +25,17 @@ from engine import activations as _act
 from engine import losses as _loss
 from engine import network as _net
 from engine import optimizers as _opt
+from engine.exercise_types import (
+    SCHEMA,
+    BackpropAnswers,
+    BackpropExercise,
+    Exercise,
+    Matrix,
+    OptimizerAnswers,
+    OptimizerExercise,
+    Vector,
+)
 
-SCHEMA = 1
 MAX_DECIMALS = 6
 MAX_UNITS = 64
 
@@ -163,30 +179,40 @@ def solve_batch(
     )
 
 
-def _answers(res: _net.BackpropResult) -> list[dict]:
-    """Per-exercise answer dicts from a batched result (one .tolist() per array: fast)."""
-    cols = {
-        "z": [z.tolist() for z in res.z],
-        "a": [a.tolist() for a in res.a],
-        "delta": [d.tolist() for d in res.delta],
-        "grad_weights": [g.tolist() for g in res.grad_weights],
-        "grad_biases": [g.tolist() for g in res.grad_biases],
-        "updated_weights": [w.tolist() for w in res.updated_weights],
-        "updated_biases": [b.tolist() for b in res.updated_biases],
-    }
-    losses = res.loss.tolist()
-    keys = ("z", "a", "delta", "grad_weights", "grad_biases", "updated_weights", "updated_biases")
-    out = []
-    for i, loss in enumerate(losses):
-        ans = {k: [layer[i] for layer in cols[k]] for k in keys[:3]}
-        ans["loss"] = loss
-        for k in keys[3:]:
-            ans[k] = [layer[i] for layer in cols[k]]
-        out.append({k: ans[k] for k in ("z", "a", "loss", *keys[2:])})
-    return out
+def _rows(arr: np.ndarray) -> list[Vector]:
+    """(B, N) -> B vectors (one .tolist() for the whole batch: fast)."""
+    return list(map(tuple, arr.tolist()))
 
 
-def generate_backprop(
+def _matrices(arr: np.ndarray) -> list[Matrix]:
+    """(B, N, M) -> B matrices of N rows."""
+    return [tuple(map(tuple, rows)) for rows in arr.tolist()]
+
+
+def _per_exercise(layers: list[list]) -> list[tuple]:
+    """Per-layer columns of B values each -> B tuples of one value per layer."""
+    return list(zip(*layers, strict=True))
+
+
+def _answers(res: _net.BackpropResult) -> list[BackpropAnswers]:
+    """Per-exercise answers from a batched result."""
+    return [
+        BackpropAnswers(*values)
+        for values in zip(
+            _per_exercise([_rows(z) for z in res.z]),
+            _per_exercise([_rows(a) for a in res.a]),
+            res.loss.tolist(),
+            _per_exercise([_rows(d) for d in res.delta]),
+            _per_exercise([_matrices(g) for g in res.grad_weights]),
+            _per_exercise([_rows(g) for g in res.grad_biases]),
+            _per_exercise([_matrices(w) for w in res.updated_weights]),
+            _per_exercise([_rows(b) for b in res.updated_biases]),
+            strict=True,
+        )
+    ]
+
+
+def backprop_exercises(
     seed: int,
     count: int = 1,
     layers=(2, 2, 1),
@@ -195,54 +221,76 @@ def generate_backprop(
     loss: str = "half_sse",
     decimals: int = 2,
     learning_rate: float = 0.1,
-) -> list[dict]:
-    """``count`` worked backprop exercises (contract dicts), index 0..count−1."""
+) -> list[BackpropExercise]:
+    """``count`` worked backprop exercises, index 0..count−1 (OptionError for bad options)."""
     layers = [int(n) for n in layers]
     validate_backprop_options(
         layers, activation, output_activation, loss, decimals, learning_rate, count
     )
     batch = draw_backprop(seed, count, layers, loss, output_activation, decimals)
     answers = _answers(solve_batch(batch, activation, output_activation, loss, learning_rate))
-    xs, ts = batch.x.tolist(), batch.target.tolist()
-    ws = [w.tolist() for w in batch.weights]
-    bs = [b.tolist() for b in batch.biases]
+    given = zip(
+        _rows(batch.x),
+        _rows(batch.target),
+        _per_exercise([_matrices(w) for w in batch.weights]),
+        _per_exercise([_rows(b) for b in batch.biases]),
+        answers,
+        strict=True,
+    )
+    shape = tuple(layers)
     return [
-        {
-            "schema": SCHEMA,
-            "seed": seed,
-            "index": i,
-            "layers": layers,
-            "activation": activation,
-            "output_activation": output_activation,
-            "loss": loss,
-            "learning_rate": learning_rate,
-            "decimals": decimals,
-            "x": xs[i],
-            "target": ts[i],
-            "weights": [w[i] for w in ws],
-            "biases": [b[i] for b in bs],
-            "answers": answers[i],
-        }
-        for i in range(count)
+        BackpropExercise(
+            seed=seed,
+            index=i,
+            layers=shape,
+            activation=activation,
+            output_activation=output_activation,
+            loss=loss,
+            learning_rate=learning_rate,
+            decimals=decimals,
+            x=x,
+            target=target,
+            weights=weights,
+            biases=biases,
+            answers=ans,
+        )
+        for i, (x, target, weights, biases, ans) in enumerate(given)
     ]
 
 
-def solve_backprop(ex: dict) -> dict:
-    """The answers of one exercise dict (x, target, weights, biases, activations, loss, lr)."""
+def backprop_answers(
+    weights, biases, x, target, activation, output_activation, loss, learning_rate
+) -> BackpropAnswers:
+    """The answers of one exercise's given values (W^m (N^m, N^(m−1)), b^m, x, target)."""
     res = _net.backprop(
-        [np.asarray(W, dtype=float)[None] for W in ex["weights"]],
-        [np.asarray(b, dtype=float)[None] for b in ex["biases"]],
-        np.asarray(ex["x"], dtype=float)[None],
-        np.asarray(ex["target"], dtype=float)[None],
-        ex["activation"],
-        ex["output_activation"],
-        ex["loss"],
-        ex["learning_rate"],
+        [np.asarray(W, dtype=float)[None] for W in weights],
+        [np.asarray(b, dtype=float)[None] for b in biases],
+        np.asarray(x, dtype=float)[None],
+        np.asarray(target, dtype=float)[None],
+        activation,
+        output_activation,
+        loss,
+        learning_rate,
     )
     return _answers(res)[0]
 
 
-def preset(name: str) -> dict:
+def solve_backprop(ex: Mapping[str, Any]) -> dict:
+    """The answers (contract dict) of one exercise dict: x, target, weights, biases, activations,
+    loss and learning rate are read from it, anything else is ignored."""
+    return backprop_answers(
+        ex["weights"],
+        ex["biases"],
+        ex["x"],
+        ex["target"],
+        ex["activation"],
+        ex["output_activation"],
+        ex["loss"],
+        ex["learning_rate"],
+    ).to_dict()
+
+
+def preset_exercise(name: str) -> BackpropExercise:
     """A named fixed exercise, e.g. ``"seed-2-2-1"``: the notes' worked example, fully solved."""
     try:
         spec = PRESETS[name]
@@ -250,9 +298,25 @@ def preset(name: str) -> dict:
         raise OptionError(
             "--preset", f"unknown preset {name!r} (allowed: {', '.join(PRESETS)})"
         ) from None
-    ex = {"schema": SCHEMA, "seed": None, "index": 0, "preset": name, **spec, "decimals": 2}
-    ex["answers"] = solve_backprop(ex)
-    return ex
+    answers = backprop_answers(
+        spec["weights"],
+        spec["biases"],
+        spec["x"],
+        spec["target"],
+        spec["activation"],
+        spec["output_activation"],
+        spec["loss"],
+        spec["learning_rate"],
+    )
+    # the given values go through the contract's reader: the same checks as any exercise file
+    return BackpropExercise.from_dict(
+        {**spec, "seed": None, "preset": name, "decimals": 2, "answers": answers.to_dict()}
+    )
+
+
+def preset(name: str) -> dict:
+    """:func:`preset_exercise` as a contract dict."""
+    return preset_exercise(name).to_dict()
 
 
 # --- optimizer exercises -------------------------------------------------------------------
@@ -286,10 +350,23 @@ def _round_significant(values: np.ndarray, digits: int) -> np.ndarray:
     return np.array(flat).reshape(np.shape(values))
 
 
-def generate_optimizer(
-    seed: int, count: int = 1, optimizer: str = "adam", size: int = 3, decimals: int = 2
-) -> list[dict]:
-    """``count`` single-step optimizer exercises at a step t ≥ 2 with nonzero state."""
+def _draw_state(
+    key: str, u_mag: np.ndarray, u_sign: np.ndarray, hyper: dict, t: np.ndarray, decimals: int
+) -> np.ndarray:
+    """State variable ``key`` after step t − 1, (B, K), from uniform draws of its magnitude and
+    sign, rounded to ``decimals`` significant digits."""
+    lo, hi, signed = _STATE_RANGES[key]
+    mag = lo + (hi - lo) * u_mag
+    if key in ("m", "v"):
+        beta = hyper["beta1" if key == "m" else "beta2"]
+        typical = mag if key == "m" else mag * mag  # v estimates g², m estimates g
+        mag = typical * (1.0 - beta ** (t[:, None] - 1.0))
+    sign = np.where(u_sign < 0.5, -1.0, 1.0) if signed else 1.0
+    return _round_significant(sign * mag, decimals)
+
+
+def validate_optimizer_options(optimizer: str, size: int, decimals: int, count: int = 1) -> None:
+    """Raise OptionError naming the option and the allowed values for a bad one."""
     if optimizer not in _opt.OPTIMIZERS:
         raise OptionError(
             "--optimizer",
@@ -301,6 +378,13 @@ def generate_optimizer(
         raise OptionError("--decimals", f"must be an integer from 0 to {MAX_DECIMALS}")
     if count < 1:
         raise OptionError("--count", "must be at least 1")
+
+
+def optimizer_exercises(
+    seed: int, count: int = 1, optimizer: str = "adam", size: int = 3, decimals: int = 2
+) -> list[OptimizerExercise]:
+    """``count`` single-step optimizer exercises at a step t ≥ 2 with nonzero state."""
+    validate_optimizer_options(optimizer, size, decimals, count)
     opt = _opt.get(optimizer)
     n_state = len(opt.state_keys)
     u = np.random.default_rng(seed).random((count, 1 + size * (2 + 2 * n_state)))
@@ -309,49 +393,70 @@ def generate_optimizer(
     params = np.round(2.0 * blocks[0] - 1.0, decimals)
     grad = _nonzero(np.round(2.0 * blocks[1] - 1.0, decimals), decimals)
     hyper = dict(opt.defaults)
-    state = {}
-    for j, key in enumerate(opt.state_keys):
-        lo, hi, signed = _STATE_RANGES[key]
-        mag = lo + (hi - lo) * blocks[2 + 2 * j]
-        if key in ("m", "v"):
-            beta = hyper["beta1" if key == "m" else "beta2"]
-            typical = mag if key == "m" else mag * mag  # v estimates g², m estimates g
-            mag = typical * (1.0 - beta ** (t[:, None] - 1.0))
-        sign = np.where(blocks[3 + 2 * j] < 0.5, -1.0, 1.0) if signed else 1.0
-        state[key] = _round_significant(sign * mag, decimals)
-    new_params, new_state, inter = _opt.step(optimizer, params, grad, state, hyper, t[:, None])
-    cols = {
-        "params": params.tolist(),
-        "grad": grad.tolist(),
-        "new": new_params.tolist(),
-        "state": {k: v.tolist() for k, v in state.items()},
-        "new_state": {k: v.tolist() for k, v in new_state.items()},
-        "inter": {k: v.tolist() for k, v in inter.items()},
+    state = {
+        key: _draw_state(key, blocks[2 + 2 * j], blocks[3 + 2 * j], hyper, t, decimals)
+        for j, key in enumerate(opt.state_keys)
     }
+    new_params, new_state, inter = _opt.step(optimizer, params, grad, state, hyper, t[:, None])
     ts = t.tolist()
+    given_state = _named_rows(state, count)
+    new_state, intermediates = _named_rows(new_state, count), _named_rows(inter, count)
     return [
-        {
-            "schema": SCHEMA,
-            "seed": seed,
-            "index": i,
-            "optimizer": optimizer,
-            "t": ts[i],
-            "decimals": decimals,
-            "hyperparameters": hyper,
-            "params": cols["params"][i],
-            "grad": cols["grad"][i],
-            "state": {k: v[i] for k, v in cols["state"].items()},
-            "answers": {
-                "state": {k: v[i] for k, v in cols["new_state"].items()},
-                "intermediates": {k: v[i] for k, v in cols["inter"].items()},
-                "params": cols["new"][i],
-            },
-        }
-        for i in range(count)
+        OptimizerExercise(
+            seed=seed,
+            index=i,
+            optimizer=optimizer,
+            t=t_i,
+            decimals=decimals,
+            hyperparameters=hyper,
+            params=p,
+            grad=g,
+            state=s,
+            answers=OptimizerAnswers(state=ns, intermediates=it, params=new_p),
+        )
+        for i, (t_i, p, g, s, ns, it, new_p) in enumerate(
+            zip(
+                ts,
+                _rows(params),
+                _rows(grad),
+                given_state,
+                new_state,
+                intermediates,
+                _rows(new_params),
+                strict=True,
+            )
+        )
     ]
 
 
-def solve_optimizer(ex: dict) -> dict:
+def _named_rows(arrays: Mapping[str, np.ndarray], count: int) -> list[dict[str, Vector]]:
+    """{name: (B, K)} -> B dicts {name: vector}, the names in the engine's order."""
+    if not arrays:
+        return [{} for _ in range(count)]
+    names = list(arrays)
+    return [
+        dict(zip(names, row, strict=True)) for row in zip(*map(_rows, arrays.values()), strict=True)
+    ]
+
+
+P = ParamSpec("P")
+
+
+def _as_dicts(build: Callable[P, Sequence[Exercise]]) -> Callable[P, list[dict]]:
+    """``build`` (same arguments) returning the exercises as contract dicts."""
+
+    def as_dicts(*args: P.args, **kwargs: P.kwargs) -> list[dict]:
+        return [ex.to_dict() for ex in build(*args, **kwargs)]
+
+    as_dicts.__doc__ = f"The exercises of :func:`{build.__name__}` as contract dicts."
+    return as_dicts
+
+
+generate_backprop = _as_dicts(backprop_exercises)
+generate_optimizer = _as_dicts(optimizer_exercises)
+
+
+def solve_optimizer(ex: Mapping[str, Any]) -> dict:
     """The answers of one optimizer exercise dict (recomputed with engine.optimizers.step)."""
     new, state, inter = _opt.step(
         ex["optimizer"], ex["params"], ex["grad"], ex["state"], ex["hyperparameters"], ex["t"]

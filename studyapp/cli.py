@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "export": "studyapp.commands.export",
     "worksheet": "studyapp.commands.worksheet",
     "stats": "studyapp.commands.stats",
+    "optimize": "studyapp.commands.optimize",
     "content": "studyapp.commands.content",
     "serve": "studyapp.commands.serve",
     "playground": "studyapp.commands.playground",

@@ -5,8 +5,13 @@ from __future__ import annotations
 import argparse
 import secrets
 import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from engine.optimizers import EXTRA_OPTIMIZERS, NOTES_OPTIMIZERS
+
+if TYPE_CHECKING:  # the engine's NumPy modules load only when a command runs
+    from engine.exercise_types import Exercise
 
 FORMATS = ("json", "jsonl", "text", "md")
 OPTIMIZERS = (*NOTES_OPTIMIZERS, *EXTRA_OPTIMIZERS)  # the notes' seven and the extras (adamw)
@@ -88,13 +93,18 @@ def add_parser(subparsers) -> None:
     _common(op)
 
 
-def _emit(exercises: list[dict], fmt: str, render) -> None:
+def _emit(exercises: Sequence[Exercise], fmt: str) -> None:
     import orjson
 
+    from studyapp.core.worked import render
+
     if fmt == "jsonl":
-        sys.stdout.buffer.write(b"".join(orjson.dumps(ex) + b"\n" for ex in exercises))
+        sys.stdout.buffer.write(
+            b"".join(orjson.dumps(ex.json_object()) + b"\n" for ex in exercises)
+        )
     elif fmt == "json":
-        payload = exercises[0] if len(exercises) == 1 else exercises
+        objects = [ex.json_object() for ex in exercises]
+        payload = objects[0] if len(objects) == 1 else objects
         sys.stdout.buffer.write(orjson.dumps(payload, option=orjson.OPT_INDENT_2) + b"\n")
     else:
         rule = "\n\n" + ("─" * 72 if fmt == "text" else "---") + "\n\n"
@@ -103,14 +113,13 @@ def _emit(exercises: list[dict], fmt: str, render) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from engine import exercises as ex_mod
-    from studyapp.core import worked
     from studyapp.errors import UsageError
 
     seed = args.seed if args.seed is not None else secrets.randbits(31)
     try:
         if args.kind == "backprop":
             if args.preset:
-                exercises = [ex_mod.preset(args.preset)]
+                exercises: Sequence[Exercise] = [ex_mod.preset_exercise(args.preset)]
             elif args.format == "jsonl":
                 # Fast path: thousands of exercises a second for teachers' batch files.
                 sys.stdout.buffer.write(
@@ -127,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
                 )
                 return 0
             else:
-                exercises = ex_mod.generate_backprop(
+                exercises = ex_mod.backprop_exercises(
                     seed,
                     args.count,
                     args.layers,
@@ -137,13 +146,11 @@ def run(args: argparse.Namespace) -> int:
                     args.decimals,
                     args.learning_rate,
                 )
-            render = worked.render_backprop
         else:
-            exercises = ex_mod.generate_optimizer(
+            exercises = ex_mod.optimizer_exercises(
                 seed, args.count, args.optimizer, args.size, args.decimals
             )
-            render = worked.render_optimizer
     except ex_mod.OptionError as exc:
         raise UsageError(str(exc)) from None
-    _emit(exercises, args.format, render)
+    _emit(exercises, args.format)
     return 0

@@ -177,10 +177,12 @@ HELP = {
 
 
 def _record(storage, q, correct: bool, seconds: float) -> None:
+    from studyapp.core.attempts import AttemptKind
+
     if storage is None:
         return
     try:
-        storage.record_attempt("quiz", q.base_id, q.topic, correct, seconds)
+        storage.record_attempt(AttemptKind.QUIZ, q.base_id, q.topic, correct, seconds)
     except Exception as exc:  # a failing history must not end the quiz
         print(f"(could not record the attempt: {exc})", file=sys.stderr)
 

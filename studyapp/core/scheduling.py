@@ -20,7 +20,14 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import IntEnum
 
 import fsrs
-from fsrs.scheduler import FUZZ_RANGES
+from fsrs.scheduler import (
+    DEFAULT_PARAMETERS as FSRS_DEFAULT_PARAMETERS,
+)
+from fsrs.scheduler import (
+    FUZZ_RANGES,
+    LOWER_BOUNDS_PARAMETERS,
+    UPPER_BOUNDS_PARAMETERS,
+)
 
 Rating = fsrs.Rating  # IntEnum: Again = 1, Hard = 2, Good = 3, Easy = 4
 
@@ -30,6 +37,13 @@ LEECH_LAPSES = 8  # Anki's default leech threshold: the 8th lapse tags and suspe
 LEARN_AHEAD = timedelta(
     minutes=20
 )  # Anki shows learning cards up to 20 min early when nothing else is due
+
+#: FSRS-6's default parameters w0..w20 (py-fsrs 6; the same 21 numbers as fsrs-rs, Anki's FSRS).
+DEFAULT_PARAMETERS: tuple[float, ...] = tuple(float(w) for w in FSRS_DEFAULT_PARAMETERS)
+#: Each parameter's (lowest, highest) allowed value, as py-fsrs checks them.
+PARAMETER_BOUNDS: tuple[tuple[float, float], ...] = tuple(
+    zip(LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True)
+)
 
 
 class State(IntEnum):
@@ -52,6 +66,8 @@ class Settings:
     day_starts_at_hour: local hour at which a new study day begins (Anki: 4 am).
     leech_lapses: lapses at which a card is tagged ``leech`` and suspended.
     theme: UI theme name (stored here so all settings live in one place).
+    fsrs_parameters: FSRS-6's 21 parameters w0..w20 fitted to the learner's review log
+        (``studyapp optimize``), or None for :data:`DEFAULT_PARAMETERS`.
     """
 
     desired_retention: float = 0.9
@@ -64,11 +80,19 @@ class Settings:
     day_starts_at_hour: int = 4
     leech_lapses: int = LEECH_LAPSES
     theme: str = "dark"
+    fsrs_parameters: tuple[float, ...] | None = None
+
+    @property
+    def parameters(self) -> tuple[float, ...]:
+        """The FSRS parameters the scheduler uses: the fitted ones, else the defaults."""
+        return self.fsrs_parameters if self.fsrs_parameters is not None else DEFAULT_PARAMETERS
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["learning_steps_min"] = list(self.learning_steps_min)
         d["relearning_steps_min"] = list(self.relearning_steps_min)
+        if self.fsrs_parameters is not None:
+            d["fsrs_parameters"] = list(self.fsrs_parameters)
         return d
 
     @classmethod
@@ -82,6 +106,8 @@ class Settings:
         for name in ("learning_steps_min", "relearning_steps_min"):
             if name in kwargs:
                 kwargs[name] = tuple(float(x) for x in kwargs[name])
+        if kwargs.get("fsrs_parameters") is not None:
+            kwargs["fsrs_parameters"] = tuple(kwargs["fsrs_parameters"])
         s = cls(**kwargs)
         s.validate()
         return s
@@ -110,6 +136,20 @@ class Settings:
                 bad(name, "steps must be between 0 and 1440 minutes")
         if not isinstance(self.theme, str) or not self.theme:
             bad("theme", "must be a theme name")
+        if self.fsrs_parameters is not None:
+            problem = parameters_problem(self.fsrs_parameters)
+            if problem:  # not bad(): the value is 21 numbers, too long for one line
+                raise ValueError(f"setting fsrs_parameters: {problem}")
+
+
+def parameters_problem(parameters: tuple[float, ...]) -> str | None:
+    """Why ``parameters`` cannot be FSRS-6's w0..w20 (count, type or bounds), or None if they can."""
+    if len(parameters) != len(PARAMETER_BOUNDS):
+        return f"must be {len(PARAMETER_BOUNDS)} numbers (FSRS-6), not {len(parameters)}"
+    for i, (w, (low, high)) in enumerate(zip(parameters, PARAMETER_BOUNDS, strict=True)):
+        if not isinstance(w, (int, float)) or isinstance(w, bool) or not low <= w <= high:
+            return f"w{i} = {w!r} is outside [{low:g}, {high:g}]"
+    return None
 
 
 @dataclass(frozen=True)
@@ -181,6 +221,7 @@ def make_scheduler(settings: Settings) -> fsrs.Scheduler:
         tuple(settings.learning_steps_min),
         tuple(settings.relearning_steps_min),
         int(settings.maximum_interval),
+        tuple(settings.parameters),
     )
 
 
@@ -188,12 +229,13 @@ _SCHEDULERS: dict[tuple, fsrs.Scheduler] = {}
 
 
 def _scheduler_cached(
-    retention: float, learn: tuple, relearn: tuple, max_ivl: int
+    retention: float, learn: tuple, relearn: tuple, max_ivl: int, parameters: tuple
 ) -> fsrs.Scheduler:
-    key = (retention, learn, relearn, max_ivl)
+    key = (retention, learn, relearn, max_ivl, parameters)
     sched = _SCHEDULERS.get(key)
     if sched is None:
         sched = fsrs.Scheduler(
+            parameters=parameters,
             desired_retention=retention,
             learning_steps=tuple(timedelta(minutes=m) for m in learn),
             relearning_steps=tuple(timedelta(minutes=m) for m in relearn),
@@ -394,6 +436,9 @@ __all__ = [
     "ReviewOutcome",
     "LEECH_LAPSES",
     "LEARN_AHEAD",
+    "DEFAULT_PARAMETERS",
+    "PARAMETER_BOUNDS",
+    "parameters_problem",
     "make_scheduler",
     "fuzz_range",
     "fuzzed_days",

@@ -1,82 +1,26 @@
 """Worked solutions of engine exercises as readable text (terminal) or Markdown (with LaTeX).
 
-Input is an exercise dict as produced by :mod:`engine.exercises` (the public JSON contract); nothing
-is recomputed here, so what a student reads is exactly what the JSON says.
+Input is a typed exercise of :mod:`engine.exercise_types` (whose dict form is the JSON contract);
+nothing is recomputed here, so what a student reads is exactly what the JSON says.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-_SUP = str.maketrans("0123456789-m", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻ᵐ")
-
-ACT_SYMBOL = {
-    "sigmoid": "σ",
-    "tanh": "tanh",
-    "relu": "ReLU",
-    "leaky_relu": "LeakyReLU",
-    "elu": "ELU",
-    "softplus": "softplus",
-    "swish": "swish",
-    "linear": "id",
-    "softmax": "softmax",
-}
-ACT_LATEX = {
-    "sigmoid": r"\sigma",
-    "tanh": r"\tanh",
-    "relu": r"\operatorname{ReLU}",
-    "leaky_relu": r"\operatorname{LeakyReLU}",
-    "elu": r"\operatorname{ELU}",
-    "softplus": r"\operatorname{softplus}",
-    "swish": r"\operatorname{swish}",
-    "linear": r"\operatorname{id}",
-    "softmax": r"\operatorname{softmax}",
-}
-ACT_FORMULA = {
-    "sigmoid": "σ(z) = 1/(1 + e⁻ᶻ)",
-    "tanh": "tanh(z) = (eᶻ − e⁻ᶻ)/(eᶻ + e⁻ᶻ)",
-    "relu": "ReLU(z) = max(0, z)",
-    "leaky_relu": "LeakyReLU(z) = max(0.01z, z)",
-    "elu": "ELU(z) = z if z > 0 else eᶻ − 1",
-    "softplus": "softplus(z) = ln(1 + eᶻ)",
-    "swish": "swish(z) = z·σ(z)",
-    "linear": "id(z) = z",
-    "softmax": "softmax(z)ᵢ = e^(zᵢ) / Σⱼ e^(zⱼ)",
-}
-ACT_DERIVATIVE = {
-    "sigmoid": "σ′(z) = σ(z)(1 − σ(z)) = a(1 − a)",
-    "tanh": "tanh′(z) = 1 − tanh²(z) = 1 − a²",
-    "relu": "ReLU′(z) = 1 if z > 0 else 0",
-    "leaky_relu": "LeakyReLU′(z) = 1 if z > 0 else 0.01",
-    "elu": "ELU′(z) = 1 if z > 0 else eᶻ",
-    "softplus": "softplus′(z) = σ(z)",
-    "swish": "swish′(z) = σ(z) + z·σ(z)(1 − σ(z))",
-    "linear": "id′(z) = 1",
-    "softmax": "∂aᵢ/∂zⱼ = aᵢ(δᵢⱼ − aⱼ)  (Jacobian)",
-}
-LOSS_TEXT = {
-    "half_sse": ("L = ½ Σ (a − y)²", "∂L/∂a = a − y"),
-    "mse": ("L = Σ (a − y)² / n", "∂L/∂a = 2(a − y)/n"),
-    "mae": ("L = Σ |a − y| / n", "∂L/∂a = sign(a − y)/n"),
-    "huber": ("L = mean of ½r² if |r| ≤ 1 else |r| − ½, r = a − y", "∂L/∂a = clip(a − y, −1, 1)/n"),
-    "bce": ("L = −Σ [y ln a + (1 − y) ln(1 − a)]", "∂L/∂a = (a − y) / (a(1 − a))"),
-    "cce": ("L = −Σ y ln a", "∂L/∂a = −y / a"),
-    "hinge": ("L = Σ max(0, 1 − y·a)", "∂L/∂a = −y where 1 − y·a > 0, else 0"),
-}
-LOSS_LATEX = {
-    "half_sse": r"L = \tfrac12 \sum_i (a_i - y_i)^2",
-    "mse": r"L = \tfrac1n \sum_i (a_i - y_i)^2",
-    "mae": r"L = \tfrac1n \sum_i |a_i - y_i|",
-    "huber": r"L = \tfrac1n \sum_i h(a_i - y_i),\ h(r) = \begin{cases}\tfrac12 r^2 & |r|\le 1\\ |r| - \tfrac12 & \text{else}\end{cases}",
-    "bce": r"L = -\sum_i \left[y_i \ln a_i + (1-y_i)\ln(1-a_i)\right]",
-    "cce": r"L = -\sum_i y_i \ln a_i",
-    "hinge": r"L = \sum_i \max(0, 1 - y_i a_i)",
-}
+from engine.exercise_types import BackpropExercise, Exercise, OptimizerExercise
+from studyapp.core.notation import (
+    ACTIVATION_NOTATION,
+    HYPER_SYMBOL,
+    LOSS_NOTATION,
+    QUANTITY_SYMBOL,
+    rule_lines,
+    sup,
+)
 
 
-def sup(n: int | str) -> str:
-    """Unicode superscript of a layer number: 2 → ²."""
-    return str(n).translate(_SUP)
+def _symbol(activation: str) -> str:
+    return ACTIVATION_NOTATION[activation].symbol
 
 
 def num(v: float, digits: int = 4) -> str:
@@ -152,25 +96,25 @@ def _tex_given(v: float) -> str:
 # --- backprop -------------------------------------------------------------------------------
 
 
-def _title(ex: dict) -> str:
-    layers = "-".join(str(n) for n in ex["layers"])
-    origin = f"preset {ex['preset']}" if ex.get("preset") else f"seed {ex['seed']}, #{ex['index']}"
+def _title(ex: BackpropExercise) -> str:
+    layers = "-".join(str(n) for n in ex.layers)
+    origin = f"preset {ex.preset}" if ex.preset else f"seed {ex.seed}, #{ex.index}"
     return (
-        f"Backprop exercise ({origin}): layers {layers}, hidden {ex['activation']}, "
-        f"output {ex['output_activation']}, loss {ex['loss']}, η = {given(ex['learning_rate'])}"
+        f"Backprop exercise ({origin}): layers {layers}, hidden {ex.activation}, "
+        f"output {ex.output_activation}, loss {ex.loss}, η = {given(ex.learning_rate)}"
     )
 
 
-def render_backprop_problem(ex: dict, fmt: str = "text") -> str:
+def render_backprop_problem(ex: BackpropExercise, fmt: str = "text") -> str:
     """The question: given values and what to compute."""
     if fmt == "md":
         return _md_problem(ex)
-    L = len(ex["weights"])
+    L = ex.depth
     lines = [_title(ex), "", "Given"]
-    lines.append(f"  x = {vec(ex['x'], given)}    target y = {vec(ex['target'], given)}")
+    lines.append(f"  x = {vec(ex.x, given)}    target y = {vec(ex.target, given)}")
     for m in range(1, L + 1):
-        _assign(lines, f"W{sup(m)}", ex["weights"][m - 1], given)
-        lines.append(f"  b{sup(m)} = {vec(ex['biases'][m - 1], given)}")
+        _assign(lines, f"W{sup(m)}", ex.weights[m - 1], given)
+        lines.append(f"  b{sup(m)} = {vec(ex.biases[m - 1], given)}")
     lines.append("")
     lines.append(
         f"Compute z{sup(1)}…z{sup(L)}, a{sup(1)}…a{sup(L)}, the loss, every δ{sup('m')} = "
@@ -180,67 +124,71 @@ def render_backprop_problem(ex: dict, fmt: str = "text") -> str:
     return "\n".join(lines)
 
 
-def render_backprop(ex: dict, fmt: str = "text") -> str:
+def render_backprop(ex: BackpropExercise, fmt: str = "text") -> str:
     """The full worked solution (problem, forward pass, loss, backward pass, update)."""
     if fmt == "md":
         return _md_problem(ex) + "\n\n" + _md_solution(ex)
     if fmt != "text":
         raise ValueError(f"unknown format {fmt!r} (allowed: text, md)")
-    ans = ex["answers"]
-    L = len(ex["weights"])
-    act = lambda m: ex["output_activation"] if m == L else ex["activation"]  # noqa: E731
+    ans = ex.answers
+    L = ex.depth
+    act = ex.activation_of
     lines = [render_backprop_problem(ex), "", "Forward pass"]
     for m in range(1, L + 1):
         prev = "x" if m == 1 else f"a{sup(m - 1)}"
-        lines.append(f"  z{sup(m)} = W{sup(m)}{prev} + b{sup(m)} = {vec(ans['z'][m - 1])}")
-        lines.append(f"  a{sup(m)} = {ACT_SYMBOL[act(m)]}(z{sup(m)}) = {vec(ans['a'][m - 1])}")
-    loss_def, loss_grad = LOSS_TEXT[ex["loss"]]
-    lines += ["", "Loss", f"  {loss_def} = {num(ans['loss'])}", "", "Backward pass"]
-    out_act, loss = ex["output_activation"], ex["loss"]
-    if (out_act, loss) in (("sigmoid", "bce"), ("softmax", "cce")):
-        why = (
-            "σ′ = a(1 − a) cancels the denominator of ∂L/∂a"
-            if out_act == "sigmoid"
-            else "the softmax Jacobian times −y/a gives a·Σy − y"
-        )
-        rule = f"a{sup(L)} − y  ({why})"
-    elif out_act == "softmax":
-        rule = f"Jᵀ ∂L/∂a, J = ∂a{sup(L)}/∂z{sup(L)} = diag(a) − a aᵀ;  {loss_grad}"
-    else:
-        rule = f"∂L/∂a ⊙ {ACT_SYMBOL[out_act]}′(z{sup(L)});  {loss_grad}, {ACT_DERIVATIVE[out_act]}"
-    lines.append(f"  δ{sup(L)} = ∂L/∂z{sup(L)} = {rule}")
-    lines.append(f"     = {vec(ans['delta'][L - 1])}")
+        lines.append(f"  z{sup(m)} = W{sup(m)}{prev} + b{sup(m)} = {vec(ans.z[m - 1])}")
+        lines.append(f"  a{sup(m)} = {_symbol(act(m))}(z{sup(m)}) = {vec(ans.a[m - 1])}")
+    loss_text = LOSS_NOTATION[ex.loss]
+    lines += ["", "Loss", f"  {loss_text.definition} = {num(ans.loss)}", "", "Backward pass"]
+    lines.append(f"  δ{sup(L)} = ∂L/∂z{sup(L)} = {_output_delta_rule(ex)}")
+    lines.append(f"     = {vec(ans.delta[L - 1])}")
     for m in range(L, 0, -1):
         if m < L:
             lines.append(
-                f"  δ{sup(m)} = {ACT_SYMBOL[act(m)]}′(z{sup(m)}) ⊙ (W{sup(m + 1)})ᵀ"
-                f"δ{sup(m + 1)} = {vec(ans['delta'][m - 1])}"
+                f"  δ{sup(m)} = {_symbol(act(m))}′(z{sup(m)}) ⊙ (W{sup(m + 1)})ᵀ"
+                f"δ{sup(m + 1)} = {vec(ans.delta[m - 1])}"
             )
         prev = "x" if m == 1 else f"a{sup(m - 1)}"
-        _assign(lines, f"∂L/∂W{sup(m)} = δ{sup(m)}({prev})ᵀ", ans["grad_weights"][m - 1])
-        lines.append(f"  ∂L/∂b{sup(m)} = δ{sup(m)} = {vec(ans['grad_biases'][m - 1])}")
-    eta = given(ex["learning_rate"])
+        _assign(lines, f"∂L/∂W{sup(m)} = δ{sup(m)}({prev})ᵀ", ans.grad_weights[m - 1])
+        lines.append(f"  ∂L/∂b{sup(m)} = δ{sup(m)} = {vec(ans.grad_biases[m - 1])}")
+    eta = given(ex.learning_rate)
     lines += ["", f"Update (W ← W − η ∂L/∂W, b ← b − η ∂L/∂b, η = {eta})"]
     for m in range(1, L + 1):
-        _assign(lines, f"W{sup(m)}", ans["updated_weights"][m - 1])
-        lines.append(f"  b{sup(m)} = {vec(ans['updated_biases'][m - 1])}")
+        _assign(lines, f"W{sup(m)}", ans.updated_weights[m - 1])
+        lines.append(f"  b{sup(m)} = {vec(ans.updated_biases[m - 1])}")
     return "\n".join(lines)
 
 
-def _md_problem(ex: dict) -> str:
-    L = len(ex["weights"])
+def _output_delta_rule(ex: BackpropExercise) -> str:
+    """How δᴸ = ∂L/∂zᴸ is computed for this output activation and loss."""
+    L, out_act = ex.depth, ex.output_activation
+    gradient = LOSS_NOTATION[ex.loss].gradient
+    if (out_act, ex.loss) == ("sigmoid", "bce"):
+        return f"a{sup(L)} − y  (σ′ = a(1 − a) cancels the denominator of ∂L/∂a)"
+    if (out_act, ex.loss) == ("softmax", "cce"):
+        return f"a{sup(L)} − y  (the softmax Jacobian times −y/a gives a·Σy − y)"
+    if out_act == "softmax":
+        return f"Jᵀ ∂L/∂a, J = ∂a{sup(L)}/∂z{sup(L)} = diag(a) − a aᵀ;  {gradient}"
+    return (
+        f"∂L/∂a ⊙ {_symbol(out_act)}′(z{sup(L)});  {gradient}, "
+        f"{ACTIVATION_NOTATION[out_act].derivative}"
+    )
+
+
+def _md_problem(ex: BackpropExercise) -> str:
+    L = ex.depth
     parts = [
         f"### {_title(ex)}",
         "",
         "Given:",
         "",
-        rf"$x = {tex_vec(ex['x'], _tex_given)}$, target $y = {tex_vec(ex['target'], _tex_given)}$",
+        rf"$x = {tex_vec(ex.x, _tex_given)}$, target $y = {tex_vec(ex.target, _tex_given)}$",
     ]
     for m in range(1, L + 1):
         parts.append("")
         parts.append(
-            rf"$W^{{{m}}} = {tex_mat(ex['weights'][m - 1], _tex_given)}$, "
-            rf"$b^{{{m}}} = {tex_vec(ex['biases'][m - 1], _tex_given)}$"
+            rf"$W^{{{m}}} = {tex_mat(ex.weights[m - 1], _tex_given)}$, "
+            rf"$b^{{{m}}} = {tex_vec(ex.biases[m - 1], _tex_given)}$"
         )
     parts += [
         "",
@@ -250,20 +198,20 @@ def _md_problem(ex: dict) -> str:
     return "\n".join(parts)
 
 
-def _md_solution(ex: dict) -> str:
-    ans = ex["answers"]
-    L = len(ex["weights"])
-    act = lambda m: ex["output_activation"] if m == L else ex["activation"]  # noqa: E731
+def _md_solution(ex: BackpropExercise) -> str:
+    ans = ex.answers
+    L = ex.depth
+    act = ex.activation_of
     out = ["**Forward pass**", ""]
     for m in range(1, L + 1):
         prev = "x" if m == 1 else f"a^{{{m - 1}}}"
         out.append(
-            rf"- $z^{{{m}}} = W^{{{m}}}{prev} + b^{{{m}}} = {tex_vec(ans['z'][m - 1])}$, "
-            rf"$a^{{{m}}} = {ACT_LATEX[act(m)]}(z^{{{m}}}) = {tex_vec(ans['a'][m - 1])}$"
+            rf"- $z^{{{m}}} = W^{{{m}}}{prev} + b^{{{m}}} = {tex_vec(ans.z[m - 1])}$, "
+            rf"$a^{{{m}}} = {ACTIVATION_NOTATION[act(m)].latex}(z^{{{m}}}) = {tex_vec(ans.a[m - 1])}$"
         )
     out += [
         "",
-        rf"**Loss**: ${LOSS_LATEX[ex['loss']]} = {tex_num(ans['loss'])}$",
+        rf"**Loss**: ${LOSS_NOTATION[ex.loss].latex} = {tex_num(ans.loss)}$",
         "",
         "**Backward pass**",
         "",
@@ -272,87 +220,40 @@ def _md_solution(ex: dict) -> str:
         if m == L:
             rule = rf"\partial L/\partial z^{{{L}}}"
         else:
-            rule = rf"{ACT_LATEX[act(m)]}'(z^{{{m}}}) \odot (W^{{{m + 1}}})^T \delta^{{{m + 1}}}"
+            rule = rf"{ACTIVATION_NOTATION[act(m)].latex}'(z^{{{m}}}) \odot (W^{{{m + 1}}})^T \delta^{{{m + 1}}}"
         prev = "x" if m == 1 else f"a^{{{m - 1}}}"
         out.append(
-            rf"- $\delta^{{{m}}} = {rule} = {tex_vec(ans['delta'][m - 1])}$; "
+            rf"- $\delta^{{{m}}} = {rule} = {tex_vec(ans.delta[m - 1])}$; "
             rf"$\partial L/\partial W^{{{m}}} = \delta^{{{m}}}({prev})^T = "
-            rf"{tex_mat(ans['grad_weights'][m - 1])}$; "
-            rf"$\partial L/\partial b^{{{m}}} = {tex_vec(ans['grad_biases'][m - 1])}$"
+            rf"{tex_mat(ans.grad_weights[m - 1])}$; "
+            rf"$\partial L/\partial b^{{{m}}} = {tex_vec(ans.grad_biases[m - 1])}$"
         )
-    out += ["", rf"**Update** ($\eta = {ex['learning_rate']:g}$)", ""]
+    out += ["", rf"**Update** ($\eta = {ex.learning_rate:g}$)", ""]
     for m in range(1, L + 1):
         out.append(
-            rf"- $W^{{{m}}} \leftarrow {tex_mat(ans['updated_weights'][m - 1])}$, "
-            rf"$b^{{{m}}} \leftarrow {tex_vec(ans['updated_biases'][m - 1])}$"
+            rf"- $W^{{{m}}} \leftarrow {tex_mat(ans.updated_weights[m - 1])}$, "
+            rf"$b^{{{m}}} \leftarrow {tex_vec(ans.updated_biases[m - 1])}$"
         )
     return "\n".join(out)
 
 
 # --- optimizers -----------------------------------------------------------------------------
 
-OPTIMIZER_STEPS_TEXT = {
-    "sgd": ["θ ← θ − lr·g"],
-    "momentum": ["velocity ← γ·velocity − lr·g", "θ ← θ + velocity"],
-    "nesterov": [
-        "(g is the gradient at the look-ahead point θ + γ·velocity)",
-        "velocity ← γ·velocity − lr·g",
-        "θ ← θ + velocity",
-    ],
-    "adagrad": ["G ← G + g²", "θ ← θ − lr·g/√(G + ε)"],
-    "adadelta": [
-        "Eg2 ← ρ·Eg2 + (1−ρ)·g²",
-        "Δθ = −√(Edx2 + ε)/√(Eg2 + ε)·g",
-        "Edx2 ← ρ·Edx2 + (1−ρ)·Δθ²",
-        "θ ← θ + Δθ",
-    ],
-    "rmsprop": ["Eg2 ← ρ·Eg2 + (1−ρ)·g²", "θ ← θ − lr·g/√(Eg2 + ε)"],
-    "adam": [
-        "m ← β₁·m + (1−β₁)·g",
-        "v ← β₂·v + (1−β₂)·g²",
-        "m̂ = m/(1−β₁ᵗ)",
-        "v̂ = v/(1−β₂ᵗ)",
-        "θ ← θ − lr·m̂/(√v̂ + ε)",
-    ],
-    "adamw": [
-        "m ← β₁·m + (1−β₁)·g",
-        "v ← β₂·v + (1−β₂)·g²",
-        "m̂ = m/(1−β₁ᵗ)",
-        "v̂ = v/(1−β₂ᵗ)",
-        "θ ← θ − lr·(m̂/(√v̂ + ε) + wd·θ)",
-    ],
-}
-_HYPER_SYMBOL = {
-    "lr": "lr",
-    "gamma": "γ",
-    "eps": "ε",
-    "rho": "ρ",
-    "beta1": "β₁",
-    "beta2": "β₂",
-    "weight_decay": "wd",
-}
-_NAME = {"delta": "Δθ", "m_hat": "m̂", "v_hat": "v̂"}
 
-
-def _optimizer_lines(ex: dict) -> tuple[str, list[str], list[str], list[str]]:
+def _optimizer_lines(ex: OptimizerExercise) -> tuple[str, list[str], list[str], list[str]]:
     """(title, given lines, rule lines, answer lines) of an optimizer exercise."""
-    hyper = ", ".join(
-        f"{_HYPER_SYMBOL.get(k, k)} = {v:g}" for k, v in ex["hyperparameters"].items()
-    )
-    title = f"{ex['optimizer']} step t = {ex['t']} (seed {ex['seed']}, #{ex['index']}); {hyper}"
-    given_lines = [f"θ = {vec(ex['params'], given)}", f"g = {vec(ex['grad'], given)}"]
-    given_lines += [
-        f"{k} (after step {ex['t'] - 1}) = {vec(v, given)}" for k, v in ex["state"].items()
-    ]
-    ans = ex.get("answers", {})
-    answer = [f"{k} = {vec(v)}" for k, v in ans.get("state", {}).items()]
-    answer += [f"{_NAME.get(k, k)} = {vec(v)}" for k, v in ans.get("intermediates", {}).items()]
-    if "params" in ans:
-        answer.append(f"θ (new) = {vec(ans['params'])}")
-    return title, given_lines, OPTIMIZER_STEPS_TEXT[ex["optimizer"]], answer
+    hyper = ", ".join(f"{HYPER_SYMBOL.get(k, k)} = {v:g}" for k, v in ex.hyperparameters.items())
+    title = f"{ex.optimizer} step t = {ex.t} (seed {ex.seed}, #{ex.index}); {hyper}"
+    given_lines = [f"θ = {vec(ex.params, given)}", f"g = {vec(ex.grad, given)}"]
+    given_lines += [f"{k} (after step {ex.t - 1}) = {vec(v, given)}" for k, v in ex.state.items()]
+    ans = ex.answers
+    answer = [f"{k} = {vec(v)}" for k, v in ans.state.items()]
+    answer += [f"{QUANTITY_SYMBOL.get(k, k)} = {vec(v)}" for k, v in ans.intermediates.items()]
+    answer.append(f"θ (new) = {vec(ans.params)}")
+    return title, given_lines, rule_lines(ex.optimizer), answer
 
 
-def render_optimizer_problem(ex: dict, fmt: str = "text") -> str:
+def render_optimizer_problem(ex: OptimizerExercise, fmt: str = "text") -> str:
     """The question of one optimizer exercise: given values and the update rules."""
     title, given_lines, rules, _ = _optimizer_lines(ex)
     ask = "Compute the new state, the intermediates and the new θ."
@@ -384,7 +285,7 @@ def render_optimizer_problem(ex: dict, fmt: str = "text") -> str:
     )
 
 
-def render_optimizer(ex: dict, fmt: str = "text") -> str:
+def render_optimizer(ex: OptimizerExercise, fmt: str = "text") -> str:
     """Problem and worked answer of one optimizer exercise."""
     *_, answer = _optimizer_lines(ex)
     if fmt == "md":
@@ -392,3 +293,10 @@ def render_optimizer(ex: dict, fmt: str = "text") -> str:
             [render_optimizer_problem(ex, fmt), "", "**Answer**", "", *(f"- {a}" for a in answer)]
         )
     return "\n".join([render_optimizer_problem(ex, fmt), "", "Answer", *(f"  {a}" for a in answer)])
+
+
+def render(ex: Exercise, fmt: str = "text") -> str:
+    """The worked solution of a backprop or optimizer exercise, as text or Markdown."""
+    if isinstance(ex, OptimizerExercise):
+        return render_optimizer(ex, fmt)
+    return render_backprop(ex, fmt)

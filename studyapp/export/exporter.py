@@ -65,9 +65,15 @@ def export_cards(
     text = render(selected)
     if progress is not None:
         progress(total, total)
-    if to_stdout:
+    write_text_output(path, text)
+    return total
+
+
+def write_text_output(path: str | os.PathLike, text: str) -> None:
+    """Write ``text`` to ``path`` atomically (the old file kept as ``.bak``), or to standard
+    output when ``path`` is "-"."""
+    if str(path) == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
     else:
         atomic_write_text(path, text)
-    return total

@@ -7,6 +7,7 @@ them inline or as display lines.
 
 from __future__ import annotations
 
+from studyapp.core.notation import ACTIVATION_NOTATION
 from studyapp.export.mathml import (
     MINUS,
     frac,
@@ -46,19 +47,6 @@ def _e(exp) -> str:
     return sup("e", exp)
 
 
-#: engine activation name -> symbol used in formulas
-ACT_NAME = {
-    "sigmoid": SIGMA,
-    "tanh": "tanh",
-    "relu": "ReLU",
-    "leaky_relu": "LeakyReLU",
-    "elu": "ELU",
-    "softplus": "softplus",
-    "swish": "swish",
-    "linear": "id",
-    "softmax": "softmax",
-}
-
 #: f(z) = …  (right-hand sides)
 ACTIVATION = {
     "sigmoid": frac(1, row(1, "+", _e(row(M, "z")))),
@@ -87,12 +75,12 @@ DERIVATIVE = {
 
 def act_of(name: str, arg) -> str:
     """``σ(z¹)``-style application of an activation to ``arg``."""
-    return _f(ACT_NAME[name], arg)
+    return _f(ACTIVATION_NOTATION[name].symbol, arg)
 
 
 def act_prime_of(name: str, arg) -> str:
     """``σ′(z¹)``."""
-    return row(mi(ACT_NAME[name]), mo("′", lspace="0", rspace="0"), paren(arg))
+    return row(mi(ACTIVATION_NOTATION[name].symbol), mo("′", lspace="0", rspace="0"), paren(arg))
 
 
 _ai, _yi = sub("a", "i"), sub("y", "i")
@@ -213,5 +201,4 @@ QUANTITY = {
     "v_hat": hat("v"),
     "delta": mi("Δθ"),
 }
-QUANTITY_TEXT = {"m_hat": "m̂", "v_hat": "v̂", "delta": "Δθ"}
 HYPER = {"lr": _lr, "gamma": _gamma, "eps": _eps, "rho": _rho, "beta1": _b1, "beta2": _b2}

@@ -8,8 +8,8 @@ Plan of a sheet (all randomness from ``numpy.random.default_rng([S, _STREAM])``)
 * the kinds cycle backprop → optimizer → numeric and are shuffled, so any N ≥ 3 has all three;
 * each exercise gets its own sub-seed and a setup drawn from small, hand-workable menus
   (:data:`BACKPROP_SETUPS`, :data:`OPTIMIZER_NAMES`, :data:`NUMERIC_KINDS`);
-* backprop and optimizer exercises come from :mod:`engine.exercises` (the contract dicts, answers
-  in float64); numeric ones are built here from :mod:`engine.activations` / :mod:`engine.losses`.
+* backprop and optimizer exercises come from :mod:`engine.exercises` (typed, answers in
+  float64); numeric ones are built here from :mod:`engine.activations` / :mod:`engine.losses`.
 
 Markdown uses the lead's worked solutions (:mod:`studyapp.core.worked`); HTML sets the same steps
 (with a few more intermediate values) as MathML, needs no network, and prints with the answer key
@@ -23,7 +23,15 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.exercise_types import BackpropExercise, OptimizerExercise
 from engine.optimizers import NOTES_OPTIMIZERS
+from studyapp.core.notation import (
+    ACTIVATION_NOTATION,
+    HYPER_SYMBOL,
+    LOSS_NOTATION,
+    QUANTITY_SYMBOL,
+    rule_lines,
+)
 from studyapp.errors import UsageError
 from studyapp.export import formulas as F
 from studyapp.export import mathml as X
@@ -61,11 +69,12 @@ KIND_TITLES = {"backprop": "Backpropagation", "optimizer": "Optimizer step", "nu
 
 @dataclass(frozen=True)
 class Item:
-    """One exercise of a sheet: ``kind`` is backprop/optimizer/numeric, ``exercise`` its dict."""
+    """One exercise of a sheet: ``kind`` is backprop/optimizer/numeric; ``exercise`` is the
+    engine's typed exercise, or for a numeric one the dict of :func:`generate_numeric`."""
 
     number: int
     kind: str
-    exercise: dict
+    exercise: BackpropExercise | OptimizerExercise | dict
 
 
 # =========================================================================== building
@@ -90,12 +99,12 @@ def build_items(count: int, seed: int) -> list[Item]:
         sub_seed = int(rng.integers(0, 2**31 - 1))
         if kind == "backprop":
             setup = BACKPROP_SETUPS[int(rng.integers(len(BACKPROP_SETUPS)))]
-            ex = exercises.generate_backprop(
+            ex: BackpropExercise | OptimizerExercise | dict = exercises.backprop_exercises(
                 sub_seed, count=1, **setup, decimals=2, learning_rate=0.1
             )[0]
         elif kind == "optimizer":
             name = OPTIMIZER_NAMES[int(rng.integers(len(OPTIMIZER_NAMES)))]
-            ex = exercises.generate_optimizer(
+            ex = exercises.optimizer_exercises(
                 sub_seed, count=1, optimizer=name, size=3, decimals=2
             )[0]
         else:
@@ -177,17 +186,15 @@ def _split_worked(problem: str, full: str) -> str:
 
 
 def _md_numeric_problem(ex: dict) -> str:
-    from studyapp.core.worked import ACT_SYMBOL, LOSS_TEXT
-
     if ex["type"] == "activation":
-        sym = ACT_SYMBOL[ex["activation"]]
+        sym = ACTIVATION_NOTATION[ex["activation"]].symbol
         return (
             f"Evaluate the activation **{ex['activation']}** {sym}(z) and its derivative "
             f"{sym}′(z) at z = {_md_tuple(ex['z'], X.fmt_given)}."
         )
     if ex["type"] == "softmax":
         return f"Compute softmax(z) for z = {_md_tuple(ex['z'], X.fmt_given)}."
-    definition = LOSS_TEXT[ex["loss"]][0]
+    definition = LOSS_NOTATION[ex["loss"]].definition
     return (
         f"Loss **{ex['loss']}**: {definition}. For a = {_md_tuple(ex['a'], X.fmt_given)} and "
         f"y = {_md_tuple(ex['y'], X.fmt_given)}, compute L and the gradient ∂L/∂a."
@@ -195,59 +202,54 @@ def _md_numeric_problem(ex: dict) -> str:
 
 
 def _md_numeric_answer(ex: dict) -> str:
-    from studyapp.core.worked import ACT_DERIVATIVE, ACT_SYMBOL, LOSS_TEXT
-
     ans = ex["answers"]
     if ex["type"] == "activation":
-        sym = ACT_SYMBOL[ex["activation"]]
+        notation = ACTIVATION_NOTATION[ex["activation"]]
+        sym = notation.symbol
         return "\n".join(
             [
                 f"- {sym}(z) = {_md_tuple(ans['a'])}",
-                f"- {ACT_DERIVATIVE[ex['activation']]}, so {sym}′(z) = {_md_tuple(ans['derivative'])}",
+                f"- {notation.derivative}, so {sym}′(z) = {_md_tuple(ans['derivative'])}",
             ]
         )
     if ex["type"] == "softmax":
         return (
             f"- softmax(z)ᵢ = e^(zᵢ) / Σⱼ e^(zⱼ) = {_md_tuple(ans['a'])} (the entries add up to 1)"
         )
-    definition, gradient = LOSS_TEXT[ex["loss"]]
+    loss = LOSS_NOTATION[ex["loss"]]
     return "\n".join(
-        [f"- {definition} = {X.num_text(ans['loss'])}", f"- {gradient} = {_md_tuple(ans['grad'])}"]
+        [
+            f"- {loss.definition} = {X.num_text(ans['loss'])}",
+            f"- {loss.gradient} = {_md_tuple(ans['grad'])}",
+        ]
     )
 
 
-_HYPER_TEXT = {"lr": "lr", "gamma": "γ", "eps": "ε", "rho": "ρ", "beta1": "β₁", "beta2": "β₂"}
-
-
-def _md_optimizer_problem(ex: dict) -> str:
-    from studyapp.core.worked import OPTIMIZER_STEPS_TEXT
-
+def _md_optimizer_problem(ex: OptimizerExercise) -> str:
     hyper = ", ".join(
-        f"{_HYPER_TEXT.get(k, k)} = {X.num_text(v, 6)}" for k, v in ex["hyperparameters"].items()
+        f"{HYPER_SYMBOL.get(k, k)} = {X.num_text(v, 6)}" for k, v in ex.hyperparameters.items()
     )
     lines = [
-        f"**{ex['optimizer']}**, step t = {ex['t']}; {hyper}.",
+        f"**{ex.optimizer}**, step t = {ex.t}; {hyper}.",
         "",
-        f"- θ = {_md_tuple(ex['params'], X.fmt_given)}",
-        f"- g = {_md_tuple(ex['grad'], X.fmt_given)}",
+        f"- θ = {_md_tuple(ex.params, X.fmt_given)}",
+        f"- g = {_md_tuple(ex.grad, X.fmt_given)}",
     ]
-    for k, v in ex["state"].items():
-        lines.append(f"- {k} (after step {ex['t'] - 1}) = {_md_tuple(v, X.fmt_given)}")
+    for k, v in ex.state.items():
+        lines.append(f"- {k} (after step {ex.t - 1}) = {_md_tuple(v, X.fmt_given)}")
     lines += ["", "Update rules (element-wise):", ""]
-    lines += [f"- {_md_escape(rule)}" for rule in OPTIMIZER_STEPS_TEXT[ex["optimizer"]]]
+    lines += [f"- {_md_escape(rule)}" for rule in rule_lines(ex.optimizer)]
     lines += ["", "Compute the new state, the intermediate values and the new θ."]
     return "\n".join(lines)
 
 
-def _md_optimizer_answer(ex: dict) -> str:
-    from studyapp.export.formulas import QUANTITY_TEXT
-
-    ans = ex["answers"]
-    lines = [f"- {k} = {_md_tuple(v)}" for k, v in ans["state"].items()]
+def _md_optimizer_answer(ex: OptimizerExercise) -> str:
+    ans = ex.answers
+    lines = [f"- {k} = {_md_tuple(v)}" for k, v in ans.state.items()]
     lines += [
-        f"- {QUANTITY_TEXT.get(k, k)} = {_md_tuple(v)}" for k, v in ans["intermediates"].items()
+        f"- {QUANTITY_SYMBOL.get(k, k)} = {_md_tuple(v)}" for k, v in ans.intermediates.items()
     ]
-    lines.append(f"- θ (new) = {_md_tuple(ans['params'])}")
+    lines.append(f"- θ (new) = {_md_tuple(ans.params)}")
     return "\n".join(lines)
 
 
@@ -276,10 +278,10 @@ def render_markdown(items: list[Item], seed: int) -> str:
         ex = item.exercise
         out.append(f"## Exercise {item.number} — {KIND_TITLES[item.kind]}")
         out.append("")
-        if item.kind == "backprop":
+        if isinstance(ex, BackpropExercise):
             problem = worked.render_backprop_problem(ex, "md")
             solution = _split_worked(problem, worked.render_backprop(ex, "md"))
-        elif item.kind == "optimizer":
+        elif isinstance(ex, OptimizerExercise):
             # Our own Markdown: worked.render_optimizer's "md" output relies on indented blocks
             # that CommonMark folds into one paragraph after "Rules:" (reported to the lead).
             problem, solution = _md_optimizer_problem(ex), _md_optimizer_answer(ex)
@@ -349,23 +351,23 @@ def _transposed_w(m: int) -> str:
     return X.sup(X.paren(X.sup("W", m)), "T")
 
 
-def _html_backprop_problem(ex: dict) -> str:
-    L = len(ex["weights"])
-    layers = "–".join(str(n) for n in ex["layers"])
+def _html_backprop_problem(ex: BackpropExercise) -> str:
+    L = ex.depth
+    layers = "–".join(str(n) for n in ex.layers)
     parts = [
-        f'<p class="meta">Network {layers}; hidden activation <b>{ex["activation"]}</b>, '
-        f"output activation <b>{ex['output_activation']}</b>, loss <b>{ex['loss']}</b>, "
-        f"learning rate {_m('η', '=', X.given(ex['learning_rate']))}.</p>",
+        f'<p class="meta">Network {layers}; hidden activation <b>{ex.activation}</b>, '
+        f"output activation <b>{ex.output_activation}</b>, loss <b>{ex.loss}</b>, "
+        f"learning rate {_m('η', '=', X.given(ex.learning_rate))}.</p>",
         '<div class="given">',
-        _m("x", "=", X.column(ex["x"], X.given)),
-        _m("y", "=", X.column(ex["target"], X.given)),
+        _m("x", "=", X.column(ex.x, X.given)),
+        _m("y", "=", X.column(ex.target, X.given)),
         "</div>",
     ]
     for m in range(1, L + 1):
         parts.append(
             '<div class="given">'
-            + _m(X.sup("W", m), "=", X.matrix(ex["weights"][m - 1], X.given))
-            + _m(X.sup("b", m), "=", X.column(ex["biases"][m - 1], X.given))
+            + _m(X.sup("W", m), "=", X.matrix(ex.weights[m - 1], X.given))
+            + _m(X.sup("b", m), "=", X.column(ex.biases[m - 1], X.given))
             + "</div>"
         )
     parts.append(
@@ -382,14 +384,14 @@ def _html_backprop_problem(ex: dict) -> str:
     return "\n".join(parts)
 
 
-def _html_backprop_solution(ex: dict) -> str:
+def _html_backprop_solution(ex: BackpropExercise) -> str:
     import numpy as np
 
     from engine import activations, losses
 
-    ans = ex["answers"]
-    L = len(ex["weights"])
-    act = lambda m: ex["output_activation"] if m == L else ex["activation"]  # noqa: E731
+    ans = ex.answers
+    L = ex.depth
+    act = ex.activation_of
     prev = lambda m: X.mi("x") if m == 1 else X.sup("a", m - 1)  # noqa: E731
     out = ['<h3>Forward pass</h3><div class="steps">']
     for m in range(1, L + 1):
@@ -402,7 +404,7 @@ def _html_backprop_solution(ex: dict) -> str:
                 "+",
                 X.sup("b", m),
                 "=",
-                X.column(ans["z"][m - 1]),
+                X.column(ans.z[m - 1]),
                 block=True,
             )
         )
@@ -412,18 +414,18 @@ def _html_backprop_solution(ex: dict) -> str:
                 "=",
                 F.act_of(act(m), X.sup("z", m)),
                 "=",
-                X.column(ans["a"][m - 1]),
+                X.column(ans.a[m - 1]),
                 block=True,
             )
         )
     out.append('</div><h3>Loss</h3><div class="steps">')
-    out.append(_m("L", "=", F.LOSS[ex["loss"]], "=", X.num(ans["loss"]), block=True))
+    out.append(_m("L", "=", F.LOSS[ex.loss], "=", X.num(ans.loss), block=True))
     out.append('</div><h3>Backward pass</h3><div class="steps">')
 
-    a_L = np.asarray(ans["a"][L - 1], dtype=float)[None]
-    z_L = np.asarray(ans["z"][L - 1], dtype=float)[None]
-    y = np.asarray(ex["target"], dtype=float)[None]
-    out_act, loss = ex["output_activation"], ex["loss"]
+    a_L = np.asarray(ans.a[L - 1], dtype=float)[None]
+    z_L = np.asarray(ans.z[L - 1], dtype=float)[None]
+    y = np.asarray(ex.target, dtype=float)[None]
+    out_act, loss = ex.output_activation, ex.loss
     dL = F.partial("L", X.sup("z", L))
     if (out_act, loss) in (("sigmoid", "bce"), ("softmax", "cce")):
         why = (
@@ -441,7 +443,7 @@ def _html_backprop_solution(ex: dict) -> str:
                 X.MINUS,
                 "y",
                 "=",
-                X.column(ans["delta"][L - 1]),
+                X.column(ans.delta[L - 1]),
                 block=True,
             )
         )
@@ -465,7 +467,7 @@ def _html_backprop_solution(ex: dict) -> str:
                     "a",
                     X.sup("a", "T"),
                     "=",
-                    X.column(ans["delta"][L - 1]),
+                    X.column(ans.delta[L - 1]),
                     block=True,
                 )
             )
@@ -481,17 +483,15 @@ def _html_backprop_solution(ex: dict) -> str:
                     "⊙",
                     F.act_prime_of(out_act, X.sup("z", L)),
                     "=",
-                    X.column(ans["delta"][L - 1]),
+                    X.column(ans.delta[L - 1]),
                     block=True,
                 )
             )
     for m in range(L, 0, -1):
         if m < L:
-            z_m = np.asarray(ans["z"][m - 1], dtype=float)[None]
+            z_m = np.asarray(ans.z[m - 1], dtype=float)[None]
             deriv = activations.ACTIVATIONS[act(m)].derivative(z_m)[0]
-            back = np.asarray(ex["weights"][m], dtype=float).T @ np.asarray(
-                ans["delta"][m], dtype=float
-            )
+            back = np.asarray(ex.weights[m], dtype=float).T @ np.asarray(ans.delta[m], dtype=float)
             out.append(
                 _m(
                     _transposed_w(m + 1),
@@ -515,7 +515,7 @@ def _html_backprop_solution(ex: dict) -> str:
                     _transposed_w(m + 1),
                     X.sup("δ", m + 1),
                     "=",
-                    X.column(ans["delta"][m - 1]),
+                    X.column(ans.delta[m - 1]),
                     block=True,
                 )
             )
@@ -527,7 +527,7 @@ def _html_backprop_solution(ex: dict) -> str:
                 X.sup("δ", m),
                 X.sup(X.paren(a_prev), "T"),
                 "=",
-                X.matrix(ans["grad_weights"][m - 1]),
+                X.matrix(ans.grad_weights[m - 1]),
                 block=True,
             )
         )
@@ -537,12 +537,12 @@ def _html_backprop_solution(ex: dict) -> str:
                 "=",
                 X.sup("δ", m),
                 "=",
-                X.column(ans["grad_biases"][m - 1]),
+                X.column(ans.grad_biases[m - 1]),
                 block=True,
             )
         )
     out.append('</div><h3>Update</h3><div class="steps">')
-    eta = X.given(ex["learning_rate"])
+    eta = X.given(ex.learning_rate)
     for m in range(1, L + 1):
         out.append(
             _m(
@@ -553,7 +553,7 @@ def _html_backprop_solution(ex: dict) -> str:
                 eta,
                 F.partial("L", X.sup("W", m)),
                 "=",
-                X.matrix(ans["updated_weights"][m - 1]),
+                X.matrix(ans.updated_weights[m - 1]),
                 block=True,
             )
         )
@@ -566,7 +566,7 @@ def _html_backprop_solution(ex: dict) -> str:
                 eta,
                 F.partial("L", X.sup("b", m)),
                 "=",
-                X.column(ans["updated_biases"][m - 1]),
+                X.column(ans.updated_biases[m - 1]),
                 block=True,
             )
         )
@@ -574,27 +574,27 @@ def _html_backprop_solution(ex: dict) -> str:
     return "\n".join(out)
 
 
-def _html_optimizer_problem(ex: dict) -> str:
+def _html_optimizer_problem(ex: OptimizerExercise) -> str:
     hyper = []
-    for k, v in ex["hyperparameters"].items():
+    for k, v in ex.hyperparameters.items():
         hyper.append(_m(F.HYPER.get(k, X.mi(k)), "=", X.num(v, 6)))
     state = "".join(
-        _m(F.QUANTITY.get(k, X.mi(k)), "=", X.tuple_(v, X.given)) for k, v in ex["state"].items()
+        _m(F.QUANTITY.get(k, X.mi(k)), "=", X.tuple_(v, X.given)) for k, v in ex.state.items()
     )
-    rules = "".join(_m(r, block=True) for r in F.OPTIMIZER_RULES[ex["optimizer"]])
-    note = F.OPTIMIZER_NOTES.get(ex["optimizer"])
+    rules = "".join(_m(r, block=True) for r in F.OPTIMIZER_RULES[ex.optimizer])
+    note = F.OPTIMIZER_NOTES.get(ex.optimizer)
     parts = [
-        f'<p class="meta"><b>{ex["optimizer"]}</b>, step {_m("t", "=", X.mn(ex["t"]))}; '
+        f'<p class="meta"><b>{ex.optimizer}</b>, step {_m("t", "=", X.mn(ex.t))}; '
         + ", ".join(hyper)
         + ".</p>",
         '<div class="given">'
-        + _m("θ", "=", X.tuple_(ex["params"], X.given))
-        + _m("g", "=", X.tuple_(ex["grad"], X.given))
+        + _m("θ", "=", X.tuple_(ex.params, X.given))
+        + _m("g", "=", X.tuple_(ex.grad, X.given))
         + "</div>",
     ]
     if state:
         parts.append(
-            f'<div class="given">{state} <span class="note">(after step {ex["t"] - 1})</span></div>'
+            f'<div class="given">{state} <span class="note">(after step {ex.t - 1})</span></div>'
         )
     parts.append(f'<div class="rules">{rules}</div>')
     if note:
@@ -606,14 +606,14 @@ def _html_optimizer_problem(ex: dict) -> str:
     return "\n".join(parts)
 
 
-def _html_optimizer_solution(ex: dict) -> str:
-    ans = ex["answers"]
+def _html_optimizer_solution(ex: OptimizerExercise) -> str:
+    ans = ex.answers
     out = ['<div class="steps">']
-    for k, v in ans["state"].items():
+    for k, v in ans.state.items():
         out.append(_m(F.QUANTITY.get(k, X.mi(k)), "=", X.tuple_(v), block=True))
-    for k, v in ans["intermediates"].items():
+    for k, v in ans.intermediates.items():
         out.append(_m(F.QUANTITY.get(k, X.mi(k)), "=", X.tuple_(v), block=True))
-    out.append(_m("θ", F.ARROW, X.tuple_(ans["params"]), block=True))
+    out.append(_m("θ", F.ARROW, X.tuple_(ans.params), block=True))
     out.append("</div>")
     return "\n".join(out)
 
@@ -692,9 +692,9 @@ def render_html(items: list[Item], seed: int) -> str:
     key = ['<section class="key">', f"<h1>Answer key · sheet {seed}</h1>"]
     for item in items:
         ex = item.exercise
-        if item.kind == "backprop":
+        if isinstance(ex, BackpropExercise):
             problem, solution, tall = _html_backprop_problem(ex), _html_backprop_solution(ex), True
-        elif item.kind == "optimizer":
+        elif isinstance(ex, OptimizerExercise):
             problem, solution, tall = (
                 _html_optimizer_problem(ex),
                 _html_optimizer_solution(ex),

@@ -32,6 +32,7 @@ from typing import Any
 
 from studyapp.core import scheduling as sch
 from studyapp.core.clock import utc_now
+from studyapp.core.revlog import LoggedReview
 from studyapp.core.scheduling import Rating, Settings
 from studyapp.errors import DataError, UsageError
 from studyapp.storage import (
@@ -316,6 +317,12 @@ class Storage:
         state_before / state_after (names), interval_days (due after - review time, days),
         stability and difficulty after."""
         return reviews.history(self._conn, self._card_or_error(key).id)
+
+    @guarded
+    def review_log(self) -> list[LoggedReview]:
+        """The whole review log (orphaned cards' reviews too), by card then time: what the
+        FSRS optimizer fits to and ``studyapp export --format revlog`` writes."""
+        return reviews.whole_log(self._conn)
 
     # -- flags -------------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from studyapp.core import scheduling as sch
+from studyapp.core.revlog import LoggedReview
 from studyapp.core.scheduling import Rating, ReviewOutcome, Settings, State
 from studyapp.errors import UsageError
 from studyapp.storage.rows import (
@@ -65,6 +66,11 @@ RESTORE_CARD = (
     " leech=:leech, buried_until=:buried_until WHERE id=:id"
 )
 DELETE_LOG = "DELETE FROM review_log WHERE id = ?"
+# The whole log in the FSRS tools' columns; ``queue`` is the card's state before the review.
+WHOLE_LOG = (
+    "SELECT card_id, reviewed_at, rating, coalesce(queue, json_extract(state_before, '$.state')),"
+    " duration_ms FROM review_log ORDER BY card_id, reviewed_at, id"
+)
 CARD_LOG = (
     "SELECT id, reviewed_at, rating, duration_ms, state_before, state_after FROM review_log"
     " WHERE card_id = ? ORDER BY id"
@@ -170,6 +176,14 @@ def history(conn: sqlite3.Connection, card_id: int) -> list[dict]:
     return [_history_entry(r) for r in conn.execute(CARD_LOG, (card_id,))]
 
 
+def whole_log(conn: sqlite3.Connection) -> list[LoggedReview]:
+    """Every review, by card then time (cards are never deleted, so card ids are stable)."""
+    return [
+        LoggedReview(card_id, at, rating, State(state), duration)
+        for card_id, at, rating, state, duration in conn.execute(WHOLE_LOG)
+    ]
+
+
 def _history_entry(r: sqlite3.Row) -> dict:
     before, after = json.loads(r["state_before"]), json.loads(r["state_after"])
     return {
@@ -185,4 +199,4 @@ def _history_entry(r: sqlite3.Row) -> dict:
     }
 
 
-__all__ = ["history", "parse_rating", "record", "undo_latest"]
+__all__ = ["history", "parse_rating", "record", "undo_latest", "whole_log"]

@@ -39,6 +39,7 @@ PLACES: list[tuple[str, str, str]] = [
     ("errata", "Errata", "Corrections to the course notes"),
     ("settings", "Settings", "Desired retention, daily limits, theme"),
     ("export", "Export cards", "Anki .apkg, TSV, Markdown, JSON or CSV file"),
+    ("playground", "Playground", "Train small networks on 2-D data and race the optimizers, live"),
     ("help", "Help", "Every key binding on every screen"),
 ]
 
@@ -384,12 +385,18 @@ def _screen_factories() -> dict[str, Callable[[], Screen]]:
 
         return ExportScreen()
 
+    def playground():
+        from studyapp.ui.screens.playground import PlaygroundScreen
+
+        return PlaygroundScreen()
+
     return {
         "browse": browse,
         "stats": stats,
         "errata": errata,
         "settings": settings,
         "export": export,
+        "playground": playground,
     }
 
 

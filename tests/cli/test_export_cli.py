@@ -18,6 +18,8 @@ import pytest
         (["--format", "docx", "--output", "{tmp}/x.docx"], "invalid choice"),
         (["--format", "json", "--output", "{tmp}/x.json", "--topic", "bogus"], "invalid choice"),
         (["--format", "json"], "required"),
+        (["--format", "revlog", "--output", "{tmp}/r.csv", "--topic", "losses"], "--topic does"),
+        (["--format", "revlog", "--output", "{tmp}/missing/r.csv"], "does not exist"),
     ],
 )
 def test_bad_usage_is_one_line_exit_2(cli, tmp_path, args, message):

@@ -52,7 +52,7 @@ def test_no_module_spells_out_the_lists_again():
 
 
 def test_random_draws_use_the_notes_seven():
-    from studyapp.core import workspace
+    from studyapp.core import exercise as workspace
     from studyapp.core.questions import numeric
     from studyapp.export import worksheet
 

@@ -110,3 +110,18 @@ async def wait_until(pilot, predicate, timeout: float = 20.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {predicate}")
         await pilot.pause(0.05)
+
+
+async def open_export(pilot, fmt: str):
+    """The export dialog (from the palette's place), with format ``fmt`` chosen."""
+    from textual.widgets import Select
+
+    from studyapp.ui.screens.export import ExportScreen
+
+    pilot.app.action_open("export")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, ExportScreen)
+    screen.query_one("#export-format", Select).value = fmt
+    await pilot.pause()
+    return screen

@@ -7,7 +7,7 @@ from textual.widgets import DataTable, Input, Select
 from studyapp.ui.screens.browse import BrowseScreen
 from studyapp.ui.screens.settings import SettingsScreen
 
-from .conftest import SPECS, wait_until
+from .conftest import SPECS, open_export, wait_until
 
 
 def _keys(table: DataTable) -> list[str]:
@@ -193,7 +193,9 @@ async def test_app_with_no_arguments_uses_the_data_dir(data_dir):
         assert app.load_error is None, app.load_error
         message = app.screen.query_one("#dash-message")
         await wait_until(pilot, lambda: "Loading" not in str(message.render()))
-        assert "r studies all decks" in str(message.render()) or "Nothing due" in str(message.render())
+        assert "r studies all decks" in str(message.render()) or "Nothing due" in str(
+            message.render()
+        )
     assert (data_dir / "studyapp.db").exists()
 
 
@@ -266,12 +268,7 @@ async def test_export_from_the_palette_writes_a_file(make_app, tmp_path):
 
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        app.action_open("export")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ExportScreen)
-        screen.query_one("#export-format", Select).value = "json"
-        await pilot.pause()
+        screen = await open_export(pilot, "json")
         assert screen.query_one("#export-path", Input).value.endswith("deep-learning.json")
         target = tmp_path / "cards.json"
         screen.query_one("#export-path", Input).value = str(target)

@@ -9,30 +9,40 @@ from textual.app import App
 from textual.widgets import Input, Static
 
 from engine import exercises
-from studyapp.core.workspace import ExerciseSettings, fmt_value
+from studyapp.core.exercise import ExerciseSettings, fmt_value
 from studyapp.ui.screens.exercise import ExerciseOptions, ExerciseScreen
 
 
 class Harness(App):
-    """An app with nothing but the screen under test (it has no ``storage``: the screen opens one)."""
+    """An app with nothing but the screen under test and, like StudyApp, the one ``storage``;
+    without one it has no ``storage`` attribute at all (a bare Textual app)."""
 
-    def __init__(self, screen: ExerciseScreen):
+    def __init__(self, screen: ExerciseScreen, storage=None):
         super().__init__()
         self._screen = screen
+        if storage is not None:
+            self.storage = storage
 
     def on_mount(self) -> None:
         self.push_screen(self._screen)
 
 
-def run(scenario, screen: ExerciseScreen | None = None, size=(100, 30)):
+def run(scenario, screen: ExerciseScreen | None = None, size=(100, 30), with_storage=True):
     """Run ``scenario(pilot, screen)`` against the screen in the harness."""
+    from studyapp.storage import Storage
+
     screen = screen or ExerciseScreen()
 
     async def main():
-        app = Harness(screen)
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            await scenario(pilot, screen)
+        storage = Storage.open() if with_storage else None
+        try:
+            app = Harness(screen, storage)
+            async with app.run_test(size=size) as pilot:
+                await pilot.pause()
+                await scenario(pilot, screen)
+        finally:
+            if storage is not None:
+                storage.close()
 
     asyncio.run(main())
     return screen
@@ -62,7 +72,7 @@ def stored_step_accuracy() -> dict:
 def test_preset_solved_fully_correctly():
     async def scenario(pilot, screen):
         ws = screen.workspace
-        assert ws.exercise.get("preset") == "seed-2-2-1"
+        assert ws.exercise.preset == "seed-2-2-1"
         assert "x₁ 0.5" in str(screen.query_one("#ex-diagram", Static).render())
         assert "W¹ = ⎡0.2  0.4⎤" in text_of(screen, "#ex-givens")
         assert "z¹" in text_of(screen, "#ex-prompt")
@@ -93,7 +103,7 @@ def test_wrong_hidden_z_gives_carried_forward_credit_later():
         assert "correct given your earlier answer" in text_of(screen, "#ex-feedback")
         z2_user = 0.5 * a1_user[0] + 0.6 * a1_user[1] + 0.3
         await answer(pilot, screen, fmt_value(z2_user))
-        assert ws.results[2].status == "correct_cf"
+        assert ws.results[2].status == "correct_given_earlier"
         transcript = text_of(screen, "#ex-transcript")
         assert transcript.count("correct given your earlier answer") == 2
         assert "✗ z¹ = [0.6, 0.91]" in transcript
@@ -142,7 +152,7 @@ def test_three_layer_tanh_softmax_cce_completes():
 
     async def scenario(pilot, screen):
         ws = screen.workspace
-        assert ws.exercise["output_activation"] == "softmax" and len(ws.exercise["weights"]) == 3
+        assert ws.exercise.output_activation == "softmax" and len(ws.exercise.weights) == 3
         assert "z ?" in str(screen.query_one("#ex-diagram", Static).render())
         for step in list(ws.steps):
             await answer(pilot, screen, fmt_value(step.expected))
@@ -169,8 +179,8 @@ def test_new_exercise_and_escape():
         await pilot.press("n")
         await pilot.pause()
         assert screen.workspace is not first
-        assert not screen.workspace.exercise.get("preset")  # same shape, fresh numbers
-        assert screen.workspace.exercise["layers"] == [2, 2, 1]
+        assert not screen.workspace.exercise.preset  # same shape, fresh numbers
+        assert screen.workspace.exercise.layers == (2, 2, 1)
         await pilot.press("f5")  # random configuration
         await pilot.pause()
         assert screen.workspace.steps
@@ -198,7 +208,7 @@ def test_options_dialog_starts_an_optimizer_exercise():
         await pilot.click("#opt-start")
         await pilot.pause()
         ws = screen.workspace
-        assert ws.exercise["optimizer"] == "rmsprop"
+        assert ws.exercise.optimizer == "rmsprop"
         assert [s.key for s in ws.steps] == ["Eg2", "params"]
         assert "θ = " in text_of(screen, "#ex-givens")
         for step in list(ws.steps):
@@ -248,10 +258,30 @@ def test_dashboard_key_e_opens_the_workspace():
     asyncio.run(main())
 
 
-def test_screen_given_an_exercise_dict():
-    ex = exercises.generate_backprop(2, layers=(3, 2, 2), output_activation="linear", loss="mse")[0]
+def test_screen_given_an_exercise():
+    ex = exercises.backprop_exercises(2, layers=(3, 2, 2), output_activation="linear", loss="mse")[
+        0
+    ]
 
     async def scenario(pilot, screen):
         assert screen.workspace.exercise is ex
 
     run(scenario, ExerciseScreen(exercise=ex))
+
+
+def test_an_app_without_a_database_is_told_the_attempt_was_not_saved():
+    """The screen never opens a database of its own: the app owns the one Storage."""
+    from studyapp.paths import data_dir
+
+    async def scenario(pilot, screen):
+        notes = []
+        screen.notify = lambda message, **kwargs: notes.append(message)
+        ws = screen.workspace
+        for step in ws.steps[:-1]:
+            ws.submit(fmt_value(step.expected))
+        await answer(pilot, screen, fmt_value(ws.steps[-1].expected))
+        assert ws.finished and screen.saved_attempts == 0
+        assert notes == ["attempt not saved: no database"]
+
+    run(scenario, with_storage=False)
+    assert not list(data_dir().glob("*.db"))

@@ -16,7 +16,7 @@ from studyapp.ui.widgets.network_diagram import (
 
 
 def test_preset_diagram_shows_units_biases_weights_and_target():
-    text = diagram_text(exercises.preset("seed-2-2-1")).plain
+    text = diagram_text(exercises.preset_exercise("seed-2-2-1")).plain
     for piece in ("x₁ 0.5", "x₂ 0.8", "b 0.1", "b 0.2", "b 0.3", "y₁ 1", "z ?", "a ?"):
         assert piece in text, piece
     rows = text.splitlines()
@@ -28,7 +28,7 @@ def test_preset_diagram_shows_units_biases_weights_and_target():
 
 
 def test_known_values_fill_the_boxes():
-    ex = exercises.preset("seed-2-2-1")
+    ex = exercises.preset_exercise("seed-2-2-1")
     text = diagram_text(
         ex,
         {
@@ -47,7 +47,7 @@ def test_known_values_fill_the_boxes():
     [(1, 1, 1), (2, 3, 1), (3, 3, 2), (4, 4, 4), (2, 4, 3, 2), (4, 2, 4, 1), (3, 1, 3, 1, 2)],
 )
 def test_every_edge_is_drawn_once_without_merged_lines(layers):
-    ex = exercises.generate_backprop(5, layers=layers)[0]
+    ex = exercises.backprop_exercises(5, layers=layers)[0]
     text = diagram_text(ex).plain
     edges = sum(a * b for a, b in zip(layers, layers[1:], strict=False))
     assert text.count("▶") == edges
@@ -55,7 +55,7 @@ def test_every_edge_is_drawn_once_without_merged_lines(layers):
 
 
 def test_big_nets_are_not_drawn_but_their_matrices_are():
-    ex = exercises.generate_backprop(5, layers=(2, 5, 1))[0]
+    ex = exercises.backprop_exercises(5, layers=(2, 5, 1))[0]
     assert not can_draw([2, 5, 1])
     assert diagram_text(ex) is None
     assert "W¹ = ⎡" in givens_text(ex)
@@ -65,9 +65,9 @@ def test_matrix_block_and_givens():
     assert matrix_block("W¹", [[0.2, 0.4], [0.3, 0.7]]) == ["W¹ = ⎡0.2  0.4⎤", "     ⎣0.3  0.7⎦"]
     assert matrix_block("b", [0.3]) == ["b = [0.3]"]
     assert matrix_block("L", 0.5) == ["L = 0.5"]
-    opt = exercises.generate_optimizer(2, optimizer="adam")[0]
+    opt = exercises.optimizer_exercises(2, optimizer="adam")[0]
     text = givens_text(opt)
-    assert "θ = " in text and "g = " in text and "m = " in text and f"t = {opt['t']}" in text
+    assert "θ = " in text and "g = " in text and "m = " in text and f"t = {opt.t}" in text
 
 
 def test_no_conflicting_rows_in_the_layouts_used():

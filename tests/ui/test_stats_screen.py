@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from rich.text import Text
 
 from studyapp.core.scheduling import Rating
-from studyapp.ui.widgets.heatmap import SHADES, heatmap_text, shade
+from studyapp.ui.widgets.calendar_heatmap import SHADES, heatmap_text, shade
 
 from .conftest import NOW, wait_until
 

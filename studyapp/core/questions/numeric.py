@@ -244,26 +244,11 @@ def _loss(name: str, a: list[float], y: list[float]) -> tuple[float, list[float]
     raise KeyError(name)
 
 
+from studyapp.core.notation import LOSS_NOTATION  # noqa: E402  (the loss texts' owner)
+
+#: loss -> (label, definition, ∂L/∂aᵢ) in the words quiz questions print
 LOSS_TEXT = {
-    "half_sse": ("half sum of squared errors", "L = ½·Σ(a − y)²", "∂L/∂aᵢ = aᵢ − yᵢ"),
-    "mse": ("mean squared error", "L = Σ(a − y)²/n", "∂L/∂aᵢ = 2(aᵢ − yᵢ)/n"),
-    "mae": ("mean absolute error", "L = Σ|a − y|/n", "∂L/∂aᵢ = sign(aᵢ − yᵢ)/n"),
-    "huber": (
-        "Huber loss (δ = 1, mean over outputs)",
-        "L = (1/n)·Σ [½r² if |r| ≤ 1 else |r| − ½], r = a − y",
-        "∂L/∂aᵢ = rᵢ/n if |rᵢ| ≤ 1 else sign(rᵢ)/n",
-    ),
-    "bce": (
-        "binary cross-entropy",
-        "L = −Σ[y·ln a + (1 − y)·ln(1 − a)]",
-        "∂L/∂aᵢ = (aᵢ − yᵢ)/(aᵢ(1 − aᵢ))",
-    ),
-    "cce": ("categorical cross-entropy (one-hot y)", "L = −Σ y·ln a", "∂L/∂aᵢ = −yᵢ/aᵢ"),
-    "hinge": (
-        "hinge loss (targets ±1)",
-        "L = Σ max(0, 1 − y·a)",
-        "∂L/∂aᵢ = −yᵢ if 1 − yᵢaᵢ > 0 else 0",
-    ),
+    name: (n.label, n.quiz_definition, n.quiz_gradient) for name, n in LOSS_NOTATION.items()
 }
 
 

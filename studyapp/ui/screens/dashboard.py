@@ -46,6 +46,7 @@ class DashboardScreen(Screen):
         Binding("x", "app.open('errata')", "Errata", show=False),
         Binding("comma", "app.open('settings')", "Settings", key_display=",", show=False),
         Binding("l", "app.open('browse:is:leech')", "Leeches", show=False),
+        Binding("p", "app.open('playground')", "Playground", show=False),
         Binding("q", "app.quit", "Quit"),
     ]
 

@@ -1,9 +1,9 @@
 """The exercise workspace screen: a backprop or optimizer exercise solved step by step.
 
-The screen is thin: :class:`studyapp.core.workspace.Workspace` grades, carries errors forward,
+The screen is thin: :class:`studyapp.core.exercise.Workspace` grades, carries errors forward,
 gives hints and scores; this module shows the problem (diagram + matrices), one answer box for the
 current step, the transcript of finished steps and, at the end, the score per step type and the
-worked solution. The attempt is saved to storage (one row per step, ``step=<step type>``).
+worked solution. The attempt is saved to the app's database (one row per step, ``step=<step type>``).
 
 Keys: enter submits; ctrl+t (F2) hint — the formula, then the formula with numbers; ctrl+r (F3)
 reveal; ctrl+o (F4) options; F5 random options; n / ctrl+n new exercise; escape back.
@@ -23,12 +23,12 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
-from studyapp.core.mathtext import plain_scripts
-from studyapp.core.workspace import (
+from engine.exercise_types import BackpropExercise, Exercise
+from studyapp.core.exercise import (
     LOSSES,
     OPTIMIZERS,
-    STEP_TYPES,
     ExerciseSettings,
+    StepStatus,
     Workspace,
     fmt_value,
     generate,
@@ -36,20 +36,24 @@ from studyapp.core.workspace import (
     randomize_settings,
     step_abs_tol,
 )
+from studyapp.core.mathtext import plain_scripts
+from studyapp.core.steps import STEP_TYPES
 from studyapp.errors import StudyappError, UsageError
+from studyapp.study.attempts import save_exercise_attempts
 from studyapp.ui.widgets.network_diagram import NetworkDiagram, givens_text
 
-STATUS_MARK = {
-    "correct": ("✓", "green"),
-    "correct_cf": ("✓", "green"),
-    "incorrect": ("✗", "red"),
-    "revealed": ("👁", "yellow"),
+#: how a finished step is marked, by its StepStatus
+STATUS_MARK: dict[str, tuple[str, str]] = {
+    StepStatus.CORRECT: ("✓", "green"),
+    StepStatus.CORRECT_GIVEN_EARLIER: ("✓", "green"),
+    StepStatus.INCORRECT: ("✗", "red"),
+    StepStatus.REVEALED: ("👁", "yellow"),
 }
-STATUS_WORDS = {
-    "correct": "correct",
-    "correct_cf": "correct given your earlier answer",
-    "incorrect": "incorrect",
-    "revealed": "revealed",
+STATUS_WORDS: dict[str, str] = {
+    StepStatus.CORRECT: "correct",
+    StepStatus.CORRECT_GIVEN_EARLIER: "correct given your earlier answer",
+    StepStatus.INCORRECT: "incorrect",
+    StepStatus.REVEALED: "revealed",
 }
 
 CSS = """
@@ -260,7 +264,7 @@ class ExerciseScreen(Screen):
     Args:
         settings: what to generate (default: the notes' preset ``seed-2-2-1``).
         seed: seed of the first exercise (default: random).
-        exercise: an exercise dict to solve instead of generating one (tests, worksheets).
+        exercise: an exercise to solve instead of generating one (tests, worksheets).
     """
 
     DEFAULT_CSS = CSS
@@ -278,7 +282,7 @@ class ExerciseScreen(Screen):
         self,
         settings: ExerciseSettings | None = None,
         seed: int | None = None,
-        exercise: dict | None = None,
+        exercise: Exercise | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings or ExerciseSettings()
@@ -327,17 +331,17 @@ class ExerciseScreen(Screen):
             return
         self.start(ex)
 
-    def start(self, exercise: dict) -> None:
+    def start(self, exercise: Exercise) -> None:
         self.workspace = Workspace(exercise)
         self.saved_attempts = 0
         self.remove_class("-finished")
         ws = self.workspace
-        if exercise.get("preset"):
+        if isinstance(exercise, BackpropExercise) and exercise.preset:
             title = "Like the notes (2-2-1, sigmoid, half_sse, η 0.1)"
         elif self._given_exercise is exercise:
-            title = f"Exercise — seed {exercise.get('seed')}"
+            title = f"Exercise — seed {exercise.seed}"
         else:
-            title = f"{self.settings.describe()} — seed {exercise.get('seed')}"
+            title = f"{self.settings.describe()} — seed {exercise.seed}"
         self.query_one("#ex-title", Static).update(f"{title}, {len(ws.steps)} steps")
         width = max(40, (self.size.width or 80) - 4)
         self.query_one("#ex-givens", Static).update(
@@ -440,34 +444,23 @@ class ExerciseScreen(Screen):
         )
 
     def _save(self) -> None:
-        ws = self.workspace
+        """Save the finished exercise's steps into the app's database (the app owns the one
+        Storage; without one, the learner is told the attempt was not saved)."""
         storage = getattr(self.app, "storage", None)
-        own = None
-        if storage is None and not hasattr(self.app, "storage"):
-            try:  # an app without a shared database (e.g. a test harness): open our own
-                from studyapp.storage import Storage
-
-                storage = own = Storage.open()
-            except Exception as exc:
-                self.notify(f"attempt not saved: {exc}", severity="warning")
-                return
         if storage is None:
             error = getattr(self.app, "load_error", None) or "no database"
             self.notify(f"attempt not saved: {error}", severity="warning")
             return
         try:
-            self.saved_attempts = ws.save(storage)
-            if self.saved_attempts:
-                self.notify(
-                    f"Saved: {self.saved_attempts} steps count towards your accuracy "
-                    "per step type.",
-                    title="Exercise",
-                )
+            self.saved_attempts = save_exercise_attempts(storage, self.workspace.attempts())
         except Exception as exc:  # one line, never a traceback
             self.notify(f"attempt not saved: {exc}", severity="warning")
-        finally:
-            if own is not None:
-                own.close()
+            return
+        if self.saved_attempts:
+            self.notify(
+                f"Saved: {self.saved_attempts} steps count towards your accuracy per step type.",
+                title="Exercise",
+            )
 
     # ------------------------------------------------------------------ events and actions
     @on(Input.Changed, "#ex-answer")

@@ -1,4 +1,5 @@
-"""Export the flashcards (Anki .apkg, TSV, Markdown, JSON, CSV) from inside the TUI.
+"""Export the flashcards (Anki .apkg, TSV, Markdown, JSON, CSV) or the review log (CSV for the
+FSRS tools) from inside the TUI.
 
 A small dialog over the current screen; the export itself (genanki, file writing) runs in a
 worker thread and reports progress, so the UI stays responsive.
@@ -24,11 +25,17 @@ FORMATS = [
     ("Markdown (.md)", "md"),
     ("JSON (.json)", "json"),
     ("CSV (.csv)", "csv"),
+    ("Review log for the FSRS tools (.csv)", "revlog"),
 ]
+
+REVLOG = "revlog"  # not cards but the review history: every card, so no topic
 
 
 def default_path(fmt: str, topic: str | None) -> Path:
-    """``./deep-learning[-topic].<fmt>`` in the directory the app was started from."""
+    """``./deep-learning[-topic].<fmt>`` (the review log: ``./deep-learning-revlog.csv``) in the
+    directory the app was started from."""
+    if fmt == REVLOG:
+        return Path.cwd() / "deep-learning-revlog.csv"
     stem = "deep-learning" + (f"-{topic}" if topic else "")
     return Path.cwd() / f"{stem}.{fmt}"
 
@@ -73,11 +80,14 @@ class ExportScreen(ModalScreen):
     def _choice(self) -> tuple[str, str | None]:
         fmt = str(self.query_one("#export-format", Select).value)
         topic = str(self.query_one("#export-topic", Select).value) or None
-        return fmt, topic
+        return fmt, None if fmt == REVLOG else topic
 
     def on_select_changed(self, _event: Select.Changed) -> None:
-        if not self._path_edited and self.is_mounted:
-            fmt, topic = self._choice()
+        if not self.is_mounted:
+            return
+        fmt, topic = self._choice()
+        self.query_one("#export-topic", Select).disabled = fmt == REVLOG
+        if not self._path_edited:
             path_input = self.query_one("#export-path", Input)
             path_input.value = str(default_path(fmt, topic))
             self._path_edited = False  # our own change, not the user's
@@ -112,20 +122,32 @@ class ExportScreen(ModalScreen):
 
     @work(thread=True, exclusive=True, group="export")
     def export(self, fmt: str, path: Path, topic: str | None) -> None:
-        from studyapp.export import export_cards
-
         def progress(done: int, total: int) -> None:
             self.app.call_from_thread(
                 self.query_one("#export-progress", ProgressBar).update, total=total, progress=done
             )
 
         try:
-            count = export_cards(fmt, path, topic=topic, progress=progress)
+            count = self._write(fmt, path, topic, progress)
         except Exception as exc:  # UsageError for bad paths/topics: one line
             message = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
             self.app.call_from_thread(self._finished, f"Not exported: {message}", True)
             return
-        self.app.call_from_thread(self._finished, f"Wrote {count} cards to {path}", False)
+        what = "reviews" if fmt == REVLOG else "cards"
+        self.app.call_from_thread(self._finished, f"Wrote {count} {what} to {path}", False)
+
+    def _write(self, fmt: str, path: Path, topic: str | None, progress) -> int:
+        """Write the export (in the worker thread); returns the number of cards or reviews."""
+        if fmt != REVLOG:
+            from studyapp.export import export_cards
+
+            return export_cards(fmt, path, topic=topic, progress=progress)
+        from studyapp.export.revlog import export_revlog
+
+        storage = self.app.storage
+        if storage is None:
+            raise RuntimeError(f"the study data cannot be opened: {self.app.load_error}")
+        return export_revlog(path, storage.review_log, progress)
 
     def _finished(self, text: str, error: bool) -> None:
         self._busy = False

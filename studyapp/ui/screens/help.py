@@ -22,6 +22,7 @@ SCREENS = [
     ("Errata", "studyapp.ui.screens.errata", "ErrataScreen"),
     ("Settings", "studyapp.ui.screens.settings", "SettingsScreen"),
     ("Export (from the command palette)", "studyapp.ui.screens.export", "ExportScreen"),
+    ("Playground", "studyapp.ui.screens.playground", "PlaygroundScreen"),
 ]
 
 GLOBAL = [

@@ -18,6 +18,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
+from studyapp.core.attempts import AttemptKind
 from studyapp.core.display import shorten
 from studyapp.core.questions.model import ExpectedKind, QuestionKind
 from studyapp.ui.messages import AnswerSubmitted, ChoiceChosen
@@ -261,7 +262,9 @@ class QuizScreen(Screen):
         storage = self.app.storage
         if storage is not None:
             try:
-                storage.record_attempt("quiz", question.id, question.topic, correct, seconds)
+                storage.record_attempt(
+                    AttemptKind.QUIZ, question.id, question.topic, correct, seconds
+                )
             except Exception as exc:
                 self.notify(f"Could not save the attempt: {exc}", severity="warning", markup=False)
         self.query_one(Feedback).show(

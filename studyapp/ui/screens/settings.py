@@ -1,4 +1,5 @@
-"""Settings: desired retention, daily limits, maximum interval and theme, saved via Storage."""
+"""Settings: desired retention, daily limits, maximum interval and theme, saved via Storage; and
+the FSRS parameters, fitted to the learner's reviews by "Optimize parameters"."""
 
 from __future__ import annotations
 
@@ -53,6 +54,7 @@ class SettingsScreen(Screen):
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save"),
+        Binding("ctrl+o", "optimize", "Optimize parameters"),
         Binding("escape", "back", "Back"),
     ]
 
@@ -67,6 +69,9 @@ class SettingsScreen(Screen):
                 yield Label("Theme", classes="field-label")
                 yield Select(THEME_CHOICES, id="set-theme", allow_blank=False, value="dark")
                 yield Label("colours of the whole app", classes="field-help")
+            with Horizontal(id="settings-fsrs"):
+                yield Button("Optimize parameters", id="settings-optimize")
+                yield Static("", id="settings-fsrs-status")
             yield Static("", id="settings-error")
             with Horizontal(id="settings-buttons"):
                 yield Button("Save", id="settings-save", variant="primary")
@@ -85,7 +90,17 @@ class SettingsScreen(Screen):
         if theme not in dict((v, k) for k, v in THEME_CHOICES):
             select.set_options(THEME_CHOICES + [(theme, theme)])
         select.value = theme
+        self._show_parameters()
         self.query_one(f"#set-{next(iter(FIELDS))}", Input).focus()
+
+    def _show_parameters(self) -> None:
+        fitted = self.app.settings().get("fsrs_parameters") is not None
+        self.query_one("#settings-fsrs-status", Static).update(
+            "FSRS parameters: "
+            + ("fitted to your reviews." if fitted else "FSRS-6's defaults.")
+            + " Optimizing fits them to your review history and applies them only if they"
+            " predict your later reviews better."
+        )
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "set-theme" and event.value is not Select.NULL:
@@ -96,6 +111,17 @@ class SettingsScreen(Screen):
             self.action_save()
         elif event.button.id == "settings-cancel":
             self.action_back()
+        elif event.button.id == "settings-optimize":
+            self.action_optimize()
+
+    def action_optimize(self) -> None:
+        from studyapp.ui.screens.optimize import OptimizeScreen
+
+        def done(applied: bool | None) -> None:
+            if applied:
+                self._show_parameters()
+
+        self.app.push_screen(OptimizeScreen(), done)
 
     def on_input_submitted(self, _event: Input.Submitted) -> None:
         self.action_save()

@@ -16,8 +16,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 from textual_plotext import PlotextPlot
 
+from studyapp.ui.widgets.calendar_heatmap import ReviewHeatmap
 from studyapp.ui.widgets.deck_table import DECK_NAMES
-from studyapp.ui.widgets.heatmap import ReviewHeatmap
 from studyapp.ui.widgets.math_text import escape_markup
 
 NARROW = 100  # columns below which the plots stack in one column

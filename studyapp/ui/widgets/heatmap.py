@@ -1,86 +1,68 @@
-"""A calendar heatmap of reviews per day, as GitHub's contributions and Anki's heatmap add-on
-draw it: weeks as columns (oldest on the left), days Monday to Sunday as rows, a shade per day by
-its count, month names over the weeks they start in, and a legend."""
+"""The decision boundary as a picture: the network's class score on a grid, coloured by class
+and confidence, with the data points on top (shown with :class:`HalfBlockImage`).
+
+Colours follow TensorFlow Playground: orange for class 0, blue for class 1; the background is
+pale where the network is unsure and deeper where it is confident, the points are saturated.
+"""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import numpy as np
 
-from rich.text import Text
-from textual.widgets import Static
-
-#: The shades from "some" to "most" (GitHub's greens, readable on dark and light backgrounds).
-SHADES = ("#0e4429", "#006d32", "#26a641", "#39d353")
-CELL = "■ "  # one day: a square and a gap, 2 columns
-EMPTY = "· "  # a day without reviews
-DAY_LABELS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
-LABEL_WIDTH = 4
-
-
-def shade(count: int, most: int) -> int:
-    """The shade index (0-3) of a day with ``count`` reviews when the busiest day had ``most``:
-    four equal steps of the busiest day's count."""
-    return min(len(SHADES) - 1, (len(SHADES) * count - 1) // max(most, 1))
+#: Saturated colours of the data points of class 0 and 1.
+POINT_RGB = np.array([[232, 113, 10], [11, 94, 168]], dtype=np.uint8)
+#: Background where the network is sure of class 0 and of class 1, and where it is unsure.
+SURE_RGB = np.array([[246, 190, 128], [128, 184, 228]], dtype=float)
+UNSURE_RGB = np.array([236, 236, 236], dtype=float)
+#: Non-finite scores (a diverged network).
+INVALID_RGB = np.array([110, 110, 110], dtype=np.uint8)
+#: Confidence is drawn in this many steps per class (fewer colours: faster drawing).
+SHADES = 12
 
 
-def heatmap_text(days: list[tuple[date, int]]) -> Text:
-    """The heatmap of ``days``: (study day, reviews) pairs in order, the first a Monday, the last
-    today (the rest of this week is left blank). Height 10 lines: months, 7 days, gap, legend."""
-    if not days:
-        return Text("No reviews yet.", style="dim")
-    first = days[0][0]
-    weeks = (len(days) + 6) // 7
-    counts = dict(days)
-    most = max(counts.values())
-    text = Text()
-    text.append(_month_line(first, weeks) + "\n", style="dim")
-    for weekday in range(7):
-        text.append(f"{DAY_LABELS[weekday]:<{LABEL_WIDTH}}", style="dim")
-        for week in range(weeks):
-            day = first + timedelta(weeks=week, days=weekday)
-            if day not in counts:
-                text.append("  ")
-            elif counts[day] == 0:
-                text.append(EMPTY, style="dim")
-            else:
-                text.append(CELL, style=SHADES[shade(counts[day], most)])
-        text.append("\n")
-    total = sum(counts.values())
-    busy = sum(1 for c in counts.values() if c)
-    text.append("\n" + " " * LABEL_WIDTH + "less ", style="dim")
-    text.append(EMPTY, style="dim")
-    for colour in SHADES:
-        text.append(CELL, style=colour)
-    text.append(f"more   {total} reviews on {busy} of {len(days)} days", style="dim")
-    if most:
-        text.append(f", at most {most} a day", style="dim")
-    return text
+def confidence(score: np.ndarray, threshold: float) -> np.ndarray:
+    """The score as a confidence in [−1, 1]: −1 sure of class 0, 1 sure of class 1, 0 on the
+    boundary. A probability (threshold 0.5) maps linearly; a signed score (threshold 0) through
+    tanh. Non-finite scores stay non-finite."""
+    score = np.asarray(score, dtype=float)
+    with np.errstate(invalid="ignore"):
+        if threshold == 0.5:
+            return np.clip(2.0 * (score - 0.5), -1.0, 1.0)
+        return np.tanh(score - threshold)
 
 
-def _month_line(first: date, weeks: int) -> str:
-    """Month abbreviations over the first week that has a day 1 of that month (and over the
-    first week, for the month the map starts in), each written only where it fits."""
-    line = [" "] * (LABEL_WIDTH + 2 * weeks)
-    taken = 0
-    for week in range(weeks):
-        monday = first + timedelta(weeks=week)
-        starts = week == 0 or any((monday + timedelta(days=d)).day == 1 for d in range(7))
-        column = LABEL_WIDTH + 2 * week
-        if not starts or column < taken:
-            continue
-        sunday = monday + timedelta(days=6)
-        name = (sunday if week else monday).strftime("%b")
-        line[column : column + len(name)] = name
-        taken = column + len(name) + 1
-    return "".join(line).rstrip()
+def pixel_coordinates(points: np.ndarray, extent, width: int, height: int) -> np.ndarray:
+    """Float (col, row) image coordinates (N, 2) of points (N, 2) for an image of ``width`` ×
+    ``height`` pixels whose pixel centres span ``extent`` (x0, x1, y0, y1); row 0 is the top."""
+    x0, x1, y0, y1 = extent
+    points = np.asarray(points, dtype=float)
+    col = (points[:, 0] - x0) / (x1 - x0) * (width - 1)
+    row = (y1 - points[:, 1]) / (y1 - y0) * (height - 1)
+    return np.column_stack([col, row])
 
 
-class ReviewHeatmap(Static):
-    """The heatmap widget; ``show(days)`` draws it (see :func:`heatmap_text`)."""
+def decision_image(
+    score: np.ndarray,
+    threshold: float,
+    points: np.ndarray,
+    classes: np.ndarray,
+    extent,
+) -> np.ndarray:
+    """An RGB image (ny, nx, 3) uint8 of a decision grid with the data points drawn on it.
 
-    DEFAULT_CSS = """
-    ReviewHeatmap { height: auto; padding: 0 1; }
+    ``score`` (ny, nx) is the class score at pixel centres with ys ascending (as
+    ``Trainer.decision_grid`` gives it); class 1 where score > threshold. ``points`` (P, 2) and
+    ``classes`` (P,) are the data; ``extent`` the grid's box. Row 0 of the image is the top (y max).
     """
-
-    def show(self, days: list[tuple[date, int]]) -> None:
-        self.update(heatmap_text(days))
+    c = confidence(score, threshold)[::-1]  # image rows run downwards
+    finite = np.isfinite(c)
+    level = np.round(np.abs(np.where(finite, c, 0.0)) * SHADES) / SHADES
+    sure = np.where((c > 0)[..., None], SURE_RGB[1], SURE_RGB[0])
+    image = UNSURE_RGB + level[..., None] * (sure - UNSURE_RGB)
+    image = np.where(finite[..., None], image, INVALID_RGB).astype(np.uint8)
+    ny, nx = score.shape
+    if len(points):
+        at = np.rint(pixel_coordinates(points, extent, nx, ny)).astype(int)
+        inside = (at[:, 0] >= 0) & (at[:, 0] < nx) & (at[:, 1] >= 0) & (at[:, 1] < ny)
+        image[at[inside, 1], at[inside, 0]] = POINT_RGB[np.asarray(classes)[inside]]
+    return image

@@ -11,15 +11,18 @@ The pure functions (``diagram_text``, ``givens_text``) are what the widgets disp
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from rich.text import Text
 from textual.widgets import Static
 
+from engine.exercise_types import BackpropExercise, Exercise, OptimizerExercise
+from studyapp.core.exercise import StepStatus, fmt_number
 from studyapp.core.mathtext import to_subscript
-from studyapp.core.worked import matrix_lines, sup
-from studyapp.core.workspace import fmt_number
+from studyapp.core.notation import sup
+from studyapp.core.worked import matrix_lines
 
 MAX_UNITS = 4
 MAX_LAYERS = 5
@@ -52,11 +55,11 @@ PALETTES = {
     "light": {"edge": "blue", "weight": "bold dark_orange3", "target": "magenta"},
 }
 
-STATUS_STYLE = {
-    "correct": "bold green",
-    "correct_cf": "green",
-    "incorrect": "bold red",
-    "revealed": "yellow",
+STATUS_STYLE: dict[str | None, str] = {
+    StepStatus.CORRECT: "bold green",
+    StepStatus.CORRECT_GIVEN_EARLIER: "green",
+    StepStatus.INCORRECT: "bold red",
+    StepStatus.REVEALED: "yellow",
     None: "dim",
 }
 
@@ -125,8 +128,9 @@ class _Canvas:
             start = len(out)
             out.append(line)
             for x in range(len(line)):
-                if self.style[y][x]:
-                    out.stylize(self.style[y][x], start + x, start + x + 1)
+                style = self.style[y][x]
+                if style:
+                    out.stylize(style, start + x, start + x + 1)
             if y < self.h - 1:
                 out.append("\n")
         return out
@@ -147,95 +151,115 @@ class _Unit:
         return self.y + self.height // 2
 
 
+#: step key (``z1``, ``a2`` …) -> (the user's value, its status or one status per unit)
+Known = Mapping[str, tuple[np.ndarray, str | Sequence[str]]]
+
+
 def can_draw(layers: list[int]) -> bool:
     return len(layers) <= MAX_LAYERS and max(layers) <= MAX_UNITS
 
 
 def diagram_text(
-    ex: dict, known: dict[str, tuple[np.ndarray, object]] | None = None, palette: str = "dark"
+    ex: BackpropExercise,
+    known: Known | None = None,
+    palette: str = "dark",
 ) -> Text | None:
     """The network of a backprop exercise as styled text, or None when it is too big to draw.
 
     ``known`` maps a step key (``z1``, ``a2`` …) to (value shape (N^m,), status) for the values the
-    user has given so far — status one string or one per unit (correct, correct_cf, incorrect,
-    revealed); they appear in the unit boxes in the status colour, ``?`` otherwise.
+    user has given so far — one ``StepStatus`` (correct, correct_given_earlier, incorrect, revealed)
+    or one per unit; they appear in the unit boxes in the status colour, ``?`` otherwise.
     """
-    known = known or {}
-    colours = PALETTES.get(palette, PALETTES["dark"])
-    edge = colours["edge"]
-    layers = [len(ex["x"])] + [len(b) for b in ex["biases"]]
+    layers = [len(ex.x)] + [len(b) for b in ex.biases]
     if not can_draw(layers):
         return None
-    big_l = len(layers) - 1
-    columns: list[list[_Unit]] = []
-    # --- unit contents
-    col0 = [_Unit([(f"x{sub(k + 1)} {num(v)}", "bold")]) for k, v in enumerate(ex["x"])]
-    columns.append(col0)
-    for m in range(1, big_l + 1):
-        col = []
-        for j in range(layers[m]):
-            rows: list[tuple[str, str | None]] = []
-            for name in ("z", "a"):
-                entry = known.get(f"{name}{m}")
-                if entry is None:
-                    rows.append((f"{name} ?", "dim"))
-                else:
-                    value, status = entry
-                    if not isinstance(status, str):  # one status per unit
-                        status = list(status)[j]
-                    rows.append(
-                        (
-                            f"{name} {num(np.asarray(value).reshape(-1)[j])}",
-                            STATUS_STYLE.get(status, ""),
-                        )
-                    )
-            col.append(_Unit(rows, title=f"b {num(ex['biases'][m - 1][j])}"))
-        columns.append(col)
-    # --- sizes
+    colours = PALETTES.get(palette, PALETTES["dark"])
+    columns = _unit_columns(ex, known or {})
+    labels = [[[num(w) for w in row] for row in W] for W in ex.weights]
+    label_w = [max(len(s) for row in lab for s in row) + 2 for lab in labels]
+    right = _place_x(columns, layers, label_w)
+    width = right + 2 + max(len(f" y{sub(j + 1)} {num(t)}") for j, t in enumerate(ex.target))
+    canvas = _Canvas(width, _place_y(columns, layers))
+    for c in range(len(columns) - 1):
+        _draw_edges(canvas, columns[c], columns[c + 1], labels[c], label_w[c], colours)
+    _draw_units(canvas, columns, ex.target, colours)
+    # layer titles along the top row are left to the caller (givens_text names the layers)
+    return canvas.render()
+
+
+def _unit_rows(known: Known, m: int, j: int) -> list[tuple[str, str | None]]:
+    """The z and a rows of unit j of layer m: the user's value in its status colour, or ``?``."""
+    rows: list[tuple[str, str | None]] = []
+    for name in ("z", "a"):
+        entry = known.get(f"{name}{m}")
+        if entry is None:
+            rows.append((f"{name} ?", "dim"))
+            continue
+        value, status = entry
+        if not isinstance(status, str):  # one status per unit
+            status = list(status)[j]
+        text = f"{name} {num(np.asarray(value).reshape(-1)[j])}"
+        rows.append((text, STATUS_STYLE.get(status, "")))
+    return rows
+
+
+def _unit_columns(ex: BackpropExercise, known: Known) -> list[list[_Unit]]:
+    """One column of boxes per layer: the inputs x, then for m = 1..L the units with their bias
+    in the top border and their z and a rows; sized to their contents."""
+    columns = [[_Unit([(f"x{sub(k + 1)} {num(v)}", "bold")]) for k, v in enumerate(ex.x)]]
+    for m, biases in enumerate(ex.biases, start=1):
+        columns.append(
+            [_Unit(_unit_rows(known, m, j), title=f"b {num(b)}") for j, b in enumerate(biases)]
+        )
     for c, col in enumerate(columns):
-        n_in = layers[c - 1] if c else 0
+        n_in = len(columns[c - 1]) if c else 0
         width = max(max(max(len(t) for t, _ in u.rows) + 2, len(u.title) + 2) for u in col)
         for u in col:
             u.width = width + 2
             u.height = max(len(u.rows), n_in) + 2
-    labels = [[[num(w) for w in row] for row in W] for W in ex["weights"]]
-    label_w = [max(len(s) for row in lab for s in row) + 2 for lab in labels]
-    # --- x positions: box, then lanes (2 cells per source), label, arrow
+    return columns
+
+
+def _place_x(columns: list[list[_Unit]], layers: list[int], label_w: list[int]) -> int:
+    """x of every column: its boxes, then lanes (2 cells per source), the label, the arrow.
+    Returns the first cell right of the last column."""
     x = 0
     for c, col in enumerate(columns):
         for u in col:
             u.x = x
         x += col[0].width
-        if c < big_l:
+        if c < len(columns) - 1:
             x += 1 + 2 * layers[c] + label_w[c] + 2
-    width = x + 2 + max(len(f" y{sub(j + 1)} {num(t)}") for j, t in enumerate(ex["target"]))
-    # --- y positions: centre each column, then nudge a column so that no source row meets a
-    # target input row in the lane area (a shared row would look like a connection).
+    return x
+
+
+def _place_column(column: list[_Unit], n_in: int, top: int) -> None:
+    """Stack a column's boxes from row ``top``, each with its input rows (one per source)."""
+    y = top
+    for u in column:
+        u.y = y
+        if n_in:
+            inner = u.height - 2
+            u.in_ports = [y + 1 + inner // 2] if n_in == 1 else [y + 1 + k for k in range(n_in)]
+        y += u.height + 1
+
+
+def _place_y(columns: list[list[_Unit]], layers: list[int]) -> int:
+    """Centre each column, then nudge it so that no source row meets a target input row in the
+    lane area (a shared row would look like a connection). Returns the height of the drawing."""
     heights = [sum(u.height for u in col) + len(col) - 1 for col in columns]
     tallest = max(heights)
-
-    def place(c: int, top: int) -> None:
-        y = top
-        n_in = layers[c - 1] if c else 0
-        for u in columns[c]:
-            u.y = y
-            if n_in:
-                inner = u.height - 2
-                u.in_ports = [y + 1 + inner // 2] if n_in == 1 else [y + 1 + k for k in range(n_in)]
-            y += u.height + 1
-
-    place(0, (tallest - heights[0]) // 2 + 3)
+    _place_column(columns[0], 0, (tallest - heights[0]) // 2 + 3)
     for c in range(1, len(columns)):
         base = (tallest - heights[c]) // 2 + 3
-        best = None
+        best: tuple[float, int] = (float("inf"), 0)
         for shift in (0, 1, -1, 2, -2, 3, -3):
-            place(c, base + shift)
+            _place_column(columns[c], layers[c - 1], base + shift)
             bad = _conflicts(columns[c - 1], columns[c])
-            if best is None or bad < best[0]:
-                best = (bad, shift)
+            best = min(best, (bad, shift), key=lambda pair: pair[0])
             if bad == 0:
                 break
-        place(c, base + best[1])
+        _place_column(columns[c], layers[c - 1], base + best[1])
     top = min(u.y for col in columns for u in col)
     bottom = max(u.y + u.height for col in columns for u in col)
     for col in columns:
@@ -243,41 +267,51 @@ def diagram_text(
             u.y -= top
             if u.in_ports:
                 u.in_ports = [p - top for p in u.in_ports]
-    height = bottom - top
-    canvas = _Canvas(width, height)
-    # --- edges
-    for c in range(big_l):
-        src, dst = columns[c], columns[c + 1]
-        x_r = src[0].x + src[0].width  # first cell right of the source boxes
-        lane = [x_r + 1 + 2 * k for k in range(len(src))]
-        x_t = dst[0].x
-        for k, s in enumerate(src):
-            rows = [s.out_row] + [d.in_ports[k] for d in dst]
-            canvas.line_h(s.out_row, x_r, lane[k], edge)
-            canvas.line_v(lane[k], min(rows), max(rows), edge)
-            for j, d in enumerate(dst):
-                y = d.in_ports[k]
-                canvas.line_h(y, lane[k], x_t - 1, edge)
-                label = labels[c][j][k]
-                lx = lane[-1] + 2 + (label_w[c] - len(label)) // 2
-                canvas.put(y, lx, label, colours["weight"])
-                canvas.put(y, x_t - 1, "▶", edge)
-    # --- boxes and their contents
+    return bottom - top
+
+
+def _draw_edges(
+    canvas: _Canvas,
+    src: list[_Unit],
+    dst: list[_Unit],
+    labels: list[list[str]],
+    label_w: int,
+    colours: dict[str, str],
+) -> None:
+    """Every edge from the source column to the target column: out of its source along the
+    source's own lane, into its own input row of the target, labelled with its weight."""
+    edge = colours["edge"]
+    x_r = src[0].x + src[0].width  # first cell right of the source boxes
+    lane = [x_r + 1 + 2 * k for k in range(len(src))]
+    x_t = dst[0].x
+    for k, s in enumerate(src):
+        ports = [d.in_ports[k] for d in dst if d.in_ports]
+        rows = [s.out_row, *ports]
+        canvas.line_h(s.out_row, x_r, lane[k], edge)
+        canvas.line_v(lane[k], min(rows), max(rows), edge)
+        for j, y in enumerate(ports):
+            canvas.line_h(y, lane[k], x_t - 1, edge)
+            label = labels[j][k]
+            canvas.put(y, lane[-1] + 2 + (label_w - len(label)) // 2, label, colours["weight"])
+            canvas.put(y, x_t - 1, "▶", edge)
+
+
+def _draw_units(
+    canvas: _Canvas, columns: list[list[_Unit]], target, colours: dict[str, str]
+) -> None:
+    """The boxes with their titles and rows, the outputs' exits and the targets beside them."""
+    last = len(columns) - 1
     for c, col in enumerate(columns):
         for u in col:
-            canvas.box(u.y, u.x, u.width, u.height, "bold" if c in (0, big_l) else None)
+            canvas.box(u.y, u.x, u.width, u.height, "bold" if c in (0, last) else None)
             if u.title:
                 canvas.put(u.y, u.x + 1, f" {u.title} ")
             for r, (t, style) in enumerate(u.rows):
                 canvas.put(u.y + 1 + r, u.x + 2, t, style)
-            if c < big_l:
+            if c < last:
                 canvas.put(u.out_row, u.x + u.width - 1, "├")
     for j, u in enumerate(columns[-1]):
-        canvas.put(
-            u.out_row, u.x + u.width, f"╶ y{sub(j + 1)} {num(ex['target'][j])}", colours["target"]
-        )
-    # --- layer titles along the top row is left to the caller (givens_text names the layers)
-    return canvas.render()
+        canvas.put(u.out_row, u.x + u.width, f"╶ y{sub(j + 1)} {num(target[j])}", colours["target"])
 
 
 def _conflicts(src: list[_Unit], dst: list[_Unit]) -> int:
@@ -298,7 +332,7 @@ def matrix_block(name: str, value, digits: int = 4) -> list[str]:
     """``name = ⎡…⎤`` as text lines; vectors are drawn as columns (the notes' convention)."""
     arr = np.asarray(value, dtype=float)
     if arr.ndim == 0:
-        return [f"{name} = {num(arr, digits)}"]
+        return [f"{name} = {num(float(arr), digits)}"]
     rows = arr[:, None] if arr.ndim == 1 else arr
     block = matrix_lines(rows.tolist(), lambda v: num(v, digits))
     head = f"{name} = "
@@ -328,18 +362,16 @@ def side_by_side(blocks: list[list[str]], gap: int = 3, width: int = 76) -> list
     return lines
 
 
-def givens_text(ex: dict, width: int = 76) -> str:
+def givens_text(ex: Exercise, width: int = 76) -> str:
     """The given values of an exercise (backprop: x, y, W^m, b^m; optimizer: θ, g, state) as matrices."""
-    if "optimizer" in ex:
-        blocks = [matrix_block("θ", ex["params"]), matrix_block("g", ex["grad"])]
-        for key, val in (ex.get("state") or {}).items():
+    if isinstance(ex, OptimizerExercise):
+        blocks = [matrix_block("θ", ex.params), matrix_block("g", ex.grad)]
+        for key, val in ex.state.items():
             blocks.append(matrix_block(key, val))
-        hyper = ", ".join(
-            f"{k} = {num(v, 4)}" for k, v in (ex.get("hyperparameters") or {}).items()
-        )
-        return "\n".join(side_by_side(blocks, width=width) + [f"t = {ex.get('t')}   {hyper}"])
-    blocks = [matrix_block("x", ex["x"]), matrix_block("y", ex["target"])]
-    for m, (W, b) in enumerate(zip(ex["weights"], ex["biases"], strict=True), start=1):
+        hyper = ", ".join(f"{k} = {num(v, 4)}" for k, v in ex.hyperparameters.items())
+        return "\n".join(side_by_side(blocks, width=width) + [f"t = {ex.t}   {hyper}"])
+    blocks = [matrix_block("x", ex.x), matrix_block("y", ex.target)]
+    for m, (W, b) in enumerate(zip(ex.weights, ex.biases, strict=True), start=1):
         blocks.append(matrix_block(f"W{sup(m)}", W))
         blocks.append(matrix_block(f"b{sup(m)}", b))
     return "\n".join(side_by_side(blocks, width=width))
@@ -356,8 +388,8 @@ class NetworkDiagram(Static):
     }
     """
 
-    def show(self, ex: dict, known: dict[str, tuple[np.ndarray, str]] | None = None) -> None:
-        if "optimizer" in ex:
+    def show(self, ex: Exercise, known: Known | None = None) -> None:
+        if isinstance(ex, OptimizerExercise):
             self.update("")
             self.display = False
             return
