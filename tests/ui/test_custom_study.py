@@ -20,6 +20,15 @@ async def _open_for(app, pilot, topic: str) -> CustomStudyScreen:
     return app.screen
 
 
+async def _review_started(app, pilot, title: str) -> ReviewScreen:
+    """The review screen the dialog opened, named ``Review · title``."""
+    await pilot.pause()
+    review = app.screen
+    assert isinstance(review, ReviewScreen)
+    assert review.sub_title == f"Review · {title}"
+    return review
+
+
 async def test_extra_new_cards_for_one_deck(make_app):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -31,10 +40,7 @@ async def test_extra_new_cards_for_one_deck(make_app):
         assert app.focused is field
         field.value = "2"
         await pilot.press("enter")
-        await pilot.pause()
-        review = app.screen
-        assert isinstance(review, ReviewScreen)
-        assert review.sub_title == "Review · Losses · 2 more new today"
+        review = await _review_started(app, pilot, "Losses · 2 more new today")
         assert review.card.key == "loss.mse::formula"
         assert app.storage.totals(NOW, "activations")["new"] == 0  # only losses was raised
 
@@ -69,10 +75,7 @@ async def test_weak_topic_studies_its_cards_weakest_first(make_app):
         choice = dialog.query_one("#topic-choice", Select)
         assert choice.value == "optimizers"  # the weakest topic is offered first
         await pilot.click("#start-topic")
-        await pilot.pause()
-        review = app.screen
-        assert isinstance(review, ReviewScreen)
-        assert review.sub_title == "Review · Weak topic · Optimizers"
+        review = await _review_started(app, pilot, "Weak topic · Optimizers")
         assert review.card.key == "opt.adam::update"
         await pilot.press("space", "4")
         assert review.card is None  # one card in that set

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from studyapp.core.display import shorten
-from studyapp.ui.widgets.flag_mark import flag_text
+from studyapp.ui.widgets.flag_mark import FLAG_BINDINGS, flag_text
 from studyapp.ui.widgets.function_plot import FunctionPlot, sample_curve
 from studyapp.ui.widgets.math_text import escape_markup, readable
 
@@ -66,11 +66,7 @@ class BrowseScreen(Screen):
     BINDINGS = [
         Binding("slash", "focus_search", "Search", key_display="/"),
         Binding("s", "toggle_suspend", "Suspend/unsuspend"),
-        Binding("f", "flag_menu", "Flag"),
-        Binding("ctrl+1", "flag(1)", "Flag red", show=False),
-        Binding("ctrl+2", "flag(2)", "Flag orange", show=False),
-        Binding("ctrl+3", "flag(3)", "Flag green", show=False),
-        Binding("ctrl+4", "flag(4)", "Flag blue", show=False),
+        *FLAG_BINDINGS,
         Binding("i", "card_info", "Info"),
         Binding("escape", "back", "Back"),
     ]
@@ -270,18 +266,11 @@ class BrowseScreen(Screen):
         self._refresh_rows(key)
 
     def action_flag_menu(self) -> None:
-        from studyapp.ui.screens.flag_menu import FlagMenu
+        from studyapp.ui.screens.flag_menu import ask_flag
 
         key = self.selected_key
-        if key is None:
-            return
-        current = self.rows[key].flag
-
-        def chosen(flag: int | None) -> None:
-            if flag is not None:
-                self.action_flag(flag if flag else current)
-
-        self.app.push_screen(FlagMenu(current), chosen)
+        if key is not None:
+            ask_flag(self, self.rows[key].flag, self.action_flag)
 
     def action_card_info(self) -> None:
         from studyapp.ui.screens.card_info import CardInfoScreen

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -58,3 +60,15 @@ class FlagMenu(ModalScreen[int | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def ask_flag(screen, current: int, apply: Callable[[int], None]) -> None:
+    """Open the flag menu over ``screen`` for a card whose flag is ``current``; a pick calls
+    ``apply`` with the flag to toggle: 1-4 as picked, and "no flag" as the current flag (the
+    same flag again takes it off)."""
+
+    def chosen(flag: int | None) -> None:
+        if flag is not None:
+            apply(flag or current)
+
+    screen.app.push_screen(FlagMenu(current), chosen)

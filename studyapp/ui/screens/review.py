@@ -22,7 +22,7 @@ from textual.widgets import Footer, Header, Label, ProgressBar, Static
 
 from studyapp.ui.messages import RatingChosen
 from studyapp.ui.widgets.card_view import CardView
-from studyapp.ui.widgets.flag_mark import flag_text
+from studyapp.ui.widgets.flag_mark import FLAG_BINDINGS, flag_text
 from studyapp.ui.widgets.math_text import escape_markup
 from studyapp.ui.widgets.rating_bar import RATINGS, RatingBar
 
@@ -70,13 +70,7 @@ class ReviewScreen(Screen):
         Binding("u", "undo", "Undo"),
         Binding("s", "suspend", "Suspend"),
         Binding("b", "bury", "Bury"),
-        # Anki's ctrl+1..4 flags; many terminals (and tmux, xterm.js) cannot send ctrl+digit, so
-        # f opens a small menu that reaches the same flags everywhere.
-        Binding("f", "flag_menu", "Flag"),
-        Binding("ctrl+1", "flag(1)", "Flag red", show=False),
-        Binding("ctrl+2", "flag(2)", "Flag orange", show=False),
-        Binding("ctrl+3", "flag(3)", "Flag green", show=False),
-        Binding("ctrl+4", "flag(4)", "Flag blue", show=False),
+        *FLAG_BINDINGS,
         Binding("i", "card_info", "Info"),
         Binding("escape", "back", "Back"),
     ]
@@ -339,17 +333,10 @@ class ReviewScreen(Screen):
         self._show_deck_line()
 
     def action_flag_menu(self) -> None:
-        from studyapp.ui.screens.flag_menu import FlagMenu
+        from studyapp.ui.screens.flag_menu import ask_flag
 
-        if self.card is None:
-            return
-
-        def chosen(flag: int | None) -> None:
-            if flag is not None:
-                # 0 takes any flag off; 1-4 toggles that flag, as ctrl+1..4 do.
-                self.action_flag(flag if flag else self.card.flag)
-
-        self.app.push_screen(FlagMenu(self.card.flag), chosen)
+        if self.card is not None:
+            ask_flag(self, self.card.flag, self.action_flag)
 
     def action_card_info(self) -> None:
         from studyapp.ui.screens.card_info import CardInfoScreen
