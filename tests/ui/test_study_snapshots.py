@@ -17,6 +17,16 @@ from .test_snapshots import snap_app, wait_until_dashboard_filled  # noqa: F401 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
 
+async def _steady(app, pilot) -> None:
+    """No blinking cursor in the picture: a focused Input blinks every 0.5 s, so a busy machine
+    would otherwise catch it on or off."""
+    from textual.widgets import Input
+
+    for field in app.screen.query(Input):
+        field.cursor_blink = False
+    await pilot.pause()
+
+
 def _history(app) -> None:
     """Six weeks of a few reviews a day, one card flagged, one quiz answer: every screen has
     something to show."""
@@ -63,6 +73,7 @@ def test_custom_study(snap_compare, snap_app, size):  # noqa: F811
         await wait_until_dashboard_filled(app, pilot)
         await pilot.press("c")
         await wait_until(pilot, lambda: type(app.screen).__name__ == "CustomStudyScreen")
+        await _steady(app, pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=open_dialog)
 
@@ -102,7 +113,9 @@ def test_exercise_3_1_2_1(snap_compare, snap_app, size):  # noqa: F811
 
     async def start(pilot):
         ex = exercises.backprop_exercises(1, layers=(3, 1, 2, 1))[0]
-        await app.push_screen(ExerciseScreen(exercise=ex))
-        await pilot.pause()
+        screen = ExerciseScreen(exercise=ex)
+        await app.push_screen(screen)
+        await wait_until(pilot, lambda: screen.workspace is not None)
+        await _steady(app, pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=start)
