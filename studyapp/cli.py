@@ -35,12 +35,12 @@ COMMANDS: dict[str, str] = {
 class ArgumentParser(argparse.ArgumentParser):
     """argparse that reports a usage error as exactly one line on stderr (exit 2)."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
 def _takes_one_value(action: argparse.Action) -> bool:
-    return (
+    return bool(
         action.option_strings
         and action.nargs is None
         and not isinstance(

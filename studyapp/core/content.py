@@ -743,10 +743,7 @@ def _load_file(
                         )
     elif topic is not None and "erratum" not in data and "recommendation" not in data:
         problems.append(f"{label}:1: topic file has no [[entry]] tables")
-    for table, schema, sink in (
-        ("erratum", _ERRATUM, errata),
-        ("recommendation", _RECOMMENDATION, recs),
-    ):
+    for table, schema in (("erratum", _ERRATUM), ("recommendation", _RECOMMENDATION)):
         if table not in data:
             continue
         if is_user:
@@ -761,15 +758,15 @@ def _load_file(
             )
         for index, item in enumerate(data[table] if isinstance(data[table], list) else []):
 
-            def where(key, _i=index, _t=table):
+            def item_where(key, _i=index, _t=table):
                 n = lines.key_line(_t, _i, key) if key else lines.item_line(_t, _i)
                 return f"{label}:{n}"
 
             before = len(problems)
-            _check_item(item, schema, "", where, problems)
+            _check_item(item, schema, "", item_where, problems)
             if len(problems) == before:
                 if table == "erratum":
-                    sink.append(
+                    errata.append(
                         Erratum(
                             item["id"],
                             item["location"],
@@ -777,18 +774,18 @@ def _load_file(
                             item["correct"],
                             item["why"],
                             list(item.get("entries", [])),
-                            where("id"),
+                            item_where("id"),
                             item["title"],
                             item["kind"],
                         )
                     )
                     if len(item["title"]) > TITLE_MAX:
                         problems.append(
-                            f"{where('title')}: title must be short (at most {TITLE_MAX} "
+                            f"{item_where('title')}: title must be short (at most {TITLE_MAX} "
                             f"characters, has {len(item['title'])})"
                         )
                 else:
-                    sink.append({**{k: item.get(k) for k in schema}, "source": where("id")})
+                    recs.append({**{k: item.get(k) for k in schema}, "source": item_where("id")})
 
 
 def validate(
@@ -851,7 +848,7 @@ def validate(
     symbols = base / SYMBOLS_FILE  # the symbols' domains: core.symbols reads and checks them
     problems += symbol_problems(symbols, _rel(symbols, base), entries)
     problems = sorted(problems, key=problem_order)
-    unique = {}
+    unique: dict[str, Entry] = {}
     for e in entries:
         unique.setdefault(e.id, e)
     content = Content(list(unique.values()), errata, recs, files)

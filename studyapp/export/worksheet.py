@@ -133,7 +133,7 @@ def generate_numeric(seed: int, kind: str) -> dict:
             "z": z.tolist(),
             "answers": {
                 "a": act.value(z[None])[0].tolist(),
-                "derivative": act.derivative(z[None])[0].tolist(),
+                "derivative": act.elementwise_derivative(z[None])[0].tolist(),
             },
         }
     if kind == "softmax":
@@ -474,7 +474,7 @@ def _html_backprop_solution(ex: BackpropExercise) -> str:
                 )
             )
         else:
-            deriv = activations.ACTIVATIONS[out_act].derivative(z_L)[0]
+            deriv = activations.ACTIVATIONS[out_act].elementwise_derivative(z_L)[0]
             out.append(_m(F.act_prime_of(out_act, "z"), "=", F.DERIVATIVE[out_act], block=True))
             out.append(_m(F.act_prime_of(out_act, X.sup("z", L)), "=", X.column(deriv), block=True))
             out.append(
@@ -492,7 +492,7 @@ def _html_backprop_solution(ex: BackpropExercise) -> str:
     for m in range(L, 0, -1):
         if m < L:
             z_m = np.asarray(ans.z[m - 1], dtype=float)[None]
-            deriv = activations.ACTIVATIONS[act(m)].derivative(z_m)[0]
+            deriv = activations.ACTIVATIONS[act(m)].elementwise_derivative(z_m)[0]
             back = np.asarray(ex.weights[m], dtype=float).T @ np.asarray(ans.delta[m], dtype=float)
             out.append(
                 _m(

@@ -47,7 +47,7 @@ def _file_stats(folder: Path, suffix: str, recursive: bool = False) -> list[str]
     """``path:size:mtime_ns`` of every file ending in ``suffix`` in ``folder`` (and its
     subfolders if ``recursive``), sorted; nothing for a missing folder. os.scandir, not pathlib:
     this runs before the first frame."""
-    found = []
+    found: list[str] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:

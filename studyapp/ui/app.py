@@ -22,6 +22,7 @@ from textual.screen import Screen
 from studyapp.core.catalog import TOPIC_TITLES, TOPICS
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
+    from studyapp.core.content import Content
     from studyapp.storage import Storage
 
 #: Settings value -> Textual theme name.  Any other registered Textual theme name is accepted too.
@@ -92,7 +93,7 @@ class StudyApp(App):
         # The dashboard opens the database in a worker so the first screen shows at once; the
         # lock stops a key press on the UI thread from opening it a second time meanwhile.
         self._storage_lock = threading.Lock()
-        self._content = None
+        self._content: Content | None = None
         self._unsynced: Storage | None = None  # opened by open_if_synced, to sync in the worker
         self.load_error: str | None = None
 
@@ -160,7 +161,7 @@ class StudyApp(App):
         return synced
 
     @property
-    def content(self):
+    def content(self) -> Content | None:
         """The loaded :class:`studyapp.core.content.Content` (or ``None`` if it cannot load)."""
         if self._content is None:
             try:

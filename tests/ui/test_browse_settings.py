@@ -228,6 +228,12 @@ async def test_unusable_database_is_one_line_not_a_crash(data_dir):
         await pilot.press("r")  # the review says so too, instead of failing
         await pilot.pause()
         assert "Cannot open the study data" in str(app.screen.query_one("#review-summary").render())
+        await pilot.press("escape", "s")  # and so do the statistics, with the reason
+        await pilot.pause()
+        box = app.screen.query_one("#stats-summary")
+        await wait_until(pilot, lambda: "Computing" not in str(box.render()))
+        assert "Cannot open the study data" in str(box.render()), str(box.render())
+        assert "is a directory" in str(box.render())
 
 
 async def test_text_that_looks_like_markup_is_shown_as_typed(make_app):

@@ -52,10 +52,7 @@ def _derivative(activation: str) -> str:
 
 def _activation_derivative(name: str, z: np.ndarray) -> np.ndarray:
     """f′(z) of one layer, from the engine (element-wise activations only: softmax has a Jacobian)."""
-    derivative = ACTIVATIONS[name].derivative
-    if derivative is None:
-        raise ValueError(f"{name} has no element-wise derivative")
-    return np.asarray(derivative(_batch(z)))[0]
+    return np.asarray(ACTIVATIONS[name].elementwise_derivative(_batch(z)))[0]
 
 
 class BackpropRules:

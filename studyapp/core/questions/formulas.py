@@ -9,6 +9,7 @@ checker can parse it and says it is NOT equivalent to the original.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from studyapp.core.questions import _checking as chk
 
@@ -41,7 +42,7 @@ def split_top(text: str, ops: str) -> list[tuple[str, str]]:
     return [(o, p) for o, p in parts if p]
 
 
-def join_parts(parts: list[tuple[str, str]]) -> str:
+def join_parts(parts: Sequence[tuple[str, str]]) -> str:
     out = ""
     for op, part in parts:
         out = (

@@ -622,17 +622,20 @@ def backprop_quantity(rng: random.Random, prefer: dict | None = None) -> Numeric
     )[0]
     ans = ex["answers"]
     n_layers = len(layers) - 1
-    options = []
-    for m in range(1, n_layers + 1):
-        for j in range(layers[m]):
+    options: list[tuple[str, int | None, int | None, int | None]] = []
+    for layer in range(1, n_layers + 1):
+        for unit in range(layers[layer]):
             options += [
-                ("z", m, j, None),
-                ("a", m, j, None),
-                ("delta", m, j, None),
-                ("grad_biases", m, j, None),
+                ("z", layer, unit, None),
+                ("a", layer, unit, None),
+                ("delta", layer, unit, None),
+                ("grad_biases", layer, unit, None),
             ]
-            for k in range(layers[m - 1]):
-                options += [("grad_weights", m, j, k), ("updated_weights", m, j, k)]
+            for source in range(layers[layer - 1]):
+                options += [
+                    ("grad_weights", layer, unit, source),
+                    ("updated_weights", layer, unit, source),
+                ]
     options.append(("loss", None, None, None))
     # prefer a quantity that is not exactly 0 (a dead ReLU gives zeros that teach little)
     rng.shuffle(options)
@@ -661,7 +664,7 @@ def backprop_quantity(rng: random.Random, prefer: dict | None = None) -> Numeric
     label = names[what].format(
         m=sup(m) if m else "",
         j=sub(j + 1) if j is not None else "",
-        jk=(sub(j + 1) + "," + sub(k + 1)) if k is not None else "",
+        jk=(sub(j + 1) + "," + sub(k + 1)) if j is not None and k is not None else "",
     )
     weights = "; ".join(
         f"W{sup(i + 1)} = {fmt_mat(W)}, b{sup(i + 1)} = {fmt_vec(b)}"

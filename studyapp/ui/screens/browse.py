@@ -13,10 +13,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from studyapp.core.display import shorten
+from studyapp.storage import CardRow
+from studyapp.ui.screens.base import StudyScreen
 from studyapp.ui.widgets.flag_mark import FLAG_BINDINGS, flag_text
 from studyapp.ui.widgets.function_plot import FunctionPlot, sample_curve
 from studyapp.ui.widgets.math_text import escape_markup, readable
@@ -56,7 +57,7 @@ def state_name(card) -> str:
     return card.state.name.lower()
 
 
-class BrowseScreen(Screen):
+class BrowseScreen(StudyScreen):
     """Search, table, details."""
 
     CSS_PATH = "browse.tcss"
@@ -74,7 +75,7 @@ class BrowseScreen(Screen):
     def __init__(self, query: str = "") -> None:
         super().__init__()
         self.initial_query = query
-        self.rows: dict[str, object] = {}
+        self.rows: dict[str, CardRow] = {}
         self.columns: list[tuple[str, str, int]] = []
 
     def compose(self) -> ComposeResult:
@@ -211,8 +212,11 @@ class BrowseScreen(Screen):
         from studyapp.core.display import interval_text
 
         target = self.query_one("#details-history", Static)
+        storage = self.app.storage
+        if storage is None:  # no rows to show then: search() has said why
+            return
         try:
-            history = self.app.storage.card_history(key)
+            history = list(storage.card_history(key))
         except Exception as exc:
             target.update(escape_markup(f"History unavailable: {exc}"))
             return
@@ -235,10 +239,9 @@ class BrowseScreen(Screen):
         self.search(self.query_one("#browse-search", Input).value, keep=key)
 
     def action_toggle_suspend(self) -> None:
-        key = self.selected_key
-        if key is None:
+        key, storage = self.selected_key, self.app.storage
+        if key is None or storage is None:  # rows need storage
             return
-        storage = self.app.storage
         try:
             if self.rows[key].suspended:
                 storage.unsuspend(key)
@@ -255,11 +258,11 @@ class BrowseScreen(Screen):
         """Flag the highlighted card (1-4); the same flag again takes it off (Anki)."""
         from studyapp.core.flags import toggled
 
-        key = self.selected_key
-        if key is None:
+        key, storage = self.selected_key, self.app.storage
+        if key is None or storage is None:
             return
         try:
-            self.app.storage.set_flag(key, toggled(self.rows[key].flag, flag))
+            storage.set_flag(key, toggled(self.rows[key].flag, flag))
         except Exception as exc:
             self.notify(str(exc), severity="error", markup=False)
             return

@@ -8,10 +8,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from studyapp.core.display import shorten
+from studyapp.ui.screens.base import StudyModalScreen
 from studyapp.ui.widgets.flag_mark import flag_text
 from studyapp.ui.widgets.math_text import readable
 
@@ -87,7 +87,7 @@ def _history(info) -> Table | Text:
     return table
 
 
-class CardInfoScreen(ModalScreen):
+class CardInfoScreen(StudyModalScreen):
     """The card info of card ``key``; escape or ``i`` closes it."""
 
     DEFAULT_CSS = """
@@ -112,8 +112,11 @@ class CardInfoScreen(ModalScreen):
         from studyapp.study.card_info import card_info
 
         with Vertical(id="info-dialog"):
+            storage = self.app.storage
             try:
-                info = card_info(self.app.storage, self.key, self.app.now())
+                if storage is None:
+                    raise RuntimeError(f"cannot open the study data: {self.app.load_error}")
+                info = card_info(storage, self.key, self.app.now())
             except Exception as exc:
                 yield Label(Text(f"Card info unavailable: {exc}"), id="info-title")
                 return

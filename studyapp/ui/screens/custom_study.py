@@ -13,8 +13,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
+
+from studyapp.ui.screens.base import StudyModalScreen
 
 #: row id -> (label, field id); the field holds the row's number or choice.
 ROWS = {
@@ -26,7 +27,7 @@ ROWS = {
 NUMBERS = {"extra-count": ("10", 1, 1000), "ahead-days": ("3", 1, 365)}
 
 
-class CustomStudyScreen(ModalScreen):
+class CustomStudyScreen(StudyModalScreen):
     """The custom study dialog for deck ``topic`` (None: all decks)."""
 
     DEFAULT_CSS = """

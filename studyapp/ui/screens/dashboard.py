@@ -8,10 +8,10 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from studyapp.ui.screens.base import StudyScreen
 from studyapp.ui.widgets.deck_table import DeckTable
 from studyapp.ui.widgets.math_text import escape_markup
 from studyapp.ui.widgets.stat_tile import StatTile
@@ -29,7 +29,7 @@ MENU = [
 ]
 
 
-class DashboardScreen(Screen):
+class DashboardScreen(StudyScreen):
     """Due and new cards per topic deck, streak, 30-day retention, leeches and the menu."""
 
     _filled = False  # the counts have been shown once
@@ -95,7 +95,8 @@ class DashboardScreen(Screen):
         storage = app.storage
         message = self.query_one("#dash-message", Static)
         if storage is None:
-            message.update(f"[b]Cannot open the study data:[/b] {escape_markup(app.load_error)}")
+            reason = app.load_error or "unknown error"
+            message.update(f"[b]Cannot open the study data:[/b] {escape_markup(reason)}")
             return
         try:
             counts = storage.counts(app.now())
@@ -127,7 +128,10 @@ class DashboardScreen(Screen):
         try:
             from studyapp.study.stats import compute_stats
 
-            stats = compute_stats(self.app.storage, self.app.now())
+            storage = self.app.storage
+            if storage is None:  # refresh_data has already said why
+                return
+            stats = compute_stats(storage, self.app.now())
         except Exception as exc:
             self.app.call_from_thread(
                 self.notify, f"Statistics unavailable: {exc}", severity="warning", markup=False

@@ -15,13 +15,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
 from studyapp.core.attempts import AttemptKind
 from studyapp.core.display import shorten
-from studyapp.core.questions.model import ExpectedKind, QuestionKind
+from studyapp.core.questions.model import ExpectedKind, Question, QuestionKind
 from studyapp.ui.messages import AnswerSubmitted, ChoiceChosen
+from studyapp.ui.screens.base import StudyScreen
 from studyapp.ui.widgets.choice_list import ChoiceList
 from studyapp.ui.widgets.feedback import Feedback
 from studyapp.ui.widgets.math_input import MathInput
@@ -56,7 +56,7 @@ def expected_text(question) -> str:
     return str(question.answer)
 
 
-class QuizScreen(Screen):
+class QuizScreen(StudyScreen):
     """``count`` generated questions (optionally on one ``topic``), then the score."""
 
     CSS_PATH = "quiz.tcss"
@@ -91,7 +91,7 @@ class QuizScreen(Screen):
         self.score = 0
         self.graded = False
         self.grading = False
-        self.results: list[tuple[object, str, str]] = []  # (question, answer text, verdict)
+        self.results: list[tuple[Question, str, str]] = []  # (question, answer text, verdict)
         self._asked_at = time.monotonic()
 
     def compose(self) -> ComposeResult:

@@ -13,18 +13,25 @@ once the answer is shown), and every change of state calls ``refresh_bindings``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ProgressBar, Static
 
 from studyapp.ui.messages import RatingChosen
+from studyapp.ui.screens.base import StudyScreen
 from studyapp.ui.widgets.card_view import CardView
 from studyapp.ui.widgets.flag_mark import FLAG_BINDINGS, flag_text
 from studyapp.ui.widgets.math_text import escape_markup
 from studyapp.ui.widgets.rating_bar import RATINGS, RatingBar
+
+if TYPE_CHECKING:  # pragma: no cover - typing only (the session is imported on mount)
+    from studyapp.storage import CardRow
+    from studyapp.study.session import ReviewSession, StudyScope
 
 #: queue -> (colour, label) of the three counts, Anki's colours.
 COUNT_STYLES = {
@@ -33,6 +40,12 @@ COUNT_STYLES = {
     "review": ("green", "review"),
 }
 POLL_SECONDS = 20  # learning cards come due while the screen is open: look again this often
+
+
+def _left_now(counts: dict[str, int]) -> str:
+    return (
+        f"left now: {counts['new']} new · {counts['learning']} learning · {counts['review']} review"
+    )
 
 
 def counts_text(counts: dict[str, int], current: str | None) -> Text:
@@ -48,7 +61,7 @@ def counts_text(counts: dict[str, int], current: str | None) -> Text:
     return text
 
 
-class ReviewScreen(Screen):
+class ReviewScreen(StudyScreen):
     """One review session: of all decks, of one deck (``scope.topic``), or a custom study set."""
 
     CSS_PATH = "review.tcss"
@@ -75,11 +88,11 @@ class ReviewScreen(Screen):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, scope=None) -> None:
-        """``scope``: a :class:`~studyapp.study.session.StudyScope` (None: all decks)."""
+    def __init__(self, scope: StudyScope | None = None) -> None:
+        """``scope``: what to study (None: all decks)."""
         super().__init__()
         self.scope = scope
-        self.session = None
+        self.session: ReviewSession | None = None
         self.suspended = 0
         self.buried = 0
         self.paused = False  # the summary is shown mid-session (escape); enter goes on
@@ -134,9 +147,15 @@ class ReviewScreen(Screen):
             return
 
     @property
-    def card(self):
+    def card(self) -> CardRow | None:
         """The CardRow on screen (None when the session is over)."""
         return self.session.current if self.session is not None else None
+
+    def _session_with_card(self) -> ReviewSession | None:
+        """The session while a card is on screen (what rating, suspending, burying act on)."""
+        if self.session is None or self.session.current is None:
+            return None
+        return self.session
 
     @property
     def revealed(self) -> bool:
@@ -206,7 +225,7 @@ class ReviewScreen(Screen):
         lines = []
         if self.session is not None:
             self._update_counts()
-            lines += self._summary_lines()
+            lines += self._summary_lines(self.session)
         if note:
             lines += ["", escape_markup(note)]
         keys = ["u undo the last rating", "escape back to the dashboard"]
@@ -219,8 +238,8 @@ class ReviewScreen(Screen):
         self.set_focus(None)
         self.refresh_bindings()
 
-    def _summary_lines(self) -> list[str]:
-        summary = self.session.summary()
+    def _summary_lines(self, session: ReviewSession) -> list[str]:
+        summary = session.summary()
         minutes, seconds = divmod(int(summary.seconds), 60)
         accuracy = "—" if summary.accuracy is None else f"{summary.accuracy:.0%}"
         ratings = "  ".join(
@@ -243,7 +262,7 @@ class ReviewScreen(Screen):
         if self.suspended or self.buried:
             lines.append(f"suspended {self.suspended} · buried {self.buried}")
         try:
-            coming = self.session.next_due() if not self.paused else self._left_today()
+            coming = session.next_due() if not self.paused else _left_now(session.counts())
         except Exception as exc:
             coming = f"next card: unknown ({exc})"
         lines += ["", f"[b]{escape_markup(coming)}[/b]"]
@@ -254,20 +273,17 @@ class ReviewScreen(Screen):
             ]
         return lines
 
-    def _left_today(self) -> str:
-        counts = self.session.counts()
-        return f"left now: {counts['new']} new · {counts['learning']} learning · {counts['review']} review"
-
     # ---------------------------------------------------------------- actions
     def action_reveal(self) -> None:
-        if self.card is None or self.revealed:
+        session = self._session_with_card()
+        if session is None or session.revealed:
             return
-        self.session.reveal()
+        session.reveal()
         self.query_one(CardView).revealed = True
         self.query_one("#review-hint", Static).display = False
         bar = self.query_one(RatingBar)
         try:
-            bar.show_intervals(self.session.button_labels())
+            bar.show_intervals(session.button_labels())
         except Exception as exc:
             self.notify(f"Cannot preview intervals: {exc}", severity="warning", markup=False)
         bar.display = True
@@ -277,13 +293,14 @@ class ReviewScreen(Screen):
         self.action_rate(3)
 
     def action_rate(self, rating: int) -> None:
-        if self.card is None or self.paused:
+        session = self._session_with_card()
+        if session is None or self.paused:
             return
-        if not self.revealed:
+        if not session.revealed:
             self.notify("Press space to see the answer first.", timeout=2)
             return
         try:
-            self.session.rate(rating)  # committed before the next card is fetched
+            session.rate(rating)  # committed before the next card is fetched
         except Exception as exc:
             self.notify(f"Could not save the review: {exc}", severity="error", markup=False)
             return
@@ -305,22 +322,24 @@ class ReviewScreen(Screen):
         self._show_current()
 
     def action_suspend(self) -> None:
-        if self._card_action(self.session.suspend, "suspend"):
+        if self._card_action(lambda session: session.suspend(), "suspend"):
             self.suspended += 1
             self.notify("Card suspended (unsuspend it in Browse with s).", timeout=2)
             self._show_current()
 
     def action_bury(self) -> None:
-        if self._card_action(self.session.bury, "bury"):
+        if self._card_action(lambda session: session.bury(), "bury"):
             self.buried += 1
             self.notify("Card buried until tomorrow.", timeout=2)
             self._show_current()
 
-    def _card_action(self, do, what: str) -> bool:
-        if self.card is None:
+    def _card_action(self, do: Callable[[ReviewSession], object], what: str) -> bool:
+        """Do ``do`` to the session while a card is on screen; one line if it fails."""
+        session = self._session_with_card()
+        if session is None:
             return False
         try:
-            do()
+            do(session)
         except Exception as exc:
             self.notify(f"Could not {what}: {exc}", severity="error", markup=False)
             return False
@@ -328,7 +347,7 @@ class ReviewScreen(Screen):
 
     def action_flag(self, flag: int) -> None:
         """Set flag 1-4 on the card on screen; the same flag again takes it off."""
-        if not self._card_action(lambda: self.session.flag(flag), "flag the card"):
+        if not self._card_action(lambda session: session.flag(flag), "flag the card"):
             return
         self._show_deck_line()
 
@@ -351,7 +370,8 @@ class ReviewScreen(Screen):
     def action_back(self) -> None:
         """Mid-session, escape shows the summary first (a second escape leaves); with nothing
         rated yet, or from the summary, it goes back to the dashboard."""
-        if self.card is not None and not self.paused and self.session.history:
+        session = self._session_with_card()
+        if session is not None and not self.paused and session.history:
             self.paused = True
             self._show_summary()
             return

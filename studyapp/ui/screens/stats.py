@@ -12,10 +12,10 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 from textual_plotext import PlotextPlot
 
+from studyapp.ui.screens.base import StudyScreen
 from studyapp.ui.widgets.calendar_heatmap import ReviewHeatmap
 from studyapp.ui.widgets.deck_table import DECK_NAMES
 from studyapp.ui.widgets.math_text import escape_markup
@@ -36,7 +36,7 @@ def _round_ticks(top: float, count: int = 4) -> list[float]:
     return [float(i * step) for i in range(0, count + 1) if i * step <= top * 1.1 or i == 1]
 
 
-class StatsScreen(Screen):
+class StatsScreen(StudyScreen):
     """Plots and tables from :func:`studyapp.study.stats.compute_stats`."""
 
     CSS_PATH = "stats.tcss"
@@ -85,17 +85,24 @@ class StatsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="stats")
     def load(self) -> None:
+        storage = self.app.storage
+        if storage is None:
+            self._unavailable(f"Cannot open the study data: {self.app.load_error}")
+            return
         try:
             from studyapp.study.stats import compute_stats
 
-            stats = compute_stats(self.app.storage, self.app.now())
+            stats = compute_stats(storage, self.app.now())
         except Exception as exc:
-            self.app.call_from_thread(
-                self.query_one("#stats-summary", Static).update,
-                escape_markup(f"Statistics unavailable: {exc}"),
-            )
+            self._unavailable(f"Statistics unavailable: {exc}")
             return
         self.app.call_from_thread(self.show, stats)
+
+    def _unavailable(self, reason: str) -> None:
+        """From the worker: one line instead of the statistics."""
+        self.app.call_from_thread(
+            self.query_one("#stats-summary", Static).update, escape_markup(reason)
+        )
 
     def show(self, stats: dict) -> None:
         """Fill the summary line, the heatmap, the three plots and the accuracy tables."""
@@ -160,7 +167,7 @@ class StatsScreen(Screen):
         plt.ylim(0, 100)
         plt.yticks([0, 25, 50, 75, 100])
         plt.xlabel("weeks ago")
-        weeks = [-w for w in range(len(weekly) - 1, -1, -1) if w % 2 == 0]
+        weeks: list[float] = [-w for w in range(len(weekly) - 1, -1, -1) if w % 2 == 0]
         plt.xticks(weeks, [str(w) for w in weeks])
         plot.refresh()
 
@@ -218,7 +225,7 @@ class StatsScreen(Screen):
             plt.xlim(min(xs) - 0.5, max(xs) + 0.5)
             # Fixed, round ticks (5-day steps): plotext's automatic ones depend on the size of
             # the previous render.
-            ticks = [x for x in xs if x % 5 == 0]
+            ticks: list[float] = [x for x in xs if x % 5 == 0]
             plt.xticks(ticks, [str(t) for t in ticks])
         plt.xlabel(x_label)
         plot.refresh()

@@ -69,7 +69,8 @@ class DeckTable(DataTable):
             *(_num(summed[k], "bold") for k in ("new", "learning", "due")),
             key=ALL_DECKS,
         )
-        self.move_cursor(row=self.get_row_index(selected if selected in counts else ALL_DECKS))
+        row = selected if selected is not None and selected in counts else ALL_DECKS
+        self.move_cursor(row=self.get_row_index(row))
 
 
 def _num(value: int, style: str) -> Text:
