@@ -24,6 +24,7 @@ from studyapp.core.catalog import TOPIC_TITLES, TOPICS
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from studyapp.core.content import Content
     from studyapp.storage import Storage
+    from studyapp.study.session import StudyScope
 
 #: Settings value -> Textual theme name.  Any other registered Textual theme name is accepted too.
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
@@ -245,7 +246,7 @@ class StudyApp(App):
             sys.modules["studyapp.core.checker.worker"].shutdown()
 
     # ------------------------------------------------------------------ navigation
-    def open_review(self, topic: str | None = None, scope=None) -> None:
+    def open_review(self, topic: str | None = None, scope: StudyScope | None = None) -> None:
         """Review deck ``topic`` (None: all decks), or the custom study ``scope`` if given."""
         from studyapp.study.session import StudyScope
         from studyapp.ui.screens.review import ReviewScreen
@@ -293,7 +294,7 @@ class StudyApp(App):
         for starts when it closes."""
         from studyapp.ui.screens.custom_study import CustomStudyScreen
 
-        def start(scope) -> None:
+        def start(scope: StudyScope | None) -> None:
             if scope is not None:
                 self.open_review(scope=scope)
 
