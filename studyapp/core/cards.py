@@ -29,7 +29,7 @@ from typing import Any
 
 from studyapp.core.content import DECKS, ERRATUM_KINDS, Content, Entry, Erratum
 from studyapp.core.mathtext import latex_to_unicode, prose_to_unicode
-from studyapp.core.notation import REDUCED, reduction_phrase
+from studyapp.core.notation import REDUCED, quantity_symbol, reduction_phrase
 
 
 @dataclass
@@ -360,7 +360,8 @@ def _hyperparameters_card(entry: Entry) -> CardSpec:
         tuned = " The learning rate is tuned for each problem." if "eta" not in defaults else ""
         back.append(("text", f"No standard default for {', '.join(missing)}.{tuned}"))
     if f.get("state"):
-        back.append(("text", "State kept between steps: " + ", ".join(f["state"])))
+        state = ", ".join(quantity_symbol(name) for name in f["state"])
+        back.append(("text", "State kept between steps: " + state))
     return _card(
         entry.id,
         "hyperparameters",

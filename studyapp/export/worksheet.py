@@ -29,7 +29,7 @@ from studyapp.core.notation import (
     ACTIVATION_NOTATION,
     HYPER_SYMBOL,
     LOSS_NOTATION,
-    QUANTITY_SYMBOL,
+    quantity_symbol,
     rule_lines,
 )
 from studyapp.errors import UsageError
@@ -236,7 +236,9 @@ def _md_optimizer_problem(ex: OptimizerExercise) -> str:
         f"- g = {_md_tuple(ex.grad, X.fmt_given)}",
     ]
     for k, v in ex.state.items():
-        lines.append(f"- {k} (after step {ex.t - 1}) = {_md_tuple(v, X.fmt_given)}")
+        lines.append(
+            f"- {quantity_symbol(k)} (after step {ex.t - 1}) = {_md_tuple(v, X.fmt_given)}"
+        )
     lines += ["", "Update rules (element-wise):", ""]
     lines += [f"- {_md_escape(rule)}" for rule in rule_lines(ex.optimizer)]
     lines += ["", "Compute the new state, the intermediate values and the new θ."]
@@ -245,9 +247,9 @@ def _md_optimizer_problem(ex: OptimizerExercise) -> str:
 
 def _md_optimizer_answer(ex: OptimizerExercise) -> str:
     ans = ex.answers
-    lines = [f"- {k} = {_md_tuple(v)}" for k, v in ans.state.items()]
-    lines += [
-        f"- {QUANTITY_SYMBOL.get(k, k)} = {_md_tuple(v)}" for k, v in ans.intermediates.items()
+    lines = [
+        f"- {quantity_symbol(k)} = {_md_tuple(v)}"
+        for k, v in (*ans.state.items(), *ans.intermediates.items())
     ]
     lines.append(f"- θ (new) = {_md_tuple(ans.params)}")
     return "\n".join(lines)

@@ -59,6 +59,7 @@ class CardRow:
     orphaned: bool
     buried_until: datetime | None
     created: datetime = field(compare=False)
+    flag: int = 0  # Anki's flags: 0 none, 1 red, 2 orange, 3 green, 4 blue
 
     @property
     def card_state(self) -> CardState:
@@ -96,6 +97,7 @@ class CardRow:
             "suspended": self.suspended,
             "leech": self.leech,
             "orphaned": self.orphaned,
+            "flag": self.flag,
         }
 
 
@@ -111,7 +113,7 @@ class RecordedReview:
 # The columns a CardRow is read from, in SELECT order.
 CARD_COLUMNS = (
     "id, key, entry_id, template, topic, deck, front, back, tags, state, step, stability, difficulty,"
-    " due, last_review, reps, lapses, suspended, leech, orphaned, buried_until, created"
+    " due, last_review, reps, lapses, suspended, leech, orphaned, buried_until, created, flag"
 )
 SELECT_CARDS = f"SELECT {CARD_COLUMNS} FROM cards"
 CARD_BY_KEY = f"{SELECT_CARDS} WHERE key = ?"
@@ -146,6 +148,7 @@ def card_from_row(r: sqlite3.Row) -> CardRow:
         orphaned=bool(r["orphaned"]),
         buried_until=from_ms(r["buried_until"]),
         created=from_ms(r["created"]),
+        flag=int(r["flag"]),
     )
 
 

@@ -102,7 +102,23 @@ MIGRATION_3 = [
     "CREATE INDEX attempts_time ON attempts(at)",  # the streak looks up days of attempts too
 ]
 
-MIGRATIONS: list[list[str]] = [MIGRATION_1, MIGRATION_2, MIGRATION_3]
+MIGRATION_4 = [
+    # Anki's flags: 0 none, 1 red, 2 orange, 3 green, 4 blue (studyapp.core.flags).
+    "ALTER TABLE cards ADD COLUMN flag INTEGER NOT NULL DEFAULT 0 CHECK (flag BETWEEN 0 AND 4)",
+    "CREATE INDEX cards_flag ON cards(flag) WHERE flag > 0",
+    # Custom study's raised limits for one study day (day_start, UTC ms) and deck ('' = all).
+    """CREATE TABLE day_extensions (
+        day_start INTEGER NOT NULL,
+        topic TEXT NOT NULL,
+        new INTEGER NOT NULL DEFAULT 0,
+        review INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (day_start, topic)
+    )""",
+    # Facts about the database itself, e.g. the content fingerprint of the last card sync.
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+]
+
+MIGRATIONS: list[list[str]] = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -164,6 +180,7 @@ __all__ = [
     "MIGRATION_1",
     "MIGRATION_2",
     "MIGRATION_3",
+    "MIGRATION_4",
     "RANK_NEW_CARDS",
     "SCHEMA_VERSION",
     "check_version",

@@ -71,7 +71,9 @@ def test_optimizer_exercise(cli):
     assert ex["t"] >= 2 and set(ex["state"]) == {"m", "v"}
     assert set(ex["answers"]["intermediates"]) == {"m_hat", "v_hat"}
     text = cli("exercise", "optimizer", "--optimizer", "rmsprop", "--seed", "5").stdout
-    assert "Eg2" in text and "θ (new)" in text
+    assert "θ (new)" in text
+    # People read the notes' E[g²]; Eg2 is the JSON's name for programs.
+    assert "E[g²] ← ρ·E[g²]" in text and "√(E[g²] + ε)" in text and "Eg2" not in text
 
 
 @pytest.mark.parametrize(

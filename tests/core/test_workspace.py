@@ -412,3 +412,22 @@ def test_a_written_solution_is_graded_by_the_workspace(seed):
             answers["params"] = list(ex.params)
         verdicts = [s.result.status for s in grade_solution(ex, answers).steps]
         assert verdicts[-1] == "incorrect" and not grade_solution(ex, answers).all_accepted
+
+
+@pytest.mark.parametrize(
+    ("shape", "text"),
+    [
+        ((), "a number"),
+        ((1,), "a number"),
+        ((2,), "a 2-vector [·, ·]"),
+        ((3,), "a 3-vector [·, ·, ·]"),  # the hint once showed two slots for three numbers
+        ((6,), "a 6-vector [·, …, ·]"),
+        ((1, 3), "a 1×3 matrix [[·, ·, ·]]"),
+        ((3, 2), "a 3×2 matrix [[·, ·], [·, ·], …]"),
+    ],
+)
+def test_shape_hint_has_one_slot_per_entry(shape, text):
+    from studyapp.core.exercise.model import Step
+
+    step = Step(key="x", kind="z", label="x", title="x", expected=np.zeros(shape))
+    assert step.shape_text == text

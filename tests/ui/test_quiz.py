@@ -134,7 +134,11 @@ async def test_generated_quiz_opens_from_the_dashboard(make_app):
 
 
 async def test_quiz_ends_with_the_score(make_app, questions):
+    import dataclasses
+
+    long = "Which of these " + "very long words " * 8 + "is right?"
     qs = [questions["mcq"], questions["true_false"], questions["mcq"]]
+    qs[0] = dataclasses.replace(qs[0], prompt=long)  # cut in the summary, and it says so
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         screen = QuizScreen(questions=qs)
@@ -153,6 +157,8 @@ async def test_quiz_ends_with_the_score(make_app, questions):
         text = str(screen.query_one("#quiz-prompt").render())
         assert "You scored 2 of 3" in text
         assert text.count("✔") == 2 and text.count("✘") == 1
+        cut = next(line for line in text.splitlines() if "Which of these" in line)
+        assert cut.endswith("…") and len(cut) == len("✔ ") + 70
 
 
 async def test_mcq_choice_by_arrow_and_enter(make_app, questions):

@@ -42,6 +42,11 @@ class Reply(StrEnum):
     HINT = "hint"
 
 
+def _slots(n: int) -> str:
+    """``[·, ·, ·]`` for n = 3: one dot per entry, or ``[·, …, ·]`` beyond 4."""
+    return "[" + ", ".join(["·"] * n) + "]" if n <= 4 else "[·, …, ·]"
+
+
 @dataclass
 class Step:
     """One answer box: ``key`` names the value (``z1``, ``grad_W2`` …), ``kind`` its step type
@@ -66,14 +71,15 @@ class Step:
 
     @property
     def shape_text(self) -> str:
-        """How to type it: "a number", "a 2-vector [·, ·]", "a 2×3 matrix [[…], …]"."""
+        """How to type it: "a number", "a 3-vector [·, ·, ·]", "a 2×3 matrix [[·, ·, ·], …]"
+        (one slot per entry, up to 4: a longer row reads "[·, …, ·]")."""
         shape = self.expected.shape
         if len(shape) == 0:
             return "a number"
         if len(shape) == 1:
-            return "a number" if shape[0] == 1 else f"a {shape[0]}-vector [·, ·]"
+            return "a number" if shape[0] == 1 else f"a {shape[0]}-vector {_slots(shape[0])}"
         rows, cols = shape
-        one_row = "[" + ", ".join(["·"] * cols) + "]" if cols <= 4 else "[·, …, ·]"
+        one_row = _slots(cols)
         example = (
             f"[{one_row}]" if rows == 1 else f"[{one_row}, {one_row}{', …' if rows > 2 else ''}]"
         )

@@ -17,7 +17,7 @@ from engine.optimizers import OPTIMIZERS, STAGES
 from studyapp.core import worked
 from studyapp.core.exercise.model import Given, Step
 from studyapp.core.exercise.numbers import fmt_number, fmt_value
-from studyapp.core.notation import QUANTITY_LABEL, rule_hint
+from studyapp.core.notation import QUANTITY_LABEL, quantity_symbol, rule_hint
 
 
 class OptimizerRules:
@@ -60,7 +60,7 @@ class OptimizerRules:
         if level < 2:
             return text
         hyper = ", ".join(f"{k} = {fmt_number(v)}" for k, v in ex.hyperparameters.items())
-        state = ", ".join(f"{k} = {fmt_value(v)}" for k, v in ex.state.items())
+        state = ", ".join(f"{quantity_symbol(k)} = {fmt_value(v)}" for k, v in ex.state.items())
         earlier = ", ".join(
             f"{s.label} = {fmt_value(given(s.key))}" for s in self.steps[: self.steps.index(step)]
         )

@@ -255,7 +255,12 @@ def _loss(name: str, a: list[float], y: list[float]) -> tuple[float, list[float]
     raise KeyError(name)
 
 
-from studyapp.core.notation import LOSS_NOTATION, reduction_phrase  # noqa: E402
+from studyapp.core.notation import (  # noqa: E402  (the notation texts' owner)
+    LOSS_NOTATION,
+    quantity_symbol,
+    reduction_phrase,
+    rule_lines,
+)
 
 #: loss -> (label, definition, ∂L/∂aᵢ) in the words quiz questions print
 LOSS_TEXT = {
@@ -564,17 +569,22 @@ def optimizer_step(rng: random.Random) -> NumericDraft:
     ]
     if state_keys and rng.random() < 0.35:
         key = rng.choice(state_keys)
-        target, value = f"the new state {key}{sub(i + 1)}", float(ans["state"][key][i])
+        target = f"the new state {quantity_symbol(key)}{sub(i + 1)}"
+        value = float(ans["state"][key][i])
         before = float(ex["state"][key][i])
     else:
         key = None
         target, value = f"the new parameter θ{sub(i + 1)}", float(ans["params"][i])
         before = float(ex["params"][i])
     hyper = ", ".join(f"{k} = {v:g}" for k, v in ex["hyperparameters"].items())
-    state = "; ".join(f"{k} = {fmt_vec(v, 6)}" for k, v in ex.get("state", {}).items()) or "none"
-    new_state = "; ".join(f"{k} = {fmt_vec(v, 6)}" for k, v in ans.get("state", {}).items())
-    inter = "; ".join(f"{k} = {fmt_vec(v, 6)}" for k, v in ans.get("intermediates", {}).items())
-    rule = OPTIMIZER_RULES.get(name, "")
+
+    def values(quantities: dict) -> str:
+        return "; ".join(f"{quantity_symbol(k)} = {fmt_vec(v, 6)}" for k, v in quantities.items())
+
+    state = values(ex.get("state", {})) or "none"
+    new_state = values(ans.get("state", {}))
+    inter = values(ans.get("intermediates", {}))
+    rule = "; ".join(rule_lines(name))
     return NumericDraft(
         "step",
         "optimizers",
@@ -597,18 +607,6 @@ def optimizer_step(rng: random.Random) -> NumericDraft:
         before=before,
     )
 
-
-OPTIMIZER_RULES = {
-    "sgd": "θ ← θ − lr·g",
-    "momentum": "velocity ← γ·velocity − lr·g; θ ← θ + velocity",
-    "nesterov": "velocity ← γ·velocity − lr·g (g taken at the look-ahead point); θ ← θ + velocity",
-    "adagrad": "G ← G + g²; θ ← θ − lr·g/√(G + ε)",
-    "adadelta": "Eg2 ← ρ·Eg2 + (1−ρ)·g²; Δθ = −√(Edx2 + ε)/√(Eg2 + ε)·g; "
-    "Edx2 ← ρ·Edx2 + (1−ρ)·Δθ²; θ ← θ + Δθ",
-    "rmsprop": "Eg2 ← ρ·Eg2 + (1−ρ)·g²; θ ← θ − lr·g/√(Eg2 + ε)",
-    "adam": "m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; m̂ = m/(1−β₁ᵗ); v̂ = v/(1−β₂ᵗ); "
-    "θ ← θ − lr·m̂/(√v̂ + ε)",
-}
 
 BACKPROP_SETUPS = (
     # (layers, hidden activation, output activation, loss)

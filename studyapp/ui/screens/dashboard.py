@@ -1,5 +1,6 @@
 """The first screen: decks with due/new counts, streak, retention, leeches and the way out to
-every other screen."""
+every other screen. Enter on a deck reviews that deck, ``b`` browses it, ``c`` opens custom
+study for it ("All decks", the last row, means every deck)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from studyapp.ui.widgets.stat_tile import StatTile
 #: (place, label, key); the place is what StudyApp.action_open understands.
 MENU = [
     ("review", "Review due cards", "r"),
+    ("custom", "Custom study", "c"),
     ("quiz", "Quiz (10 questions)", "z"),
     ("exercises", "Backprop exercises", "e"),
     ("browse", "Browse cards", "b"),
@@ -30,12 +32,16 @@ MENU = [
 class DashboardScreen(StudyScreen):
     """Due and new cards per topic deck, streak, 30-day retention, leeches and the menu."""
 
+    _filled = False  # the counts have been shown once
+
     BINDINGS = [
         Binding("r", "app.open('review')", "Review"),
+        Binding("enter", "review_deck", "Review deck", show=False),
         Binding("z", "app.open('quiz')", "Quiz"),
         Binding("e", "app.open('exercises')", "Exercises"),
         # Shown on the menu buttons; left out of the footer so it fits 80 columns.
-        Binding("b", "app.open('browse')", "Browse", show=False),
+        Binding("b", "browse_deck", "Browse deck", show=False),
+        Binding("c", "custom_study", "Custom study", show=False),
         Binding("s", "app.open('stats')", "Stats", show=False),
         Binding("x", "app.open('errata')", "Errata", show=False),
         Binding("comma", "app.open('settings')", "Settings", key_display=",", show=False),
@@ -67,17 +73,20 @@ class DashboardScreen(StudyScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        if self.app.storage_ready:
+        # A warm start opens the database at once, so the first frame has the real counts.
+        if self.app.storage_ready or self.app.open_if_synced():
             self.refresh_data()
         else:
             # The app opens the database after the first frame and then calls study_data_loaded.
             self.query_one("#dash-message", Static).update("Loading your cards…")
 
     def study_data_loaded(self) -> None:
-        self.refresh_data()
+        if not self._filled:
+            self.refresh_data()
 
     def on_screen_resume(self) -> None:
-        if self.app.storage_ready:
+        """Back from another screen: the counts may have changed."""
+        if self._filled:
             self.refresh_data()
 
     def refresh_data(self) -> None:
@@ -99,12 +108,18 @@ class DashboardScreen(StudyScreen):
         due = int(totals.get("due", 0)) + int(totals.get("learning", 0))
         new = int(totals.get("new", 0))
         self.query_one(DeckTable).show_counts(counts, totals)
+        self._filled = True
         self.query_one("#tile-due", StatTile).set_value(str(due))
         if due + new == 0:
             message.update("Nothing due now. Try a quiz (z) or an exercise (e).")
         else:
-            message.update(f"{due} to review and {new} new: press [b]r[/b] to start.")
-        self.load_stats()
+            message.update(
+                f"{due} to review and {new} new: [b]r[/b] studies all decks, [b]enter[/b] the"
+                " highlighted one, [b]c[/b] custom study."
+            )
+        # After the frame with the counts is on screen: the statistics thread would otherwise
+        # compete with the first frame for the interpreter.
+        self.call_after_refresh(self.load_stats)
 
     @work(thread=True, exclusive=True, group="dashboard-stats")
     def load_stats(self) -> None:
@@ -142,11 +157,22 @@ class DashboardScreen(StudyScreen):
         line.update(escape_markup(f"{weak}: practise it with an exercise (e).") if weak else "")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        """Enter on a deck lists its cards in Browse (``topic:NAME``)."""
-        topic = event.row_key.value if event.row_key is not None else None
-        if topic and topic != "__total__":
-            self.app.action_open(f"browse:topic:{topic}")
+        """Enter (or a click) on a deck reviews that deck; on "All decks", every deck."""
+        self.action_review_deck()
+
+    def action_review_deck(self) -> None:
+        self.app.open_review(self.query_one(DeckTable).selected_topic)
+
+    def action_browse_deck(self) -> None:
+        """Browse the highlighted deck's cards (``topic:NAME``), or every card."""
+        topic = self.query_one(DeckTable).selected_topic
+        self.app.action_open(f"browse:topic:{topic}" if topic else "browse")
+
+    def action_custom_study(self) -> None:
+        self.app.open_custom_study(self.query_one(DeckTable).selected_topic)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option_id:
+        if event.option_id == "custom":
+            self.action_custom_study()
+        elif event.option_id:
             self.app.action_open(event.option_id)

@@ -361,6 +361,10 @@ class ExerciseScreen(Screen):
         self.refresh_view()
         answer.focus()
 
+    def on_resize(self) -> None:
+        """The diagram is laid out for the width it has (compact, or not drawn, when narrow)."""
+        self.call_after_refresh(self.query_one(NetworkDiagram).redraw)
+
     def refresh_view(self) -> None:
         """Redraw everything that depends on progress: prompt, diagram values, transcript."""
         ws = self.workspace

@@ -18,6 +18,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Label, Static
 
 from studyapp.core.attempts import AttemptKind
+from studyapp.core.display import shorten
 from studyapp.core.questions.model import ExpectedKind, Question, QuestionKind
 from studyapp.ui.messages import AnswerSubmitted, ChoiceChosen
 from studyapp.ui.screens.watch import WATCH, WatchScreen
@@ -202,7 +203,7 @@ class QuizScreen(WatchScreen):
         lines = [f"[b]You scored {self.score} of {total}[/b]", ""]
         for q, _answer, verdict in self.results:
             mark = "✔" if verdict == "correct" else "✘"
-            lines.append(f"{mark} {escape_markup(readable(q.prompt.splitlines()[0])[:70])}")
+            lines.append(f"{mark} {escape_markup(shorten(readable(q.prompt.splitlines()[0]), 70))}")
         lines += ["", "[dim]escape: back to the dashboard[/dim]"]
         self.query_one("#quiz-prompt", Static).update("\n".join(lines))
         await self.query_one("#quiz-answer", Vertical).remove_children()
