@@ -22,6 +22,7 @@ MENU = [
     ("custom", "Custom study", "c"),
     ("quiz", "Quiz (10 questions)", "z"),
     ("exercises", "Backprop exercises", "e"),
+    ("playground", "Playground", "p"),
     ("browse", "Browse cards", "b"),
     ("stats", "Statistics", "s"),
     ("errata", "Errata of the notes", "x"),
