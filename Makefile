@@ -32,6 +32,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check studyapp engine tests bench
 	$(BIN)/ruff format --check studyapp engine tests bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -126,6 +126,13 @@ class Activation:
     jacobian: Callable[[np.ndarray], np.ndarray] | None = None
     output_only: bool = False
 
+    def elementwise_derivative(self, z: np.ndarray) -> np.ndarray:
+        """f′(z) = da/dz, same shape as z; ValueError for softmax, whose derivative is
+        ``jacobian(z)``."""
+        if self.derivative is None:
+            raise ValueError(f"{self.name} is not element-wise: its derivative is a Jacobian")
+        return self.derivative(z)
+
 
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a

@@ -16,7 +16,7 @@ The dict shapes are the public contract (``schema`` 1): see ``shared/design/cont
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
@@ -135,6 +135,29 @@ def _target_width(n_out: int, loss: str) -> int:
     return 1 if _loss.get(loss).targets == "onehot" else n_out
 
 
+def _widths(layers: tuple[int, ...], loss: str) -> list[int]:
+    """Uniform draws per exercise, in order: x, target, then W^m and b^m for m = 1..L."""
+    widths = [layers[0], _target_width(layers[-1], loss)]
+    for m in range(1, len(layers)):
+        widths += [layers[m] * layers[m - 1], layers[m]]
+    return widths
+
+
+def _given_values(
+    u: np.ndarray, layers: tuple[int, ...], loss: str, output_activation: str, decimals: int
+) -> BackpropBatch:
+    """The given values of B exercises from their uniform draws ``u`` (B, sum of _widths)."""
+    count = u.shape[0]
+    parts = np.split(u, np.cumsum(_widths(layers, loss))[:-1], axis=1)
+    signed = [np.round(2.0 * p - 1.0, decimals) for p in parts]
+    weights, biases = [], []
+    for m in range(1, len(layers)):
+        weights.append(signed[2 * m].reshape(count, layers[m], layers[m - 1]))
+        biases.append(signed[2 * m + 1])
+    target = _targets(parts[1], layers[-1], loss, output_activation, decimals)
+    return BackpropBatch(layers, signed[0], target, weights, biases)
+
+
 def draw_backprop(
     seed: int | np.random.Generator,
     count: int,
@@ -150,19 +173,8 @@ def draw_backprop(
     64-bit output of the stream), so drawing 10⁶ exercises in chunks gives what one block would.
     """
     layers = tuple(int(n) for n in layers)
-    n_out = layers[-1]
-    widths = [layers[0], _target_width(n_out, loss)]
-    for m in range(1, len(layers)):
-        widths += [layers[m] * layers[m - 1], layers[m]]
-    u = np.random.default_rng(seed).random((count, sum(widths)))
-    parts = np.split(u, np.cumsum(widths)[:-1], axis=1)
-    signed = [np.round(2.0 * p - 1.0, decimals) for p in parts]
-    weights, biases = [], []
-    for m in range(1, len(layers)):
-        weights.append(signed[2 * m].reshape(count, layers[m], layers[m - 1]))
-        biases.append(signed[2 * m + 1])
-    target = _targets(parts[1], n_out, loss, output_activation, decimals)
-    return BackpropBatch(layers, signed[0], target, weights, biases)
+    u = np.random.default_rng(seed).random((count, sum(_widths(layers, loss))))
+    return _given_values(u, layers, loss, output_activation, decimals)
 
 
 def solve_batch(
@@ -181,6 +193,81 @@ def solve_batch(
         output_activation,
         loss,
         learning_rate,
+    )
+
+
+# Activations whose derivative at z = 0 is a convention, not a fact (the contract: exercises
+# never ask about a kink), and how close to 0 a pre-activation counts as on it: the given values
+# have at most MAX_DECIMALS places, so an exact 0 comes out of float64 as at most ~1e-15.
+KINKED = ("relu", "leaky_relu")
+KINK_TOL = 1e-9
+MAX_REDRAWS = 1000
+
+
+def on_kink(res: _net.BackpropResult, activation: str, output_activation: str) -> np.ndarray:
+    """(B,) bool: the exercises where some z^m of a relu or leaky_relu layer is 0."""
+    depth = len(res.z)
+    hit = np.zeros(res.loss.shape[0], dtype=bool)
+    for m, z in enumerate(res.z, start=1):
+        if (output_activation if m == depth else activation) in KINKED:
+            hit |= (np.abs(z) < KINK_TOL).any(axis=1)
+    return hit
+
+
+def _put_rows(whole, rows: np.ndarray, part) -> None:
+    """Overwrite exercises ``rows`` of every batched array of ``whole`` (a BackpropBatch or
+    BackpropResult: arrays and lists of arrays, leading axis B) with those of ``part``."""
+    for f in fields(whole):
+        mine, theirs = getattr(whole, f.name), getattr(part, f.name)
+        if isinstance(mine, np.ndarray):
+            mine[rows] = theirs
+        elif isinstance(mine, list):
+            for a, b in zip(mine, theirs, strict=True):
+                a[rows] = b
+
+
+def _redraw(seed: int, attempt: int, rows: np.ndarray, width: int) -> np.ndarray:
+    """(len(rows), width) uniforms: row i of the block drawn from ``(seed, attempt)``.
+
+    Each uniform is one 64-bit output of PCG64, so row i starts ``i * width`` outputs into the
+    stream: advancing there draws it without the rows before it (exercise 999,999 of a run costs
+    what exercise 0 does).
+    """
+    out = np.empty((len(rows), width))
+    for k, i in enumerate(rows.tolist()):
+        bits = np.random.PCG64([seed, attempt])
+        bits.advance(i * width)
+        out[k] = np.random.Generator(bits).random(width)
+    return out
+
+
+def _without_kinks(
+    o: BackpropOptions, start: int, batch: BackpropBatch, res: _net.BackpropResult
+) -> None:
+    """Draw again, in place, the exercises of a chunk (the first of index ``start``) that put
+    a z of a relu or leaky_relu layer at 0.
+
+    Exercise i is drawn again as row i of a block drawn from (seed, attempt), so every other
+    exercise stays as :func:`draw_backprop` gives it and exercise i still depends only on the
+    seed, the options and i (not on the count or the chunk size). OptionError when the draws
+    keep landing on the kink (``--decimals 0`` on a wide layer).
+    """
+    layers = tuple(int(n) for n in o.layers)
+    bad = np.flatnonzero(on_kink(res, o.activation, o.output_activation))
+    width = sum(_widths(layers, o.loss))
+    for attempt in range(1, MAX_REDRAWS + 1):
+        if bad.size == 0:
+            return
+        u = _redraw(o.seed, attempt, bad + start, width)
+        part = _given_values(u, layers, o.loss, o.output_activation, o.decimals)
+        part_res = solve_batch(part, o.activation, o.output_activation, o.loss, o.learning_rate)
+        _put_rows(batch, bad, part)
+        _put_rows(res, bad, part_res)
+        bad = bad[on_kink(part_res, o.activation, o.output_activation)]
+    raise OptionError(
+        "--decimals",
+        f"with {o.decimals} decimal(s) every draw puts some z of a relu/leaky_relu layer exactly "
+        "at the kink z = 0; use more decimals or fewer units",
     )
 
 
@@ -266,12 +353,21 @@ def _solved(
     rng = np.random.default_rng(o.seed)
     size = chunk or CHUNK
 
+    def solve(start: int) -> tuple[int, BackpropBatch, _net.BackpropResult]:
+        n = min(size, count - start)
+        batch = draw_backprop(rng, n, o.layers, o.loss, o.output_activation, o.decimals)
+        res = solve_batch(batch, o.activation, o.output_activation, o.loss, o.learning_rate)
+        _without_kinks(o, start, batch, res)
+        return start, batch, res
+
+    # the first chunk now, so that draws that cannot avoid a kink fail before any output
+    first = [solve(0)] if count > 0 else []
+
     def chunks():
-        for start in range(0, count, size):
-            n = min(size, count - start)
-            batch = draw_backprop(rng, n, o.layers, o.loss, o.output_activation, o.decimals)
-            res = solve_batch(batch, o.activation, o.output_activation, o.loss, o.learning_rate)
-            yield start, batch, res
+        while first:  # not kept once printed
+            yield first.pop()
+        for start in range(size, count, size):
+            yield solve(start)
 
     return chunks()
 

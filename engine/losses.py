@@ -96,15 +96,16 @@ class Loss:
     value: Callable[[np.ndarray, np.ndarray], np.ndarray]
     grad: Callable[[np.ndarray, np.ndarray], np.ndarray]
     targets: str  # "real" (regression), "binary" {0,1}, "sign" {−1,+1}, "onehot"
+    reduction: str = "sum"  # how the per-output terms combine: "sum", or "mean" over the n outputs
 
 
 LOSSES: dict[str, Loss] = {
     loss.name: loss
     for loss in (
         Loss("half_sse", half_sse, half_sse_grad, "real"),
-        Loss("mse", mse, mse_grad, "real"),
-        Loss("mae", mae, mae_grad, "real"),
-        Loss("huber", huber, huber_grad, "real"),
+        Loss("mse", mse, mse_grad, "real", "mean"),
+        Loss("mae", mae, mae_grad, "real", "mean"),
+        Loss("huber", huber, huber_grad, "real", "mean"),
         Loss("bce", bce, bce_grad, "binary"),
         Loss("cce", cce, cce_grad, "onehot"),
         Loss("hinge", hinge, hinge_grad, "sign"),

@@ -46,7 +46,7 @@ def output_delta(
     grad_a = _loss.get(loss).grad(a, y)
     act = _act.get(output_activation)
     if act.elementwise:
-        return act.derivative(z) * grad_a
+        return act.elementwise_derivative(z) * grad_a
     # softmax: δ_j = Σ_i ∂Loss/∂a_i · ∂a_i/∂z_j = Σ_i g_i a_i (δ_ij − a_j) = a_j (g_j − Σ_i g_i a_i)
     return a * (grad_a - np.sum(grad_a * a, axis=-1, keepdims=True))
 
@@ -59,7 +59,7 @@ def hidden_delta(
     W_next: (B, N^(m+1), N^m), delta_next: (B, N^(m+1)), z: (B, N^m) → (B, N^m).
     """
     back = np.sum(W_next * delta_next[:, :, None], axis=1)
-    return _act.get(activation).derivative(z) * back
+    return _act.get(activation).elementwise_derivative(z) * back
 
 
 def weight_gradient(delta: np.ndarray, a_prev: np.ndarray):
@@ -116,10 +116,11 @@ def backprop(
     y = np.asarray(y, dtype=float)
     zs, as_ = forward(weights, biases, x, activation, output_activation)
     L = len(weights)
-    deltas: list[np.ndarray] = [None] * L  # type: ignore[list-item]
-    deltas[L - 1] = output_delta(zs[-1], as_[-1], y, output_activation, loss)
+    # backwards from the output: δ^L, then δ^m from δ^(m+1); stored in layer order δ^1 .. δ^L
+    deltas = [output_delta(zs[-1], as_[-1], y, output_activation, loss)]
     for m in range(L - 2, -1, -1):
-        deltas[m] = hidden_delta(weights[m + 1], deltas[m + 1], zs[m], activation)
+        deltas.append(hidden_delta(weights[m + 1], deltas[-1], zs[m], activation))
+    deltas.reverse()
     grads_w, grads_b = [], []
     for m in range(L):
         gw, gb = weight_gradient(deltas[m], x if m == 0 else as_[m - 1])

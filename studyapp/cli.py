@@ -37,7 +37,7 @@ COMMANDS: dict[str, str] = {
 class ArgumentParser(argparse.ArgumentParser):
     """argparse that reports a usage error as exactly one line on stderr (exit 2)."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str):
         self.exit(2, f"{self.prog}: error: {one_line(message)}\n")
 
     def _get_values(self, action: argparse.Action, arg_strings: list[str]):
@@ -51,7 +51,7 @@ class ArgumentParser(argparse.ArgumentParser):
 
 
 def _takes_one_value(action: argparse.Action) -> bool:
-    return (
+    return bool(
         action.option_strings
         and action.nargs is None
         and not isinstance(

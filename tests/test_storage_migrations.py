@@ -114,6 +114,7 @@ def test_v1_database_upgrades_cleanly(tmp_path):
         T0 + timedelta(days=3),
     )
     assert not relu.leech and not relu.orphaned and relu.buried_until is None
+    assert relu.flag == 0 and s.synced_fingerprint() is None  # v4: flags and the meta table
     assert s.get_card("loss.mse::formula").suspended
     assert s.get_settings()["new_per_day"] == 7
     ranks = dict(s._conn.execute("SELECT key, new_rank FROM cards").fetchall())

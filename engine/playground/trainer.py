@@ -201,7 +201,7 @@ class _Activation:
         else:
             self.value = lambda z, out: act.value(z)
             self.times_derivative = self._generic_times_derivative
-        self._derivative = act.derivative
+        self._derivative = act.elementwise_derivative
 
     def _generic_times_derivative(self, delta, z, a, scratch) -> None:
         delta *= self._derivative(z)

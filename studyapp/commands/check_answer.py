@@ -98,6 +98,13 @@ def run(args) -> int:
         )
     except DomainError as exc:  # an assumption that contradicts the declared domain
         raise UsageError(str(exc)) from None
+    return print_verdict(verdict, "check-answer")
+
+
+def print_verdict(verdict, command: str) -> int:
+    """Print the Verdict's contract JSON object (``verdict``, ``message``, ``expected``,
+    ``answer``, ``diagnosis``) on stdout, and for "invalid" the reason as one stderr line;
+    returns the exit code (0 correct, 1 incorrect, 2 invalid)."""
     payload = {k: _clean(v) for k, v in verdict.to_dict().items()}
     text = json.dumps(payload, ensure_ascii=False)
     out = sys.stdout
@@ -108,5 +115,5 @@ def run(args) -> int:
     out.flush()
     if verdict.verdict == "invalid":  # the contract: the reason also as one line on stderr
         reason = " ".join(str(payload["message"]).split())
-        print(f"studyapp check-answer: {reason}", file=sys.stderr)
+        print(f"studyapp {command}: {reason}", file=sys.stderr)
     return EXIT_CODES[verdict.verdict]

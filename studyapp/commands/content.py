@@ -159,13 +159,13 @@ def parse_markdown_tables(text: str) -> list[dict]:
                 h = h.replace("\n", " ") or f"Column {k + 1}"
                 seen[h] = seen.get(h, 0) + 1
                 headers[k] = h if seen[h] == 1 else f"{h} ({seen[h]})"
-            table = {"line": i + 1, "headers": headers, "rows": []}
+            rows: list[tuple[int, list[str]]] = []
             j = i + 2
             while j < len(lines) and "|" in lines[j] and lines[j].strip():
                 cells = [_clean(c) for c in _split_row(lines[j])]
-                table["rows"].append((j + 1, cells))
+                rows.append((j + 1, cells))
                 j += 1
-            tables.append(table)
+            tables.append({"line": i + 1, "headers": headers, "rows": rows})
             i = j
         else:
             i += 1

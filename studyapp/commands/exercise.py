@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import secrets
 import sys
 from collections.abc import Iterable, Sequence
@@ -91,6 +92,25 @@ def add_parser(subparsers) -> None:
     op.add_argument("--optimizer", choices=OPTIMIZERS, default="adam", help="default adam")
     op.add_argument("--size", type=_int("--size", 1), default=3, help="number of parameters")
     _common(op)
+    gr = sub.add_parser(
+        "grade",
+        help="grade a learner's worked solution step by step (error carried forward)",
+        description="Grade answers to one exercise the way the exercise screen does. Prints "
+        "JSON; exit 0 when every step is correct (or correct given earlier answers), 1 otherwise.",
+    )
+    gr.add_argument(
+        "--exercise",
+        required=True,
+        metavar="FILE",
+        help="one exercise as `studyapp exercise backprop|optimizer --format json` prints it "
+        "(- for stdin)",
+    )
+    gr.add_argument(
+        "--answers",
+        required=True,
+        metavar="FILE",
+        help="the learner's answers, shaped like the exercise's answers (any subset; - for stdin)",
+    )
 
 
 def _emit(chunks: Iterable[Sequence[Exercise]], count: int, fmt: str) -> None:
@@ -134,9 +154,40 @@ def _emit(chunks: Iterable[Sequence[Exercise]], count: int, fmt: str) -> None:
         sys.stdout.write("\n")
 
 
+def _read(path: str, option: str) -> str:
+    """The text of ``path`` (``-``: stdin); UsageError naming the option when it cannot be read."""
+    from studyapp.errors import UsageError
+
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise UsageError(f"{option}: cannot read {path}: {reason}") from None
+
+
+def grade(args: argparse.Namespace) -> int:
+    """``studyapp exercise grade``: the workspace's grading of a written solution, as JSON."""
+    from studyapp.core.exercise.grading import grade_solution, load_exercise, read_json
+    from studyapp.errors import UsageError
+
+    if args.exercise == "-" and args.answers == "-":
+        raise UsageError("--exercise and --answers cannot both be - (stdin)")
+    exercise = load_exercise(read_json(_read(args.exercise, "--exercise"), "--exercise"))
+    answers = read_json(_read(args.answers, "--answers"), "--answers", exact=True)
+    graded = grade_solution(exercise, answers)
+    sys.stdout.write(json.dumps(graded.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    return 0 if graded.all_accepted else 1
+
+
 def run(args: argparse.Namespace) -> int:
     from engine import exercises as ex_mod
     from studyapp.errors import UsageError
+
+    if args.kind == "grade":
+        return grade(args)
 
     seed = args.seed if args.seed is not None else secrets.randbits(31)
     try:

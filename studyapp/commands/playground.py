@@ -12,6 +12,7 @@ import argparse
 import math
 import secrets
 import sys
+from collections.abc import Callable
 from dataclasses import fields
 
 from engine import activations as _act
@@ -174,6 +175,7 @@ def run(args: argparse.Namespace) -> int:
     from engine.playground import trainer as _trainer
     from studyapp.errors import UsageError
 
+    render: Callable[[dict], str]
     try:
         if args.mode == "train":
             # every TrainConfig field is an option of the same name

@@ -52,7 +52,61 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         help="ignore past accuracy (do not favour weak topics); with it the same "
         "seed always gives the same quiz",
     )
+    sub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=type(p))
+    g = sub.add_parser(
+        "grade",
+        help="grade one answer to one quiz question (prints JSON)",
+        description="Grade an answer the way the quiz does. Prints {verdict, message, expected, "
+        "answer, diagnosis}; exit 0 correct, 1 incorrect, 2 invalid. An empty answer is a skip.",
+    )
+    g.add_argument(
+        "--question",
+        required=True,
+        metavar="Q",
+        help="one element of `studyapp quiz --format json`'s questions: JSON text, @FILE or - (stdin)",
+    )
+    g.add_argument(
+        "--answer",
+        required=True,
+        metavar="A",
+        help="the answer as typed: a choice number, letter or text; t/f; pairs like 1c 2b 3a; "
+        "a number or formula; '' to skip",
+    )
     return p
+
+
+def _question_text(spec: str) -> str:
+    """The text of --question: itself, @FILE's contents, or stdin for ``-``."""
+    from studyapp.errors import UsageError
+
+    if spec == "-":
+        return sys.stdin.read()
+    if spec.startswith("@"):
+        try:
+            with open(spec[1:], encoding="utf-8") as f:
+                return f.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise UsageError(f"--question: cannot read {spec[1:]}: {reason}") from None
+    return spec
+
+
+def grade_one(args) -> int:
+    """``studyapp quiz grade``: the quiz's own grading of one answer, as check-answer's JSON."""
+    from studyapp.commands.check_answer import print_verdict
+    from studyapp.core.questions import grade
+    from studyapp.core.questions.restore import question_from_dict
+    from studyapp.errors import UsageError
+
+    try:
+        obj = json.loads(_question_text(args.question))
+    except ValueError as exc:
+        raise UsageError(f"--question: not JSON ({exc})") from None
+    try:
+        question = question_from_dict(obj)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return print_verdict(grade(question, args.answer), "quiz grade")
 
 
 def _weights(no_history: bool):
@@ -83,6 +137,8 @@ def run(args) -> int:
     from studyapp.core.questions.generate import check_topic, load_content_or_empty
     from studyapp.errors import UsageError
 
+    if getattr(args, "action", None) == "grade":
+        return grade_one(args)
     if args.count < 1:
         raise UsageError(f"--count must be at least 1, got {args.count}")
     if args.count > 100000:
@@ -213,6 +269,7 @@ def ask(questions, seed, stdin=None, out=None) -> int:
     """Ask every question on stdin; print a verdict and the explanation after each one, and
     the score at the end. End of input stops early (the score counts what was answered)."""
     from studyapp.core.questions import grade
+    from studyapp.core.questions.model import SKIPPED
 
     stdin = stdin or sys.stdin
     out = out or sys.stdout
@@ -226,7 +283,7 @@ def ask(questions, seed, stdin=None, out=None) -> int:
             start = time.monotonic()
             verdict = None
             for _attempt in range(3):
-                prompt = f"   ({HELP.get(q.kind, 'answer')}) > "
+                prompt = f"   ({HELP.get(q.kind, 'answer')}; enter alone: don't know) > "
                 if stdin is sys.stdin and out is sys.stdout and stdin.isatty():
                     line = input(prompt) + "\n"  # a terminal: readline editing and history
                 else:
@@ -244,6 +301,8 @@ def ask(questions, seed, stdin=None, out=None) -> int:
             _record(storage, q, correct, time.monotonic() - start)
             if correct:
                 print("   ✓ correct", file=out)
+            elif verdict is not None and verdict.message == SKIPPED:
+                print("   – don't know: counted as a miss", file=out)
             else:
                 msg = f": {verdict.message}" if verdict is not None and verdict.message else ""
                 diag = getattr(verdict, "diagnosis", None)

@@ -38,5 +38,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(stats, ensure_ascii=False))
     else:
-        print(render_text(stats))
+        print(render_text(stats, now))
     return 0

@@ -29,6 +29,7 @@ from typing import Any
 
 from studyapp.core.content import DECKS, ERRATUM_KINDS, Content, Entry, Erratum
 from studyapp.core.mathtext import latex_to_unicode, prose_to_unicode
+from studyapp.core.notation import REDUCED, quantity_symbol, reduction_phrase
 
 
 @dataclass
@@ -187,12 +188,10 @@ def _cloze_escape(latex: str) -> str:
 _PARAMETER_NAMES = {"alpha": "α", "beta": "β", "delta": "δ", "lam": "λ"}
 
 # How a loss combines over the n outputs (the loss entries' `reduction`): it changes the gradient.
-_REDUCED = {"sum": "summed", "mean": "averaged"}
 _REDUCTION_TEXT = {
-    "sum": "Reduction: summed over the n outputs, L = Σᵢ ℓ(aᵢ, yᵢ); ∂L/∂aᵢ is the per-output "
-    "derivative.",
-    "mean": "Reduction: averaged over the n outputs, L = (1/n) Σᵢ ℓ(aᵢ, yᵢ); ∂L/∂aᵢ is the "
-    "per-output derivative divided by n.",
+    "sum": f"Reduction: {reduction_phrase('sum')}; ∂L/∂aᵢ is the per-output derivative.",
+    "mean": f"Reduction: {reduction_phrase('mean')}; ∂L/∂aᵢ is the per-output derivative "
+    "divided by n.",
 }
 
 
@@ -245,7 +244,7 @@ def _function_cards(entry: Entry) -> list[CardSpec]:
 
     if f.get("reduction"):
         question = (
-            f"{entry.name}, {_REDUCED[f['reduction']]} over the n outputs: what is its "
+            f"{entry.name}, {REDUCED[f['reduction']]} over the n outputs: what is its "
             "derivative ∂L/∂aᵢ with respect to one prediction aᵢ?"
         )
     else:
@@ -361,7 +360,8 @@ def _hyperparameters_card(entry: Entry) -> CardSpec:
         tuned = " The learning rate is tuned for each problem." if "eta" not in defaults else ""
         back.append(("text", f"No standard default for {', '.join(missing)}.{tuned}"))
     if f.get("state"):
-        back.append(("text", "State kept between steps: " + ", ".join(f["state"])))
+        state = ", ".join(quantity_symbol(name) for name in f["state"])
+        back.append(("text", "State kept between steps: " + state))
     return _card(
         entry.id,
         "hyperparameters",

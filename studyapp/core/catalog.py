@@ -34,3 +34,13 @@ DECK_NAMES: dict[str, str] = {t: f"{ROOT_DECK}::{title}" for t, title in TOPIC_T
 def topic_title(topic: str) -> str:
     """The display name of a topic; a topic of unknown name is title-cased."""
     return TOPIC_TITLES.get(topic, topic.title())
+
+
+def deck_topic(name: str) -> str | None:
+    """The topic of a deck named by its topic (``losses``), its title (``My notes``) or its full
+    Anki name (``Deep Learning::Losses``), case-insensitively; None for no such deck."""
+    wanted = " ".join(name.split()).casefold()
+    for topic in ALL_TOPICS:
+        if wanted in (topic, TOPIC_TITLES[topic].casefold(), DECK_NAMES[topic].casefold()):
+            return topic
+    return None

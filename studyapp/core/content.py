@@ -59,6 +59,12 @@ class Entry:
         """``file:line`` of field ``key`` (or of its list element ``key[i]``), else of the entry."""
         return self.locations.get(key) or self.locations.get(key.split("[")[0]) or self.source
 
+    def is_also_true(self, text: str) -> bool:
+        """Is ``text`` listed in ``also_true`` (true of this entry too, so never a wrong option
+        about it nor a false statement)? Case, spaces and a final full stop do not matter."""
+        listed = self.fields.get("also_true") or []
+        return _norm(text) in {_norm(t) for t in listed if isinstance(t, str)}
+
 
 #: What kind of correction an erratum is (``kind`` in errata.toml), most serious first.
 ERRATUM_KINDS: dict[str, str] = {
@@ -454,102 +460,146 @@ class _Lines:
 # ---------------------------------------------------------------------------------------------
 
 
+def _nonempty_str(v: Any) -> bool:
+    return isinstance(v, str) and bool(v.strip())
+
+
+def _str_problem(value: Any, variables: set[str]) -> str | None:
+    return None if _nonempty_str(value) else "must be a non-empty string"
+
+
+def _bool_problem(value: Any, variables: set[str]) -> str | None:
+    return None if isinstance(value, bool) else "must be true or false"
+
+
+def _str_list_problem(value: Any, variables: set[str]) -> str | None:
+    if not isinstance(value, list) or not value:
+        return "must be a non-empty list of strings"
+    return None if all(map(_nonempty_str, value)) else "must contain only non-empty strings"
+
+
+def _number_table_problem(value: Any, variables: set[str]) -> str | None:
+    if not isinstance(value, dict):
+        return "must be a table of numbers"
+    bad = [k for k, v in value.items() if isinstance(v, bool) or not isinstance(v, (int, float))]
+    return f"values must be numbers (not: {', '.join(bad)})" if bad else None
+
+
+def _accept_problem(value: Any, variables: set[str]) -> str | None:
+    if not isinstance(value, dict) or not value:
+        return "must be a table: word = [accepted alternatives]"
+    for word, alternatives in value.items():
+        if not isinstance(alternatives, list) or not alternatives:
+            return f"{word!r} must map to a non-empty list of strings"
+        if not all(map(_nonempty_str, alternatives)):
+            return f"{word!r} must map to a non-empty list of strings"
+        if any(_norm(a) == _norm(word) for a in alternatives):
+            return f"{word!r} lists itself as an alternative"
+    return None
+
+
+def _str_table_problem(value: Any, variables: set[str]) -> str | None:
+    if not isinstance(value, dict) or not value:
+        return "must be a non-empty table of strings"
+    bad = [k for k, v in value.items() if not isinstance(v, str)]
+    return f"values must be strings (not: {', '.join(bad)})" if bad else None
+
+
+def _formula_field_problem(value: Any, variables: set[str]) -> str | None:
+    if not isinstance(value, str):
+        return "must be a formula string"
+    return formula_problem(value, variables)
+
+
+def _piece_problem(piece: Any, variables: set[str]) -> str | None:
+    if not isinstance(piece, dict):
+        return "must be a table"
+    if set(piece) != _PIECE_KEYS:
+        return f"must have exactly the keys when, value (has {', '.join(sorted(piece))})"
+    if not isinstance(piece["when"], str) or not isinstance(piece["value"], str):
+        return "when and value must be strings"
+    return condition_problem(piece["when"], variables) or formula_problem(piece["value"], variables)
+
+
+def _pieces_problem(value: Any, variables: set[str]) -> str | None:
+    if not isinstance(value, list) or len(value) < 2:
+        return "must be a list of at least two {when, value} tables"
+    return _first_item_problem("piece", value, _piece_problem, variables)
+
+
+def _step_problem(step: Any, variables: set[str]) -> str | None:
+    if not isinstance(step, dict):
+        return "must be a table"
+    unknown = set(step) - _STEP_KEYS
+    missing = {"lhs", "rhs", "latex"} - set(step)
+    if unknown or missing:
+        return "; ".join(
+            ([f"unknown key(s) {', '.join(sorted(unknown))}"] if unknown else [])
+            + ([f"missing {', '.join(sorted(missing))}"] if missing else [])
+        )
+    if not all(_nonempty_str(step[k]) for k in step):
+        return "lhs, rhs, latex and note must be non-empty strings"
+    if step["lhs"] not in variables:
+        return f"lhs {step['lhs']!r} is not a known symbol"
+    return formula_problem(step["rhs"], variables)
+
+
+def _steps_problem(value: Any, variables: set[str]) -> str | None:
+    if not isinstance(value, list) or not value:
+        return "must be a non-empty list of {lhs, rhs, latex} tables"
+    return _first_item_problem("step", value, _step_problem, variables)
+
+
+def _formula_item_problem(item: Any, variables: set[str]) -> str | None:
+    if (
+        not isinstance(item, dict)
+        or not {"label", "latex"} <= set(item)
+        or set(item) - _FORMULA_KEYS
+    ):
+        return "must be a table with label, latex and optionally plain"
+    return None if all(map(_nonempty_str, item.values())) else "values must be non-empty strings"
+
+
+def _formulas_problem(value: Any, variables: set[str]) -> str | None:
+    if not isinstance(value, list):
+        return "must be a list of {label, latex, plain} tables"
+    return _first_item_problem("formula", value, _formula_item_problem, variables)
+
+
+def _first_item_problem(noun: str, items: list, check, variables: set[str]) -> str | None:
+    """The first item's problem, as ``"<noun> <n>: <problem>"`` (n counts from 1)."""
+    for n, item in enumerate(items, start=1):
+        problem = check(item, variables)
+        if problem:
+            return f"{noun} {n}: {problem}"
+    return None
+
+
+#: field type (as SCHEMAS spell it) -> why a value does not fit it (None when it fits).
+_TYPE_CHECKS = {
+    "str": _str_problem,
+    "bool": _bool_problem,
+    "list[str]": _str_list_problem,
+    "table[number]": _number_table_problem,
+    "accept": _accept_problem,
+    "table[str]": _str_table_problem,
+    "formula": _formula_field_problem,
+    "pieces": _pieces_problem,
+    "steps": _steps_problem,
+    "formulas": _formulas_problem,
+}
+
+
 def _type_problem(kind: str, value: Any, topic: str) -> str | None:
     """Why ``value`` does not fit field type ``kind`` (None when it fits)."""
-    variables = _VARIABLES.get(topic, set())
-    if kind == "str":
-        return None if isinstance(value, str) and value.strip() else "must be a non-empty string"
-    if kind == "bool":
-        return None if isinstance(value, bool) else "must be true or false"
     if kind.startswith("enum:"):
         allowed = kind[5:].split("|")
         return None if value in allowed else f"must be one of {', '.join(allowed)}"
-    if kind == "list[str]":
-        if not isinstance(value, list) or not value:
-            return "must be a non-empty list of strings"
-        if not all(isinstance(v, str) and v.strip() for v in value):
-            return "must contain only non-empty strings"
-        return None
-    if kind == "table[number]":
-        if not isinstance(value, dict):
-            return "must be a table of numbers"
-        bad = [
-            k for k, v in value.items() if isinstance(v, bool) or not isinstance(v, (int, float))
-        ]
-        return f"values must be numbers (not: {', '.join(bad)})" if bad else None
-    if kind == "accept":
-        if not isinstance(value, dict) or not value:
-            return "must be a table: word = [accepted alternatives]"
-        for word, alternatives in value.items():
-            if (
-                not isinstance(alternatives, list)
-                or not alternatives
-                or not all(isinstance(a, str) and a.strip() for a in alternatives)
-            ):
-                return f"{word!r} must map to a non-empty list of strings"
-            if any(_norm(a) == _norm(word) for a in alternatives):
-                return f"{word!r} lists itself as an alternative"
-        return None
-    if kind == "table[str]":
-        if not isinstance(value, dict) or not value:
-            return "must be a non-empty table of strings"
-        bad = [k for k, v in value.items() if not isinstance(v, str)]
-        return f"values must be strings (not: {', '.join(bad)})" if bad else None
-    if kind == "formula":
-        if not isinstance(value, str):
-            return "must be a formula string"
-        return formula_problem(value, variables)
-    if kind == "pieces":
-        if not isinstance(value, list) or len(value) < 2:
-            return "must be a list of at least two {when, value} tables"
-        for n, piece in enumerate(value, start=1):
-            if not isinstance(piece, dict):
-                return f"piece {n} must be a table"
-            if set(piece) != _PIECE_KEYS:
-                return f"piece {n} must have exactly the keys when, value (has {', '.join(sorted(piece))})"
-            if not isinstance(piece["when"], str) or not isinstance(piece["value"], str):
-                return f"piece {n}: when and value must be strings"
-            problem = condition_problem(piece["when"], variables) or formula_problem(
-                piece["value"], variables
-            )
-            if problem:
-                return f"piece {n}: {problem}"
-        return None
-    if kind == "steps":
-        if not isinstance(value, list) or not value:
-            return "must be a non-empty list of {lhs, rhs, latex} tables"
-        for n, step in enumerate(value, start=1):
-            if not isinstance(step, dict):
-                return f"step {n} must be a table"
-            unknown = set(step) - _STEP_KEYS
-            missing = {"lhs", "rhs", "latex"} - set(step)
-            if unknown or missing:
-                return f"step {n}: " + "; ".join(
-                    ([f"unknown key(s) {', '.join(sorted(unknown))}"] if unknown else [])
-                    + ([f"missing {', '.join(sorted(missing))}"] if missing else [])
-                )
-            if not all(isinstance(step[k], str) and step[k].strip() for k in step):
-                return f"step {n}: lhs, rhs, latex and note must be non-empty strings"
-            if step["lhs"] not in variables:
-                return f"step {n}: lhs {step['lhs']!r} is not a known symbol"
-            problem = formula_problem(step["rhs"], variables)
-            if problem:
-                return f"step {n}: {problem}"
-        return None
-    if kind == "formulas":
-        if not isinstance(value, list):
-            return "must be a list of {label, latex, plain} tables"
-        for n, item in enumerate(value, start=1):
-            if (
-                not isinstance(item, dict)
-                or not {"label", "latex"} <= set(item)
-                or set(item) - _FORMULA_KEYS
-            ):
-                return f"formula {n} must be a table with label, latex and optionally plain"
-            if not all(isinstance(v, str) and v.strip() for v in item.values()):
-                return f"formula {n}: values must be non-empty strings"
-        return None
-    raise AssertionError(f"unknown field type {kind}")  # a bug in SCHEMAS, not in the content
+    try:
+        check = _TYPE_CHECKS[kind]
+    except KeyError:
+        raise AssertionError(f"unknown field type {kind}") from None  # a bug in SCHEMAS
+    return check(value, _VARIABLES.get(topic, set()))
 
 
 def _check_item(
@@ -747,10 +797,7 @@ def _load_file(
                         )
     elif topic is not None and "erratum" not in data and "recommendation" not in data:
         problems.append(f"{label}:1: topic file has no [[entry]] tables")
-    for table, schema, sink in (
-        ("erratum", _ERRATUM, errata),
-        ("recommendation", _RECOMMENDATION, recs),
-    ):
+    for table, schema in (("erratum", _ERRATUM), ("recommendation", _RECOMMENDATION)):
         if table not in data:
             continue
         if is_user:
@@ -765,15 +812,15 @@ def _load_file(
             )
         for index, item in enumerate(data[table] if isinstance(data[table], list) else []):
 
-            def where(key, _i=index, _t=table):
+            def item_where(key, _i=index, _t=table):
                 n = lines.key_line(_t, _i, key) if key else lines.item_line(_t, _i)
                 return f"{label}:{n}"
 
             before = len(problems)
-            _check_item(item, schema, "", where, problems)
+            _check_item(item, schema, "", item_where, problems)
             if len(problems) == before:
                 if table == "erratum":
-                    sink.append(
+                    errata.append(
                         Erratum(
                             item["id"],
                             item["location"],
@@ -781,18 +828,18 @@ def _load_file(
                             item["correct"],
                             item["why"],
                             list(item.get("entries", [])),
-                            where("id"),
+                            item_where("id"),
                             item["title"],
                             item["kind"],
                         )
                     )
                     if len(item["title"]) > TITLE_MAX:
                         problems.append(
-                            f"{where('title')}: title must be short (at most {TITLE_MAX} "
+                            f"{item_where('title')}: title must be short (at most {TITLE_MAX} "
                             f"characters, has {len(item['title'])})"
                         )
                 else:
-                    sink.append({**{k: item.get(k) for k in schema}, "source": where("id")})
+                    recs.append({**{k: item.get(k) for k in schema}, "source": item_where("id")})
 
 
 def validate(
@@ -855,7 +902,7 @@ def validate(
     symbols = base / SYMBOLS_FILE  # the symbols' domains: core.symbols reads and checks them
     problems += symbol_problems(symbols, _rel(symbols, base), entries)
     problems = sorted(problems, key=problem_order)
-    unique = {}
+    unique: dict[str, Entry] = {}
     for e in entries:
         unique.setdefault(e.id, e)
     content = Content(list(unique.values()), errata, recs, files)

@@ -24,12 +24,16 @@ import operator
 import random
 import zlib
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from studyapp.core.checker import CONTENT_LIMITS, ParseError, parse
 from studyapp.core.checker.nodes import Node, free_symbols
 from studyapp.core.checker.numeric import Undefined, evaluate
 from studyapp.core.content import Content, Entry, split_condition
+
+if TYPE_CHECKING:  # the engine is imported only when the content is checked against it
+    from engine.activations import Activation
+    from engine.losses import Loss
 
 REL, ABS = 1e-9, 1e-12  # agreement of two values (round-off of float64 engines included)
 SAMPLES = 6  # points per comparison
@@ -281,7 +285,8 @@ def _compare(entry, sampler, expected_at, got_at, condition):
         point = sampler.point()
         if condition is not None and not _holds(condition, point):
             continue
-        if _function_at(entry, point) is None or _value(_function_at(entry, point), point) is None:
+        function = _function_at(entry, point)
+        if function is None or _value(function, point) is None:
             continue  # outside the function's domain (e.g. ln of a negative a)
         expected, got = expected_at(point), got_at(point)
         if expected is None or got is None:
@@ -299,6 +304,8 @@ def _piece_problems(entry, sampler, key, i, piece, of_derivative) -> list[str]:
 
     def expected_at(point):
         function = _function_at(entry, point)
+        if function is None:  # never asked: _compare skips the points outside the function
+            return None
         if of_derivative:
             return _derivative_value(function, var, point)
         return _value(function, point)
@@ -322,19 +329,19 @@ def _piece_problems(entry, sampler, key, i, piece, of_derivative) -> list[str]:
 
 
 def _engine_problems(entry: Entry) -> list[str]:
+    from engine.activations import ACTIVATIONS
+    from engine.losses import LOSSES
+
     name = entry.get("engine")
-    if entry.topic == "activations":
-        from engine.activations import ACTIVATIONS as table
-    else:
-        from engine.losses import LOSSES as table
-    if name not in table:
-        return [
-            f"{entry.where('engine')}: {entry.id}: engine has no {entry.topic[:-1]} {name!r} "
-            f"(it has: {', '.join(table)})"
-        ]
-    if entry.topic == "activations":
-        return _activation_engine_problems(entry, table[name])
-    return _loss_engine_problems(entry, table[name])
+    if entry.topic == "activations" and name in ACTIVATIONS:
+        return _activation_engine_problems(entry, ACTIVATIONS[name])
+    if entry.topic != "activations" and name in LOSSES:
+        return _loss_engine_problems(entry, LOSSES[name])
+    table = ACTIVATIONS if entry.topic == "activations" else LOSSES
+    return [
+        f"{entry.where('engine')}: {entry.id}: engine has no {entry.topic[:-1]} {name!r} "
+        f"(it has: {', '.join(table)})"
+    ]
 
 
 def _disagreement(entry: Entry, what: str, point: dict, engine_value: float, ours) -> str | None:
@@ -347,15 +354,17 @@ def _disagreement(entry: Entry, what: str, point: dict, engine_value: float, our
     )
 
 
-def _activation_engine_problems(entry: Entry, activation) -> list[str]:
+def _activation_engine_problems(entry: Entry, activation: Activation) -> list[str]:
     import numpy as np
 
     params = _parameters(entry)
     zs = np.array([[-2.5, -0.7, -0.1, 0.2, 1.3, 3.0]])
-    values, slopes = activation.value(zs)[0], activation.derivative(zs)[0]
+    values, slopes = activation.value(zs)[0], activation.elementwise_derivative(zs)[0]
     for k, z in enumerate(zs[0].tolist()):
         point = {"z": z, **params}
         function = _function_at(entry, point)
+        if function is None:  # no piece applies here (the pieces' own check reports gaps)
+            continue
         for what, engine_value, ours in (
             (f"the function {function!r}", values[k], _value(function, point)),
             (f"d/dz of {function!r}", slopes[k], _derivative_value(function, "z", point)),
@@ -366,7 +375,7 @@ def _activation_engine_problems(entry: Entry, activation) -> list[str]:
     return []
 
 
-def _loss_points(loss, n: int, rng) -> tuple[Any, Any]:
+def _loss_points(loss: Loss, n: int, rng) -> tuple[Any, Any]:
     """A batch of 4 predictions and targets of n outputs, drawn to suit the loss's targets."""
     import numpy as np
 
@@ -379,7 +388,7 @@ def _loss_points(loss, n: int, rng) -> tuple[Any, Any]:
     return rng.uniform(-2.5, 2.5, (4, n)), rng.uniform(-1, 1, (4, n))
 
 
-def _loss_engine_problems(entry: Entry, loss) -> list[str]:
+def _loss_engine_problems(entry: Entry, loss: Loss) -> list[str]:
     import numpy as np
 
     params = _parameters(entry)
@@ -389,13 +398,18 @@ def _loss_engine_problems(entry: Entry, loss) -> list[str]:
     values, grads = loss.value(a, y), loss.grad(a, y)
     reduction = entry.get("reduction")
     for row in range(a.shape[0]):
-        per_output, slopes = [], []
+        per_output: list[float] = []
+        slopes: list[float] = []
         for i in range(n):
             point = {"a": float(a[row, i]), "y": float(y[row, i]), **params}
             function = _function_at(entry, point)
-            per_output.append(_value(function, point) if function else None)
-            slopes.append(_derivative_value(function, "a", point) if function else None)
-        if None in per_output or None in slopes:
+            value = _value(function, point) if function else None
+            slope = _derivative_value(function, "a", point) if function else None
+            if value is None or slope is None:
+                break  # undefined at this point: the row says nothing
+            per_output.append(value)
+            slopes.append(slope)
+        if len(per_output) < n:
             continue
         total = {"sum": sum(per_output), "mean": sum(per_output) / n}
         scale = {"sum": 1.0, "mean": 1.0 / n}
@@ -410,15 +424,14 @@ def _loss_engine_problems(entry: Entry, loss) -> list[str]:
             shown = {f"a{i + 1}": a[row, i] for i in range(n)} | {
                 f"y{i + 1}": y[row, i] for i in range(n)
             }
-            return [
-                _disagreement(
-                    entry,
-                    f"the {reduction} of the per-output loss",
-                    shown,
-                    float(values[row]),
-                    total[reduction],
-                )
-            ]
+            problem = _disagreement(
+                entry,
+                f"the {reduction} of the per-output loss",
+                shown,
+                float(values[row]),
+                total[reduction],
+            )
+            return [problem] if problem else []
         for i in range(n):
             problem = _disagreement(
                 entry,
@@ -486,10 +499,10 @@ def _optimizer_problems(entry: Entry) -> list[str]:
         engine_after = {"params": new_params, **new_state, **intermediates}
         for k in range(4):
             env = {"t": float(t), canonical("theta"): params[k], canonical("g"): grad[k]}
-            for key, values in (state_values | hyper_values).items():
-                env[canonical(from_engine.get(key, key))] = float(
-                    values[k] if key in state_values else values
-                )
+            for key, column in state_values.items():
+                env[canonical(from_engine.get(key, key))] = float(column[k])
+            for key, value in hyper_values.items():
+                env[canonical(from_engine.get(key, key))] = float(value)
             for i, step in enumerate(steps):
                 lhs = canonical(step["lhs"])
                 try:

@@ -805,7 +805,8 @@ _COMBINING = {
 
 def _unscript(text: str, table: dict[str, str], mark: str) -> str:
     """Runs of Unicode super/subscripts become ``^x`` / ``^(xy)`` (``_`` for subscripts)."""
-    out, run = [], []
+    out: list[str] = []
+    run: list[str] = []
 
     def flush() -> None:
         if run:

@@ -83,6 +83,17 @@ ACTIVATION_NOTATION: dict[str, ActivationNotation] = {
 # --------------------------------------------------------------------------- losses
 
 
+#: how a loss combines its per-output terms ℓ(aᵢ, yᵢ) over the n outputs (a loss entry's
+#: ``reduction``, the engine's ``Loss.reduction``): "summed" / "averaged", and the sum written out
+REDUCED = {"sum": "summed", "mean": "averaged"}
+REDUCTION_SUM = {"sum": "L = Σᵢ ℓ(aᵢ, yᵢ)", "mean": "L = (1/n)·Σᵢ ℓ(aᵢ, yᵢ)"}
+
+
+def reduction_phrase(reduction: str) -> str:
+    """``summed over the n outputs, L = Σᵢ ℓ(aᵢ, yᵢ)``."""
+    return f"{REDUCED[reduction]} over the n outputs, {REDUCTION_SUM[reduction]}"
+
+
 @dataclass(frozen=True)
 class LossNotation:
     """One loss (a = network output, y = target, n = number of outputs).
@@ -169,8 +180,9 @@ LOSS_NOTATION: dict[str, LossNotation] = {
 class UpdateRule:
     """One stage of an optimizer step. ``key`` is the engine's stage it computes
     (``engine.optimizers.STAGES``: ``m``, ``v_hat``, ``params`` …); ``text`` is the line of worked
-    solutions and worksheets (``Eg2`` as the JSON names it); ``hint`` the workspace's formula hint
-    (spaced, with the notes' ``E[g²]``)."""
+    solutions and worksheets, ``hint`` the workspace's formula hint (spaced). Both write the
+    accumulators as the notes do, ``E[g²]`` and ``E[Δx²]`` (the JSON's ``Eg2`` and ``Edx2`` are
+    names for programs, :data:`QUANTITY_SYMBOL`)."""
 
     key: str
     text: str
@@ -187,7 +199,7 @@ _ADAM_MOMENTS = (
     _rule("m_hat", "m̂ = m/(1−β₁ᵗ)", "m̂ = m / (1 − β₁ᵗ)"),
     _rule("v_hat", "v̂ = v/(1−β₂ᵗ)", "v̂ = v / (1 − β₂ᵗ)"),
 )
-_E_G2 = _rule("Eg2", "Eg2 ← ρ·Eg2 + (1−ρ)·g²", "E[g²] ← ρ·E[g²] + (1 − ρ)·g²")
+_E_G2 = _rule("Eg2", "E[g²] ← ρ·E[g²] + (1−ρ)·g²", "E[g²] ← ρ·E[g²] + (1 − ρ)·g²")
 _THETA_PLUS_VELOCITY = _rule("params", "θ ← θ + velocity")
 
 #: optimizer -> its update rules, in the order the step computes them
@@ -208,13 +220,15 @@ UPDATE_RULES: dict[str, tuple[UpdateRule, ...]] = {
     ),
     "adadelta": (
         _E_G2,
-        _rule("delta", "Δθ = −√(Edx2 + ε)/√(Eg2 + ε)·g", "Δθ = −√(E[Δx²] + ε) / √(E[g²] + ε) · g"),
-        _rule("Edx2", "Edx2 ← ρ·Edx2 + (1−ρ)·Δθ²", "E[Δx²] ← ρ·E[Δx²] + (1 − ρ)·Δθ²"),
+        _rule(
+            "delta", "Δθ = −√(E[Δx²] + ε)/√(E[g²] + ε)·g", "Δθ = −√(E[Δx²] + ε) / √(E[g²] + ε) · g"
+        ),
+        _rule("Edx2", "E[Δx²] ← ρ·E[Δx²] + (1−ρ)·Δθ²", "E[Δx²] ← ρ·E[Δx²] + (1 − ρ)·Δθ²"),
         _rule("params", "θ ← θ + Δθ"),
     ),
     "rmsprop": (
         _E_G2,
-        _rule("params", "θ ← θ − lr·g/√(Eg2 + ε)", "θ ← θ − lr·g / √(E[g²] + ε)"),
+        _rule("params", "θ ← θ − lr·g/√(E[g²] + ε)", "θ ← θ − lr·g / √(E[g²] + ε)"),
     ),
     "adam": (
         *_ADAM_MOMENTS,
@@ -257,13 +271,20 @@ HYPER_SYMBOL: dict[str, str] = {
     "weight_decay": "wd",
 }
 
-#: state and intermediate quantities whose JSON name is not their symbol (others print as named)
-QUANTITY_SYMBOL: dict[str, str] = {"delta": "Δθ", "m_hat": "m̂", "v_hat": "v̂"}
-
-#: the workspace's answer-box labels: the notes' names for the accumulators, and the new θ
-QUANTITY_LABEL: dict[str, str] = {
-    **QUANTITY_SYMBOL,
+#: state and intermediate quantities whose JSON name is not their symbol (others print as named):
+#: the notes' names for the accumulators, E[g²] and E[Δx²], wherever a person reads them
+QUANTITY_SYMBOL: dict[str, str] = {
+    "delta": "Δθ",
+    "m_hat": "m̂",
+    "v_hat": "v̂",
     "Eg2": "E[g²]",
     "Edx2": "E[Δx²]",
-    "params": "θ new",
 }
+
+#: the workspace's answer-box labels: the symbols, and the new θ
+QUANTITY_LABEL: dict[str, str] = {**QUANTITY_SYMBOL, "params": "θ new"}
+
+
+def quantity_symbol(name: str) -> str:
+    """How a person reads the state or intermediate quantity ``name`` (``Eg2`` → ``E[g²]``)."""
+    return QUANTITY_SYMBOL.get(name, name)

@@ -2,8 +2,10 @@
 
 A preset is a ready-made experiment that shows one claim of the notes (sigmoids make gradients
 vanish in deep nets, momentum beats plain SGD on a ravine, …): a train configuration, a race set-up,
-which of the two views opens, and a note saying what to watch. ``PRESET_FOR_ENTRY`` maps content
-entries (``act.sigmoid``, ``opt.momentum`` …) to the preset that shows them, so a card can open it.
+which of the two views opens, and a note saying what to watch. ``PRESET_FOR_ENTRY`` (kept in
+``studyapp.core.preset_links``) maps content entries (``act.sigmoid``, ``opt.momentum`` …) to the
+preset that shows them, so a card can open it; the quiz's "predict" questions
+(``studyapp.core.predictions``) are asked on presets too, so a question can be watched.
 Every note is checked against a real run in the tests, so a preset never claims what its run
 contradicts.
 
@@ -18,6 +20,10 @@ from dataclasses import dataclass, field, replace
 from engine.exercises import MAX_UNITS
 from engine.optimizers import NOTES_OPTIMIZERS
 from engine.playground.trainer import TrainConfig
+
+# re-exported: the map lives in a module without NumPy, for the screens that show cards
+from studyapp.core.preset_links import PRESET_FOR_ENTRY as PRESET_FOR_ENTRY
+from studyapp.core.preset_links import preset_name_for_entry
 
 #: Output layer and loss pairs the train view offers, as (output activation, loss).
 OUTPUTS: tuple[tuple[str, str], ...] = (
@@ -140,6 +146,17 @@ PRESETS: dict[str, Preset] = {
             train=replace(_DEEP_SIGMOID, activation="tanh"),
         ),
         Preset(
+            "xor-activations",
+            "tanh vs sigmoid on xor",
+            "train",
+            "One small network (2-8-1, Adam), the same data and start: with tanh (zero-centred, "
+            "slope 1 at 0) it separates xor in under half the steps sigmoid (slope ¼ at 0) "
+            "needs. a switches between them.",
+            train=TrainConfig(
+                dataset="xor", layers=(2, 8, 1), activation="sigmoid", lr=0.03, seed=1
+            ),
+        ),
+        Preset(
             "relu",
             "ReLU on the spiral",
             "train",
@@ -152,30 +169,10 @@ PRESETS: dict[str, Preset] = {
     )
 }
 
-#: Content entry id -> the preset that shows it (a card's "open in the playground" key).
-PRESET_FOR_ENTRY: dict[str, str] = {
-    "act.sigmoid": "sigmoid-deep",
-    "act.tanh": "tanh-vs-sigmoid",
-    "act.relu": "relu",
-    "act.leaky_relu": "relu",
-    "opt.batch_gd": "lr-too-high",
-    "opt.sgd": "ravine",
-    "opt.minibatch_gd": "ravine",
-    "opt.momentum": "ravine",
-    "opt.nesterov": "ravine",
-    "opt.adagrad": "saddle",
-    "opt.adadelta": "saddle",
-    "opt.rmsprop": "saddle",
-    "opt.adam": "rosenbrock",
-    "opt.adamw": "rosenbrock",
-    "concept.gradient_descent": "lr-too-high",
-    "concept.momentum": "ravine",
-}
-
 
 def preset_for_entry(entry_id: str) -> Preset | None:
     """The preset that shows content entry ``entry_id``, or None if none does."""
-    name = PRESET_FOR_ENTRY.get(entry_id)
+    name = preset_name_for_entry(entry_id)
     return PRESETS[name] if name else None
 
 

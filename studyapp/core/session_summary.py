@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
+from studyapp.core.display import interval_text
 from studyapp.core.scheduling import Rating
 
 
@@ -40,4 +42,27 @@ class SessionSummary:
         }
 
 
-__all__ = ["SessionSummary"]
+def next_due_line(
+    now: datetime,
+    day_end: datetime,
+    next_learning: datetime | None,
+    tomorrow_due: int,
+    tomorrow_new: int,
+) -> str:
+    """When the next card comes, as the end of a session says it: ``next card in 9 min`` when a
+    learning card comes due today, else ``tomorrow: 23 due (18 reviews, 5 new)``.
+
+    ``day_end``: when the study day ends; ``tomorrow_due`` / ``tomorrow_new``: studied cards due
+    and new cards available by the end of the next study day (UTC datetimes throughout)."""
+    if next_learning is not None and next_learning < day_end:
+        wait = next_learning - now
+        return (
+            "next card: now" if wait.total_seconds() <= 0 else f"next card in {interval_text(wait)}"
+        )
+    total = tomorrow_due + tomorrow_new
+    if total == 0:
+        return "nothing due tomorrow"
+    return f"tomorrow: {total} due ({tomorrow_due} reviews, {tomorrow_new} new)"
+
+
+__all__ = ["SessionSummary", "next_due_line"]

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
+import textwrap
+from datetime import datetime
 
-def render_text(stats: dict) -> str:
-    """The human-readable ``studyapp stats`` report (plain text, fits 80 columns)."""
+from studyapp.core.display import interval_text, shorten
+
+
+def render_text(stats: dict, now: datetime | None = None) -> str:
+    """The human-readable ``studyapp stats`` report (plain text, fits 80 columns); with ``now``,
+    an empty retention says why (:func:`retention_note`)."""
+    note = retention_note(stats, now) if now is not None else None
     return "\n".join(
         [
-            *_overview(stats),
+            *_overview(stats, note),
             *_by_topic(stats.get("by_topic")),
             *_last_and_next_days(stats),
             *_topic_accuracy(stats["accuracy_by_topic"]),
@@ -18,8 +25,28 @@ def render_text(stats: dict) -> str:
     )
 
 
-def _overview(stats: dict) -> list[str]:
+def retention_note(stats: dict, now: datetime) -> str | None:
+    """Why "retention 30d" is empty and when it fills, or None when it has a value.
+
+    Retention is Anki's true retention: the pass rate of reviews of cards in the Review state,
+    so the reviews of new and learning cards do not count. ``now``: an aware datetime."""
+    if stats.get("retention_30d") is not None:
+        return None
+    due = stats.get("first_review_due")
+    if not stats.get("review_cards") or not due:
+        return (
+            "no card is in the Review state yet: retention counts only cards that passed their "
+            "learning steps, from their first review a day or more later"
+        )
+    wait = datetime.fromisoformat(due) - now
+    when = "now" if wait.total_seconds() <= 0 else f"in {interval_text(wait)}"
+    return f"no review-state cards reviewed yet: first ones due {when}"
+
+
+def _overview(stats: dict, note: str | None = None) -> list[str]:
     ret = stats["retention_30d"]
+    indent = " " * 13
+    why = textwrap.wrap(f"({note})", 80, initial_indent=indent, subsequent_indent=indent)
     return [
         f"Cards        {stats['cards_total']} ({stats['cards_new']} new, {stats['suspended']} suspended"
         + (f", {stats['orphaned']} orphaned" if stats["orphaned"] else "")
@@ -29,6 +56,7 @@ def _overview(stats: dict) -> list[str]:
         f"Reviews      {stats['reviews_total']} in total",
         f"Retention    {'-' if ret is None else f'{ret:.1%}'} over the last 30 days "
         f"(target {stats['settings']['desired_retention']:.0%})",
+        *(why if note else []),
         f"Streak       {stats['streak_days']} day{'s' if stats['streak_days'] != 1 else ''}",
     ]
 
@@ -83,15 +111,8 @@ def _step_accuracy(accuracy: dict) -> list[str]:
 def _leeches(leeches: list[dict]) -> list[str]:
     return _section(
         f"Leeches ({len(leeches)}, suspended; rewrite or unsuspend them):",
-        [
-            f"  {leech['lapses']:>2} lapses  {_one_line(leech['front'])[:60]}"
-            for leech in leeches[:10]
-        ],
+        [f"  {leech['lapses']:>2} lapses  {shorten(leech['front'], 60)}" for leech in leeches[:10]],
     )
 
 
-def _one_line(text: str) -> str:
-    return text.replace("\n", " ")
-
-
-__all__ = ["render_text"]
+__all__ = ["render_text", "retention_note"]

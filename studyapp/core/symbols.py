@@ -52,10 +52,9 @@ class SymbolTable:
         per_entry = self.scoped.get(name, {})
         if not entry_ids:
             return default
-        out = None
-        for ident in entry_ids:
-            d = per_entry.get(ident, default)
-            out = d if out is None else out.hull(d)
+        out = per_entry.get(entry_ids[0], default)
+        for ident in entry_ids[1:]:
+            out = out.hull(per_entry.get(ident, default))
         return out
 
 

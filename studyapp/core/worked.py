@@ -13,7 +13,7 @@ from studyapp.core.notation import (
     ACTIVATION_NOTATION,
     HYPER_SYMBOL,
     LOSS_NOTATION,
-    QUANTITY_SYMBOL,
+    quantity_symbol,
     rule_lines,
     sup,
 )
@@ -245,10 +245,15 @@ def _optimizer_lines(ex: OptimizerExercise) -> tuple[str, list[str], list[str], 
     hyper = ", ".join(f"{HYPER_SYMBOL.get(k, k)} = {v:g}" for k, v in ex.hyperparameters.items())
     title = f"{ex.optimizer} step t = {ex.t} (seed {ex.seed}, #{ex.index}); {hyper}"
     given_lines = [f"θ = {vec(ex.params, given)}", f"g = {vec(ex.grad, given)}"]
-    given_lines += [f"{k} (after step {ex.t - 1}) = {vec(v, given)}" for k, v in ex.state.items()]
+    given_lines += [
+        f"{quantity_symbol(k)} (after step {ex.t - 1}) = {vec(v, given)}"
+        for k, v in ex.state.items()
+    ]
     ans = ex.answers
-    answer = [f"{k} = {vec(v)}" for k, v in ans.state.items()]
-    answer += [f"{QUANTITY_SYMBOL.get(k, k)} = {vec(v)}" for k, v in ans.intermediates.items()]
+    answer = [
+        f"{quantity_symbol(k)} = {vec(v)}"
+        for k, v in (*ans.state.items(), *ans.intermediates.items())
+    ]
     answer.append(f"θ (new) = {vec(ans.params)}")
     return title, given_lines, rule_lines(ex.optimizer), answer
 

@@ -140,6 +140,9 @@ _gamma, _rho = mi("γ"), mi("ρ")
 _b1, _b2 = sub("β", 1), sub("β", 2)
 _g2 = sup("g", 2)
 ARROW = mo("←")
+# The running averages as the notes write them, E[g²] and E[Δx²] (Eg2 and Edx2 in the JSON).
+_EG2 = row(mi("E"), mo("["), _g2, mo("]"))
+_EDX2 = row(mi("E"), mo("["), sup(mi("Δx"), 2), mo("]"))
 
 
 def _rule(lhs, *rhs) -> str:
@@ -161,21 +164,21 @@ OPTIMIZER_RULES: dict[str, list[str]] = {
         _rule(_th, _th, M, frac(row(_lr, "·", _g), sqrt(mi("G"), "+", _eps))),
     ],
     "adadelta": [
-        _rule(mi("Eg2"), _rho, "·", mi("Eg2"), "+", paren(1, M, _rho), "·", _g2),
+        _rule(_EG2, _rho, "·", _EG2, "+", paren(1, M, _rho), "·", _g2),
         row(
             mi("Δθ"),
             mo("="),
             M,
-            frac(sqrt(mi("Edx2"), "+", _eps), sqrt(mi("Eg2"), "+", _eps)),
+            frac(sqrt(_EDX2, "+", _eps), sqrt(_EG2, "+", _eps)),
             "·",
             _g,
         ),
-        _rule(mi("Edx2"), _rho, "·", mi("Edx2"), "+", paren(1, M, _rho), "·", sup(mi("Δθ"), 2)),
+        _rule(_EDX2, _rho, "·", _EDX2, "+", paren(1, M, _rho), "·", sup(mi("Δθ"), 2)),
         _rule(_th, _th, "+", mi("Δθ")),
     ],
     "rmsprop": [
-        _rule(mi("Eg2"), _rho, "·", mi("Eg2"), "+", paren(1, M, _rho), "·", _g2),
-        _rule(_th, _th, M, frac(row(_lr, "·", _g), sqrt(mi("Eg2"), "+", _eps))),
+        _rule(_EG2, _rho, "·", _EG2, "+", paren(1, M, _rho), "·", _g2),
+        _rule(_th, _th, M, frac(row(_lr, "·", _g), sqrt(_EG2, "+", _eps))),
     ],
     "adam": [
         _rule(mi("m"), _b1, "·", mi("m"), "+", paren(1, M, _b1), "·", _g),
@@ -193,8 +196,8 @@ OPTIMIZER_NOTES = {
 QUANTITY = {
     "velocity": mi("velocity"),
     "G": mi("G"),
-    "Eg2": mi("Eg2"),
-    "Edx2": mi("Edx2"),
+    "Eg2": _EG2,
+    "Edx2": _EDX2,
     "m": mi("m"),
     "v": mi("v"),
     "m_hat": hat("m"),

@@ -19,7 +19,7 @@ MINUS = "\u2212"
 _OPERATORS = set("+-−=←·×/()[]{},;:|<>≤≥≈⊙∑√") | {"−", "←", "⊙", "·"}
 
 
-def _esc(text: str) -> str:
+def _esc(text: object) -> str:
     return html.escape(str(text), quote=False)
 
 

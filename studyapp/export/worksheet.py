@@ -29,7 +29,7 @@ from studyapp.core.notation import (
     ACTIVATION_NOTATION,
     HYPER_SYMBOL,
     LOSS_NOTATION,
-    QUANTITY_SYMBOL,
+    quantity_symbol,
     rule_lines,
 )
 from studyapp.errors import UsageError
@@ -133,7 +133,7 @@ def generate_numeric(seed: int, kind: str) -> dict:
             "z": z.tolist(),
             "answers": {
                 "a": act.value(z[None])[0].tolist(),
-                "derivative": act.derivative(z[None])[0].tolist(),
+                "derivative": act.elementwise_derivative(z[None])[0].tolist(),
             },
         }
     if kind == "softmax":
@@ -236,7 +236,9 @@ def _md_optimizer_problem(ex: OptimizerExercise) -> str:
         f"- g = {_md_tuple(ex.grad, X.fmt_given)}",
     ]
     for k, v in ex.state.items():
-        lines.append(f"- {k} (after step {ex.t - 1}) = {_md_tuple(v, X.fmt_given)}")
+        lines.append(
+            f"- {quantity_symbol(k)} (after step {ex.t - 1}) = {_md_tuple(v, X.fmt_given)}"
+        )
     lines += ["", "Update rules (element-wise):", ""]
     lines += [f"- {_md_escape(rule)}" for rule in rule_lines(ex.optimizer)]
     lines += ["", "Compute the new state, the intermediate values and the new θ."]
@@ -245,9 +247,9 @@ def _md_optimizer_problem(ex: OptimizerExercise) -> str:
 
 def _md_optimizer_answer(ex: OptimizerExercise) -> str:
     ans = ex.answers
-    lines = [f"- {k} = {_md_tuple(v)}" for k, v in ans.state.items()]
-    lines += [
-        f"- {QUANTITY_SYMBOL.get(k, k)} = {_md_tuple(v)}" for k, v in ans.intermediates.items()
+    lines = [
+        f"- {quantity_symbol(k)} = {_md_tuple(v)}"
+        for k, v in (*ans.state.items(), *ans.intermediates.items())
     ]
     lines.append(f"- θ (new) = {_md_tuple(ans.params)}")
     return "\n".join(lines)
@@ -472,7 +474,7 @@ def _html_backprop_solution(ex: BackpropExercise) -> str:
                 )
             )
         else:
-            deriv = activations.ACTIVATIONS[out_act].derivative(z_L)[0]
+            deriv = activations.ACTIVATIONS[out_act].elementwise_derivative(z_L)[0]
             out.append(_m(F.act_prime_of(out_act, "z"), "=", F.DERIVATIVE[out_act], block=True))
             out.append(_m(F.act_prime_of(out_act, X.sup("z", L)), "=", X.column(deriv), block=True))
             out.append(
@@ -490,7 +492,7 @@ def _html_backprop_solution(ex: BackpropExercise) -> str:
     for m in range(L, 0, -1):
         if m < L:
             z_m = np.asarray(ans.z[m - 1], dtype=float)[None]
-            deriv = activations.ACTIVATIONS[act(m)].derivative(z_m)[0]
+            deriv = activations.ACTIVATIONS[act(m)].elementwise_derivative(z_m)[0]
             back = np.asarray(ex.weights[m], dtype=float).T @ np.asarray(ans.delta[m], dtype=float)
             out.append(
                 _m(

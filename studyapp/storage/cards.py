@@ -1,5 +1,5 @@
 """Cards: kept in step with content (:func:`plan_sync`, :func:`apply_sync`), and the flags a
-learner sets on one card (suspend, bury).
+learner sets on one card (suspend, bury, flag).
 
 A card's identity is its key, so an edited entry keeps its card and history. Cards are never
 deleted: a card whose key vanished from content is marked orphaned and keeps its history, and
@@ -35,6 +35,11 @@ SUSPEND = "UPDATE cards SET suspended=1 WHERE key=?"
 UNSUSPEND = "UPDATE cards SET suspended=0 WHERE key=?"
 BURY_UNTIL = "UPDATE cards SET buried_until=? WHERE key=?"
 UNBURY = "UPDATE cards SET buried_until=NULL WHERE key=?"
+SET_FLAG = "UPDATE cards SET flag=? WHERE key=?"
+
+# The meta table: facts about the database (the fingerprint of the content last synced).
+GET_META = "SELECT value FROM meta WHERE key = ?"
+SET_META = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
 
 
 @dataclass
@@ -113,6 +118,9 @@ def apply_sync(c: sqlite3.Connection, plan: SyncPlan) -> None:
 
 __all__ = [
     "BURY_UNTIL",
+    "GET_META",
+    "SET_FLAG",
+    "SET_META",
     "SUSPEND",
     "SyncPlan",
     "UNBURY",

@@ -54,13 +54,13 @@ from studyapp.storage.rows import (
     CardRow,
     RecordedReview,
     card_from_row,
+    from_ms,
     to_ms,
 )
 
 ALL_CARDS = f"{SELECT_CARDS} ORDER BY id"
+SYNCED_FINGERPRINT = "synced_content_fingerprint"
 LIVE_CARDS = f"{SELECT_CARDS} WHERE orphaned = 0 ORDER BY id"
-SYNC_STAMP = "cards_synced_with"  # the meta row holding the fingerprint of the synced content
-UPSERT_META = "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
 
 
 class Storage:
@@ -202,32 +202,32 @@ class Storage:
 
     @guarded
     def sync_cards(
-        self, cardspecs: Iterable[Any], now: datetime | None = None, stamp: str | None = None
+        self, cardspecs: Iterable[Any], now: datetime | None = None, fingerprint: str | None = None
     ) -> dict[str, int]:
         """Make the cards match content: add new keys, update edited text, orphan vanished keys.
 
         ``cardspecs``: objects with attributes key, entry_id, template, topic, deck, front, back,
         tags (e.g. :class:`studyapp.core.cards.CardSpec`). A card's identity is its key, so an
         edited entry keeps its card and history; a key seen again is un-orphaned. The first spec of
-        a duplicated key wins. ``stamp`` (a fingerprint of the content the specs were built from)
-        is stored in the same transaction, for :meth:`synced_stamp`. Returns counts {"added",
-        "updated", "orphaned", "restored"}.
+        a duplicated key wins. Returns counts {"added", "updated", "orphaned", "restored"}.
+        ``fingerprint`` (of the content the specs were built from) is stored with the cards, so
+        the next start can skip building them when it is unchanged (:meth:`synced_fingerprint`).
         """
         now_ms = to_ms(now or utc_now())
         plan = cards.plan_sync(cards.stored_content(self._conn), cardspecs, now_ms)
-        if not plan.empty or stamp is not None:
+        if not plan.empty or fingerprint is not None:
             with self._transaction() as c:
                 if not plan.empty:
                     cards.apply_sync(c, plan)
-                if stamp is not None:
-                    c.execute(UPSERT_META, (SYNC_STAMP, stamp))
+                if fingerprint is not None:
+                    c.execute(cards.SET_META, (SYNCED_FINGERPRINT, fingerprint))
         return plan.counts()
 
     @guarded
-    def synced_stamp(self) -> str | None:
-        """The ``stamp`` of the last :meth:`sync_cards` that gave one (None if none did)."""
-        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (SYNC_STAMP,)).fetchone()
-        return None if row is None else row[0]
+    def synced_fingerprint(self) -> str | None:
+        """The content fingerprint given to the last :meth:`sync_cards` (None if never given)."""
+        r = self._conn.execute(cards.GET_META, (SYNCED_FINGERPRINT,)).fetchone()
+        return None if r is None else r[0]
 
     @guarded
     def get_card(self, key: str) -> CardRow | None:
@@ -248,29 +248,71 @@ class Storage:
     # -- the queue ---------------------------------------------------------------------------------
 
     @guarded
-    def next_card(self, now: datetime) -> CardRow | None:
-        """The card to show now, in Anki's order (see :func:`scheduling.queue_order`), or None.
+    def next_card(self, now: datetime, topic: str | None = None) -> CardRow | None:
+        """The card to show now from deck ``topic`` (None: all decks), in Anki's order (see
+        :func:`scheduling.queue_order`), or None.
 
         New cards come after the day's reviews and alternate between topics (content order within
-        a topic). Respects the daily limits (new and review cards done today count against them), skips
-        suspended, orphaned and buried cards (siblings of a card reviewed today are buried).
+        a topic). Respects the daily limits as Anki's v3 scheduler does (see
+        :mod:`studyapp.storage.queue`), skips suspended, orphaned and buried cards (siblings of a
+        card reviewed today are buried).
         """
-        return queue.next_card(self._conn, self.settings, now, self.day_bounds(now))
+        return queue.next_card(self._conn, self.settings, now, self.day_bounds(now), topic)
 
     @guarded
     def counts(self, now: datetime) -> dict[str, dict[str, int]]:
-        """Per topic: {"new": new cards available today, "learning": in (re)learning due today,
-        "due": review cards due today}; new and due are capped by what the daily limits still allow.
+        """Per topic: {"new": new cards available today, "learning": in (re)learning and due within
+        the learn-ahead limit, "due": review cards due today}, new and due capped by what the
+        deck's own limits still allow: what studying that deck alone would show.
 
-        Every topic that has a live card appears (with zeros if nothing is due). For the overall
-        numbers use :meth:`totals` (the limits are global, so per-topic caps do not add up).
+        Every topic that has a live card appears (with zeros if nothing is due). For all decks
+        together use :meth:`totals` (their limit applies on top, so the rows do not add up).
         """
         return queue.counts_by_topic(self._conn, self.settings, now, self.day_bounds(now))
 
     @guarded
-    def totals(self, now: datetime) -> dict[str, int]:
-        """Overall {"new", "learning", "due"} for today, with the daily limits applied once."""
-        return queue.totals(self._conn, self.settings, now, self.day_bounds(now))
+    def totals(self, now: datetime, topic: str | None = None) -> dict[str, int]:
+        """{"new", "learning", "due"} for today, of deck ``topic`` or of all decks (None), within
+        the limits that studying it applies."""
+        return queue.totals(self._conn, self.settings, now, self.day_bounds(now), topic)
+
+    @guarded
+    def extend_limits(
+        self, now: datetime, topic: str | None = None, new: int = 0, review: int = 0
+    ) -> dict[str, int]:
+        """Raise today's limits of deck ``topic`` (None: all decks) by ``new`` and ``review``
+        cards (custom study); returns the new :meth:`totals` of that deck."""
+        if new < 0 or review < 0 or new > 10_000 or review > 10_000:
+            raise UsageError("extra cards must be a whole number between 0 and 10000")
+        start, _end = self.day_bounds(now)
+        with self._transaction() as c:
+            queue.extend_limits(c, start, topic, new, review)
+        return self.totals(now, topic)
+
+    @guarded
+    def outlook(self, now: datetime, topic: str | None = None) -> queue.Outlook:
+        """When the next learning card of deck ``topic`` (None: all) comes due, and what the
+        next study day brings (studied cards due, new cards within the limit)."""
+        day = self.day_bounds(now)
+        _, next_end = self.day_bounds(day[1])
+        return queue.outlook(self._conn, self.settings, day, next_end, topic)
+
+    @guarded
+    def due_ahead(
+        self, now: datetime, days: int, topic: str | None = None, limit: int = 1000
+    ) -> list[CardRow]:
+        """Review cards of deck ``topic`` (None: all) due in the next ``days`` study days after
+        today, soonest first (custom study's "review ahead")."""
+        day = self.day_bounds(now)
+        until = sch.day_start(
+            self.study_day(now) + timedelta(days=days + 1), self.settings, self.tz
+        )
+        return queue.due_ahead(self._conn, now, day, until, topic, limit)
+
+    @guarded
+    def cards_by_keys(self, keys: Iterable[str]) -> dict[str, CardRow]:
+        """{key: card} for those of ``keys`` that exist (orphaned ones included)."""
+        return queue.cards_by_keys(self._conn, list(keys))
 
     # -- reviews -----------------------------------------------------------------------------------
 
@@ -342,6 +384,15 @@ class Storage:
     @guarded
     def unbury(self, key: str) -> CardRow:
         return self._set_flag(key, cards.UNBURY)
+
+    @guarded
+    def set_flag(self, key: str, flag: int) -> CardRow:
+        """Flag a card as Anki does: 1 red, 2 orange, 3 green, 4 blue, 0 takes the flag off."""
+        if isinstance(flag, bool) or flag not in (0, 1, 2, 3, 4):
+            raise UsageError(
+                f"flag must be 0 (none) or 1-4 (red, orange, green, blue), not {flag!r}"
+            )
+        return self._set_flag(key, cards.SET_FLAG, (int(flag),))
 
     # -- browsing ----------------------------------------------------------------------------------
 
@@ -433,6 +484,12 @@ class Storage:
         """(passed, total) reviews of cards in the Review state in [since, until) (rating >= Hard passes)."""
         until_ms = None if until is None else to_ms(until)
         return stats_queries.review_retention(self._conn, to_ms(since), until_ms)
+
+    @guarded
+    def review_state(self) -> tuple[int, datetime | None]:
+        """(cards in the Review state, the earliest due of them) over live unsuspended cards."""
+        count, first_due = stats_queries.review_state(self._conn)
+        return count, from_ms(first_due)
 
     @guarded
     def review_count(self, since: datetime | None = None) -> int:

@@ -10,6 +10,7 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import overload
 
 from studyapp.core.scheduling import CardState, ReviewOutcome, State
 
@@ -21,6 +22,10 @@ def to_ms(dt: datetime) -> int:
     return int(round(dt.timestamp() * 1000))
 
 
+@overload
+def from_ms(ms: int) -> datetime: ...
+@overload
+def from_ms(ms: None) -> None: ...
 def from_ms(ms: int | None) -> datetime | None:
     return None if ms is None else datetime.fromtimestamp(ms / 1000, tz=UTC)
 
@@ -54,6 +59,7 @@ class CardRow:
     orphaned: bool
     buried_until: datetime | None
     created: datetime = field(compare=False)
+    flag: int = 0  # Anki's flags: 0 none, 1 red, 2 orange, 3 green, 4 blue
 
     @property
     def card_state(self) -> CardState:
@@ -91,6 +97,7 @@ class CardRow:
             "suspended": self.suspended,
             "leech": self.leech,
             "orphaned": self.orphaned,
+            "flag": self.flag,
         }
 
 
@@ -106,7 +113,7 @@ class RecordedReview:
 # The columns a CardRow is read from, in SELECT order.
 CARD_COLUMNS = (
     "id, key, entry_id, template, topic, deck, front, back, tags, state, step, stability, difficulty,"
-    " due, last_review, reps, lapses, suspended, leech, orphaned, buried_until, created"
+    " due, last_review, reps, lapses, suspended, leech, orphaned, buried_until, created, flag"
 )
 SELECT_CARDS = f"SELECT {CARD_COLUMNS} FROM cards"
 CARD_BY_KEY = f"{SELECT_CARDS} WHERE key = ?"
@@ -141,6 +148,7 @@ def card_from_row(r: sqlite3.Row) -> CardRow:
         orphaned=bool(r["orphaned"]),
         buried_until=from_ms(r["buried_until"]),
         created=from_ms(r["created"]),
+        flag=int(r["flag"]),
     )
 
 

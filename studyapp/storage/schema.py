@@ -103,9 +103,22 @@ MIGRATION_3 = [
 ]
 
 MIGRATION_4 = [
-    # Facts about the database itself, e.g. the fingerprint of the content its cards were last
-    # synced with, so opening it need not re-read and re-build all content when nothing changed.
+    # Anki's flags: 0 none, 1 red, 2 orange, 3 green, 4 blue (studyapp.core.flags).
+    "ALTER TABLE cards ADD COLUMN flag INTEGER NOT NULL DEFAULT 0 CHECK (flag BETWEEN 0 AND 4)",
+    "CREATE INDEX cards_flag ON cards(flag) WHERE flag > 0",
+    # Custom study's raised limits for one study day (day_start, UTC ms) and deck ('' = all).
+    """CREATE TABLE day_extensions (
+        day_start INTEGER NOT NULL,
+        topic TEXT NOT NULL,
+        new INTEGER NOT NULL DEFAULT 0,
+        review INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (day_start, topic)
+    )""",
+    # Facts about the database itself, e.g. the content fingerprint of the last card sync.
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+]
+
+MIGRATION_5 = [
     # Narrow covering indexes for the counts the dashboard and stats show on every open, so they
     # stay milliseconds with tens of thousands of imported cards (queue.COUNTS_BY_TOPIC_STATE,
     # stats_queries.CARD_TALLY).
@@ -114,7 +127,7 @@ MIGRATION_4 = [
     "CREATE INDEX cards_tally ON cards(state, suspended, leech, orphaned, topic)",
 ]
 
-MIGRATIONS: list[list[str]] = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4]
+MIGRATIONS: list[list[str]] = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4, MIGRATION_5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -177,6 +190,7 @@ __all__ = [
     "MIGRATION_2",
     "MIGRATION_3",
     "MIGRATION_4",
+    "MIGRATION_5",
     "RANK_NEW_CARDS",
     "SCHEMA_VERSION",
     "check_version",

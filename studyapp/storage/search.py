@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from studyapp.errors import UsageError
 
 SEARCH_HELP = (
-    "words match front, back or key; topic:NAME deck:PREFIX tag:NAME entry:ID; "
-    "is:new is:learn is:review is:due is:suspended is:leech is:buried is:orphaned"
+    "words match front, back or key; topic:NAME deck:PREFIX tag:NAME entry:ID flag:0-4; "
+    "is:new is:learn is:review is:due is:suspended is:leech is:buried is:orphaned is:flagged"
 )
 
 # is:NAME -> (condition, the times it compares with: "now" or "day_end", UTC ms).
@@ -30,6 +30,7 @@ IS_FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "leech": ("leech = 1", ()),
     "buried": ("buried_until > ?", ("now",)),
     "orphaned": ("orphaned = 1", ()),
+    "flagged": ("flag > 0", ()),
 }
 
 TEXT_MATCH = "(front LIKE ? ESCAPE '\\' OR back LIKE ? ESCAPE '\\' OR key LIKE ? ESCAPE '\\')"
@@ -82,12 +83,23 @@ def _key(value: str) -> Condition:
     return Condition("key = ?", (value,))
 
 
+def _flag(value: str) -> Condition:
+    # As in Anki: flag:1 red, flag:2 orange, flag:3 green, flag:4 blue, flag:0 no flag.
+    if value not in ("0", "1", "2", "3", "4"):
+        raise UsageError(
+            f"flag:{value} is not a flag; use flag:1 (red), 2 (orange), 3 (green), 4 (blue) "
+            "or flag:0 (none)"
+        )
+    return Condition("flag = ?", (int(value),))
+
+
 FIELD_FILTERS: dict[str, Callable[[str], Condition]] = {
     "topic": _topic,
     "deck": _deck,
     "tag": _tag,
     "entry": _entry,
     "key": _key,
+    "flag": _flag,
 }
 
 

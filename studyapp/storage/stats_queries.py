@@ -25,6 +25,10 @@ RETENTION_BETWEEN = (
     "SELECT coalesce(sum(rating >= 2), 0), count(*) FROM review_log WHERE queue = 2"
     " AND reviewed_at >= ? AND reviewed_at < ?"
 )
+# Cards in the Review state (live, not suspended): how many, and when the first comes due.
+REVIEW_STATE = (
+    "SELECT count(*), min(due) FROM cards WHERE state = 2 AND suspended = 0 AND orphaned = 0"
+)
 REVIEW_COUNT = "SELECT count(*) FROM review_log"
 REVIEW_COUNT_SINCE = "SELECT count(*) FROM review_log WHERE reviewed_at >= ?"
 # Cards per (state, suspended, leech, orphaned), a count(*) over the covering index cards_tally.
@@ -90,6 +94,11 @@ def card_count(conn: sqlite3.Connection) -> dict[str, int]:
     return out
 
 
+def review_state(conn: sqlite3.Connection) -> tuple[int, int | None]:
+    count, first_due = conn.execute(REVIEW_STATE).fetchone()
+    return int(count), first_due
+
+
 def leeches(conn: sqlite3.Connection) -> list[CardRow]:
     return [card_from_row(r) for r in conn.execute(LEECHES)]
 
@@ -103,6 +112,7 @@ __all__ = [
     "review_count",
     "review_counts_between",
     "review_retention",
+    "review_state",
     "review_times",
     "scalar",
     "studied_between",

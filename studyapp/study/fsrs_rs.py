@@ -155,7 +155,7 @@ def serve_calls() -> None:
     import json
     import sys
 
-    functions = {"fit": fit, "evaluate": evaluate}
+    functions: dict[str, Callable[..., object]] = {"fit": fit, "evaluate": evaluate}
     for line in sys.stdin:
         request = json.loads(line)
         try:

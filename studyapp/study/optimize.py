@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import Any, TypedDict
 
 from studyapp.core import scheduling as sch
 from studyapp.core.revlog import LoggedReview, TrainingSet, training_items
@@ -157,6 +157,18 @@ def _warnings(training: TrainingSet, train_items: int) -> tuple[str, ...]:
     return tuple(out)
 
 
+class _Common(TypedDict):
+    """The fields of an Optimization known before anything is fitted."""
+
+    first_review: datetime | None
+    last_review: datetime | None
+    reviews: int
+    cards: int
+    items: int
+    current: tuple[float, ...]
+    current_is_default: bool
+
+
 def optimize(
     log: list[LoggedReview],
     settings: Settings,
@@ -183,7 +195,7 @@ def optimize(
     items = [item.reviews for item in training.items]
     current = settings.parameters
     times = [r.review_time for r in log]
-    base = {
+    base: _Common = {
         "first_review": from_ms(min(times)) if times else None,
         "last_review": from_ms(max(times)) if times else None,
         "reviews": training.reviews,

@@ -17,6 +17,7 @@ from studyapp.storage import Storage, from_ms, to_ms
 
 FORECAST_DAYS = 30
 HISTORY_DAYS = 84  # 12 weeks
+HEATMAP_WEEKS = 26  # the calendar heatmap: about six months, whole weeks from a Monday
 RETENTION_DAYS = 30
 
 
@@ -41,7 +42,10 @@ def compute_stats(storage: Storage, now: datetime) -> dict:
     {"date": week start, "retention"} for the weeks of those 12 that had reviews), accuracy_by_topic and
     accuracy_by_step ({name: {"correct", "total", "accuracy"}}) from quiz/exercise attempts,
     leeches (list of {"key", "topic", "front", "lapses"}), by_topic ({topic: {"new", "learning",
-    "due"}} available today, as the dashboard shows them).
+    "due"}} available today, as the dashboard shows them), reviews_per_day_26w (the calendar
+    heatmap: {"date", "count"} per study day from the Monday 25 weeks before this week's to
+    today), review_cards (cards in the Review state, whose reviews retention counts) and
+    first_review_due (ISO time the first of them is due, None without any).
     """
     settings = storage.settings
     calendar = _Calendar(settings, storage.tz)
@@ -49,10 +53,15 @@ def compute_stats(storage: Storage, now: datetime) -> dict:
     start, _end = storage.day_bounds(now)
     cards = storage.card_count()
     totals = storage.totals(now)
-    # The last 12 weeks' study days, oldest first, and the HISTORY_DAYS + 1 edges between them.
+    # Reviews per study day since the heatmap's first Monday, oldest first; the last 12 weeks
+    # of them are the bar chart's, with the HISTORY_DAYS + 1 edges between their days.
+    heat_first = today - timedelta(days=today.weekday(), weeks=HEATMAP_WEEKS - 1)
+    heat_days = (today - heat_first).days + 1
+    per_day = storage.review_counts_between(calendar.starts(heat_first, heat_days + 1))
     first = today - timedelta(days=HISTORY_DAYS - 1)
     day_edges = calendar.starts(first, HISTORY_DAYS + 1)
     passed, total = storage.review_retention(now - timedelta(days=RETENTION_DAYS))
+    review_cards, first_review_due = storage.review_state()
     return {
         "cards_total": cards["total"],
         "cards_new": cards["new"],
@@ -67,7 +76,10 @@ def compute_stats(storage: Storage, now: datetime) -> dict:
         "suspended": cards["suspended"],
         "orphaned": cards["orphaned"],
         "forecast_30d": _forecast(storage, calendar, today),
-        "reviews_per_day_12w": _dated(first, storage.review_counts_between(day_edges), "count"),
+        "reviews_per_day_12w": _dated(first, per_day[-HISTORY_DAYS:], "count"),
+        "reviews_per_day_26w": _dated(heat_first, per_day, "count"),
+        "review_cards": review_cards,
+        "first_review_due": first_review_due.isoformat() if first_review_due else None,
         "retention_by_week": _retention_by_week(storage, first, day_edges),
         "by_topic": storage.counts(now),
         "accuracy_by_topic": _accuracy(storage.topic_accuracy()),

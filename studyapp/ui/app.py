@@ -19,10 +19,12 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from studyapp.core.catalog import TOPICS
+from studyapp.core.catalog import TOPIC_TITLES, TOPICS
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
+    from studyapp.core.content import Content
     from studyapp.storage import Storage
+    from studyapp.study.session import StudyScope
 
 #: Settings value -> Textual theme name.  Any other registered Textual theme name is accepted too.
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
@@ -31,6 +33,7 @@ THEMES = {"dark": "textual-dark", "light": "textual-light"}
 PLACES: list[tuple[str, str, str]] = [
     ("dashboard", "Dashboard", "Due and new cards per deck, streak and retention"),
     ("review", "Review", "Study the cards that are due (Anki-style)"),
+    ("custom", "Custom study", "Extra new cards, review ahead, a weak topic or exercise step"),
     ("quiz", "Quiz", "Ten generated questions on every topic"),
     ("exercises", "Exercises", "Worked backprop and optimizer exercises"),
     ("browse", "Browse cards", "Search all cards, see their history and plots"),
@@ -54,6 +57,7 @@ class StudyApp(App):
     Args:
         start: ``None`` opens the dashboard; ``"review"`` opens straight into a review session
             (the dashboard stays underneath, so ``escape`` returns to it).
+        deck: with ``start="review"``, the topic of the one deck to review (None: all decks).
         clock: returns "now" (aware UTC datetime); tests pass a fixed clock.
         quiz_seed: seed for generated quizzes (``None`` draws a fresh one each time).
         storage: an already open :class:`~studyapp.storage.Storage` to use instead of opening
@@ -74,6 +78,7 @@ class StudyApp(App):
         clock: Callable[[], datetime] | None = None,
         quiz_seed: int | None = None,
         storage: Storage | None = None,
+        deck: str | None = None,
     ) -> None:
         if start not in (None, "dashboard", "review"):
             from studyapp.errors import UsageError
@@ -81,6 +86,7 @@ class StudyApp(App):
             raise UsageError(f"unknown start screen {start!r} (use 'review' or nothing)")
         super().__init__()
         self.start = start
+        self.deck = deck
         self.clock = clock or utc_now
         self.quiz_seed = quiz_seed
         self._storage: Storage | None = storage
@@ -88,7 +94,8 @@ class StudyApp(App):
         # The dashboard opens the database in a worker so the first screen shows at once; the
         # lock stops a key press on the UI thread from opening it a second time meanwhile.
         self._storage_lock = threading.Lock()
-        self._content = None
+        self._content: Content | None = None
+        self._unsynced: Storage | None = None  # opened by open_if_synced, to sync in the worker
         self.load_error: str | None = None
 
     # ------------------------------------------------------------------ data (flows down)
@@ -118,13 +125,44 @@ class StudyApp(App):
         return self._storage is not None or self.load_error is not None
 
     def _open_study(self) -> Storage:
-        """Open the database and sync its cards with the content (``study.session.open_study``)."""
-        from studyapp.study.session import open_study
+        """Open the database and sync its cards with the content (``study.session.open_study``),
+        reusing the database :meth:`open_if_synced` opened when its cards needed a sync."""
+        from studyapp.study.session import open_study, sync_with_content
 
-        return open_study(now=self.now())
+        storage, self._unsynced = self._unsynced, None
+        if storage is None:
+            return open_study(now=self.now())
+        try:
+            sync_with_content(storage, self.now())
+        except BaseException:
+            storage.close()
+            raise
+        return storage
+
+    def open_if_synced(self) -> bool:
+        """Open the database now, on the UI thread, if that is quick: its cards already match the
+        content (a warm start: a few ms, no content to parse). Then the first screen can show the
+        real counts in its first frame. Otherwise (or on any error) the worker started after the
+        first frame opens it and reports. Returns whether the database is ready."""
+        if self.storage_ready:
+            return True
+        from studyapp.study.session import open_storage
+
+        with self._storage_lock:
+            if self._unsynced is not None or self.storage_ready:
+                return self.storage_ready
+            try:
+                storage, synced = open_storage(now=self.now())
+            except Exception:
+                return False  # the worker opens it again and shows the error
+            if synced:
+                self._storage = storage
+            else:
+                self._unsynced = storage
+        return synced
 
     @property
-    def content(self):
+    def content(self) -> Content | None:
         """The loaded :class:`studyapp.core.content.Content` (or ``None`` if it cannot load)."""
         if self._content is None:
             try:
@@ -162,7 +200,8 @@ class StudyApp(App):
 
     def on_mount(self) -> None:
         if self.start == "review":
-            self.action_open("review")  # opens the data at once; the dashboard waits underneath
+            # Opens the data at once; the dashboard waits underneath.
+            self.open_review(self.deck)
 
     def on_ready(self) -> None:
         """The first frame is on screen: now open the database (content parsing, card building
@@ -196,6 +235,8 @@ class StudyApp(App):
                 waiting()
 
     def on_unmount(self) -> None:
+        if self._unsynced is not None:
+            self._unsynced.close()
         if self._storage is not None and self._owns_storage:
             try:
                 self._storage.close()
@@ -205,14 +246,28 @@ class StudyApp(App):
             sys.modules["studyapp.core.checker.worker"].shutdown()
 
     # ------------------------------------------------------------------ navigation
+    def open_review(self, topic: str | None = None, scope: StudyScope | None = None) -> None:
+        """Review deck ``topic`` (None: all decks), or the custom study ``scope`` if given."""
+        from studyapp.study.session import StudyScope
+        from studyapp.ui.screens.review import ReviewScreen
+
+        self.push_screen(ReviewScreen(scope or StudyScope(topic=topic)))
+
     def action_open(self, place: str) -> None:
-        """Open one of :data:`PLACES` on top of the dashboard."""
+        """Open one of :data:`PLACES` on top of the dashboard (``review:TOPIC`` reviews one
+        deck, ``browse:QUERY`` browses a search, ``quiz:TOPIC`` quizzes one topic)."""
         if place == "dashboard":
             while len(self.screen_stack) > 1:
                 self.pop_screen()
             return
         if place == "help":
             self.action_show_help()
+            return
+        if place.startswith("review"):
+            self.open_review(place.partition(":")[2] or None)
+            return
+        if place == "custom":
+            self.open_custom_study()
             return
         if place == "exercises":
             self._open_exercises()
@@ -228,11 +283,37 @@ class StudyApp(App):
 
             self.push_screen(BrowseScreen(query=place.partition(":")[2]))
             return
+        if place.startswith("playground:"):
+            self._watch(place.partition(":")[2])
+            return
         factory = _screen_factories().get(place)
         if factory is None:
             self.notify(f"No screen called {place!r}", severity="error", markup=False)
             return
         self.push_screen(factory())
+
+    def _watch(self, preset: str) -> None:
+        """The playground on ``preset``, already running: what a card or a quiz question's
+        "watch it" key shows."""
+        from studyapp.ui.screens.playground import PlaygroundScreen
+
+        try:
+            screen = PlaygroundScreen(preset=preset, start=True)
+        except ValueError as exc:
+            self.notify(_one_line(exc), severity="error", markup=False)
+            return
+        self.push_screen(screen)
+
+    def open_custom_study(self, topic: str | None = None) -> None:
+        """Anki's custom study dialog for deck ``topic`` (None: all decks); the session it asks
+        for starts when it closes."""
+        from studyapp.ui.screens.custom_study import CustomStudyScreen
+
+        def start(scope: StudyScope | None) -> None:
+            if scope is not None:
+                self.open_review(scope=scope)
+
+        self.push_screen(CustomStudyScreen(topic), start)
 
     def _open_exercises(self) -> None:
         try:
@@ -260,10 +341,21 @@ class StudyApp(App):
         for place, title, help_text in PLACES:
             yield SystemCommand(title, help_text, lambda p=place: self.action_open(p))
         for topic in TOPICS:
+            title = TOPIC_TITLES[topic]
             yield SystemCommand(
                 f"Quiz: {topic}",
                 f"Ten questions on {topic}",
                 lambda t=topic: self.action_open(f"quiz:{t}"),
+            )
+            yield SystemCommand(
+                f"Review deck: {title}",
+                f"Study the {title} cards due today",
+                lambda t=topic: self.action_open(f"review:{t}"),
+            )
+            yield SystemCommand(
+                f"Browse deck: {title}",
+                f"Every card of the {title} deck",
+                lambda t=topic: self.action_open(f"browse:topic:{t}"),
             )
         # The screen's own actions (reveal, undo, suspend ...) so the palette reaches them too.
         for binding in getattr(screen, "BINDINGS", []):
@@ -284,11 +376,6 @@ class StudyApp(App):
 
 def _screen_factories() -> dict[str, Callable[[], Screen]]:
     """Lazily imported screen classes (keeps start-up light)."""
-
-    def review():
-        from studyapp.ui.screens.review import ReviewScreen
-
-        return ReviewScreen()
 
     def browse():
         from studyapp.ui.screens.browse import BrowseScreen
@@ -321,7 +408,6 @@ def _screen_factories() -> dict[str, Callable[[], Screen]]:
         return PlaygroundScreen()
 
     return {
-        "review": review,
         "browse": browse,
         "stats": stats,
         "errata": errata,

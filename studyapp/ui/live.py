@@ -17,20 +17,24 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from studyapp.ui.app import _one_line
 
-F = TypeVar("F")
+F = TypeVar("F")  # what a simulation's frame() returns
+F_co = TypeVar("F_co", covariant=True)
 
 
-class Simulation(Protocol[F]):
+class Simulation(Protocol[F_co]):
     """What a LiveLoop drives: ``advance()`` takes one frame's steps and returns False once there
     is nothing more to run (finished or diverged); ``frame()`` describes the current state."""
 
     def advance(self) -> bool: ...
 
-    def frame(self) -> F: ...
+    def frame(self) -> F_co: ...
+
+
+S = TypeVar("S", bound=Simulation[Any])  # the simulation, as the commands sent to it see it
 
 
 class FrameCounter:
@@ -58,8 +62,8 @@ class FrameCounter:
             self._times.popleft()
 
 
-class LiveLoop(Generic[F]):
-    """Runs ``simulation`` on the calling thread (a Textual thread worker) until ``cancelled()``.
+class LiveLoop(Generic[S, F]):
+    """Runs ``simulation`` (an ``S`` whose frames are ``F``) on the calling thread (a Textual thread worker) until ``cancelled()``.
 
     ``deliver(frame, running)`` is called on the worker thread after every command and every
     advance; it must be thread-safe (``widget.post_message``). At most ``max_fps`` frames a second
@@ -75,7 +79,7 @@ class LiveLoop(Generic[F]):
 
     def __init__(
         self,
-        simulation: Simulation[F],
+        simulation: S,
         deliver: Callable[[F, bool], object],
         on_error: Callable[[str], object],
         max_fps: float = 25.0,
@@ -84,13 +88,13 @@ class LiveLoop(Generic[F]):
         self._deliver = deliver
         self._on_error = on_error
         self._interval = 1.0 / max_fps
-        self._commands: queue.SimpleQueue[Callable] = queue.SimpleQueue()
+        self._commands: queue.SimpleQueue[Callable[[S], object]] = queue.SimpleQueue()
         self._drawn = threading.Event()
         self._drawn.set()
         self._running = False
 
     # -- called from the UI thread -------------------------------------------------------------
-    def send(self, command: Callable[[Simulation[F]], object]) -> None:
+    def send(self, command: Callable[[S], object]) -> None:
         """Run ``command(simulation)`` on the worker before its next frame, then show a frame."""
         self._commands.put(command)
 

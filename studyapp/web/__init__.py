@@ -117,6 +117,7 @@ def make_server(public_url: str, host: str, port: int):
         async def handle_websocket(self, request):
             """One tab: its app process runs while this handler runs (recorded to end it)."""
             task = asyncio.current_task()
+            assert task is not None  # a request handler always runs in a task
             self.sessions.add(task)
             try:
                 return await super().handle_websocket(request)

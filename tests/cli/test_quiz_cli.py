@@ -115,7 +115,8 @@ def test_interactive_quiz_scores_right_and_wrong_answers(cli, data_dir):
         elif q["kind"] == "numeric":
             wrong.append(str(float(q["answer"]) * 3 + 7))
         elif q["kind"] == "matching":
-            wrong.append("1a 2a 3a 4a")
+            n = len(json.loads(q["answer"]))  # every item paired (a partial one is asked again)
+            wrong.append(" ".join(f"{i}a" for i in range(1, n + 1)))
         else:
             wrong.append("0")  # a readable formula or word that is never the answer
     result = cli(
@@ -237,3 +238,57 @@ def test_user_topic_without_imported_notes_says_how_to_import(cli):
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
     assert "content import" in result.stderr
+
+
+def _printed(cli, seed=12, count=40):
+    """A quiz's questions by kind, exactly as `studyapp quiz --format json` prints them."""
+    out = _quiz(cli, "--count", str(count), "--seed", str(seed), "--format", "json")
+    by_kind = {}
+    for q in out["questions"]:
+        by_kind.setdefault(q["kind"], q)
+    return by_kind
+
+
+def test_quiz_grade_grades_one_printed_question(cli, tmp_path):
+    """The printed question as JSON text, @FILE or stdin; right, wrong, skipped and unreadable."""
+    qs = _printed(cli)
+    mcq, tf, matching = qs["mcq"], qs["true_false"], qs["matching"]
+    right = str(mcq["choices"].index(mcq["answer"]) + 1)
+    out = cli("quiz", "grade", "--question", json.dumps(mcq), "--answer", right)
+    assert out.returncode == 0 and json.loads(out.stdout)["verdict"] == "correct", out.stderr
+    assert list(json.loads(out.stdout)) == ["verdict", "message", "expected", "answer", "diagnosis"]
+    path = tmp_path / "q.json"
+    path.write_text(json.dumps(tf))
+    wrong = "f" if tf["answer"] == "True" else "yes"
+    out = cli("quiz", "grade", "--question", f"@{path}", "--answer", wrong)
+    assert out.returncode == 1 and json.loads(out.stdout)["verdict"] == "incorrect"
+    out = cli("quiz", "grade", "--question", "-", "--answer", "", input=json.dumps(matching))
+    assert out.returncode == 1 and json.loads(out.stdout)["message"] == "skipped"
+    out = cli("quiz", "grade", "--question", "-", "--answer", "1a", input=json.dumps(matching))
+    assert out.returncode == 2 and json.loads(out.stdout)["verdict"] == "invalid"
+    assert out.stderr.count("\n") == 1 and "missing pairs for 2, 3, 4" in out.stderr
+
+
+def test_quiz_grade_bad_question_is_one_line(cli):
+    for question, needle in [
+        ("{", "not JSON"),
+        ('{"id": "x"}', "missing 'kind'"),
+        ("@/nope", "cannot read"),
+    ]:
+        out = cli("quiz", "grade", "--question", question, "--answer", "1")
+        assert out.returncode == 2 and out.stdout == "", out.stdout
+        assert out.stderr.count("\n") == 1 and needle in out.stderr, out.stderr
+
+
+def test_optimizers_and_activations_quizzes_ask_predict_questions_on_the_playground(cli):
+    """Each names the preset and the command that repeats its run."""
+    out = _quiz(cli, "--topic", "activations", "--count", "40", "--seed", "5", "--format", "json")
+    asked = [q for q in out["questions"] if "::predict_" in q["id"]]
+    assert asked
+    for q in asked:
+        assert q["kind"] in ("mcq", "true_false", "numeric") and q["topic"] == "activations"
+        assert "playground preset" in q["source"] and "studyapp playground train" in q["source"]
+        assert q["prompt"].startswith("Predict: ") and "In the run" in q["explanation"]
+    text = cli("quiz", "--topic", "optimizers", "--count", "40", "--seed", "5", "--format", "text")
+    assert text.returncode == 0, text.stderr
+    assert "Predict: " in text.stdout and "studyapp playground race --surface" in text.stdout

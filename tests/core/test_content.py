@@ -530,3 +530,42 @@ def test_every_field_knows_its_line(content):
     text = (paths.content_dir() / Path(path).name).read_text(encoding="utf-8").splitlines()
     assert 'lhs = "m_hat"' in text[int(line) - 1]
     assert adam.where("nonexistent") == adam.source
+
+
+@pytest.mark.parametrize(
+    ("kind", "good", "bad", "why"),
+    [
+        ("str", "x", "  ", "non-empty string"),
+        ("bool", True, "yes", "true or false"),
+        ("enum:sum|mean", "sum", "total", "one of sum, mean"),
+        ("list[str]", ["a"], ["a", ""], "only non-empty strings"),
+        ("table[number]", {"lr": 0.1}, {"lr": "0.1"}, "not: lr"),
+        ("accept", {"every": ["all"]}, {"every": ["Every"]}, "lists itself"),
+        ("table[str]", {"a": "b"}, {"a": 1}, "not: a"),
+        ("formula", "1/(1 + exp(-z))", 3, "formula string"),
+        (
+            "pieces",
+            [{"when": "z > 0", "value": "z"}, {"when": "z <= 0", "value": "0"}],
+            [{"when": "z > 0", "value": "z"}, {"when": "z <= 0"}],
+            "piece 2: must have exactly the keys when, value",
+        ),
+        (
+            "formulas",
+            [{"label": "a", "latex": "b"}],
+            [{"label": "a"}],
+            "formula 1: must be a table",
+        ),
+    ],
+)
+def test_every_field_type_accepts_its_values_and_names_what_is_wrong(kind, good, bad, why):
+    from studyapp.core.content import _type_problem
+
+    assert _type_problem(kind, good, "activations") is None
+    assert why in (_type_problem(kind, bad, "activations") or "")
+
+
+def test_an_unknown_field_type_is_a_bug_in_the_schema():
+    from studyapp.core.content import _type_problem
+
+    with pytest.raises(AssertionError, match="unknown field type"):
+        _type_problem("tuple", 1, "activations")

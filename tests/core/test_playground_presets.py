@@ -3,6 +3,8 @@ claim is checked on a real run), plus the text fields' parsing and the lr ladder
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from engine.playground.race import Race
@@ -54,6 +56,19 @@ def test_sigmoid_preset_shows_vanishing_gradients_and_tanh_learns_where_it_stall
     start, end = _trained(tanh, 1000)
     assert start.grad_norms[0] > 0.1 * start.grad_norms[-1]
     assert end.accuracy > 0.95
+
+
+def test_xor_preset_tanh_separates_it_in_under_half_the_steps_of_sigmoid():
+    def steps_to_95(config: TrainConfig) -> int:
+        trainer = Trainer(config)
+        while trainer.evaluate().accuracy < 0.95:
+            assert trainer.steps_taken < 2000, config.activation
+            trainer.step(1)
+        return trainer.steps_taken
+
+    sigmoid = PRESETS["xor-activations"].train
+    assert sigmoid.activation == "sigmoid"
+    assert 2 * steps_to_95(replace(sigmoid, activation="tanh")) < steps_to_95(sigmoid)
 
 
 def test_relu_preset_learns_the_spiral():

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 import sympy
 
+from studyapp.core.checker import equivalent
 from studyapp.core.content import load_content
 from studyapp.core.questions import (
     KINDS,
@@ -31,6 +32,8 @@ from studyapp.core.questions import (
 from studyapp.core.questions.builders.activations import intervals as _intervals
 from studyapp.core.questions.formulas import display
 from studyapp.errors import UsageError
+
+from .predict_reference import is_predict, reference_answer
 
 SEEDS = range(40)
 PER_QUIZ = 50
@@ -167,6 +170,7 @@ def test_all_kinds_and_numeric_families_appear(questions):
         "mcculloch_pitts",
         "chain_rule",
         "backprop",
+        "playground",  # the predict questions' numbers, measured on the playground's runs
     }, families
 
 
@@ -211,9 +215,11 @@ def test_typed_and_cloze_answers_are_right(questions, content):
                 s["rhs"] for s in entry.fields.get("steps") or []
             ]
             assert q.answer in stored, q.id
-        if q.cloze_template:
-            filled = q.cloze_template.replace("____", q.answer)
-            assert sym_equal(filled, q.expected), q.id
+        if (
+            q.cloze_template
+        ):  # the answer goes back in as a node (tests/core/test_fair_questions.py)
+            filled = q.cloze_template.replace("____", f"({q.answer})")
+            assert equivalent(filled, q.expected), q.id
             entry = content.by_id[q.entry_id]
             assert q.expected in (
                 entry.fields.get("formula"),
@@ -247,6 +253,7 @@ def test_true_false_labels_are_right(questions, content):
         if q.template == "erratum":
             err = next(e for e in content.errata if e.id == q.entry_id)
             assert q.data["shown"] == (err.correct if truth else err.says), q.id
+            assert truth or err.is_error, q.id  # only an error or overclaim makes the notes false
         elif q.template.startswith("recommend_"):
             row = next(r for r in content.recommendations if r["id"] == q.entry_id)
             assert (q.data["shown"] == row[q.data["column"]]) == truth, q.id
@@ -262,11 +269,14 @@ def test_true_false_labels_are_right(questions, content):
                 assert (q.data["shown"] == entry.fields["range"]) == truth, q.id
                 if not truth:  # no shared interval: the false statement is wholly false
                     assert not _intervals(q.data["shown"]) & _intervals(entry.fields["range"])
-            elif q.template == "hyperparameter":
-                real = entry.fields["hyperparameters"][q.data["name"]]
+            elif q.template == "hyperparameter":  # a standard default, saying whose
+                real = entry.fields["defaults"][q.data["name"]]
                 assert (q.data["shown"] == real) == truth, q.id
+                assert q.prompt.startswith("True or false? By ")
             elif q.template == "definition":
                 assert (q.data["shown"] == entry.fields["definition"]) == truth, q.id
+            elif is_predict(q):
+                assert q.answer == reference_answer(q), q.id
             else:
                 raise AssertionError(f"unchecked true/false template {q.template}")
         kinds[q.template] += 1
@@ -287,14 +297,13 @@ def test_matching_pairs_match_the_content(questions, content):
         assert 4 <= len(pairs) <= 6
         assert len(set(pairs.values())) == len(pairs), q.id
         for left, right in pairs.items():
-            entry = names[left]
+            # a loss is listed with its reduction: "Hinge loss (summed)"
+            entry = names.get(left) or names[left.rsplit(" (", 1)[0]]
             if "field" in q.data:
                 assert right == display(entry.fields[q.data["field"]]), q.id
                 others = [r for r in pairs.values() if r != right]
-                raw = {
-                    display(names[n].fields[q.data["field"]]): names[n].fields[q.data["field"]]
-                    for n in pairs
-                }
+                named = [names.get(n) or names[n.rsplit(" (", 1)[0]] for n in pairs]
+                raw = {display(e.fields[q.data["field"]]): e.fields[q.data["field"]] for e in named}
                 assert not any(sym_equal(raw[o], entry.fields[q.data["field"]]) for o in others)
             elif q.template == "definitions":
                 assert right.replace("…", "") in entry.fields["definition"] or "…" in right
@@ -408,6 +417,8 @@ def _backprop_reference(ex: dict) -> dict:
 def _reference(q: Question) -> float:
     d = q.data
     fam = d["family"]
+    if fam == "playground":
+        return reference_answer(q)
     if fam in ("activation_value", "activation_derivative"):
         return _engine_activation(d["activation"], d["z"], fam == "activation_derivative")
     if fam == "softmax":

@@ -33,8 +33,25 @@ def test_mcq_accepts_number_letter_or_text():
         assert grade(q, text).verdict == "correct", text
     for text in ("1", "a", "Epochs"):
         assert grade(q, text).verdict == "incorrect", text
-    for text in ("7", "", "zz top"):
+    for text in ("7", "zz top", "0.5"):
         assert grade(q, text).verdict == "invalid", text
+
+
+def test_an_empty_answer_is_a_skip_for_every_kind():
+    """ "Don't know": incorrect (a miss), message "skipped", never "invalid" (asked again)."""
+    for q in generate_quiz(3, 60):
+        verdict = grade(q, "  ")
+        assert (verdict.verdict, verdict.message) == ("incorrect", "skipped"), q.id
+
+
+def test_numeric_options_by_number_letter_or_value():
+    q = _mcq()
+    q.choices, q.answer, q.expected = ["0.25", "-0.5", "0.5", "2.0"], "0.5", "0.5"
+    for text in ("3", "c", "0.5", "0.50", ".5", "+0.5"):
+        assert grade(q, text).verdict == "correct", text
+    for text in ("2", "-0.5", "−0.5", "4", "2.0", "2.00"):
+        assert grade(q, text).verdict == "incorrect", text
+    assert grade(q, "0.4").verdict == "invalid"  # not an option: said, not graded
 
 
 def test_true_false_words():
@@ -49,9 +66,9 @@ def test_true_false_words():
         expected_kind="boolean",
         expected=False,
     )
-    for text in ("f", "False", "no", "FALSE", "false."):
+    for text in ("f", "False", "no", "FALSE", "false.", "F", "2"):
         assert grade(q, text).verdict == "correct", text
-    for text in ("t", "true", "yes"):
+    for text in ("t", "true", "yes", "T", "1"):
         assert grade(q, text).verdict == "incorrect", text
     assert grade(q, "maybe").verdict == "invalid"
 
@@ -90,12 +107,36 @@ def test_matching_accepts_pairs_in_several_forms():
     assert grade(q, " ".join(f"{i}{key[i]}" for i in key)).verdict == "correct"
     assert grade(q, ", ".join(f"{i}-{key[i].upper()}" for i in key)).verdict == "correct"
     assert grade(q, " ".join(key[str(i)] for i in range(1, n + 1))).verdict == "correct"
+    assert grade(q, "".join(f"{i}{key[i]}" for i in key)).verdict == "correct"  # 1c2b3a4d
+    assert grade(q, ", ".join(f"{i}-{key[i]}" for i in reversed(key))).verdict == "correct"
     assert grade(q, q.answer).verdict == "correct"  # the JSON object itself
     pairs = json.loads(q.answer)
     first, second = list(pairs)[:2]
     pairs[first], pairs[second] = pairs[second], pairs[first]
     assert grade(q, json.dumps(pairs)).verdict == "incorrect"
     assert grade(q, "no idea").verdict == "invalid"
+
+
+def test_matching_names_missing_and_wrong_pairs():
+    q = _first("matching", "activations")
+    key = q.expected["key"]
+    n = len(key)
+    partial = grade(q, " ".join(f"{i}{key[i]}" for i in list(key)[:2]))
+    missing = ", ".join(str(i) for i in range(3, n + 1))
+    assert partial.verdict == "invalid" and f"missing pairs for {missing}" in partial.message
+    letters = [key[str(i)] for i in range(1, n + 1)]
+    swapped = letters[1:2] + letters[:1] + letters[2:]  # items 1 and 2 exchanged
+    wrong = grade(q, " ".join(f"{i + 1}{c}" for i, c in enumerate(swapped)))
+    assert wrong.verdict == "incorrect"
+    assert f"wrong: 1{swapped[0]}, 2{swapped[1]};" in wrong.message
+    for text, words in [
+        ("1a 1b " + " ".join(f"{i}{key[str(i)]}" for i in range(2, n + 1)), "paired twice"),
+        (" ".join(f"{i}{key[str(i)]}" for i in range(1, n + 1)) + f" {n + 1}a", "no item"),
+        ("1z", "no option z"),
+        ("1b 2a hello", "cannot read"),
+    ]:
+        verdict = grade(q, text)
+        assert verdict.verdict == "invalid" and words in verdict.message, (text, verdict)
 
 
 def test_typed_formulas_accept_equivalent_forms_and_flag_unknown_names():
@@ -231,3 +272,26 @@ def test_the_question_model_loads_without_generation():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_printed_question_grades_as_the_generated_one():
+    """`quiz grade` reads the printed object back (question_from_dict): every kind, the same
+    verdicts as the generated question for the right answer, a wrong one, an alias, a skip."""
+    from studyapp.core.questions.restore import question_from_dict
+
+    checked = 0
+    for q in generate_quiz(21, 120):
+        back = question_from_dict(json.loads(json.dumps(q.to_dict())))
+        if q.kind != "numeric":  # printed numbers have 6 digits: graded the same, stored exactly
+            assert (back.expected_kind, back.expected, back.cloze_template) == (
+                q.expected_kind,
+                q.expected,
+                q.cloze_template,
+            ), q.id
+        tries = [q.answer, "", "2", "b", "zz", "1a 2b 3c 4d"] + list(
+            q.expected if isinstance(q.expected, list) else []
+        )
+        for text in tries:
+            assert grade(back, text).verdict == grade(q, text).verdict, (q.id, text)
+        checked += 1
+    assert checked == 120

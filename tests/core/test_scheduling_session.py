@@ -210,7 +210,7 @@ def test_session_undo_suspend_bury_and_summary(store):
     summary = s.summary()
     assert summary.reviewed == len(s.history) and summary.accuracy == 1.0
     assert summary.by_rating[4] == summary.reviewed
-    assert s.remaining()["new"] == 0
+    assert s.counts()["new"] == 0
     # Waiting for learning cards: refresh finds one once its step is due.
     store.record_review(s.history[-1].card.key, Rating.Again, clock.t)
     assert s.refresh() is not None

@@ -19,6 +19,7 @@ from studyapp.core.exercise import (
     parse_numbers,
     randomize_settings,
 )
+from studyapp.core.exercise.numbers import check_update, fmt_update
 from studyapp.errors import UsageError
 
 
@@ -328,10 +329,105 @@ def test_one_wrong_step_never_costs_a_later_step(seed):
         else:
             value = ws.carried_expected(step)
             value = step.expected if value is None else value
-        ws.submit(fmt_value(value, digits=6))
+        before = ws.rules.before(step)  # an update shows its change: more digits
+        ws.submit(fmt_value(value, digits=6) if before is None else fmt_update(before, value))
     statuses = [r.status for r in ws.results]
     assert statuses[wrong] == "incorrect", (settings, ws.steps[wrong].key)
     assert all(s in ("correct", "correct_given_earlier") for s in statuses[wrong + 1 :]), (
         settings,
         statuses,
     )
+
+
+def _at_step(ws: Workspace, key: str) -> None:
+    while ws.step.key != key:
+        ws.submit(ws.shown(ws.step))
+
+
+def test_an_unchanged_parameter_is_not_an_update():
+    """The issue's case: W¹ typed unchanged was graded right (0.5 % of W exceeds η·∂L/∂W)."""
+    ws = preset_ws()
+    _at_step(ws, "new_W1")
+    fb = ws.submit("[[0.2, 0.4], [0.3, 0.7]]")
+    assert fb.status == "incorrect" and "more digits" not in fb.message
+    assert "too few digits" in fb.message  # one decimal cannot show a change of 0.0003
+    fb = ws.submit("[0.1000, 0.2000]")  # b¹ unchanged, with enough digits to show a change
+    assert fb.status == "incorrect" and fb.message.startswith("unchanged")
+    fb = ws.submit("[[0.4968, 0.5964]]")  # W² moved the wrong way
+    assert fb.status == "incorrect" and "wrong way" in fb.message
+    assert "gradient was added" in fb.diagnosis
+    assert ws.submit("[0.305]").status == "correct"  # b² + 0.00503: three decimals show it
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_updates_are_graded_on_their_change(seed):
+    """Every update step of random exercises (backprop and optimizers): the old value and the old
+    value moved the wrong way are never right, in any number of digits; the shown value is right;
+    the truth rounded to fewer places than the change needs asks for more digits."""
+    rng = random.Random(seed)
+    for kind in ("backprop", "optimizer"):
+        ws = Workspace(generate(randomize_settings(rng, kind), seed))
+        for step in ws.steps:
+            before = ws.rules.before(step)
+            if before is None:
+                continue
+            change = step.expected - before
+            for digits in (2, 4, 8, 12):
+                for wrong in (before, before - change):
+                    text = fmt_value(wrong, digits)
+                    assert check_update(before, step.expected, text).verdict != "correct", text
+            assert check_update(before, step.expected, ws.shown(step)).verdict == "correct"
+            moving = np.abs(change[change != 0])
+            if moving.size and moving.min() < 0.05:
+                places = int(np.floor(-np.log10(moving.min())))  # 0.003 → 2 places: too few
+                coarse = fmt_value(np.round(step.expected, places), 12)
+                verdict = check_update(before, step.expected, coarse)
+                assert verdict.verdict == "incorrect" and "decimal places" in verdict.message
+
+
+def test_an_update_is_carried_forward_from_the_learners_gradient():
+    ws = preset_ws()
+    _at_step(ws, "grad_b1")
+    ws.submit("[-0.01, -0.01]")  # wrong ∂L/∂b¹ (the key: −0.005881, −0.006176)
+    ws.submit(ws.shown(ws.step))  # W¹ new right
+    fb = ws.submit("[0.1010, 0.2010]")  # b¹ − η·(their gradient)
+    assert fb.status == "correct_given_earlier", fb.message
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_written_solution_is_graded_by_the_workspace(seed):
+    """grade_solution drives the same Workspace as the screen: the key's own answers are all
+    correct; the given parameters written as the updated ones are not."""
+    from studyapp.core.exercise.grading import grade_solution
+
+    rng = random.Random(seed)
+    for kind in ("backprop", "optimizer"):
+        ex = generate(randomize_settings(rng, kind), seed)
+        answers = ex.answers.to_dict()
+        graded = grade_solution(ex, answers)
+        assert graded.all_accepted and graded.count(wsmod.StepStatus.CORRECT) == len(graded.steps)
+        if kind == "backprop":
+            answers["updated_biases"] = [list(b) for b in ex.biases]
+        else:
+            answers["params"] = list(ex.params)
+        verdicts = [s.result.status for s in grade_solution(ex, answers).steps]
+        assert verdicts[-1] == "incorrect" and not grade_solution(ex, answers).all_accepted
+
+
+@pytest.mark.parametrize(
+    ("shape", "text"),
+    [
+        ((), "a number"),
+        ((1,), "a number"),
+        ((2,), "a 2-vector [·, ·]"),
+        ((3,), "a 3-vector [·, ·, ·]"),  # the hint once showed two slots for three numbers
+        ((6,), "a 6-vector [·, …, ·]"),
+        ((1, 3), "a 1×3 matrix [[·, ·, ·]]"),
+        ((3, 2), "a 3×2 matrix [[·, ·], [·, ·], …]"),
+    ],
+)
+def test_shape_hint_has_one_slot_per_entry(shape, text):
+    from studyapp.core.exercise.model import Step
+
+    step = Step(key="x", kind="z", label="x", title="x", expected=np.zeros(shape))
+    assert step.shape_text == text

@@ -4,24 +4,29 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input, Select
 
-from studyapp.ui.screens.browse import BrowseScreen
+from studyapp.ui.screens.browse import BrowseScreen, columns_for
 from studyapp.ui.screens.settings import SettingsScreen
 
-from .conftest import SPECS, open_export, wait_until
+from .conftest import NOW, SPECS, open_export, wait_until
 
 
 def _keys(table: DataTable) -> list[str]:
     return [row.value for row in table.rows]
 
 
+async def _browse(app, pilot) -> tuple[BrowseScreen, DataTable]:
+    """Press b on the dashboard: the browse screen and its table."""
+    await pilot.press("b")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, BrowseScreen)
+    return screen, screen.query_one("#browse-table", DataTable)
+
+
 async def test_browse_search_filters(make_app):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("b")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, BrowseScreen)
-        table = screen.query_one("#browse-table", DataTable)
+        screen, table = await _browse(app, pilot)
         assert _keys(table) == [s.key for s in SPECS]
 
         await pilot.press("slash")
@@ -64,7 +69,7 @@ async def test_browse_shows_history_after_a_review(make_app):
         await pilot.press("r")
         await pilot.pause()
         key = app.screen.card.key
-        await pilot.press("space", "3", "escape", "b")
+        await pilot.press("space", "3", "escape", "escape", "b")  # summary, then dashboard
         await pilot.pause()
         screen = app.screen
         screen.query_one("#browse-search", Input).value = f"key:{key}"
@@ -119,7 +124,8 @@ async def test_dashboard_counts_and_menu(make_app):
         await wait_until(pilot, lambda: tile.value != "…")
         table = app.screen.query_one("#deck-table", DataTable)
         assert "activations" in _keys(table)
-        assert table.get_row("__total__")[1].plain == str(len(SPECS))  # new cards today
+        assert table.get_row("__all__")[0].plain == "All decks"
+        assert table.get_row("__all__")[1].plain == str(len(SPECS))  # new cards today
         assert app.screen.query_one("#tile-streak").value == "0"
 
 
@@ -174,7 +180,7 @@ async def test_stats_screen_fills_in(make_app):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("r", "space", "3")
-        await pilot.press("escape", "s")
+        await pilot.press("escape", "escape", "s")  # the session summary, then the dashboard
         await pilot.pause()
         box = app.screen.query_one("#stats-summary")
         await wait_until(pilot, lambda: "Computing" not in str(box.render()))
@@ -194,7 +200,9 @@ async def test_app_with_no_arguments_uses_the_data_dir(data_dir):
         assert app.load_error is None, app.load_error
         message = app.screen.query_one("#dash-message")
         await wait_until(pilot, lambda: "Loading" not in str(message.render()))
-        assert "press r" in str(message.render()) or "Nothing due" in str(message.render())
+        assert "r studies all decks" in str(message.render()) or "Nothing due" in str(
+            message.render()
+        )
     assert (data_dir / "studyapp.db").exists()
 
 
@@ -222,6 +230,12 @@ async def test_unusable_database_is_one_line_not_a_crash(data_dir):
         await pilot.press("r")  # the review says so too, instead of failing
         await pilot.pause()
         assert "Cannot open the study data" in str(app.screen.query_one("#review-summary").render())
+        await pilot.press("escape", "s")  # and so do the statistics, with the reason
+        await pilot.pause()
+        box = app.screen.query_one("#stats-summary")
+        await wait_until(pilot, lambda: "Computing" not in str(box.render()))
+        assert "Cannot open the study data" in str(box.render()), str(box.render())
+        assert "is a directory" in str(box.render())
 
 
 async def test_text_that_looks_like_markup_is_shown_as_typed(make_app):
@@ -289,7 +303,9 @@ async def test_export_from_the_palette_writes_a_file(make_app, tmp_path):
         assert not isinstance(app.screen, ExportScreen)
 
 
-async def test_enter_on_a_deck_browses_its_cards(make_app):
+async def test_enter_on_a_deck_reviews_it_and_b_browses_it(make_app):
+    from studyapp.ui.screens.review import ReviewScreen
+
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
@@ -298,8 +314,63 @@ async def test_enter_on_a_deck_browses_its_cards(make_app):
         table.move_cursor(
             row=list(table.rows).index(next(k for k in table.rows if k.value == "losses"))
         )
-        await pilot.press("enter")
+        await pilot.press("b")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, BrowseScreen)
         assert _keys(screen.query_one("#browse-table", DataTable)) == ["loss.mse::formula"]
+        await pilot.press("escape", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen) and app.screen.card.key == "loss.mse::formula"
+        assert app.screen.sub_title == "Review · Losses"
+
+
+# ---- flags from the table, history intervals, the due column at 80 columns
+
+
+async def test_flag_from_browse_and_find_it(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen, table = await _browse(app, pilot)
+        table.move_cursor(row=1)
+        key = screen.selected_key
+        await pilot.press("ctrl+2")
+        assert app.storage.get_card(key).flag == 2
+        assert screen.selected_key == key  # the row stays highlighted
+        assert str(table.get_row(key)[0]).startswith("⚑ ")
+        assert "⚑ orange" in str(screen.query_one("#details-card").render())
+        await pilot.press("f", "4")
+        await pilot.pause()
+        assert app.storage.get_card(key).flag == 4
+        search = screen.query_one("#browse-search", Input)
+        search.value = "is:flagged"
+        await pilot.pause()
+        assert _keys(table) == [key]
+        search.value = "flag:2"
+        await pilot.pause()
+        assert _keys(table) == []
+        search.value = "flag:9"
+        await pilot.pause()
+        assert "flag:9 is not a flag" in str(screen.query_one("#details-card").render())
+
+
+async def test_history_reads_like_people_write_intervals(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.storage.record_review("loss.mse::formula", 3, NOW)  # Good: 10 min learning step
+        screen, _table = await _browse(app, pilot)
+        screen.query_one("#browse-search", Input).value = "topic:losses"
+        await pilot.pause()
+        history = str(screen.query_one("#details-history").render())
+        assert "Good → 10 min" in history, history
+        assert "0.00" not in history
+
+
+async def test_the_due_column_fits_at_80_columns(make_app):
+    assert [k for k, _t, _w in columns_for(46)] == ["card", "state", "due"]
+    assert [k for k, _t, _w in columns_for(60)] == ["card", "topic", "state", "due"]
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        _screen, table = await _browse(app, pilot)
+        used = sum(c.get_render_width(table) for c in table.columns.values())
+        assert "due" in [c.value for c in table.columns] and used <= table.size.width

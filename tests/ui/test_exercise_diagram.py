@@ -80,3 +80,49 @@ def test_no_conflicting_rows_in_the_layouts_used():
     dst = [_Unit([("z", None)], width=5, height=4, y=0, in_ports=[5, 1])]
     # target row 5 (from source 0) meets source 1's exit row 5: that would merge two lines
     assert _conflicts(src, dst) == 1
+
+
+def _width(text) -> int:
+    return max(len(line) for line in text.plain.splitlines())
+
+
+@pytest.mark.parametrize(
+    "layers", [(3, 1, 2, 1), (2, 3, 1), (4, 2, 4, 1), (3, 1, 3, 1, 2), (4, 4, 4)]
+)
+def test_a_narrow_space_gets_the_compact_drawing_with_every_edge(layers):
+    ex = exercises.backprop_exercises(1, layers=layers)[0]
+    normal = diagram_text(ex)
+    narrow = _width(normal) - 1
+    compact = diagram_text(ex, width=narrow)
+    if compact is None:  # too wide even compact: nothing is drawn cut off
+        return
+    assert _width(compact) <= narrow < _width(normal)
+    edges = sum(a * b for a, b in zip(layers, layers[1:], strict=False))
+    assert compact.plain.count("▶") == edges and compact.plain.count("╶y") == layers[-1]
+    assert diagram_text(ex, width=_width(normal)).plain == normal.plain  # room: normal spacing
+
+
+def test_the_3_1_2_1_net_fits_80_columns():
+    """It was cut off on the right at 80×24 (95 columns drawn)."""
+    ex = exercises.backprop_exercises(1, layers=(3, 1, 2, 1))[0]
+    assert _width(diagram_text(ex)) > 80 - 6
+    assert _width(diagram_text(ex, width=80 - 6)) <= 80 - 6
+    assert diagram_text(ex, width=40) is None
+
+
+async def test_the_exercise_screen_draws_within_its_width_at_80_columns(make_app):
+    from studyapp.ui.screens.exercise import ExerciseScreen
+    from studyapp.ui.widgets.network_diagram import NetworkDiagram
+
+    from .conftest import wait_until
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        ex = exercises.backprop_exercises(1, layers=(3, 1, 2, 1))[0]
+        await app.push_screen(ExerciseScreen(exercise=ex))
+        diagram = app.screen.query_one(NetworkDiagram)
+        await wait_until(pilot, lambda: diagram.size.width > 0)
+        await pilot.pause()
+        drawn = max(len(line) for line in str(diagram.render()).splitlines())
+        assert "▶" in str(diagram.render())
+        assert drawn <= diagram.parent.scrollable_content_region.width <= 80

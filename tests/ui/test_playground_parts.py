@@ -187,7 +187,7 @@ def test_live_loop_runs_commands_and_steps_on_its_thread_and_pauses_on_errors():
         frames.append((frame, running))
         loop.frame_drawn()
 
-    loop: LiveLoop[int] = LiveLoop(sim, draw, errors.append, 500)
+    loop: LiveLoop[Countdown, int] = LiveLoop(sim, draw, errors.append, 500)
     stop = threading.Event()
     worker = threading.Thread(target=loop.run, args=(stop.is_set,))
     worker.start()

@@ -134,7 +134,11 @@ async def test_generated_quiz_opens_from_the_dashboard(make_app):
 
 
 async def test_quiz_ends_with_the_score(make_app, questions):
+    import dataclasses
+
+    long = "Which of these " + "very long words " * 8 + "is right?"
     qs = [questions["mcq"], questions["true_false"], questions["mcq"]]
+    qs[0] = dataclasses.replace(qs[0], prompt=long)  # cut in the summary, and it says so
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         screen = QuizScreen(questions=qs)
@@ -153,6 +157,8 @@ async def test_quiz_ends_with_the_score(make_app, questions):
         text = str(screen.query_one("#quiz-prompt").render())
         assert "You scored 2 of 3" in text
         assert text.count("✔") == 2 and text.count("✘") == 1
+        cut = next(line for line in text.splitlines() if "Which of these" in line)
+        assert cut.endswith("…") and len(cut) == len("✔ ") + 70
 
 
 async def test_mcq_choice_by_arrow_and_enter(make_app, questions):
@@ -166,3 +172,28 @@ async def test_mcq_choice_by_arrow_and_enter(make_app, questions):
         await pilot.press(*(["down"] * right), "enter")
         await _settle(app, pilot)
         assert screen.graded and screen.score == 1, str(screen.query_one(Feedback).render())
+
+
+async def test_a_typed_question_can_be_skipped(make_app, questions):
+    """ "Don't know" (ctrl+r): the answer shows and a miss counts; enter on an empty box, a
+    slip of the finger, does nothing."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = QuizScreen(questions=[questions["typed"], questions["cloze"]])
+        await app.push_screen(screen)
+        await wait_until(pilot, lambda: screen.question is not None)
+        await pilot.press("ctrl+r")
+        await _settle(app, pilot)
+        text = str(screen.query_one(Feedback).render())
+        assert screen.graded and "Don't know" in text and "Answer:" in text, text
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.index == 1)
+        screen.query_one(MathInput).input.focus()
+        await pilot.press("enter")  # nothing typed
+        await _settle(app, pilot)
+        assert not screen.graded
+        await pilot.press("f3")
+        await _settle(app, pilot)
+        assert screen.graded and screen.score == 0
+        topic = questions["typed"].topic
+        assert app.storage.topic_accuracy()[topic][0] == 0

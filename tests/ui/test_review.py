@@ -130,6 +130,6 @@ async def test_learning_card_comes_back_when_due(make_app):
             await pilot.press("space", "3")
         assert "Session finished" in str(screen.query_one("#review-summary").render())
         clock["now"] = NOW + timedelta(days=30)
-        screen._poll_for_due_cards()
+        screen._poll()
         await pilot.pause()
         assert screen.card is not None and screen.card.key == SPECS[0].key

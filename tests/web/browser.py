@@ -188,7 +188,7 @@ class Browser:
         """A new tab on ``url`` whose app has drawn its dashboard."""
         tab = Tab(self, self.context.new_page())
         tab.page.goto(url)
-        tab.wait_for("press r to start", timeout=timeout)
+        tab.wait_for("studies all decks", timeout=timeout)  # the dashboard's counts are in
         # Keys go to xterm.js's input element, as after a click in the page.
         tab.page.focus(".xterm-helper-textarea")
         return tab
@@ -251,7 +251,7 @@ class Tab:
             self.screenshot(screenshot)
         mark = self.mark()
         self.press("3")
-        self.wait_for("done 1 · remaining", since=mark)
+        self.wait_for("press space to show the answer", since=mark)  # the next card
 
     def settle(self, quiet: float = 0.3, timeout: float = 10.0) -> None:
         """Wait until the app has written nothing for ``quiet`` seconds (a whole frame drawn)."""

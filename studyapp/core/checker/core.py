@@ -39,7 +39,7 @@ class Outcome(StrEnum):
     INVALID = "invalid"  # text that cannot be read, or is not allowed (unknown names, limits)
 
 
-_OUTCOMES = {**{o.value: o for o in Outcome}, **{o: o for o in Outcome}}
+_OUTCOMES: dict[str, Outcome] = {**{o.value: o for o in Outcome}, **{o: o for o in Outcome}}
 
 
 @dataclass
@@ -190,7 +190,10 @@ def check(
         e_node = parse(expected, known_vars=allowed)
     except ParseError as exc:
         return Verdict(
-            "invalid", f"expected answer cannot be read: {exc}", _echo(expected), _echo(answer)
+            Outcome.INVALID,
+            f"expected answer cannot be read: {exc}",
+            _echo(expected),
+            _echo(answer),
         )
     known = set(free_symbols(e_node)) | set(allowed or ())
     if shape(e_node) and isinstance(answer, str) and _PLAIN_NUMBERS.fullmatch(answer):
@@ -199,7 +202,7 @@ def check(
         a_node = parse(answer, known_vars=known)
     except ParseError as exc:
         return Verdict(
-            "invalid", f"answer cannot be read: {exc}", render_text(e_node), _echo(answer)
+            Outcome.INVALID, f"answer cannot be read: {exc}", render_text(e_node), _echo(answer)
         )
     return grade_nodes(
         e_node,
@@ -270,7 +273,7 @@ def grade_nodes(
     def verdict(
         v: str, message: str, diagnosis: str | None = None, settled_by: str | None = None
     ) -> Verdict:
-        return Verdict(v, message, exp_text, ans_text, diagnosis, pretty, settled_by)
+        return Verdict(_OUTCOMES[v], message, exp_text, ans_text, diagnosis, pretty, settled_by)
 
     if allowed is not None:
         for label, node in (("answer", a_node), ("expected answer", e_node)):
@@ -331,11 +334,11 @@ def check_value(expected, answer: str, rel_tol: float = 0.005, abs_tol: float = 
     try:
         a_node = parse(answer)
     except ParseError as exc:
-        return Verdict("invalid", f"answer cannot be read: {exc}", exp_text, _echo(answer))
+        return Verdict(Outcome.INVALID, f"answer cannot be read: {exc}", exp_text, _echo(answer))
     ans_text, pretty = render_text(a_node), render_unicode(a_node)
 
     def verdict(v: str, message: str, diagnosis: str | None = None) -> Verdict:
-        return Verdict(v, message, exp_text, ans_text, diagnosis, pretty)
+        return Verdict(_OUTCOMES[v], message, exp_text, ans_text, diagnosis, pretty)
 
     syms = free_symbols(a_node)
     if syms:

@@ -241,82 +241,122 @@ def _negated_variable(samples, expected_node, names) -> str | None:
     return None
 
 
-def _activation_slip(cands: _Candidates, names, E, A) -> str | None:
-    def deriv_forms(x):
+class _Forms:
+    """Whether sampled values are an activation (or its derivative) of a variable."""
+
+    def __init__(self, cands: _Candidates) -> None:
+        self.cands = cands
+
+    @staticmethod
+    def deriv_forms(x: str) -> list:
         forms = [ACTIVATIONS[x][2]]
         if x in OUTPUT_FORMS:
             forms.append(OUTPUT_FORMS[x][0])
         return forms
 
-    def is_deriv(values, x, v):
-        return any(cands.matches(values, f, v) for f in deriv_forms(x))
+    def is_deriv(self, values, x: str, v: str) -> bool:
+        return any(self.cands.matches(values, f, v) for f in self.deriv_forms(x))
 
-    def is_func(values, x, v):
-        return cands.matches(values, ACTIVATIONS[x][1], v)
+    def is_func(self, values, x: str, v: str) -> bool:
+        return self.cands.matches(values, ACTIVATIONS[x][1], v)
 
+
+def _derivative_slip(forms: _Forms, x: str, v: str, E, A) -> str | None:
+    """The expected is the derivative of activation ``x``: a swapped σ/tanh, the function itself,
+    or the derivative of another activation."""
+    disp_x, _f, derivative, shown_x = ACTIVATIONS[x]
+    for src, dst, disp_src, disp_dst in _SWAPPED:
+        swapped = derivative.replace(src + "(", dst + "(")
+        if swapped != derivative and forms.cands.matches(A, swapped, v):
+            note = _TANH_NOTATION if x == "tanh" else ""
+            return (
+                f"{disp_dst} written where {disp_src} belongs: the derivative is "
+                f"{shown_x.format(v=v)}{note}"
+            )
+    if forms.is_func(A, x, v) and not forms.is_deriv(A, x, v):
+        return f"this is {disp_x}({v}) itself, not its derivative ({shown_x.format(v=v)})"
+    for y, (disp_y, _f2, _d2, _s2) in ACTIVATIONS.items():
+        if y != x and forms.is_deriv(A, y, v) and not forms.is_deriv(E, y, v):
+            return (
+                f"derivative of the wrong function: this is the derivative of "
+                f"{disp_y}, but the question is about {disp_x} "
+                f"({shown_x.format(v=v)})"
+            )
+    return None
+
+
+def _function_slip(forms: _Forms, x: str, v: str, A) -> str | None:
+    """The expected is activation ``x`` itself: its derivative given, or another activation."""
+    disp_x = ACTIVATIONS[x][0]
+    if forms.is_deriv(A, x, v):
+        return f"this is the derivative of {disp_x}, but the question asks for {disp_x}({v}) itself"
+    for y, (disp_y, _f2, _d2, _s2) in ACTIVATIONS.items():
+        if y != x and forms.is_func(A, y, v):
+            return f"wrong function: this is {disp_y}({v}), not {disp_x}({v})"
+    return None
+
+
+_CHAIN_RULE_PHRASES = (
+    # expected = answer × f'(v): the factor is missing
+    (
+        lambda e, a: e / a if a else None,
+        "missing the activation-derivative factor of the chain rule: multiply by {text}",
+    ),
+    # answer = expected × f'(v): one factor too many (∂C/∂z given where ∂C/∂a was asked)
+    (
+        lambda e, a: a / e if e else None,
+        "one chain-rule factor too many: the answer is the expected one times {text}",
+    ),
+)
+
+
+def _ratio_is_a_derivative(forms: _Forms, ratios: list, names) -> str | None:
+    """The text of the activation derivative f'(v) that the ratios follow, if any."""
     for v in names:
-        for x, (disp_x, _f, _d, shown_x) in ACTIVATIONS.items():
-            if is_deriv(E, x, v):
-                for src, dst, disp_src, disp_dst in _SWAPPED:
-                    swapped = ACTIVATIONS[x][2].replace(src + "(", dst + "(")
-                    if swapped != ACTIVATIONS[x][2] and cands.matches(A, swapped, v):
-                        note = _TANH_NOTATION if x == "tanh" else ""
-                        return (
-                            f"{disp_dst} written where {disp_src} belongs: the derivative is "
-                            f"{shown_x.format(v=v)}{note}"
-                        )
-                if is_func(A, x, v) and not is_deriv(A, x, v):
-                    return (
-                        f"this is {disp_x}({v}) itself, not its derivative ({shown_x.format(v=v)})"
-                    )
-                for y, (disp_y, _f2, _d2, _s2) in ACTIVATIONS.items():
-                    if y != x and is_deriv(A, y, v) and not is_deriv(E, y, v):
-                        return (
-                            f"derivative of the wrong function: this is the derivative of "
-                            f"{disp_y}, but the question is about {disp_x} "
-                            f"({shown_x.format(v=v)})"
-                        )
-            elif is_func(E, x, v):
-                if is_deriv(A, x, v):
-                    return (
-                        f"this is the derivative of {disp_x}, but the question asks for "
-                        f"{disp_x}({v}) itself"
-                    )
-                for y, (disp_y, _f2, _d2, _s2) in ACTIVATIONS.items():
-                    if y != x and is_func(A, y, v):
-                        return f"wrong function: this is {disp_y}({v}), not {disp_x}({v})"
-    # chain rule: expected = answer × f'(v) (factor missing) or answer = expected × f'(v)
-    # (one factor too many, e.g. ∂C/∂z given where ∂C/∂a was asked)
-    for ratios, phrase in (
-        (
-            [e / a if a else None for e, a in zip(E, A, strict=False)],
-            "missing the activation-derivative factor of the chain rule: multiply by {text}",
-        ),
-        (
-            [a / e if e else None for e, a in zip(E, A, strict=False)],
-            "one chain-rule factor too many: the answer is the expected one times {text}",
-        ),
-    ):
+        for x, (_disp, _f, _d, shown) in ACTIVATIONS.items():
+            if x == "exp":
+                continue
+            texts = [shown.format(v=v)]
+            if x in OUTPUT_FORMS:
+                texts.append(OUTPUT_FORMS[x][1].format(v=v))
+            for form, text in zip(forms.deriv_forms(x), texts, strict=False):
+                vals = forms.cands.values(form, v, len(ratios))
+                pairs = [
+                    (r, c)
+                    for r, c in zip(ratios, vals, strict=False)
+                    if r is not None and c is not None
+                ]
+                if len(pairs) >= 3 and all(_close(r, c) for r, c in pairs):
+                    return text
+    return None
+
+
+def _chain_rule_slip(forms: _Forms, names, E, A) -> str | None:
+    for ratio, phrase in _CHAIN_RULE_PHRASES:
+        ratios = [ratio(e, a) for e, a in zip(E, A, strict=False)]
         usable = [r for r in ratios if r is not None]
         if len(usable) < 3 or all(_close(r, usable[0]) for r in usable):
-            continue
-        for v in names:
-            for x, (_disp, _f, _d, shown) in ACTIVATIONS.items():
-                if x == "exp":
-                    continue
-                texts = [shown.format(v=v)]
-                if x in OUTPUT_FORMS:
-                    texts.append(OUTPUT_FORMS[x][1].format(v=v))
-                for form, text in zip(deriv_forms(x), texts, strict=False):
-                    vals = cands.values(form, v, len(ratios))
-                    pairs = [
-                        (r, c)
-                        for r, c in zip(ratios, vals, strict=False)
-                        if r is not None and c is not None
-                    ]
-                    if len(pairs) >= 3 and all(_close(r, c) for r, c in pairs):
-                        return phrase.format(text=text)
+            continue  # a constant ratio is a factor slip, not a derivative
+        text = _ratio_is_a_derivative(forms, ratios, names)
+        if text is not None:
+            return phrase.format(text=text)
     return None
+
+
+def _activation_slip(cands: _Candidates, names, E, A) -> str | None:
+    """A slip between activations and their derivatives, or a chain-rule factor missing/extra."""
+    forms = _Forms(cands)
+    for v in names:
+        for x in ACTIVATIONS:
+            if forms.is_deriv(E, x, v):
+                slip = _derivative_slip(forms, x, v, E, A)
+            elif forms.is_func(E, x, v):
+                slip = _function_slip(forms, x, v, A)
+            else:
+                continue
+            if slip is not None:
+                return slip
+    return _chain_rule_slip(forms, names, E, A)
 
 
 # --------------------------------------------------------------------------- numbers

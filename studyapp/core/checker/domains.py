@@ -86,12 +86,12 @@ class Domain:
     def describe(self, name: str = "x") -> str:
         """``"alpha in (0, 1)"``, ``"t ≥ 1, an integer"``, ``"x real"``."""
         kind = ", an integer" if self.integer else ""
-        if self.lo is None and self.hi is None:
-            return f"{name} {'integer' if self.integer else 'real'}"
+        if self.lo is None:
+            if self.hi is None:
+                return f"{name} {'integer' if self.integer else 'real'}"
+            return f"{name} {'≤' if self.hi_closed else '<'} {_num(self.hi)}{kind}"
         if self.hi is None:
             return f"{name} {'≥' if self.lo_closed else '>'} {_num(self.lo)}{kind}"
-        if self.lo is None:
-            return f"{name} {'≤' if self.hi_closed else '<'} {_num(self.hi)}{kind}"
         left, right = "[" if self.lo_closed else "(", "]" if self.hi_closed else ")"
         return f"{name} in {left}{_num(self.lo)}, {_num(self.hi)}{right}{kind}"
 
@@ -137,6 +137,7 @@ class Domain:
                     values.append(x)
         elif len(values) < 2:
             anchor = self.lo if self.lo is not None else self.hi
+            assert anchor is not None  # an unrestricted domain holds every exact point
             step = 1 if self.lo is not None else -1
             for k in (1, 2, 4):
                 x = anchor + step * Fraction(k, 2)
@@ -170,7 +171,9 @@ class Domain:
             out[flip] *= -1
             return out
         if hi is None or lo is None:
-            end = float(lo if lo is not None else hi)
+            one_end = lo if lo is not None else hi
+            assert one_end is not None  # both None returned above
+            end = float(one_end)
             step = 10 ** (6 * u[1] - 3)
             step[:b] = 0.05 + 0.9 * u[1, :b]
             x = end + step if lo is not None else end - step

@@ -40,6 +40,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
+from typing import Any
 
 from mpmath.ctx_mp import MPContext
 
@@ -89,7 +90,7 @@ def context(dps: int) -> MPContext:
     return ctx
 
 
-Evaluator = Callable[[MPContext, dict], object]
+Evaluator = Callable[[MPContext, dict], Any]  # an mpf (mpmath has no types)
 
 
 def _check(ctx: MPContext, v):
@@ -235,13 +236,13 @@ def rational_constants(node: Node) -> dict[int, Fraction]:
     out: dict[int, Fraction] = {}
 
     def visit(n: Node) -> Fraction | None:
-        kind = type(n)
-        if kind is Num:
+        v: Fraction | None
+        if isinstance(n, Num):
             v = n.value
-        elif kind is Neg:
+        elif isinstance(n, Neg):
             a = visit(n.arg)
             v = None if a is None else -a
-        elif kind is BinOp or kind is Pow:
+        elif isinstance(n, (BinOp, Pow)):
             a, b = visit(_left(n)), visit(_right(n))
             v = None if a is None or b is None else _fold(n, a, b)
         else:
@@ -257,15 +258,15 @@ def rational_constants(node: Node) -> dict[int, Fraction]:
     return out
 
 
-def _left(n: Node) -> Node:
+def _left(n: BinOp | Pow) -> Node:
     return n.left if isinstance(n, BinOp) else n.base
 
 
-def _right(n: Node) -> Node:
+def _right(n: BinOp | Pow) -> Node:
     return n.right if isinstance(n, BinOp) else n.exp
 
 
-def _fold(n: Node, a: Fraction, b: Fraction) -> Fraction | None:
+def _fold(n: BinOp | Pow, a: Fraction, b: Fraction) -> Fraction | None:
     if isinstance(n, Pow):
         if b.denominator != 1 or abs(b) > 64 or (a == 0 and b <= 0):
             return None
@@ -455,8 +456,9 @@ def _eval_or_none(fn: Evaluator, ctx, env):
         return None
 
 
-def _why_undefined(fn: Evaluator, ctx, env) -> tuple[object, Undefined | None]:
-    """(value, None) or (None, the Undefined that says why there is none)."""
+def _why_undefined(fn: Evaluator, ctx, env) -> tuple[Any, Undefined | None]:
+    """(value, None) or (None, the Undefined that says why there is none): an evaluator never
+    returns None, so the second item is None exactly when there is a value."""
     try:
         return fn(ctx, env), None
     except Undefined as exc:
@@ -521,7 +523,7 @@ def _judge(
         return
     result.expected_defined += 1
     a, why = _why_undefined(fa, lo, env_lo)
-    if a is None:
+    if why is not None:
         result.undefined += 1
         if why.kind == "overflow":
             return
@@ -535,8 +537,8 @@ def _judge(
             return
         if why.kind == "domain":  # no real value on a whole stretch (random points never
             hi = context(HIGH_DPS)  # land on isolated holes): confirm against round-off
-            a2, why2 = _why_undefined(fa, hi, {k: hi.mpf(v) for k, v in point.items()})
-            if a2 is None and why2.kind == "domain":
+            _, why2 = _why_undefined(fa, hi, {k: hi.mpf(v) for k, v in point.items()})
+            if why2 is not None and why2.kind == "domain":
                 result.missing += 1
                 if result.gap is None:
                     result.gap = (point, e, str(why2))
@@ -592,8 +594,7 @@ def _screen(plan: SamplePlan, expected: Node, answer: Node, consts, count: int):
             telling = fin_e & ~(np.isfinite(va) & near)
             magnitude = np.max(np.abs(np.stack([env[n] for n in plan.names])), axis=0)
     except (ArithmeticError, ValueError, TypeError, MemoryError):
-        exact = list(range(plan.n_random, size))[:FLAGGED_MAX]
-        return exact, order[:count], []
+        return list(range(plan.n_random, size))[:FLAGGED_MAX], order[:count], []
     exact = np.flatnonzero(telling[plan.n_random :]) + plan.n_random
     exact = exact[np.argsort(magnitude[exact], kind="stable")]
     flagged = [int(k) for k in exact] + [k for k in order if telling[k]]

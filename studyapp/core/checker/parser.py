@@ -22,6 +22,8 @@ Implicit multiplication has the same precedence as ``*`` and ``/`` (left to righ
 from __future__ import annotations
 
 import math
+import operator
+from collections.abc import Callable
 from fractions import Fraction
 
 from studyapp.core.checker.errors import LimitError, ParseError
@@ -202,15 +204,16 @@ class _Parser:
         items = rows[0]
         if len(items) == 1 and bracket != "[":
             return items[0]
-        if all(isinstance(x, Vec) for x in items):
-            widths = {len(x.items) for x in items}
+        vectors = [x for x in items if isinstance(x, Vec)]
+        if len(vectors) == len(items):
+            widths = {len(x.items) for x in vectors}
             if len(widths) != 1:
                 raise ParseError(
                     "matrix rows have different lengths: "
-                    + ", ".join(str(len(x.items)) for x in items),
+                    + ", ".join(str(len(x.items)) for x in vectors),
                     opened.pos if opened else 0,
                 )
-            return Mat(tuple(x.items for x in items))
+            return Mat(tuple(x.items for x in vectors))
         if any(isinstance(x, (Vec, Mat)) for x in items):
             raise ParseError(
                 "cannot mix numbers and vectors in one list", opened.pos if opened else 0
@@ -509,7 +512,14 @@ def _has_symbol(node: Node) -> bool:
     return False
 
 
-_FLOAT_FUNCS = {
+_ARITHMETIC: dict[str, Callable[[float, float], float]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+}
+
+_FLOAT_FUNCS: dict[str, Callable[[float], float]] = {
     "exp": math.exp,
     "log": math.log,
     "sqrt": math.sqrt,
@@ -549,8 +559,7 @@ def _cf(node: Node, depth: int) -> float:
     if isinstance(node, Neg):
         return -_cf(node.arg, depth + 1)
     if isinstance(node, BinOp):
-        a, b = _cf(node.left, depth + 1), _cf(node.right, depth + 1)
-        return {"+": a + b, "-": a - b, "*": a * b}.get(node.op, None) if node.op != "/" else a / b
+        return _ARITHMETIC[node.op](_cf(node.left, depth + 1), _cf(node.right, depth + 1))
     if isinstance(node, Pow):
         b, e = _cf(node.base, depth + 1), _cf(node.exp, depth + 1)
         if abs(e) > 1e6 or (abs(b) > 1 and abs(e) * math.log(abs(b)) > 700):

@@ -18,7 +18,8 @@ import numpy as np
 
 from studyapp.core.checker.nodes import BinOp, Call, Const, Neg, Node, Num, Pow, Sym
 
-ArrayFn = Callable[[dict], np.ndarray]
+# A constant subtree gives a plain float; evaluate_arrays broadcasts it to the points.
+ArrayFn = Callable[[dict], np.ndarray | float]
 
 
 def _sigma(x):

@@ -193,6 +193,8 @@ class SymbolicWorker:
         except subprocess.TimeoutExpired:  # pragma: no cover
             pass
         for stream in (proc.stdin, proc.stdout):
+            if stream is None:  # not piped (never the case here: both are pipes)
+                continue
             try:
                 stream.close()
             except OSError:

@@ -52,10 +52,7 @@ def _derivative(activation: str) -> str:
 
 def _activation_derivative(name: str, z: np.ndarray) -> np.ndarray:
     """f′(z) of one layer, from the engine (element-wise activations only: softmax has a Jacobian)."""
-    derivative = ACTIVATIONS[name].derivative
-    if derivative is None:
-        raise ValueError(f"{name} has no element-wise derivative")
-    return np.asarray(derivative(_batch(z)))[0]
+    return np.asarray(ACTIVATIONS[name].elementwise_derivative(_batch(z)))[0]
 
 
 class BackpropRules:
@@ -316,6 +313,10 @@ class BackpropRules:
         "update": _hint_update,
     }
 
+    def before(self, step: Step) -> np.ndarray | None:
+        """W^m or b^m as given, for the step that updates it."""
+        return self._given_param(_param(step), _layer(step)) if step.kind == "update" else None
+
     def worked_solution(self) -> str:
         return worked.render_backprop(self.exercise, "text")
 
@@ -326,30 +327,23 @@ def _steps(ex: BackpropExercise) -> list[Step]:
     ans, big_l = ex.answers, ex.depth
     steps: list[Step] = []
 
-    def add(key: str, kind: str, label: str, title: str, value, m: int | None) -> None:
-        steps.append(Step(key, kind, label, title, np.asarray(value, dtype=float), m))
+    def add(key: str, kind: str, label: str, title: str, value, m: int | None, *path) -> None:
+        steps.append(Step(key, kind, label, title, np.asarray(value, dtype=float), m, path))
 
     for m in range(1, big_l + 1):
-        s, role = sup(m), f"{'output' if m == big_l else 'hidden'}, {ex.activation_of(m)}"
-        add(f"z{m}", "z", f"z{s}", f"pre-activation of layer {m} ({role})", ans.z[m - 1], m)
-        add(f"a{m}", "a", f"a{s}", f"activation of layer {m} ({role})", ans.a[m - 1], m)
-    add("loss", "loss", "L", f"loss ({ex.loss})", ans.loss, None)
+        s, role, i = sup(m), f"{'output' if m == big_l else 'hidden'}, {ex.activation_of(m)}", m - 1
+        add(f"z{m}", "z", f"z{s}", f"pre-activation of layer {m} ({role})", ans.z[i], m, "z", i)
+        add(f"a{m}", "a", f"a{s}", f"activation of layer {m} ({role})", ans.a[i], m, "a", i)
+    add("loss", "loss", "L", f"loss ({ex.loss})", ans.loss, None, "loss")
     for m in range(big_l, 0, -1):
-        s, delta = sup(m), "delta_output" if m == big_l else "delta_hidden"
-        add(f"delta{m}", delta, f"δ{s}", f"∂L/∂z{s} of layer {m}", ans.delta[m - 1], m)
-        add(f"grad_W{m}", "grad_W", f"∂L/∂W{s}", f"gradient of W{s}", ans.grad_weights[m - 1], m)
-        add(f"grad_b{m}", "grad_b", f"∂L/∂b{s}", f"gradient of b{s}", ans.grad_biases[m - 1], m)
+        s, i, delta = sup(m), m - 1, "delta_output" if m == big_l else "delta_hidden"
+        add(f"delta{m}", delta, f"δ{s}", f"∂L/∂z{s} of layer {m}", ans.delta[i], m, "delta", i)
+        w, b = ans.grad_weights[i], ans.grad_biases[i]
+        add(f"grad_W{m}", "grad_W", f"∂L/∂W{s}", f"gradient of W{s}", w, m, "grad_weights", i)
+        add(f"grad_b{m}", "grad_b", f"∂L/∂b{s}", f"gradient of b{s}", b, m, "grad_biases", i)
     for m in range(1, big_l + 1):
-        s = sup(m)
-        add(
-            f"new_W{m}",
-            "update",
-            f"W{s} new",
-            f"W{s} after one step",
-            ans.updated_weights[m - 1],
-            m,
-        )
-        add(
-            f"new_b{m}", "update", f"b{s} new", f"b{s} after one step", ans.updated_biases[m - 1], m
-        )
+        s, i = sup(m), m - 1
+        w, b = ans.updated_weights[i], ans.updated_biases[i]
+        add(f"new_W{m}", "update", f"W{s} new", f"W{s} after one step", w, m, "updated_weights", i)
+        add(f"new_b{m}", "update", f"b{s} new", f"b{s} after one step", b, m, "updated_biases", i)
     return steps

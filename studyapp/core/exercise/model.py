@@ -24,6 +24,10 @@ class StepStatus(StrEnum):
     CORRECT_GIVEN_EARLIER = "correct_given_earlier"
     INCORRECT = "incorrect"
     REVEALED = "revealed"
+    #: closed without a grade when a whole solution is graded at once (``exercise grade``): no
+    #: answer given, or one that cannot be read (not a number, the wrong shape)
+    MISSING = "missing"
+    INVALID = "invalid"
 
     @property
     def accepted(self) -> bool:
@@ -38,6 +42,11 @@ class Reply(StrEnum):
     HINT = "hint"
 
 
+def _slots(n: int) -> str:
+    """``[·, ·, ·]`` for n = 3: one dot per entry, or ``[·, …, ·]`` beyond 4."""
+    return "[" + ", ".join(["·"] * n) + "]" if n <= 4 else "[·, …, ·]"
+
+
 @dataclass
 class Step:
     """One answer box: ``key`` names the value (``z1``, ``grad_W2`` …), ``kind`` its step type
@@ -49,17 +58,28 @@ class Step:
     title: str  # what it is, e.g. "pre-activation of layer 1 (hidden, sigmoid)"
     expected: np.ndarray  # the true value (float64), natural shape
     layer: int | None = None
+    #: where the value sits in the contract's ``answers`` object: ("z", 0) is answers["z"][0],
+    #: ("state", "m") answers["state"]["m"], ("loss",) answers["loss"]
+    path: tuple[str | int, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The contract's step name (``studyapp exercise grade``): ``z[1]``, ``loss``,
+        ``state.m``, ``params`` (layers count from 1 like the notes)."""
+        head, *rest = self.path or (self.key,)
+        return str(head) + "".join(f"[{r + 1}]" if isinstance(r, int) else f".{r}" for r in rest)
 
     @property
     def shape_text(self) -> str:
-        """How to type it: "a number", "a 2-vector [·, ·]", "a 2×3 matrix [[…], …]"."""
+        """How to type it: "a number", "a 3-vector [·, ·, ·]", "a 2×3 matrix [[·, ·, ·], …]"
+        (one slot per entry, up to 4: a longer row reads "[·, …, ·]")."""
         shape = self.expected.shape
         if len(shape) == 0:
             return "a number"
         if len(shape) == 1:
-            return "a number" if shape[0] == 1 else f"a {shape[0]}-vector [·, ·]"
+            return "a number" if shape[0] == 1 else f"a {shape[0]}-vector {_slots(shape[0])}"
         rows, cols = shape
-        one_row = "[" + ", ".join(["·"] * cols) + "]" if cols <= 4 else "[·, …, ·]"
+        one_row = _slots(cols)
         example = (
             f"[{one_row}]" if rows == 1 else f"[{one_row}, {one_row}{', …' if rows > 2 else ''}]"
         )
@@ -124,6 +144,11 @@ class ExerciseRules(Protocol):
 
     def hint(self, step: Step, level: int, given: Given) -> str:
         """Level 1: the formula. Level 2: the same with the numbers to use (``given`` values)."""
+        ...
+
+    def before(self, step: Step) -> np.ndarray | None:
+        """The value an update step changes (W^m, b^m, θ), graded on the change; None for the
+        other steps."""
         ...
 
     def worked_solution(self) -> str:

@@ -8,7 +8,9 @@ the checker's safe parser and evaluator, arithmetic without variables (``0.1 + 0
 
 from __future__ import annotations
 
+import math
 import re
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -44,10 +46,11 @@ class _NumberParser:
     (which also accepts expressions); an answer this cannot read is still graded, just not carried.
     """
 
-    _TOKEN = re.compile(r"\s*(?:(\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)|(.))")
+    _NUMBER = r"\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?"
+    _TOKEN = re.compile(rf"\s*(?:({_NUMBER})|(.))")
 
     def __init__(self, text: str):
-        text = text.replace("−", "-").replace("–", "-").replace("⁻", "-")
+        text = _minus(text)
         self.tokens: list[str] = []
         for num, other in self._TOKEN.findall(text.strip()):
             self.tokens.append(num or other)
@@ -88,6 +91,11 @@ class _NumberParser:
             tok = self.tokens[self.pos]
         self.pos += 1
         return sign * float(tok)
+
+
+def _minus(text: str) -> str:
+    """The dashes people type for a minus sign, as ``-``."""
+    return text.replace("−", "-").replace("–", "-").replace("⁻", "-")
 
 
 def parse_numbers(text: str) -> np.ndarray | None:
@@ -175,3 +183,104 @@ def step_abs_tol(expected: np.ndarray) -> float:
     largest entry — a δ of −0.0059 must not accept −0.0055 (5e-4 alone would allow 8 %)."""
     scale = float(np.max(np.abs(expected))) if np.size(expected) else 0.0
     return float(min(5e-4, max(REL_TOL * scale, 1e-9)))
+
+
+# --------------------------------------------------------------------------- updated parameters
+
+
+def half_units(text: str) -> np.ndarray | None:
+    """Half a unit of the last decimal of each number typed, in order (``0.2003`` → 0.00005,
+    ``12`` → 0.5, ``2e-4`` → 0.00005). An entry written as arithmetic (``0.2 - 0.1*(-0.003)``)
+    is exact: 0, graded at full precision. None when the entries cannot be told apart."""
+    text = _minus(text)
+    number = re.compile(rf"[-+]?({_NumberParser._NUMBER})")
+    if _NumberParser(text).parse() is not None:  # plain numbers: every one is a literal
+        leaves = [m.group(1) for m in number.finditer(text)]
+    else:  # a list with some arithmetic in it: its entries lie between brackets and commas
+        parts = [p.strip() for p in re.split(r"[\[\],;]", text) if p.strip()]
+        if any(p.count("(") != p.count(")") for p in parts):
+            return None  # a comma inside a function call or a (…) vector: not split here
+        leaves = [m.group(1) if (m := number.fullmatch(p)) else "" for p in parts]
+    return np.array([_half_unit(leaf) for leaf in leaves])
+
+
+def _half_unit(literal: str) -> float:
+    """Half a unit of the last decimal of a number literal; 0 for "" (arithmetic: exact)."""
+    if not literal:
+        return 0.0
+    exponent = Decimal(literal).as_tuple().exponent
+    return 0.5 * 10.0**exponent if isinstance(exponent, int) else 0.0
+
+
+def decimals_to_show(change: np.ndarray) -> int:
+    """Decimal places that show every nonzero entry of ``change`` (half a unit of the last one is at
+    most half of the smallest change): ``0.0003`` → 4."""
+    moving = np.abs(np.asarray(change, dtype=float))
+    moving = moving[moving > 0]
+    if moving.size == 0:
+        return 0
+    return max(0, math.ceil(-math.log10(float(moving.min())) - 1e-12))
+
+
+def fmt_update(before: np.ndarray, after: np.ndarray) -> str:
+    """An updated parameter with the digits its change needs (three significant digits of the
+    smallest change): ``0.2002941`` is ``0.200294``, not ``0.2003``."""
+    places = min(12, decimals_to_show(np.asarray(after) - np.asarray(before)) + 2)
+    arr = np.asarray(after, dtype=float)
+
+    def one(x: float) -> str:
+        text = f"{x:.{places}f}".rstrip("0").rstrip(".")
+        return "0" if text in ("-0", "") else text
+
+    if arr.ndim == 0:
+        return one(float(arr))
+    if arr.ndim == 1:
+        return "[" + ", ".join(one(x) for x in arr.tolist()) + "]"
+    return "[" + ", ".join("[" + ", ".join(one(x) for x in row) + "]" for row in arr.tolist()) + "]"
+
+
+def check_update(before: np.ndarray, expected: np.ndarray, text: str):
+    """Grade a parameter after one update step on its change Δ = new − old (the contract's
+    ``exercise grade`` rule): right when |Δ − Δ_expected| ≤ max(0.5 % of |Δ_expected|, half a unit
+    of the last decimal typed) and, where Δ_expected ≠ 0, new ≠ old. A half unit more than half of
+    |Δ_expected| cannot show the update: incorrect, asking for more digits. So an unchanged
+    parameter, or one moved the wrong way, is never right, however small the step.
+
+    ``before``, ``expected``: the old and the expected new value (same shape). Returns the checker's
+    Verdict (an unreadable answer gets :func:`check_answer`'s "invalid").
+    """
+    from studyapp.core.checker import Verdict
+
+    old = np.asarray(before, dtype=float)
+    new = np.asarray(expected, dtype=float)
+    user = fit_shape(parse_numbers(text), new.shape)
+    if user is None:
+        return check_answer(new, text)
+    half = half_units(text)
+    half = half.reshape(new.shape) if half is not None and half.size == new.size else 0 * new
+    want, got = new - old, user - old
+    moving = want != 0
+    too_few = moving & (half > 0.5 * np.abs(want))
+    slack = 1e-12 * np.maximum(np.abs(new), 1.0)  # float64's rounding of a decimal on paper
+    within = np.abs(got - want) <= np.maximum(REL_TOL * np.abs(want), half) + slack
+    right = within & ~too_few & (~moving | (user != old))
+
+    def verdict(word: str, message: str):
+        return Verdict(word, message, fmt_update(old, new), text)
+
+    if right.all():
+        return verdict("correct", "correct")
+    wrong = ~right
+    if (too_few & wrong).any():
+        places = decimals_to_show(want)
+        return verdict(
+            "incorrect",
+            f"too few digits to show the update: new − old should be about "
+            f"{fmt_value(want, 2)}, so type at least {places} decimal places",
+        )
+    change = f"new − old should be {fmt_value(want)}"
+    if (moving & wrong & (user == old)).all():
+        return verdict("incorrect", f"unchanged: the step moves it ({change})")
+    if (moving & wrong & (np.sign(got) == -np.sign(want))).any():
+        return verdict("incorrect", f"moved the wrong way: {change}, you have {fmt_value(got)}")
+    return verdict("incorrect", f"{change}, you have {fmt_value(got)}")

@@ -17,7 +17,7 @@ from engine.optimizers import OPTIMIZERS, STAGES
 from studyapp.core import worked
 from studyapp.core.exercise.model import Given, Step
 from studyapp.core.exercise.numbers import fmt_number, fmt_value
-from studyapp.core.notation import QUANTITY_LABEL, rule_hint
+from studyapp.core.notation import QUANTITY_LABEL, quantity_symbol, rule_hint
 
 
 class OptimizerRules:
@@ -60,7 +60,7 @@ class OptimizerRules:
         if level < 2:
             return text
         hyper = ", ".join(f"{k} = {fmt_number(v)}" for k, v in ex.hyperparameters.items())
-        state = ", ".join(f"{k} = {fmt_value(v)}" for k, v in ex.state.items())
+        state = ", ".join(f"{quantity_symbol(k)} = {fmt_value(v)}" for k, v in ex.state.items())
         earlier = ", ".join(
             f"{s.label} = {fmt_value(given(s.key))}" for s in self.steps[: self.steps.index(step)]
         )
@@ -70,6 +70,10 @@ class OptimizerRules:
             + (f", before: {state}" if state else "")
             + (f"\nyour values so far: {earlier}" if earlier else "")
         )
+
+    def before(self, step: Step) -> np.ndarray | None:
+        """θ as given, for the last step (the new θ)."""
+        return np.asarray(self.exercise.params, dtype=float) if step.key == "params" else None
 
     def worked_solution(self) -> str:
         return worked.render_optimizer(self.exercise, "text")
@@ -83,13 +87,15 @@ def _steps(ex: OptimizerExercise) -> list[Step]:
     order += [k for k in [*state, *inter] if k not in order]  # anything the engine adds
     steps = []
     for key in order:
-        kind, value = (
-            ("opt_state", state[key]) if key in state else ("opt_intermediate", inter[key])
+        kind, group, numbers = (
+            ("opt_state", "state", state[key])
+            if key in state
+            else ("opt_intermediate", "intermediates", inter[key])
         )
         label, title = QUANTITY_LABEL.get(key, key), f"{ex.optimizer}: {key} after step t"
-        steps.append(Step(key, kind, label, title, np.asarray(value, dtype=float)))
+        value = np.asarray(numbers, dtype=float)
+        steps.append(Step(key, kind, label, title, value, None, (group, key)))
     title = f"{ex.optimizer}: parameters after step t"
-    steps.append(
-        Step("params", "opt_params", "θ new", title, np.asarray(ex.answers.params, dtype=float))
-    )
+    new = np.asarray(ex.answers.params, dtype=float)
+    steps.append(Step("params", "opt_params", "θ new", title, new, None, ("params",)))
     return steps

@@ -32,9 +32,11 @@ from studyapp.core.exercise.model import (
 from studyapp.core.exercise.numbers import (
     REL_TOL,
     check_answer,
+    check_update,
     describe_shape,
     fit_shape,
     fmt_number,
+    fmt_update,
     fmt_value,
     parse_numbers,
     step_abs_tol,
@@ -123,7 +125,7 @@ class Workspace:
                 Reply.INVALID,
                 f"{step.label} is {step.shape_text}; you typed {describe_shape(typed.shape)}",
             )
-        verdict = check_answer(step.expected, text)
+        verdict = self.check(step, step.expected, text)
         if verdict.verdict == "invalid":
             return Feedback(Reply.INVALID, verdict.message)
         res = self.results[self.current]
@@ -146,15 +148,36 @@ class Workspace:
         slip, or just incorrect."""
         carried = self.carried_expected(step)
         if carried is not None and not np.allclose(carried, step.expected, rtol=1e-9, atol=1e-12):
-            again = check_answer(carried, text)
+            again = self.check(step, carried, text)
             if again.verdict == "correct":
                 res.status = StepStatus.CORRECT_GIVEN_EARLIER
                 res.message, res.diagnosis = "correct given your earlier answer", None
                 return
             diagnosis = again.diagnosis or diagnosis
         res.status, res.message = StepStatus.INCORRECT, message or "incorrect"
-        slip = self.slip(step, res.value) if res.value is not None else None
+        slip = self.slip(step, text) if res.value is not None else None
         res.diagnosis = slip or diagnosis
+
+    def check(self, step: Step, expected: np.ndarray, text: str):
+        """The checker's Verdict on ``text`` for ``step`` against ``expected``: numbers within the
+        contract's tolerance, an updated parameter on its change (see ``check_update``)."""
+        before = self.rules.before(step)
+        if before is None:
+            return check_answer(expected, text)
+        return check_update(before, expected, text)
+
+    def _same(self, step: Step, a: np.ndarray, b: np.ndarray) -> bool:
+        """Are ``a`` and ``b`` the same answer to ``step`` (an update: the same change)?"""
+        before = self.rules.before(step)
+        if before is None:
+            return bool(np.allclose(a, b, rtol=REL_TOL, atol=step_abs_tol(b)))
+        return bool(np.allclose(a - before, b - before, rtol=REL_TOL, atol=1e-15))
+
+    def shown(self, step: Step) -> str:
+        """The step's true value as the learner reads it (an update with the digits its change
+        needs: W¹ new = 0.200294, not 0.2003)."""
+        before = self.rules.before(step)
+        return fmt_value(step.expected) if before is None else fmt_update(before, step.expected)
 
     @staticmethod
     def _credit(res: StepResult) -> float:
@@ -177,9 +200,22 @@ class Workspace:
         res = self.results[self.current]
         res.status, res.revealed, res.credit = StepStatus.REVEALED, True, 0.0
         res.value = step.expected
-        res.message = f"{step.label} = {fmt_value(step.expected)}"
+        res.message = f"{step.label} = {self.shown(step)}"
         self._close_step()
         return Feedback(StepStatus.REVEALED, res.message, advanced=True)
+
+    def skip(self, status: StepStatus, message: str) -> Feedback:
+        """Close the current step ungraded, as ``missing`` or ``invalid`` (grading a whole written
+        solution at once: ``studyapp.core.exercise.grading``); later steps build on the true value."""
+        step = self.step
+        if step is None:
+            return Feedback(Reply.INVALID, "the exercise is finished")
+        if status not in (StepStatus.MISSING, StepStatus.INVALID):
+            raise ValueError(f"a step is skipped as missing or invalid, not {status}")
+        res = self.results[self.current]
+        res.status, res.message, res.credit = status, message, 0.0
+        self._close_step()
+        return Feedback(status, message, advanced=True)
 
     def _close_step(self) -> None:
         now = self._clock()
@@ -192,16 +228,16 @@ class Workspace:
         """The step's value recomputed by the engine from the user's own earlier values."""
         return self.rules.recompute(step, self.given)
 
-    def slip(self, step: Step, value: np.ndarray) -> str | None:
-        """Name a classic slip when the user's value is exactly what it gives, on the user's own
-        earlier values or on the true ones."""
+    def slip(self, step: Step, text: str) -> str | None:
+        """Name a classic slip when the user's answer ``text`` is what it gives (graded like the
+        step itself), on the user's own earlier values or on the true ones."""
         candidates = self.rules.slips(step, self.given) + self.rules.slips(step, self._truth)
         for description, alt in candidates:
             alt = np.asarray(alt, dtype=float)
             if (
-                alt.shape == value.shape
-                and not np.allclose(alt, step.expected, rtol=0.005)
-                and np.allclose(value, alt, rtol=REL_TOL, atol=step_abs_tol(alt))
+                alt.shape == step.expected.shape
+                and not self._same(step, alt, step.expected)
+                and self.check(step, alt, text).verdict == "correct"
             ):
                 return description
         return None

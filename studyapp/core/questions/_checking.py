@@ -46,13 +46,18 @@ def to_unicode(text: str) -> str:
         return text
 
 
-def check_expression(expected: str, answer: str, variables: list[str] | None = None):
+def check_expression(
+    expected: str, answer: str, variables: list[str] | None = None, context: str | None = None
+):
     """A Verdict for a typed formula. With ``variables`` (the names of the expected formula),
-    an answer using other names is "invalid" with a message naming them, so it can be fixed."""
-    verdict = _checker.check(expected, answer, kind="expression", variables=variables)
+    an answer using other names is "invalid" with a message naming them, so it can be fixed.
+    ``context``: the content entry the formula belongs to (its symbols' domains apply)."""
+    verdict = _checker.check(
+        expected, answer, kind="expression", variables=variables, context=context
+    )
     if verdict.verdict == "invalid" and variables and "expected answer" in verdict.message:
         # the names were the problem on our side, not the user's: grade without them
-        return _checker.check(expected, answer, kind="expression")
+        return _checker.check(expected, answer, kind="expression", context=context)
     return verdict
 
 

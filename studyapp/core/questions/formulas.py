@@ -9,8 +9,13 @@ checker can parse it and says it is NOT equivalent to the original.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
+from studyapp.core.checker.nodes import BinOp, Sym, children, free_symbols
 from studyapp.core.questions import _checking as chk
+
+BLANK = "____"  # how a blank is written in prompts and cloze templates
 
 
 def split_top(text: str, ops: str) -> list[tuple[str, str]]:
@@ -41,7 +46,7 @@ def split_top(text: str, ops: str) -> list[tuple[str, str]]:
     return [(o, p) for o, p in parts if p]
 
 
-def join_parts(parts: list[tuple[str, str]]) -> str:
+def join_parts(parts: Sequence[tuple[str, str]]) -> str:
     out = ""
     for op, part in parts:
         out = (
@@ -145,3 +150,71 @@ def distinct_formulas(answer: str, candidates: list[str], need: int) -> list[str
 def display(formula: str) -> str:
     """How a formula is shown in prompts and choices (unicode)."""
     return chk.to_unicode(formula).strip()
+
+
+# --------------------------------------------------------------------------- formula clozes
+
+#: the blank as a symbol of the formula tree, so that the tree renders around it with the
+#: precedence it has (``____/(exp(z) + exp(−z))``, never ``____/exp(z) + exp(−z)``)
+_HOLE = "BLANKHOLE"
+
+
+@dataclass(frozen=True)
+class Cloze:
+    """A formula with one sub-formula blanked: ``shown`` (unicode, ``____`` for the blank),
+    ``template`` (checker syntax, ``____`` for the blank: put the answer there in brackets) and
+    ``answer`` (the blanked sub-formula, checker syntax)."""
+
+    shown: str
+    template: str
+    answer: str
+
+
+def cloze_options(formula: str) -> list[Cloze]:
+    """Every way to blank one operand of ``formula``'s outermost sum (a − b + c), else of its
+    outermost product (a·b/c); operands without a variable (1, ½) are never blanked."""
+    from studyapp.core.checker import CONTENT_LIMITS, parse
+
+    tree = parse(formula, limits=CONTENT_LIMITS)
+    for ops in ("+-", "*/"):
+        paths = _operands(tree, ops, ())
+        if len(paths) >= 2:
+            return [_blanked(tree, p) for p in paths if free_symbols(_at(tree, p))]
+    return []
+
+
+def _operands(node, ops: str, path: tuple[int, ...]) -> list[tuple[int, ...]]:
+    """Paths of the operands of the left-associated chain of ``ops`` at ``node``."""
+    if isinstance(node, BinOp) and node.op in ops:
+        return _operands(node.left, ops, (*path, 0)) + [(*path, 1)]
+    return [path]
+
+
+def _at(node, path: tuple[int, ...]):
+    for i in path:
+        node = children(node)[i]
+    return node
+
+
+def _replace(node, path: tuple[int, ...], new):
+    """``node`` with the sub-tree at ``path`` (binary operators only) replaced by ``new``."""
+    if not path:
+        return new
+    if path[0] == 0:
+        return replace(node, left=_replace(node.left, path[1:], new))
+    return replace(node, right=_replace(node.right, path[1:], new))
+
+
+def _blanked(tree, path: tuple[int, ...]) -> Cloze:
+    from studyapp.core.checker import render_text, render_unicode
+
+    holed = _replace(tree, path, Sym(_HOLE))
+    shown = render_unicode(holed)
+    # an atom next to a number or name is juxtaposed (2z); a blank reads better with its dot
+    shown = re.sub(rf"(?<=[\w)]){_HOLE}", f"·{_HOLE}", shown)
+    shown = re.sub(rf"{_HOLE}(?=[\w(])", f"{_HOLE}·", shown)
+    return Cloze(
+        shown.replace(_HOLE, BLANK),
+        render_text(holed).replace(_HOLE, BLANK),
+        render_text(_at(tree, path)),
+    )

@@ -9,8 +9,10 @@ stable across runs and platforms):
    is its smoothed error rate, so weak topics get proportionally more questions.
 2. Within a topic, kinds take turns (mcq, typed, true/false, cloze, matching, numeric) so a
    quiz is varied; each content question (entry, kind, template) is used at most once, then
-   numeric families fill the rest with fresh numbers. A topic without numeric families starts
-   a second round of its content questions (ids suffixed ``::r2``), so any count can be served.
+   numeric families fill the rest with fresh numbers (a numeric turn asks one of the topic's
+   fixed numeric questions, the playground's predict ones, now and then). A topic without
+   numeric families starts a second round of its content questions (ids suffixed ``::r2``), so
+   any count can be served.
 3. True/false statements come in pairs, one true and one false in random order, so a quiz is
    half true, half false (±1).
 """
@@ -203,12 +205,15 @@ class _Numeric:
 
     def make(self, family, rng: random.Random, as_choice: bool = False) -> Question | None:
         """A numeric question; with ``as_choice``, the same as an mcq whose wrong options are
-        the values of classic slips (never within the grading tolerance of the answer)."""
+        the values of classic slips (never within the grading tolerance of the answer). None
+        when the draw asks for an update too small to show (draw again)."""
         template, topic, maker = family
         if maker is num.backprop_quantity and self.step_weights:
             draft = maker(rng, prefer=self.step_weights)
         else:
             draft = maker(rng)
+        if draft.before is not None and not num.moves(draft.before, draft.value):
+            return None  # the step would not show at the tolerance: draw again
         entry = self.entry_for(topic, draft.entry_hint)
         entry_id = (
             entry.id if entry is not None else f"{topic}.{draft.entry_hint.replace(' ', '_')}"
@@ -240,7 +245,7 @@ class _Numeric:
                     expected=answer,
                     template=draft.template,
                     entry_id=entry_id,
-                    data=dict(draft.data),
+                    data={**draft.data, "before": draft.before},
                 )
         return Question(
             id=make_id(entry_id, QuestionKind.NUMERIC, draft.template, digest(draft.params)),
@@ -254,7 +259,7 @@ class _Numeric:
             expected=float(draft.value),
             template=draft.template,
             entry_id=entry_id,
-            data=dict(draft.data),
+            data={**draft.data, "before": draft.before},
         )
 
 
@@ -388,12 +393,16 @@ def _topic_questions(
         progressed = False
         for kind in kinds:
             if kind == QuestionKind.NUMERIC:
-                q = _one_numeric(numeric, topic, fams, fam_i, seed, made, seen)
-                if q is None and fams:
-                    spent.add(fams[fam_i % len(fams)][2].__name__)
-                fam_i += 1
+                q = None
+                if kind in by_kind and (_pooled_turn(seed, topic, made) or not fams):
+                    q = _one_content(by_kind[kind], cursor, kind, seed, rounds, next_truth, seen)
                 if q is None:
-                    fams = _fresh_families(numeric, topic, spent)
+                    q = _one_numeric(numeric, topic, fams, fam_i, seed, made, seen)
+                    if q is None and fams:
+                        spent.add(fams[fam_i % len(fams)][2].__name__)
+                    fam_i += 1
+                    if q is None:
+                        fams = _fresh_families(numeric, topic, spent)
             else:
                 q = _one_content(by_kind[kind], cursor, kind, seed, rounds, next_truth, seen)
             if q is not None:
@@ -444,6 +453,12 @@ def _one_content(cands, cursor, kind, seed, rounds, next_truth, seen) -> Questio
 
 CHOICE_SHARE = 0.25  # numeric drafts asked as an mcq (the slips as options)
 NO_CHOICE = ("mcculloch_pitts",)  # 0 or 1: no four options
+POOLED_SHARE = 0.15  # numeric turns that ask a fixed numeric question while any is left
+
+
+def _pooled_turn(seed, topic, slot) -> bool:
+    """Whether numeric turn ``slot`` asks a fixed numeric question (a predict one)."""
+    return random.Random(f"{seed}|{topic}|pooled|{slot}").random() < POOLED_SHARE
 
 
 def _one_numeric(numeric: _Numeric, topic, fams, fam_i, seed, slot, seen) -> Question | None:
@@ -457,8 +472,6 @@ def _one_numeric(numeric: _Numeric, topic, fams, fam_i, seed, slot, seen) -> Que
     for attempt in range(25):
         rng_q = random.Random(f"{seed}|{topic}|numeric|{slot}|{fam_i}|{attempt}")
         q = numeric.make(family, rng_q, as_choice)
-        if q is None:
-            return None
-        if q.id not in seen:
+        if q is not None and q.id not in seen:
             return q
     return None

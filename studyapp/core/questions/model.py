@@ -31,6 +31,9 @@ class QuestionKind(StrEnum):
 
 KINDS: tuple[QuestionKind, ...] = tuple(QuestionKind)
 
+#: the message of an empty answer: a skip ("don't know"), graded incorrect
+SKIPPED = "skipped"
+
 
 class ExpectedKind(StrEnum):
     """How a question is graded (see ``grading.grade``)."""

@@ -72,6 +72,17 @@ class NumericDraft:
     # values a student gets through a classic slip (f for f′, the other sign, a missing
     # factor, the notes' x + α∇f): the distractors when the draft becomes an mcq
     alts: list = field(default_factory=list)
+    # for a value after an update step (a new weight, θ, state or x₁): the value before it.
+    # Such a draft is only asked when the step moves it well beyond the grading tolerance (see
+    # ``moves``), so an unchanged value is never graded right.
+    before: float | None = None
+
+
+def moves(before: float, after: float) -> bool:
+    """Does an update from ``before`` to ``after`` show at the quiz's tolerance (0.5 %)? The
+    change must exceed 2 % of the new value: then neither the old value nor one moved half way
+    is within the tolerance of the answer."""
+    return abs(after - before) > 0.02 * abs(after) and abs(after - before) > 5e-4
 
 
 ANSWER_NOTE = "Give a decimal number to 4 significant digits."
@@ -244,7 +255,12 @@ def _loss(name: str, a: list[float], y: list[float]) -> tuple[float, list[float]
     raise KeyError(name)
 
 
-from studyapp.core.notation import LOSS_NOTATION  # noqa: E402  (the loss texts' owner)
+from studyapp.core.notation import (  # noqa: E402  (the notation texts' owner)
+    LOSS_NOTATION,
+    quantity_symbol,
+    reduction_phrase,
+    rule_lines,
+)
 
 #: loss -> (label, definition, ∂L/∂aᵢ) in the words quiz questions print
 LOSS_TEXT = {
@@ -311,6 +327,14 @@ def _ewa_swapped(beta: float, xs: list[float]) -> float:
     return v
 
 
+def _reduced(name: str) -> str:
+    """``summed over the n outputs, L = Σᵢ ℓ(aᵢ, yᵢ)``: every loss prompt says how the loss
+    combines its outputs (it decides both L and ∂L/∂a)."""
+    from engine.losses import LOSSES
+
+    return reduction_phrase(LOSSES[name].reduction)
+
+
 def loss_value(rng: random.Random) -> NumericDraft:
     name = rng.choice(sorted(LOSS_TEXT))
     a, y = _loss_data(rng, name)
@@ -320,7 +344,8 @@ def loss_value(rng: random.Random) -> NumericDraft:
         "value",
         "losses",
         name,
-        f"Compute the {label} for prediction a = {_vs(a)} and target y = {_vs(y)}. {ANSWER_NOTE}",
+        f"Compute the {label} ({_reduced(name)}) for prediction a = {_vs(a)} and target "
+        f"y = {_vs(y)}. {ANSWER_NOTE}",
         value,
         f"{formula} = {fmt(value, 6)} (n = {len(a)}).",
         (name, tuple(a), tuple(y)),
@@ -340,8 +365,8 @@ def loss_gradient(rng: random.Random) -> NumericDraft:
         "gradient",
         "losses",
         name,
-        f"For the {label} with prediction a = {_vs(a)} and target y = {_vs(y)}, "
-        f"compute ∂L/∂a{sub(i + 1) if len(a) > 1 else ''}. {ANSWER_NOTE}",
+        f"For the {label} ({_reduced(name)}) with prediction a = {_vs(a)} and target "
+        f"y = {_vs(y)}, compute ∂L/∂a{sub(i + 1) if len(a) > 1 else ''}. {ANSWER_NOTE}",
         grad[i],
         f"{dformula}; the gradient is {fmt_vec(grad, 6)}, component {i + 1} = {fmt(grad[i], 6)}.",
         (name, tuple(a), tuple(y), i),
@@ -379,6 +404,7 @@ def perceptron_update(rng: random.Random) -> NumericDraft:
         (tuple(w), tuple(x), eta, t, i),
         {"family": "perceptron", "w": w, "x": x, "eta": eta, "t": t, "i": i},
         [w[i], w[i] + eta * (t - y), w[i] - eta * (t - y) * x[i], w[i] + (t - y) * x[i]],
+        before=w[i] if new[i] != w[i] else None,  # a right guess leaves w as it is: no update
     )
 
 
@@ -446,6 +472,7 @@ def gd_quadratic(rng: random.Random) -> NumericDraft:
         (a, b, c, x0, eta),
         {"family": "gd_quadratic", "a": a, "b": b, "c": c, "x0": x0, "eta": eta},
         [x0 + eta * grad, x0 - grad, x0 - eta * (a * x0 + b), x0 - eta * 2 * a * x0],
+        before=x0,
     )
 
 
@@ -533,18 +560,31 @@ def optimizer_step(rng: random.Random) -> NumericDraft:
     i = rng.randrange(len(ex["params"]))
     ans = ex["answers"]
     # ask for a new state component (m, v, G, ...) now and then, else the new parameter
-    state_keys = sorted(ans.get("state", {}))
+    # (a state whose step is too small to show at the tolerance, e.g. Adam's v with β₂ = 0.999,
+    # is not asked)
+    state_keys = [
+        k
+        for k in sorted(ans.get("state", {}))
+        if moves(float(ex["state"][k][i]), float(ans["state"][k][i]))
+    ]
     if state_keys and rng.random() < 0.35:
         key = rng.choice(state_keys)
-        target, value = f"the new state {key}{sub(i + 1)}", float(ans["state"][key][i])
+        target = f"the new state {quantity_symbol(key)}{sub(i + 1)}"
+        value = float(ans["state"][key][i])
+        before = float(ex["state"][key][i])
     else:
         key = None
         target, value = f"the new parameter θ{sub(i + 1)}", float(ans["params"][i])
+        before = float(ex["params"][i])
     hyper = ", ".join(f"{k} = {v:g}" for k, v in ex["hyperparameters"].items())
-    state = "; ".join(f"{k} = {fmt_vec(v, 6)}" for k, v in ex.get("state", {}).items()) or "none"
-    new_state = "; ".join(f"{k} = {fmt_vec(v, 6)}" for k, v in ans.get("state", {}).items())
-    inter = "; ".join(f"{k} = {fmt_vec(v, 6)}" for k, v in ans.get("intermediates", {}).items())
-    rule = OPTIMIZER_RULES.get(name, "")
+
+    def values(quantities: dict) -> str:
+        return "; ".join(f"{quantity_symbol(k)} = {fmt_vec(v, 6)}" for k, v in quantities.items())
+
+    state = values(ex.get("state", {})) or "none"
+    new_state = values(ans.get("state", {}))
+    inter = values(ans.get("intermediates", {}))
+    rule = "; ".join(rule_lines(name))
     return NumericDraft(
         "step",
         "optimizers",
@@ -564,20 +604,9 @@ def optimizer_step(rng: random.Random) -> NumericDraft:
             float(ex["params"][i]) - 0.1 * float(ex["grad"][i]),
         ]
         + ([float(ex["state"][key][i])] if key else []),
+        before=before,
     )
 
-
-OPTIMIZER_RULES = {
-    "sgd": "θ ← θ − lr·g",
-    "momentum": "velocity ← γ·velocity − lr·g; θ ← θ + velocity",
-    "nesterov": "velocity ← γ·velocity − lr·g (g taken at the look-ahead point); θ ← θ + velocity",
-    "adagrad": "G ← G + g²; θ ← θ − lr·g/√(G + ε)",
-    "adadelta": "Eg2 ← ρ·Eg2 + (1−ρ)·g²; Δθ = −√(Edx2 + ε)/√(Eg2 + ε)·g; "
-    "Edx2 ← ρ·Edx2 + (1−ρ)·Δθ²; θ ← θ + Δθ",
-    "rmsprop": "Eg2 ← ρ·Eg2 + (1−ρ)·g²; θ ← θ − lr·g/√(Eg2 + ε)",
-    "adam": "m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; m̂ = m/(1−β₁ᵗ); v̂ = v/(1−β₂ᵗ); "
-    "θ ← θ − lr·m̂/(√v̂ + ε)",
-}
 
 BACKPROP_SETUPS = (
     # (layers, hidden activation, output activation, loss)
@@ -629,17 +658,20 @@ def backprop_quantity(rng: random.Random, prefer: dict | None = None) -> Numeric
     )[0]
     ans = ex["answers"]
     n_layers = len(layers) - 1
-    options = []
-    for m in range(1, n_layers + 1):
-        for j in range(layers[m]):
+    options: list[tuple[str, int | None, int | None, int | None]] = []
+    for layer in range(1, n_layers + 1):
+        for unit in range(layers[layer]):
             options += [
-                ("z", m, j, None),
-                ("a", m, j, None),
-                ("delta", m, j, None),
-                ("grad_biases", m, j, None),
+                ("z", layer, unit, None),
+                ("a", layer, unit, None),
+                ("delta", layer, unit, None),
+                ("grad_biases", layer, unit, None),
             ]
-            for k in range(layers[m - 1]):
-                options += [("grad_weights", m, j, k), ("updated_weights", m, j, k)]
+            for source in range(layers[layer - 1]):
+                options += [
+                    ("grad_weights", layer, unit, source),
+                    ("updated_weights", layer, unit, source),
+                ]
     options.append(("loss", None, None, None))
     # prefer a quantity that is not exactly 0 (a dead ReLU gives zeros that teach little)
     rng.shuffle(options)
@@ -654,7 +686,12 @@ def backprop_quantity(rng: random.Random, prefer: dict | None = None) -> Numeric
         options.sort(key=lambda o: keys[id(o)], reverse=True)
     for what, m, j, k in options:
         value = _pick(ans, what, m, j, k)
-        if abs(value) > 1e-4:
+        before = (
+            float(ex["weights"][m - 1][j][k])
+            if what == "updated_weights" and m is not None and k is not None
+            else None
+        )
+        if abs(value) > 1e-4 and (before is None or moves(before, value)):
             break
     names = {
         "z": "z{m}{j} (pre-activation)",
@@ -668,13 +705,13 @@ def backprop_quantity(rng: random.Random, prefer: dict | None = None) -> Numeric
     label = names[what].format(
         m=sup(m) if m else "",
         j=sub(j + 1) if j is not None else "",
-        jk=(sub(j + 1) + "," + sub(k + 1)) if k is not None else "",
+        jk=(sub(j + 1) + "," + sub(k + 1)) if j is not None and k is not None else "",
     )
     weights = "; ".join(
         f"W{sup(i + 1)} = {fmt_mat(W)}, b{sup(i + 1)} = {fmt_vec(b)}"
         for i, (W, b) in enumerate(zip(ex["weights"], ex["biases"], strict=False))
     )
-    loss_label = LOSS_TEXT.get(loss, (loss,))[0]
+    loss_label = f"{LOSS_TEXT.get(loss, (loss,))[0]} ({_reduced(loss)})"
     z = "; ".join(f"z{sup(i + 1)} = {fmt_vec(v, 5)}" for i, v in enumerate(ans["z"]))
     a = "; ".join(f"a{sup(i + 1)} = {fmt_vec(v, 5)}" for i, v in enumerate(ans["a"]))
     d = "; ".join(f"δ{sup(i + 1)} = {fmt_vec(v, 5)}" for i, v in enumerate(ans["delta"]))
@@ -692,6 +729,7 @@ def backprop_quantity(rng: random.Random, prefer: dict | None = None) -> Numeric
         f"∂L/∂Wᵐ = δᵐ·(aᵐ⁻¹)ᵀ, ∂L/∂bᵐ = δᵐ, Wᵐ ← Wᵐ − η·∂L/∂Wᵐ. Answer: {fmt(value, 6)}.",
         (layers, act, out_act, loss, seed, what, m, j, k),
         {"family": "backprop", "exercise": ex, "what": what, "m": m, "j": j, "k": k},
+        before=before,
     )
 
 

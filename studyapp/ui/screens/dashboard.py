@@ -1,5 +1,6 @@
 """The first screen: decks with due/new counts, streak, retention, leeches and the way out to
-every other screen."""
+every other screen. Enter on a deck reviews that deck, ``b`` browses it, ``c`` opens custom
+study for it ("All decks", the last row, means every deck)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from studyapp.ui.screens.base import StudyScreen
 from studyapp.ui.widgets.deck_table import DeckTable
 from studyapp.ui.widgets.math_text import escape_markup
 from studyapp.ui.widgets.stat_tile import StatTile
@@ -19,8 +20,10 @@ from studyapp.ui.widgets.stat_tile import StatTile
 #: (place, label, key); the place is what StudyApp.action_open understands.
 MENU = [
     ("review", "Review due cards", "r"),
+    ("custom", "Custom study", "c"),
     ("quiz", "Quiz (10 questions)", "z"),
     ("exercises", "Backprop exercises", "e"),
+    ("playground", "Playground", "p"),
     ("browse", "Browse cards", "b"),
     ("stats", "Statistics", "s"),
     ("errata", "Errata of the notes", "x"),
@@ -28,15 +31,19 @@ MENU = [
 ]
 
 
-class DashboardScreen(Screen):
+class DashboardScreen(StudyScreen):
     """Due and new cards per topic deck, streak, 30-day retention, leeches and the menu."""
+
+    _filled = False  # the counts have been shown once
 
     BINDINGS = [
         Binding("r", "app.open('review')", "Review"),
+        Binding("enter", "review_deck", "Review deck", show=False),
         Binding("z", "app.open('quiz')", "Quiz"),
         Binding("e", "app.open('exercises')", "Exercises"),
         # Shown on the menu buttons; left out of the footer so it fits 80 columns.
-        Binding("b", "app.open('browse')", "Browse", show=False),
+        Binding("b", "browse_deck", "Browse deck", show=False),
+        Binding("c", "custom_study", "Custom study", show=False),
         Binding("s", "app.open('stats')", "Stats", show=False),
         Binding("x", "app.open('errata')", "Errata", show=False),
         Binding("comma", "app.open('settings')", "Settings", key_display=",", show=False),
@@ -68,17 +75,20 @@ class DashboardScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        if self.app.storage_ready:
+        # A warm start opens the database at once, so the first frame has the real counts.
+        if self.app.storage_ready or self.app.open_if_synced():
             self.refresh_data()
         else:
             # The app opens the database after the first frame and then calls study_data_loaded.
             self.query_one("#dash-message", Static).update("Loading your cards…")
 
     def study_data_loaded(self) -> None:
-        self.refresh_data()
+        if not self._filled:
+            self.refresh_data()
 
     def on_screen_resume(self) -> None:
-        if self.app.storage_ready:
+        """Back from another screen: the counts may have changed."""
+        if self._filled:
             self.refresh_data()
 
     def refresh_data(self) -> None:
@@ -87,7 +97,8 @@ class DashboardScreen(Screen):
         storage = app.storage
         message = self.query_one("#dash-message", Static)
         if storage is None:
-            message.update(f"[b]Cannot open the study data:[/b] {escape_markup(app.load_error)}")
+            reason = app.load_error or "unknown error"
+            message.update(f"[b]Cannot open the study data:[/b] {escape_markup(reason)}")
             return
         try:
             counts = storage.counts(app.now())
@@ -99,12 +110,18 @@ class DashboardScreen(Screen):
         due = int(totals.get("due", 0)) + int(totals.get("learning", 0))
         new = int(totals.get("new", 0))
         self.query_one(DeckTable).show_counts(counts, totals)
+        self._filled = True
         self.query_one("#tile-due", StatTile).set_value(str(due))
         if due + new == 0:
             message.update("Nothing due now. Try a quiz (z) or an exercise (e).")
         else:
-            message.update(f"{due} to review and {new} new: press [b]r[/b] to start.")
-        self.load_stats()
+            message.update(
+                f"{due} to review and {new} new: [b]r[/b] studies all decks, [b]enter[/b] the"
+                " highlighted one, [b]c[/b] custom study."
+            )
+        # After the frame with the counts is on screen: the statistics thread would otherwise
+        # compete with the first frame for the interpreter.
+        self.call_after_refresh(self.load_stats)
 
     class StatsLoaded(Message):
         """The statistics computed by :meth:`load_stats` (``compute_stats``' dict)."""
@@ -122,7 +139,10 @@ class DashboardScreen(Screen):
         try:
             from studyapp.study.stats import compute_stats
 
-            stats = compute_stats(self.app.storage, self.app.now())
+            storage = self.app.storage
+            if storage is None:  # refresh_data has already said why
+                return
+            stats = compute_stats(storage, self.app.now())
         except Exception as exc:
             self.app.call_from_thread(
                 self.notify, f"Statistics unavailable: {exc}", severity="warning", markup=False
@@ -151,11 +171,22 @@ class DashboardScreen(Screen):
         line.update(escape_markup(f"{weak}: practise it with an exercise (e).") if weak else "")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        """Enter on a deck lists its cards in Browse (``topic:NAME``)."""
-        topic = event.row_key.value if event.row_key is not None else None
-        if topic and topic != "__total__":
-            self.app.action_open(f"browse:topic:{topic}")
+        """Enter (or a click) on a deck reviews that deck; on "All decks", every deck."""
+        self.action_review_deck()
+
+    def action_review_deck(self) -> None:
+        self.app.open_review(self.query_one(DeckTable).selected_topic)
+
+    def action_browse_deck(self) -> None:
+        """Browse the highlighted deck's cards (``topic:NAME``), or every card."""
+        topic = self.query_one(DeckTable).selected_topic
+        self.app.action_open(f"browse:topic:{topic}" if topic else "browse")
+
+    def action_custom_study(self) -> None:
+        self.app.open_custom_study(self.query_one(DeckTable).selected_topic)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option_id:
+        if event.option_id == "custom":
+            self.action_custom_study()
+        elif event.option_id:
             self.app.action_open(event.option_id)

@@ -6,15 +6,15 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from studyapp.core.content import ERRATUM_KINDS
+from studyapp.ui.screens.base import StudyScreen
 from studyapp.ui.widgets.math_text import escape_markup, readable
 
 
-class ErrataScreen(Screen):
+class ErrataScreen(StudyScreen):
     """``Content.errata`` listed by title; the selected one shows its kind (error, ambiguous
     notation, …), where in the notes, what they say, what is right and why."""
 

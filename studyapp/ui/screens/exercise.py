@@ -12,6 +12,7 @@ reveal; ctrl+o (F4) options; F5 random options; n / ctrl+n new exercise; escape 
 from __future__ import annotations
 
 import random
+from typing import cast
 
 import numpy as np
 from rich.text import Text
@@ -30,7 +31,6 @@ from studyapp.core.exercise import (
     ExerciseSettings,
     StepStatus,
     Workspace,
-    fmt_value,
     generate,
     parse_layers,
     randomize_settings,
@@ -210,14 +210,18 @@ class ExerciseOptions(ModalScreen[ExerciseSettings | None]):
             kind="optimizer" if kind == "optimizer" else "backprop",
             preset="seed-2-2-1" if kind == "preset" else None,
             layers=layers,
-            activation=self.query_one("#opt-activation", Select).value,
-            output_activation=self.query_one("#opt-output", Select).value,
-            loss=self.query_one("#opt-loss", Select).value,
+            activation=self._choice("#opt-activation"),
+            output_activation=self._choice("#opt-output"),
+            loss=self._choice("#opt-loss"),
             decimals=decimals,
             learning_rate=lr,
-            optimizer=self.query_one("#opt-optimizer", Select).value,
+            optimizer=self._choice("#opt-optimizer"),
             size=size,
         )
+
+    def _choice(self, selector: str) -> str:
+        """The option chosen in one of the form's selects (made by _select: no blank, names)."""
+        return cast(str, self.query_one(selector, Select).value)
 
     def on_mount(self) -> None:
         self._enable_fields(self.query_one("#opt-kind", Select).value)
@@ -357,6 +361,10 @@ class ExerciseScreen(Screen):
         self.refresh_view()
         answer.focus()
 
+    def on_resize(self) -> None:
+        """The diagram is laid out for the width it has (compact, or not drawn, when narrow)."""
+        self.call_after_refresh(self.query_one(NetworkDiagram).redraw)
+
     def refresh_view(self) -> None:
         """Redraw everything that depends on progress: prompt, diagram values, transcript."""
         ws = self.workspace
@@ -375,9 +383,10 @@ class ExerciseScreen(Screen):
                 ]
                 known[step.key] = (res.value, statuses)
         self.query_one(NetworkDiagram).show(ws.exercise, known)
-        self.query_one("#ex-transcript", Static).update(self._transcript())
+        self.query_one("#ex-transcript", Static).update(self._transcript(ws))
         prompt = self.query_one("#ex-prompt", Static)
-        if ws.finished:
+        current = ws.step
+        if current is None:  # finished
             got, total = ws.score
             prompt.update(
                 Text(
@@ -387,28 +396,26 @@ class ExerciseScreen(Screen):
                 )
             )
         else:
-            step = ws.step
             prompt.update(
                 Text.assemble(
                     (f"Step {ws.current + 1}/{len(ws.steps)}  ", "dim"),
-                    (f"{step.label}", "bold"),
-                    (f"  {step.title}", ""),
+                    (f"{current.label}", "bold"),
+                    (f"  {current.title}", ""),
                 )
             )
             # what to type goes in the box itself, so the prompt stays one line at 80 columns
             self.query_one(
                 "#ex-answer", Input
-            ).placeholder = f"{step.label} = {step.shape_text}   (enter submits, ctrl+t hint)"
+            ).placeholder = f"{current.label} = {current.shape_text}   (enter submits, ctrl+t hint)"
 
-    def _transcript(self) -> Text:
-        ws = self.workspace
+    def _transcript(self, ws: Workspace) -> Text:
         out = Text()
         for step, res in zip(ws.steps, ws.results, strict=True):
             if not res.done:
                 continue
             mark, style = STATUS_MARK[res.status]
             out.append(f"{mark} ", style=style)
-            shown = fmt_value(step.expected) if res.revealed else (res.answer or "")
+            shown = ws.shown(step) if res.revealed else (res.answer or "")
             out.append(f"{step.label} = {shown}")
             note = STATUS_WORDS[res.status]
             if res.hints:
@@ -422,6 +429,8 @@ class ExerciseScreen(Screen):
     def finish(self) -> None:
         """The end: score per step type, the worked solution, the attempt saved."""
         ws = self.workspace
+        if ws is None:
+            return
         self.add_class("-finished")
         answer = self.query_one("#ex-answer", Input)
         answer.disabled = True
@@ -433,7 +442,7 @@ class ExerciseScreen(Screen):
         except Exception as exc:  # the worked text is another part's; never lose the score over it
             summary.append(f"(worked solution unavailable: {exc})", style="red")
         self.query_one("#ex-summary", Static).update(summary)
-        self._save()
+        self._save(ws)
         self.refresh_view()
         self.query_one("#ex-problem").focus()
         # after the summary has been laid out, bring it to the top of the view
@@ -443,7 +452,7 @@ class ExerciseScreen(Screen):
             )
         )
 
-    def _save(self) -> None:
+    def _save(self, ws: Workspace) -> None:
         """Save the finished exercise's steps into the app's database (the app owns the one
         Storage; without one, the learner is told the attempt was not saved)."""
         storage = getattr(self.app, "storage", None)
@@ -452,7 +461,7 @@ class ExerciseScreen(Screen):
             self.notify(f"attempt not saved: {error}", severity="warning")
             return
         try:
-            self.saved_attempts = save_exercise_attempts(storage, self.workspace.attempts())
+            self.saved_attempts = save_exercise_attempts(storage, ws.attempts())
         except Exception as exc:  # one line, never a traceback
             self.notify(f"attempt not saved: {exc}", severity="warning")
             return
@@ -485,9 +494,9 @@ class ExerciseScreen(Screen):
     @on(Input.Submitted, "#ex-answer")
     def submit(self, event: Input.Submitted) -> None:
         ws = self.workspace
-        if ws is None or ws.finished:
+        step = ws.step if ws is not None else None
+        if ws is None or step is None:  # no exercise, or it is finished
             return
-        step = ws.step
         fb = ws.submit(event.value)
         feedback = self.query_one("#ex-feedback", Static)
         if not fb.advanced:
@@ -504,7 +513,7 @@ class ExerciseScreen(Screen):
         self._after_step()
 
     def _after_step(self) -> None:
-        if self.workspace.finished:
+        if self.workspace is not None and self.workspace.finished:
             self.finish()
         else:
             self.refresh_view()

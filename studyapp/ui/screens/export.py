@@ -13,10 +13,10 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 
 from studyapp.core.catalog import ALL_TOPICS, topic_title
+from studyapp.ui.screens.base import StudyModalScreen
 from studyapp.ui.widgets.math_text import escape_markup
 
 FORMATS = [
@@ -40,7 +40,7 @@ def default_path(fmt: str, topic: str | None) -> Path:
     return Path.cwd() / f"{stem}.{fmt}"
 
 
-class ExportScreen(ModalScreen):
+class ExportScreen(StudyModalScreen):
     """Format, topic and file; ``enter`` or Export writes it, ``escape`` closes."""
 
     CSS_PATH = "export.tcss"
@@ -159,6 +159,3 @@ class ExportScreen(ModalScreen):
         status = self.query_one("#export-status", Static)
         status.set_class(error, "error")
         status.update(escape_markup(text))
-
-    def action_dismiss(self) -> None:
-        self.dismiss()

@@ -110,6 +110,3 @@ class HelpScreen(ModalScreen):
                     for key, text in rows:
                         table.add_row(key, text)
                     yield Static(table, classes="help-section")
-
-    def action_dismiss(self) -> None:
-        self.dismiss()

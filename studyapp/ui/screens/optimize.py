@@ -6,17 +6,22 @@ later, held-out reviews better. It dismisses with True when new parameters were 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, ProgressBar, Static
 
+from studyapp.ui.screens.base import StudyModalScreen
 from studyapp.ui.widgets.math_text import escape_markup
 
+if TYPE_CHECKING:  # pragma: no cover - typing only (fsrs_rs is imported when a fit starts)
+    from studyapp.study.fsrs_rs import ChildProcess
 
-class OptimizeScreen(ModalScreen[bool]):
+
+class OptimizeScreen(StudyModalScreen[bool]):
     """Progress while fitting, then the result panel with Apply / Keep."""
 
     CSS_PATH = "optimize.tcss"
@@ -26,7 +31,9 @@ class OptimizeScreen(ModalScreen[bool]):
     def __init__(self) -> None:
         super().__init__()
         self.result = None  # the study.optimize.Optimization once it is known
-        self._child = None  # the fsrs-rs process while it runs (Keep ends it at once)
+        self._child: ChildProcess | None = (
+            None  # the fsrs-rs process while it runs (Keep ends it at once)
+        )
 
     def compose(self) -> ComposeResult:
         with Vertical(id="optimize-dialog"):

@@ -17,7 +17,9 @@ card uses to show what it teaches).
 from __future__ import annotations
 
 import dataclasses
+from abc import abstractmethod
 from collections.abc import Callable
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 from rich.text import Text
 from textual import on
@@ -89,7 +91,24 @@ def one_line_error(exc: Exception) -> str:
     return _one_line(exc).removeprefix("--")
 
 
-class LiveView(Vertical):
+class Run(Protocol):
+    """What a view asks of its simulation (a TrainRun or a RaceRun), besides its frames."""
+
+    speed: int
+
+    def advance(self) -> bool: ...
+    def frame(self) -> Any: ...
+    def resize(self, width: int, height: int) -> None: ...
+    def step(self, n: int = 1) -> None: ...
+    def reset(self) -> None: ...
+    def set_speed(self, speed: int) -> None: ...
+
+
+R = TypeVar("R", bound=Run)  # the view's simulation
+FrameT = TypeVar("FrameT")  # and its frames
+
+
+class LiveView(Vertical, Generic[R, FrameT]):
     """A view whose simulation runs in a worker thread (a :class:`LiveLoop`).
 
     Subclasses give the simulation and define ``draw(frame)`` (show a frame, on the UI thread)
@@ -97,13 +116,13 @@ class LiveView(Vertical):
     they come and counts the redraws (``counter``).
     """
 
-    def __init__(self, simulation, *, id: str) -> None:
+    def __init__(self, simulation: R, *, id: str) -> None:
         super().__init__(id=id)
-        self.loop = LiveLoop(simulation, self._deliver, self._report)
+        self.loop: LiveLoop[R, FrameT] = LiveLoop(simulation, self._deliver, self._report)
         self.speed = simulation.speed  # the UI's copy: the simulation belongs to the worker
         self.counter = FrameCounter()
         self.running = False
-        self.frame = None
+        self.frame: FrameT | None = None
         self._rejected: tuple[str | None, str] | None = None  # the bad field value last reported
 
     def on_mount(self) -> None:
@@ -114,7 +133,7 @@ class LiveView(Vertical):
         self.loop.run(lambda: worker.is_cancelled)
 
     # worker thread -> UI (post_message is thread-safe)
-    def _deliver(self, frame, running: bool) -> None:
+    def _deliver(self, frame: FrameT, running: bool) -> None:
         self.post_message(LiveFrame(frame, running))
 
     def _report(self, text: str) -> None:
@@ -130,6 +149,14 @@ class LiveView(Vertical):
         self.query_one(".pg-fps", Static).update(
             f"{self.counter.per_second():.0f} fps" if self.running else "paused", layout=False
         )
+
+    @abstractmethod
+    def draw(self, frame: FrameT) -> None:
+        """Show ``frame`` (on the UI thread)."""
+
+    @abstractmethod
+    def change_lr(self, direction: int) -> None:
+        """The next learning rate up (+1) or down (−1)."""
 
     def on_live_error(self, message: LiveError) -> None:
         message.stop()
@@ -192,7 +219,7 @@ def _option(label: str, widget) -> ComposeResult:
     yield widget
 
 
-class TrainView(LiveView):
+class TrainView(LiveView[TrainRun, TrainFrame]):
     """The decision boundary, loss curve and gradient norms of a network as it trains."""
 
     def __init__(self, config: TrainConfig) -> None:
@@ -265,9 +292,10 @@ class TrainView(LiveView):
             "pg-activation": "activation",
             "pg-optimizer": "optimizer",
         }.get(event.select.id or "")
-        changes = {field: event.value} if field else {}
+        # every select here has allow_blank=False: its value is one of its options
+        changes: dict[str, Any] = {field: event.value} if field else {}
         if event.select.id == "pg-output":
-            activation, loss = event.value
+            activation, loss = cast(tuple[str, str], event.value)
             layers = (*self.config.layers[:-1], output_layer(activation))
             changes = {"output_activation": activation, "loss": loss, "layers": layers}
         try:
@@ -303,7 +331,7 @@ class TrainView(LiveView):
         self.apply(seed=self.config.seed + 1)
 
 
-class RaceView(LiveView):
+class RaceView(LiveView[RaceRun, RaceFrame]):
     """The optimizers' paths on a contour picture of a surface, with a legend."""
 
     def __init__(self, setup: RaceSetup) -> None:
@@ -351,7 +379,8 @@ class RaceView(LiveView):
     @on(Select.Changed, "#pg-surface")
     def _surface_changed(self, event: Select.Changed) -> None:
         event.stop()
-        self.apply(dataclasses.replace(self.setup, surface=event.value))
+        surface = cast(str, event.value)  # allow_blank=False: one of the surfaces' names
+        self.apply(dataclasses.replace(self.setup, surface=surface))
 
     @on(Input.Submitted, "#pg-race-lr")
     @on(Input.Blurred, "#pg-race-lr")
@@ -472,7 +501,7 @@ class PlaygroundScreen(Screen):
         if self.preset is not None:
             self.sub_title = f"Playground · {self.preset.title}"
         for view in (self.train_view, self.race_view):
-            is_preset_view = self.preset is not None and self.preset.view == view.id[3:]
+            is_preset_view = self.preset is not None and view.id == f"pg-{self.preset.view}"
             view.show_note(self.preset if is_preset_view else None)
         if self.start:
             self.view.loop.set_running(True)

@@ -164,6 +164,7 @@ class RaceRun:
     """A Race, drawn on a cached contour picture of its surface."""
 
     MINIMUM_RGB = (255, 255, 255)
+    setup: RaceSetup  # the race being run (set by configure)
 
     def __init__(
         self, setup: RaceSetup, speed: int = DEFAULT_SPEED, horizon: int = RACE_HORIZON
@@ -171,7 +172,7 @@ class RaceRun:
         self.size = (48, 32)
         self.speed = speed
         self.horizon = horizon
-        self._background = None
+        self._background: np.ndarray | None = None
         self.configure(setup)
 
     def configure(self, setup: RaceSetup) -> None:
@@ -225,7 +226,8 @@ class RaceRun:
                 # not on a path drawn through the cell (it would hide a head of the same colour)
                 cell = int(row) // 2
                 under = background[2 * cell : 2 * cell + 2, int(col)].mean(axis=0)
-                marks.append(Mark(cell, int(col), glyph, rgb, tuple(int(v) for v in under)))
+                under_rgb = (int(under[0]), int(under[1]), int(under[2]))
+                marks.append(Mark(cell, int(col), glyph, rgb, under_rgb))
         states = tuple(
             RunnerState(name, OPTIMIZER_RGB[name], r.steps, *r.path[-1], r.final()["f"], r.diverged)
             for name, r in runners.items()

@@ -15,12 +15,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
 from studyapp.core.attempts import AttemptKind
-from studyapp.core.questions.model import ExpectedKind, QuestionKind
+from studyapp.core.display import shorten
+from studyapp.core.questions.model import ExpectedKind, Question, QuestionKind
 from studyapp.ui.messages import AnswerSubmitted, ChoiceChosen
+from studyapp.ui.screens.watch import WATCH, WatchScreen
 from studyapp.ui.widgets.choice_list import ChoiceList
 from studyapp.ui.widgets.feedback import Feedback
 from studyapp.ui.widgets.math_input import MathInput
@@ -49,13 +50,17 @@ def matching_pairs(question) -> dict[str, str]:
 
 
 def expected_text(question) -> str:
-    """The right answer, readable (matching pairs one per line)."""
+    """The right answer, readable (matching pairs one per line, formulas in unicode: λ, β₁)."""
     if question.kind == QuestionKind.MATCHING:
         return "; ".join(f"{k} → {v}" for k, v in matching_pairs(question).items())
+    if question.expected_kind == ExpectedKind.EXPRESSION:
+        from studyapp.core.questions.formulas import display
+
+        return display(str(question.answer))
     return str(question.answer)
 
 
-class QuizScreen(Screen):
+class QuizScreen(WatchScreen):
     """``count`` generated questions (optionally on one ``topic``), then the score."""
 
     CSS_PATH = "quiz.tcss"
@@ -71,6 +76,9 @@ class QuizScreen(Screen):
         Binding("6", "choose(5)", "Choice 6", show=False),
         Binding("n", "next", "Next"),
         Binding("enter", "next", "Next", show=False),
+        # an answer may be unknown: show it and count a miss
+        Binding("ctrl+r,f3", "skip", "Don't know"),
+        WATCH,  # a graded predict question's run, in the playground
         Binding("escape", "back", "Back"),
     ]
 
@@ -90,7 +98,7 @@ class QuizScreen(Screen):
         self.score = 0
         self.graded = False
         self.grading = False
-        self.results: list[tuple[object, str, str]] = []  # (question, answer text, verdict)
+        self.results: list[tuple[Question, str, str]] = []  # (question, answer text, verdict)
         self._asked_at = time.monotonic()
 
     def compose(self) -> ComposeResult:
@@ -158,6 +166,7 @@ class QuizScreen(Screen):
         q = self.question
         self.graded = False
         self.grading = False
+        self.refresh_bindings()
         self._asked_at = time.monotonic()
         self._update_progress()
         self.query_one("#quiz-prompt", Static).update(escape_markup(readable(q.prompt)))
@@ -175,7 +184,7 @@ class QuizScreen(Screen):
                 "pair them like 1b 2a 3c and press enter"
                 if q.kind == QuestionKind.MATCHING
                 else "type your answer and press enter"
-            )
+            ) + " (ctrl+r: don't know)"
             box = MathInput(placeholder=placeholder, math=math, id="quiz-input")
             await area.mount(box)
             box.input.focus()
@@ -186,6 +195,7 @@ class QuizScreen(Screen):
         self.query_one("#quiz-progress", Label).update(f"{title} · score {self.score}")
 
     async def _show_score(self) -> None:
+        self.refresh_bindings()
         total = len(self.questions)
         self.query_one("#quiz-progress", Label).update(
             f"Quiz finished · score {self.score}/{total}"
@@ -193,7 +203,7 @@ class QuizScreen(Screen):
         lines = [f"[b]You scored {self.score} of {total}[/b]", ""]
         for q, _answer, verdict in self.results:
             mark = "✔" if verdict == "correct" else "✘"
-            lines.append(f"{mark} {escape_markup(readable(q.prompt.splitlines()[0])[:70])}")
+            lines.append(f"{mark} {escape_markup(shorten(readable(q.prompt.splitlines()[0]), 70))}")
         lines += ["", "[dim]escape: back to the dashboard[/dim]"]
         self.query_one("#quiz-prompt", Static).update("\n".join(lines))
         await self.query_one("#quiz-answer", Vertical).remove_children()
@@ -207,6 +217,17 @@ class QuizScreen(Screen):
         choices = choices_for(q)
         if 0 <= index < len(choices):
             self._grade(choices[index], chosen=index)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """ "Don't know" is offered (in the footer too) only while a question waits for its answer."""
+        if action == "skip":
+            return self.question is not None and not self.graded
+        return super().check_action(action, parameters)
+
+    def action_skip(self) -> None:
+        """ "Don't know": graded as an empty answer (a skip: the answer shows, a miss counts)."""
+        if self.question is not None and not self.graded and not self.grading:
+            self._grade("")
 
     def on_choice_chosen(self, message: ChoiceChosen) -> None:
         self.action_choose(message.index)
@@ -279,6 +300,7 @@ class QuizScreen(Screen):
             self.query_one(ChoiceList).mark(chosen if chosen is not None else -1, right)
         for widget in self.query_one("#quiz-answer").query("Input"):
             widget.disabled = True
+        self.refresh_bindings()  # "w Watch it" for a predict question
         self._update_progress()
         self.set_focus(None)
         self.call_after_refresh(self.query_one(Feedback).scroll_visible)
@@ -293,6 +315,13 @@ class QuizScreen(Screen):
             await self._show_score()
             return
         await self._show_question()
+
+    # ---------------------------------------------------------------- watching
+    @property
+    def preset(self) -> str | None:
+        """The playground preset that shows the graded question's answer (predict questions)."""
+        q = self.question
+        return q.data.get("playground") if q is not None and self.graded else None
 
     def action_back(self) -> None:
         self.app.pop_screen()

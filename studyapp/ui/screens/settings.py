@@ -6,9 +6,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
+from studyapp.ui.screens.base import StudyScreen
 from studyapp.ui.widgets.math_text import escape_markup
 
 #: field -> (label, type, lower bound, upper bound, help)
@@ -45,7 +45,7 @@ def parse_settings(raw: dict[str, str]) -> dict[str, float | int]:
     return out
 
 
-class SettingsScreen(Screen):
+class SettingsScreen(StudyScreen):
     """A small form; ``ctrl+s`` or the Save button validates and writes it."""
 
     CSS_PATH = "settings.tcss"
@@ -129,12 +129,13 @@ class SettingsScreen(Screen):
     def action_save(self) -> None:
         error = self.query_one("#settings-error", Static)
         try:
-            values = parse_settings({n: self.query_one(f"#set-{n}", Input).value for n in FIELDS})
+            numbers = parse_settings({n: self.query_one(f"#set-{n}", Input).value for n in FIELDS})
         except ValueError as exc:
             error.update(escape_markup(str(exc)))
             error.add_class("error")
             return
-        values["theme"] = str(self.query_one("#set-theme", Select).value)
+        theme = str(self.query_one("#set-theme", Select).value)
+        values: dict[str, float | int | str] = {**numbers, "theme": theme}
         storage = self.app.storage
         if storage is None:
             error.update(escape_markup(f"Cannot save: {self.app.load_error}"))
@@ -149,7 +150,7 @@ class SettingsScreen(Screen):
             return
         error.remove_class("error")
         error.update("")
-        self.app.apply_theme(values["theme"])
+        self.app.apply_theme(theme)
         self.notify("Settings saved.", timeout=2)
         self.app.pop_screen()
 

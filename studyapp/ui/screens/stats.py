@@ -1,7 +1,9 @@
-"""Statistics: reviews per day, the 30-day forecast, retention, and accuracy per topic.
+"""Statistics: a calendar heatmap of reviews per day (about six months), reviews per day, the
+30-day forecast, retention per week, and accuracy per topic and exercise step.
 
 ``compute_stats`` reads the whole review log, so it runs in a worker thread over the
-thread-safe Storage; the plots fill in when it is done.
+thread-safe Storage; the plots fill in when it is done. Below 100 columns the plots stack in
+one column, so none is cut ("Accura…").
 """
 
 from __future__ import annotations
@@ -10,49 +12,20 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, Label, Static
 from textual_plotext import PlotextPlot
 
+from studyapp.ui.screens.base import StudyScreen
+from studyapp.ui.widgets.calendar_heatmap import ReviewHeatmap
 from studyapp.ui.widgets.deck_table import DECK_NAMES
 from studyapp.ui.widgets.math_text import escape_markup
 
-
-def _series(value) -> list[float]:
-    """A list of numbers from a list, a ``{day: n}`` dict, or a list of ``{date, count}`` dicts."""
-    if value is None:
-        return []
-    if isinstance(value, dict):
-        return [float(v or 0) for _k, v in sorted(value.items())]
-    out = []
-    for item in value:
-        if isinstance(item, dict):
-            number = next(
-                (item[k] for k in ("count", "reviews", "due", "value", "retention") if k in item), 0
-            )
-            out.append(float(number or 0))
-        elif isinstance(item, (list, tuple)):
-            out.append(float(item[-1] or 0))
-        else:
-            out.append(float(item or 0))
-    return out
+NARROW = 100  # columns below which the plots stack in one column
 
 
-def weekly_retention(storage, now, weeks: int = 12) -> list[float | None]:
-    """Share of passed reviews (of cards in review) in each of the last ``weeks`` weeks, oldest
-    first; None for a week without such reviews.
-
-    Built from ``Storage.review_retention(since)`` (cumulative since a time): the difference of
-    two cumulative counts is one week's count.
-    """
-    from datetime import timedelta
-
-    cumulative = [storage.review_retention(now - timedelta(weeks=k)) for k in range(weeks, -1, -1)]
-    out: list[float | None] = []
-    for (p0, t0), (p1, t1) in zip(cumulative, cumulative[1:], strict=False):
-        passed, total = p0 - p1, t0 - t1
-        out.append(passed / total if total else None)
-    return out
+def _values(series: list[dict] | None, key: str) -> list[float]:
+    """The ``key`` of every ``{"date", key}`` entry of a compute_stats series, in order."""
+    return [float(d.get(key) or 0) for d in series or []]
 
 
 def _round_ticks(top: float, count: int = 4) -> list[float]:
@@ -63,7 +36,7 @@ def _round_ticks(top: float, count: int = 4) -> list[float]:
     return [float(i * step) for i in range(0, count + 1) if i * step <= top * 1.1 or i == 1]
 
 
-class StatsScreen(Screen):
+class StatsScreen(StudyScreen):
     """Plots and tables from :func:`studyapp.study.stats.compute_stats`."""
 
     CSS_PATH = "stats.tcss"
@@ -79,6 +52,9 @@ class StatsScreen(Screen):
         yield Header()
         with VerticalScroll(id="stats-body"):
             yield Static("Computing statistics…", id="stats-summary")
+            yield Static("", id="stats-retention-note")
+            yield Label("Reviews per day, last 26 weeks", classes="section-title")
+            yield ReviewHeatmap(id="stats-heatmap")
             with Grid(id="stats-plots"):
                 yield PlotextPlot(id="plot-reviews")
                 yield PlotextPlot(id="plot-forecast")
@@ -101,27 +77,39 @@ class StatsScreen(Screen):
                 table.add_column(label, width=len(label))
         self.action_reload()
 
+    def on_resize(self) -> None:
+        self.query_one("#stats-plots").set_class(self.size.width < NARROW, "-narrow")
+
     def action_reload(self) -> None:
         self.load()
 
     @work(thread=True, exclusive=True, group="stats")
     def load(self) -> None:
+        storage = self.app.storage
+        if storage is None:
+            self._unavailable(f"Cannot open the study data: {self.app.load_error}")
+            return
         try:
             from studyapp.study.stats import compute_stats
 
-            now = self.app.now()
-            stats = compute_stats(self.app.storage, now)
-            stats.setdefault("retention_by_week", weekly_retention(self.app.storage, now))
+            stats = compute_stats(storage, self.app.now())
         except Exception as exc:
-            self.app.call_from_thread(
-                self.query_one("#stats-summary", Static).update,
-                escape_markup(f"Statistics unavailable: {exc}"),
-            )
+            self._unavailable(f"Statistics unavailable: {exc}")
             return
         self.app.call_from_thread(self.show, stats)
 
+    def _unavailable(self, reason: str) -> None:
+        """From the worker: one line instead of the statistics."""
+        self.app.call_from_thread(
+            self.query_one("#stats-summary", Static).update, escape_markup(reason)
+        )
+
     def show(self, stats: dict) -> None:
-        """Fill the summary line, the three plots and the accuracy table."""
+        """Fill the summary line, the heatmap, the three plots and the accuracy tables."""
+        from datetime import date
+
+        from studyapp.core.stats_report import retention_note
+
         retention = stats.get("retention_30d")
         summary = (
             f"[b]{stats.get('cards_total', 0)}[/b] cards · [b]{stats.get('cards_new', 0)}[/b] new · "
@@ -130,21 +118,44 @@ class StatsScreen(Screen):
             f"retention 30d [b]{'—' if retention is None else f'{retention:.0%}'}[/b]"
         )
         self.query_one("#stats-summary", Static).update(summary)
+        note = retention_note(stats, self.app.now())
+        note_box = self.query_one("#stats-retention-note", Static)
+        note_box.display = bool(note)
+        note_box.update(escape_markup(f"Retention 30d is empty: {note}.") if note else "")
+        heat = stats.get("reviews_per_day_26w") or []
+        self.query_one(ReviewHeatmap).show(
+            [(date.fromisoformat(d["date"]), int(d["count"])) for d in heat]
+        )
 
         # The last 30 days of the 12-week series: one bar per day still fits a half-width plot.
-        reviews = _series(stats.get("reviews_per_day_12w"))[-30:]
+        reviews = _values(stats.get("reviews_per_day_12w"), "count")[-30:]
         self._bars(
             "#plot-reviews", "Reviews per day (last 30 days)", reviews, "days ago", reverse=True
         )
-        forecast = _series(stats.get("forecast_30d"))
+        forecast = _values(stats.get("forecast_30d"), "due")
         self._bars("#plot-forecast", "Due per day (next 30 days)", forecast, "days ahead")
+        self._retention(stats)
+        self._accuracy(stats.get("accuracy_by_topic") or {})
+        self._show_steps(stats.get("accuracy_by_step") or {})
+
+    def _retention(self, stats: dict) -> None:
+        """Retention per week of the last 12 (weeks without reviews of review-state cards have
+        no point), against the desired retention."""
+        from datetime import date, timedelta
 
         plot = self.query_one("#plot-retention", PlotextPlot)
         plt = plot.plt
         plt.clear_data()
         plt.clear_figure()
-        weekly = list(stats.get("retention_by_week") or [])
-        points = [(i - len(weekly) + 1, 100 * v) for i, v in enumerate(weekly) if v is not None]
+        days = stats.get("reviews_per_day_12w") or []
+        # The 12 weeks end today: the last one started 6 days ago. x is weeks ago, 0 the last.
+        last = date.fromisoformat(days[-1]["date"]) - timedelta(days=6) if days else None
+        points = [
+            (-((last - date.fromisoformat(w["date"])).days // 7), 100 * w["retention"])
+            for w in stats.get("retention_by_week") or []
+            if last is not None
+        ]
+        weekly = range(len(days) // 7)
         desired = 100 * float(self.app.settings().get("desired_retention", 0.9) or 0.9)
         plt.title("Retention % per week" if points else "Retention % per week (no data yet)")
         if points:
@@ -156,15 +167,15 @@ class StatsScreen(Screen):
         plt.ylim(0, 100)
         plt.yticks([0, 25, 50, 75, 100])
         plt.xlabel("weeks ago")
-        weeks = [-w for w in range(len(weekly) - 1, -1, -1) if w % 2 == 0]
+        weeks: list[float] = [-w for w in range(len(weekly) - 1, -1, -1) if w % 2 == 0]
         plt.xticks(weeks, [str(w) for w in weeks])
         plot.refresh()
 
+    def _accuracy(self, accuracy: dict) -> None:
         table = self.query_one("#stats-accuracy", DataTable)
         table.clear()
-        accuracy = stats.get("accuracy_by_topic") or {}
         if not accuracy:
-            table.add_row("no quiz answers yet", "", "", "")
+            table.add_row("no answers yet", "", "", "")
         for topic, value in sorted(accuracy.items()):
             if isinstance(value, dict):
                 correct, total = value.get("correct", 0), value.get("total", 0)
@@ -172,7 +183,6 @@ class StatsScreen(Screen):
                 correct, total = value
             share = f"{correct / total:.0%}" if total else "—"
             table.add_row(DECK_NAMES.get(topic, topic), str(correct), str(total), share)
-        self._show_steps(stats.get("accuracy_by_step") or {})
 
     def _show_steps(self, accuracy: dict) -> None:
         """Accuracy per exercise step type, weakest first, under a sentence naming the weakest."""
@@ -183,7 +193,7 @@ class StatsScreen(Screen):
         table = self.query_one("#stats-steps", DataTable)
         table.clear()
         if not accuracy:
-            table.add_row("no exercise steps answered yet", "", "", "")
+            table.add_row("no answers yet", "", "", "")
         rows = [(v["correct"], v["total"], step) for step, v in accuracy.items()]
         for correct, total, step in sorted(rows, key=lambda r: r[0] / r[1] if r[1] else 1.0):
             share = f"{correct / total:.0%}" if total else "—"
@@ -215,7 +225,7 @@ class StatsScreen(Screen):
             plt.xlim(min(xs) - 0.5, max(xs) + 0.5)
             # Fixed, round ticks (5-day steps): plotext's automatic ones depend on the size of
             # the previous render.
-            ticks = [x for x in xs if x % 5 == 0]
+            ticks: list[float] = [x for x in xs if x % 5 == 0]
             plt.xticks(ticks, [str(t) for t in ticks])
         plt.xlabel(x_label)
         plot.refresh()

@@ -1,4 +1,4 @@
-"""The dashboard's table of decks: new / learning / due per topic."""
+"""The dashboard's table of decks: new / learning / due per topic, and all decks together."""
 
 from __future__ import annotations
 
@@ -10,10 +10,16 @@ from studyapp.core.catalog import TOPIC_TITLES
 DECK_NAMES = TOPIC_TITLES
 
 
-class DeckTable(DataTable):
-    """Rows ``Deck  New  Learn  Due`` plus today's total; ``show_counts(counts, totals)`` fills it.
+ALL_DECKS = "__all__"  # the row key of the last row, all decks together
 
-    ``counts`` is ``Storage.counts(now)``: ``{topic: {"new": n, "learning": n, "due": n}}``.
+
+class DeckTable(DataTable):
+    """Rows ``Deck  New  Learn  Due``, one per deck, then "All decks";
+    ``show_counts(counts, totals)`` fills it.
+
+    ``counts`` is ``Storage.counts(now)``: ``{topic: {"new": n, "learning": n, "due": n}}``, what
+    studying each deck alone shows; ``totals`` (``Storage.totals(now)``) what all decks together
+    show. The decks' rows do not add up to it: each deck has its own daily limit, as in Anki.
     """
 
     def on_mount(self) -> None:
@@ -24,7 +30,17 @@ class DeckTable(DataTable):
         self.add_column("Learn", key="learning", width=6)
         self.add_column("Due", key="due", width=6)
 
+    @property
+    def selected_topic(self) -> str | None:
+        """The topic of the highlighted row; None for "All decks" (or an empty table)."""
+        if self.row_count == 0:
+            return None
+        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        return None if key in (None, ALL_DECKS) else key
+
     def show_counts(self, counts: dict, totals: dict | None = None) -> None:
+        """Fill the rows, keeping the highlighted row highlighted ("All decks" at first)."""
+        selected = self.selected_topic if self.row_count else None
         self.clear()
         summed = {"new": 0, "learning": 0, "due": 0}
         order = list(DECK_NAMES) + sorted(set(counts) - set(DECK_NAMES))
@@ -44,15 +60,17 @@ class DeckTable(DataTable):
                 ),
                 key=topic,
             )
-        # The daily limits apply once overall, so Storage.totals() (when given) is the truth,
-        # not the sum of the per-deck figures.
+        # Studying all decks applies their own limit on top of each deck's, so Storage.totals()
+        # (when given) is the truth, not the sum of the per-deck figures.
         if totals is not None:
             summed = {k: int(totals.get(k, 0)) for k in ("new", "learning", "due")}
         self.add_row(
-            Text("Today", style="bold"),
+            Text("All decks", style="bold"),
             *(_num(summed[k], "bold") for k in ("new", "learning", "due")),
-            key="__total__",
+            key=ALL_DECKS,
         )
+        row = selected if selected is not None and selected in counts else ALL_DECKS
+        self.move_cursor(row=self.get_row_index(row))
 
 
 def _num(value: int, style: str) -> Text:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
+from studyapp.core.questions.model import SKIPPED
 from studyapp.ui.widgets.math_text import escape_markup, readable
 
 
@@ -30,6 +31,8 @@ class Feedback(Static):
             "incorrect": "✘ Not quite",
             "invalid": "⚠ Could not read that",
         }.get(verdict, verdict)
+        if verdict == "incorrect" and message == SKIPPED:
+            heading = "✘ Don't know: counted as a miss"
         lines = [f"[b]{heading}[/b]"]
         if message and verdict == "invalid":  # why it could not be read
             lines.append(escape_markup(readable(message)))

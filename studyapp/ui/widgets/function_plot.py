@@ -82,22 +82,22 @@ def sample_curve(entry, points: int = 81) -> Curve | None:
         if entry.topic == "activations":
             from engine.activations import ACTIVATIONS
 
-            fn = ACTIVATIONS.get(name)
-            if fn is None:
+            activation = ACTIVATIONS.get(name)
+            if activation is None or not activation.elementwise:  # softmax: a Jacobian
                 return None
             z = np.linspace(-4.0, 4.0, points)[None, :]  # (B=1, n)
             return Curve(
                 f"{entry.name}(z) and its derivative",
                 z[0].tolist(),
-                np.asarray(fn.value(z))[0].tolist(),
-                np.asarray(fn.derivative(z))[0].tolist(),
+                np.asarray(activation.value(z))[0].tolist(),
+                np.asarray(activation.elementwise_derivative(z))[0].tolist(),
                 "z",
             )
         if entry.topic == "losses":
             from engine.losses import LOSSES
 
-            fn = LOSSES.get(name)
-            if fn is None:
+            loss = LOSSES.get(name)
+            if loss is None:
                 return None
             if name == "hinge":
                 a = np.linspace(-2.0, 2.0, points)
@@ -110,8 +110,8 @@ def sample_curve(entry, points: int = 81) -> Curve | None:
             return Curve(
                 f"{entry.name} for target y = 1",
                 a.tolist(),
-                np.asarray(fn.value(a2, y2)).reshape(-1).tolist(),
-                np.asarray(fn.grad(a2, y2)).reshape(-1).tolist(),
+                np.asarray(loss.value(a2, y2)).reshape(-1).tolist(),
+                np.asarray(loss.grad(a2, y2)).reshape(-1).tolist(),
                 "a",
             )
     except Exception:

@@ -77,13 +77,12 @@ def half_block_strips(rgb: np.ndarray, marks: Iterable[Mark] = ()) -> list[Strip
         edges = [0, *sorted(c for c in cuts if 0 < c < width), width]
         segments = []
         for start, end in zip(edges, edges[1:], strict=False):
-            mark = row_marks.get(start)
-            if mark is None:
+            mark_here = row_marks.get(start)
+            if mark_here is None:
                 segments.append(Segment(UPPER_HALF * (end - start), _style(int(row[start]))))
             else:
-                segments.append(
-                    Segment(mark.char, _mark_style(mark, pixels[2 * y : 2 * y + 2, start]))
-                )
+                cell = pixels[2 * y : 2 * y + 2, start]
+                segments.append(Segment(mark_here.char, _mark_style(mark_here, cell)))
         strips.append(Strip(segments, width))
     return strips
 

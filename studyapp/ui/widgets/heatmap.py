@@ -8,6 +8,7 @@ pale where the network is unsure and deeper where it is confident, the points ar
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 #: Saturated colours of the data points of class 0 and 1.
 POINT_RGB = np.array([[232, 113, 10], [11, 94, 168]], dtype=np.uint8)
@@ -31,13 +32,13 @@ def confidence(score: np.ndarray, threshold: float) -> np.ndarray:
         return np.tanh(score - threshold)
 
 
-def pixel_coordinates(points: np.ndarray, extent, width: int, height: int) -> np.ndarray:
+def pixel_coordinates(points: ArrayLike, extent, width: int, height: int) -> np.ndarray:
     """Float (col, row) image coordinates (N, 2) of points (N, 2) for an image of ``width`` ×
     ``height`` pixels whose pixel centres span ``extent`` (x0, x1, y0, y1); row 0 is the top."""
     x0, x1, y0, y1 = extent
-    points = np.asarray(points, dtype=float)
-    col = (points[:, 0] - x0) / (x1 - x0) * (width - 1)
-    row = (y1 - points[:, 1]) / (y1 - y0) * (height - 1)
+    xy = np.asarray(points, dtype=float)
+    col = (xy[:, 0] - x0) / (x1 - x0) * (width - 1)
+    row = (y1 - xy[:, 1]) / (y1 - y0) * (height - 1)
     return np.column_stack([col, row])
 
 

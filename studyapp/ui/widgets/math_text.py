@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 
-from studyapp.core.mathtext import prose_to_unicode
-
 
 def readable(text: object) -> str:
     """``text`` with the LaTeX in it rendered as unicode (σ, ∂, ², fractions …) span by span, so
@@ -18,6 +16,10 @@ def readable(text: object) -> str:
     (:func:`studyapp.core.mathtext.prose_to_unicode`). ``None`` becomes ``""``."""
     if text is None:
         return ""
+    # Imported here: the dashboard (the first screen) needs escape_markup only, and this
+    # module's 10 ms import would delay its first frame.
+    from studyapp.core.mathtext import prose_to_unicode
+
     try:
         return prose_to_unicode(str(text))
     except Exception:

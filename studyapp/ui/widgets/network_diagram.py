@@ -6,7 +6,9 @@ target unit, labelled with its weight W^m[j][k]. Lines never merge: each source 
 vertical lane, a crossing is drawn ``┼`` and a connection ``├ ┤ ┌ └ ┐ ┘``.
 
 Only small nets are drawn (≤ 4 units per layer, ≤ 5 layers); the matrices are shown for any size.
-The pure functions (``diagram_text``, ``givens_text``) are what the widgets display.
+A drawing wider than the space it has is laid out compact (no padding in the boxes, lanes one
+cell apart); one still too wide is not drawn (a 3-1-2-1 net fits 80 columns compact). The pure
+functions (``diagram_text``, ``givens_text``) are what the widgets display.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from textual.widgets import Static
 from engine.exercise_types import BackpropExercise, Exercise, OptimizerExercise
 from studyapp.core.exercise import StepStatus, fmt_number
 from studyapp.core.mathtext import to_subscript
-from studyapp.core.notation import sup
+from studyapp.core.notation import quantity_symbol, sup
 from studyapp.core.worked import matrix_lines
 
 MAX_UNITS = 4
@@ -71,6 +73,20 @@ def sub(n: int) -> str:
 def num(value: float, digits: int = 3) -> str:
     """Short number for a box or an edge label: ``0.627``, ``-0.05``, ``12.3``."""
     return fmt_number(value, digits)
+
+
+@dataclass(frozen=True)
+class Spacing:
+    """Blank cells of a layout: ``pad`` each side of a box's text, ``lane`` from one source's
+    vertical lane to the next, ``label`` around a weight label (in all)."""
+
+    pad: int
+    lane: int
+    label: int
+
+
+NORMAL = Spacing(pad=1, lane=2, label=2)
+COMPACT = Spacing(pad=0, lane=1, label=0)
 
 
 class _Canvas:
@@ -163,8 +179,11 @@ def diagram_text(
     ex: BackpropExercise,
     known: Known | None = None,
     palette: str = "dark",
+    width: int | None = None,
 ) -> Text | None:
-    """The network of a backprop exercise as styled text, or None when it is too big to draw.
+    """The network of a backprop exercise as styled text, or None when it is too big to draw:
+    more than :data:`MAX_UNITS` units or :data:`MAX_LAYERS` layers, or wider than ``width``
+    cells even laid out :data:`COMPACT` (None: any width, normal spacing).
 
     ``known`` maps a step key (``z1``, ``a2`` …) to (value shape (N^m,), status) for the values the
     user has given so far — one ``StepStatus`` (correct, correct_given_earlier, incorrect, revealed)
@@ -173,16 +192,26 @@ def diagram_text(
     layers = [len(ex.x)] + [len(b) for b in ex.biases]
     if not can_draw(layers):
         return None
+    for spacing in (NORMAL, COMPACT):
+        drawn = _draw(ex, known or {}, palette, layers, spacing)
+        if width is None or max(len(line) for line in drawn.plain.splitlines()) <= width:
+            return drawn
+    return None
+
+
+def _draw(
+    ex: BackpropExercise, known: Known, palette: str, layers: list[int], spacing: Spacing
+) -> Text:
     colours = PALETTES.get(palette, PALETTES["dark"])
-    columns = _unit_columns(ex, known or {})
+    columns = _unit_columns(ex, known, spacing)
     labels = [[[num(w) for w in row] for row in W] for W in ex.weights]
-    label_w = [max(len(s) for row in lab for s in row) + 2 for lab in labels]
-    right = _place_x(columns, layers, label_w)
-    width = right + 2 + max(len(f" y{sub(j + 1)} {num(t)}") for j, t in enumerate(ex.target))
+    label_w = [max(len(s) for row in lab for s in row) + spacing.label for lab in labels]
+    right = _place_x(columns, layers, label_w, spacing)
+    width = right + max(len(_target_label(j, t, spacing)) for j, t in enumerate(ex.target))
     canvas = _Canvas(width, _place_y(columns, layers))
     for c in range(len(columns) - 1):
-        _draw_edges(canvas, columns[c], columns[c + 1], labels[c], label_w[c], colours)
-    _draw_units(canvas, columns, ex.target, colours)
+        _draw_edges(canvas, columns[c], columns[c + 1], labels[c], label_w[c], colours, spacing)
+    _draw_units(canvas, columns, ex.target, colours, spacing)
     # layer titles along the top row are left to the caller (givens_text names the layers)
     return canvas.render()
 
@@ -203,9 +232,9 @@ def _unit_rows(known: Known, m: int, j: int) -> list[tuple[str, str | None]]:
     return rows
 
 
-def _unit_columns(ex: BackpropExercise, known: Known) -> list[list[_Unit]]:
+def _unit_columns(ex: BackpropExercise, known: Known, spacing: Spacing) -> list[list[_Unit]]:
     """One column of boxes per layer: the inputs x, then for m = 1..L the units with their bias
-    in the top border and their z and a rows; sized to their contents."""
+    in the top border and their z and a rows; sized to their contents and ``spacing.pad``."""
     columns = [[_Unit([(f"x{sub(k + 1)} {num(v)}", "bold")]) for k, v in enumerate(ex.x)]]
     for m, biases in enumerate(ex.biases, start=1):
         columns.append(
@@ -213,23 +242,25 @@ def _unit_columns(ex: BackpropExercise, known: Known) -> list[list[_Unit]]:
         )
     for c, col in enumerate(columns):
         n_in = len(columns[c - 1]) if c else 0
-        width = max(max(max(len(t) for t, _ in u.rows) + 2, len(u.title) + 2) for u in col)
+        text = max(max(max(len(t) for t, _ in u.rows), len(u.title)) for u in col)
         for u in col:
-            u.width = width + 2
+            u.width = text + 2 * spacing.pad + 2
             u.height = max(len(u.rows), n_in) + 2
     return columns
 
 
-def _place_x(columns: list[list[_Unit]], layers: list[int], label_w: list[int]) -> int:
-    """x of every column: its boxes, then lanes (2 cells per source), the label, the arrow.
-    Returns the first cell right of the last column."""
+def _place_x(
+    columns: list[list[_Unit]], layers: list[int], label_w: list[int], spacing: Spacing
+) -> int:
+    """x of every column: its boxes, then lanes (``spacing.lane`` cells per source), the label,
+    the arrow. Returns the first cell right of the last column."""
     x = 0
     for c, col in enumerate(columns):
         for u in col:
             u.x = x
         x += col[0].width
         if c < len(columns) - 1:
-            x += 1 + 2 * layers[c] + label_w[c] + 2
+            x += 1 + spacing.lane * layers[c] + label_w[c] + 2
     return x
 
 
@@ -277,12 +308,13 @@ def _draw_edges(
     labels: list[list[str]],
     label_w: int,
     colours: dict[str, str],
+    spacing: Spacing,
 ) -> None:
     """Every edge from the source column to the target column: out of its source along the
     source's own lane, into its own input row of the target, labelled with its weight."""
     edge = colours["edge"]
     x_r = src[0].x + src[0].width  # first cell right of the source boxes
-    lane = [x_r + 1 + 2 * k for k in range(len(src))]
+    lane = [x_r + 1 + spacing.lane * k for k in range(len(src))]
     x_t = dst[0].x
     for k, s in enumerate(src):
         ports = [d.in_ports[k] for d in dst if d.in_ports]
@@ -292,26 +324,39 @@ def _draw_edges(
         for j, y in enumerate(ports):
             canvas.line_h(y, lane[k], x_t - 1, edge)
             label = labels[j][k]
-            canvas.put(y, lane[-1] + 2 + (label_w - len(label)) // 2, label, colours["weight"])
+            at = lane[-1] + spacing.lane + (label_w - len(label)) // 2
+            canvas.put(y, at, label, colours["weight"])
             canvas.put(y, x_t - 1, "▶", edge)
 
 
 def _draw_units(
-    canvas: _Canvas, columns: list[list[_Unit]], target, colours: dict[str, str]
+    canvas: _Canvas,
+    columns: list[list[_Unit]],
+    target,
+    colours: dict[str, str],
+    spacing: Spacing,
 ) -> None:
     """The boxes with their titles and rows, the outputs' exits and the targets beside them."""
     last = len(columns) - 1
+    gap = " " * spacing.pad
     for c, col in enumerate(columns):
         for u in col:
             canvas.box(u.y, u.x, u.width, u.height, "bold" if c in (0, last) else None)
             if u.title:
-                canvas.put(u.y, u.x + 1, f" {u.title} ")
+                canvas.put(u.y, u.x + 1, f"{gap}{u.title}{gap}")
             for r, (t, style) in enumerate(u.rows):
-                canvas.put(u.y + 1 + r, u.x + 2, t, style)
+                canvas.put(u.y + 1 + r, u.x + 1 + spacing.pad, t, style)
             if c < last:
                 canvas.put(u.out_row, u.x + u.width - 1, "├")
     for j, u in enumerate(columns[-1]):
-        canvas.put(u.out_row, u.x + u.width, f"╶ y{sub(j + 1)} {num(target[j])}", colours["target"])
+        canvas.put(
+            u.out_row, u.x + u.width, _target_label(j, target[j], spacing), colours["target"]
+        )
+
+
+def _target_label(j: int, value: float, spacing: Spacing) -> str:
+    """The target beside output unit j: ``╶ y₁ 0.95`` (compact ``╶y₁ 0.95``)."""
+    return f"╶{' ' * spacing.pad}y{sub(j + 1)} {num(value)}"
 
 
 def _conflicts(src: list[_Unit], dst: list[_Unit]) -> int:
@@ -367,7 +412,7 @@ def givens_text(ex: Exercise, width: int = 76) -> str:
     if isinstance(ex, OptimizerExercise):
         blocks = [matrix_block("θ", ex.params), matrix_block("g", ex.grad)]
         for key, val in ex.state.items():
-            blocks.append(matrix_block(key, val))
+            blocks.append(matrix_block(quantity_symbol(key), val))
         hyper = ", ".join(f"{k} = {num(v, 4)}" for k, v in ex.hyperparameters.items())
         return "\n".join(side_by_side(blocks, width=width) + [f"t = {ex.t}   {hyper}"])
     blocks = [matrix_block("x", ex.x), matrix_block("y", ex.target)]
@@ -378,27 +423,52 @@ def givens_text(ex: Exercise, width: int = 76) -> str:
 
 
 class NetworkDiagram(Static):
-    """Shows :func:`diagram_text` for an exercise; ``show(ex, known)`` redraws it."""
+    """Shows :func:`diagram_text` for an exercise, laid out for the width of its container;
+    ``show(ex, known)`` draws it, ``redraw()`` again (after a resize)."""
 
     DEFAULT_CSS = """
     NetworkDiagram {
         width: auto;
         height: auto;
-        padding: 0 1;
     }
     """
 
+    _shown: tuple[Exercise, Known | None] | None = None
+
     def show(self, ex: Exercise, known: Known | None = None) -> None:
+        self._shown = (ex, known)
+        self.redraw()
+
+    def available_width(self) -> int:
+        """Cells the drawing may take: its container's width once laid out, else the screen's
+        (less the screen's padding and a scrollbar)."""
+        container = self.parent
+        width = getattr(getattr(container, "scrollable_content_region", None), "width", 0)
+        return width or max(self.app.size.width - 4, 20)
+
+    def redraw(self) -> None:
+        if self._shown is None:
+            return
+        ex, known = self._shown
         if isinstance(ex, OptimizerExercise):
             self.update("")
             self.display = False
             return
         dark = getattr(getattr(self.app, "current_theme", None), "dark", True)
-        text = diagram_text(ex, known, palette="dark" if dark else "light")
+        width = self.available_width()
+        text = diagram_text(ex, known, palette="dark" if dark else "light", width=width)
         self.display = True
-        if text is None:
+        if text is not None:
+            self.update(text)
+        elif not can_draw([len(ex.x)] + [len(b) for b in ex.biases]):
             self.update(
                 Text("(the network is too large to draw: the matrices below give it)", style="dim")
             )
         else:
-            self.update(text)
+            self.update(
+                Text(
+                    f"(the network needs more than {width} columns to draw: the matrices below "
+                    "give it, and a wider terminal shows the drawing)",
+                    style="dim",
+                )
+            )

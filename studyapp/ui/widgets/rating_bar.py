@@ -35,7 +35,11 @@ class RatingBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         for value, (label, css) in RATINGS.items():
-            yield Button(f"{value} {label}", id=f"rate-{value}", classes=f"rating {css}")
+            button = Button(f"{value} {label}", id=f"rate-{value}", classes=f"rating {css}")
+            # Not focusable: the keys (space, enter, 1-4) belong to the screen, and focus stays
+            # on the card so a long one scrolls with the arrow keys.
+            button.can_focus = False
+            yield button
 
     def show_intervals(self, intervals: dict) -> None:
         """Write each rating's next interval on its button (``3 Good · 4d``).

@@ -27,9 +27,9 @@ def log_ticks(low: float, high: float) -> tuple[list[float], list[str]]:
     return ticks, labels
 
 
-def step_ticks(high: float, count: int = 4) -> list[int]:
+def step_ticks(high: float, count: int = 4) -> list[float]:
     """About ``count`` round whole numbers from 0 to ``high`` (1, 2 or 5 × 10ᵏ apart), for an
-    axis of steps."""
+    axis of steps (ints, in the ``list[float]`` that plotext's ticks take)."""
     rough = max(1.0, high / count)
     base = 10 ** math.floor(math.log10(rough))
     spacing = next(m * base for m in (1, 2, 5, 10) if m * base >= rough)

@@ -3,7 +3,8 @@
 One module per content table (``activations``, ``losses``, ``optimizers``, ``terms``,
 ``concepts`` for the prose topics ``concepts`` and ``backprop``, ``recommendations``,
 ``errata``, ``imported`` for the user's tables); ``shapes`` builds the questions themselves,
-``common`` holds ``Candidate`` and the text helpers.
+``common`` holds ``Candidate`` and the text helpers. ``predict`` adds the "predict" questions
+on the playground's runs to the optimizers and activations topics.
 
 Every table gives ``Candidate`` objects: a stable key (entry id, kind, template) plus
 ``build(rng, truth)`` that builds the question with a given random generator (and, for
@@ -27,6 +28,7 @@ from studyapp.core.questions.builders import (
     imported,
     losses,
     optimizers,
+    predict,
     recommendations,
     terms,
 )
@@ -53,8 +55,8 @@ TABLES: dict[str, Callable[[Content, str], list[Candidate]]] = {
 
 def candidates_for(content: Content, topic: str) -> list[Candidate]:
     """All content-based candidates of one topic: its table's, the recommendations (asked
-    in concepts) and the errata that concern it."""
+    in concepts), the errata that concern it and the predict questions on the playground."""
     out = TABLES.get(topic, imported.candidates)(content, topic)
     if topic == "concepts":
         out += recommendations.candidates(content, topic)
-    return out + errata.candidates(content, topic)
+    return out + errata.candidates(content, topic) + predict.candidates(content, topic)

@@ -20,10 +20,13 @@ from typing import Any
 
 from studyapp.core.content import Content, Entry
 from studyapp.core.questions import _checking as chk
+from studyapp.core.questions.formulas import BLANK
 from studyapp.core.questions.model import Question, QuestionKind, make_id
 
-BLANK = "____"
+__all__ = ["BLANK"]  # re-exported: the builders' and the grader's blank
+
 N_CHOICES = 4
+LETTERS = "abcdef"  # the right-hand items of a matching question (at most six)
 
 #: ``build(rng, truth) -> Question | None``
 Build = Callable[[random.Random, bool | None], Question | None]

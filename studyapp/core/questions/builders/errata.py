@@ -1,5 +1,6 @@
-"""The notes' own mistakes (``errata.toml``) as true/false traps: what the notes say is false,
-the correction is true. Each erratum belongs to the topic its id or location names."""
+"""The notes' own mistakes (``errata.toml``) as true/false traps: the correction is true, and
+what the notes say is false only where the erratum's ``kind`` says so (``Erratum.is_error``: an
+error or an overclaim). Each erratum belongs to the topic its id or location names."""
 
 from __future__ import annotations
 
@@ -55,6 +56,10 @@ def _explanation(err: Erratum, truth: bool) -> str:
 
 
 def _tf(topic: str, err: Erratum, rng: random.Random, truth: bool | None) -> Question | None:
+    if not truth and not err.is_error:
+        # only an error or an overclaim makes what the notes say false: an ambiguous notation, a
+        # convention (ReLU′(0) = 1), an imprecise wording or an omission is not "False"
+        return None
     shown = err.correct if truth else err.says
     return Question(
         id=make_id(err.id, QuestionKind.TRUE_FALSE, "erratum"),

@@ -8,13 +8,12 @@ kept only when the checker proves them different from the right one and from eac
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import dataclass
 
 from studyapp.core.content import Entry
-from studyapp.core.questions.builders.common import BLANK, N_CHOICES
+from studyapp.core.questions.builders.common import N_CHOICES
 from studyapp.core.questions.builders.shapes import entry_question, mcq, true_false
-from studyapp.core.questions.formulas import display, distinct_formulas, split_top, strip_outer
+from studyapp.core.questions.formulas import cloze_options, display, distinct_formulas
 from studyapp.core.questions.model import ExpectedKind, Question, QuestionKind
 
 
@@ -78,37 +77,22 @@ def wrong_formula(value: str, pool: list[str], rng: random.Random) -> str | None
 
 
 def formula_cloze(f: StoredFormula, lhs: str, rng: random.Random, what: str) -> Question | None:
-    """Blank one top-level term or factor of ``f``; graded by substituting the answer."""
-    body = strip_outer(f.value)
-    # lowest precedence first: terms of a sum, else factors of a product
-    pieces = split_top(body, "+-")
-    if len(pieces) < 2:
-        pieces = split_top(body, "*/")
-    if len(pieces) < 2:
-        return None
-    # blank a piece that carries information (not a bare constant like 1 or 2)
-    options = [i for i, (_, p) in enumerate(pieces) if not re.fullmatch(r"[\d.]+", p)]
+    """Blank one operand of ``f``'s outermost sum (else product), a node of its formula tree, so
+    the rest renders with its brackets where precedence needs them; graded by putting the answer
+    back in its place (``cloze_template``) and comparing whole formulas."""
+    options = cloze_options(f.value)
     if not options:
         return None
-    i = rng.choice(options)
-    blanked = pieces[i][1]
+    cloze = rng.choice(options)
     return entry_question(
         f.entry,
         f.topic,
         QuestionKind.CLOZE,
         f.template,
-        prompt=f"Fill in the blank ({what}): {lhs} = {_join(pieces, i, BLANK, display)}",
-        answer=blanked,
-        explanation=f"{lhs} = {display(f.value)}; the blank is {display(blanked)}.",
+        prompt=f"Fill in the blank ({what}): {lhs} = {cloze.shown}",
+        answer=cloze.answer,
+        explanation=f"{lhs} = {display(f.value)}; the blank is {display(cloze.answer)}.",
         expected_kind=ExpectedKind.EXPRESSION,
         expected=f.value,
-        cloze_template=_join(pieces, i, f"({BLANK})", str),
+        cloze_template=cloze.template,
     )
-
-
-def _join(pieces: list[tuple[str, str]], blank: int, hole: str, show) -> str:
-    """The pieces written back with ``hole`` in place of piece ``blank``, the others shown."""
-    return "".join(
-        (f" {o} " if o in "+-" else o) + (hole if j == blank else show(p))
-        for j, (o, p) in enumerate(pieces)
-    ).strip()

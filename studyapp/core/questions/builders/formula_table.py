@@ -11,9 +11,11 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from functools import partial
 
 from studyapp.core.content import Entry
+from studyapp.core.notation import REDUCED, reduction_phrase
 from studyapp.core.questions import _checking as chk
 from studyapp.core.questions.builders.common import (
     Candidate,
@@ -44,7 +46,9 @@ class FormulaTable:
 
     ``noun``: what an entry is ("activation function"); ``var``: the variable formulas are
     written in; ``lhs``: the left-hand side shown per field (``{"formula": "f(z)", ...}``);
-    ``per``: appended to "type the formula of X" (losses are written per output).
+    ``labels``: what each field is called, where not "formula" / "derivative with respect to z"
+    (a loss's formulas are per output). An entry with a ``reduction`` (a loss) is named with it in
+    every prompt: how ℓ combines over the outputs decides what L and ∂L/∂a are.
     """
 
     topic: str
@@ -52,11 +56,24 @@ class FormulaTable:
     noun: str
     var: str
     lhs: dict[str, str]
-    per: str = ""
+    labels: dict[str, str] = dataclass_field(default_factory=dict)
 
     def label(self, field: str) -> str:
-        """``formula`` or ``derivative with respect to z``."""
+        """``formula`` or ``derivative with respect to z`` (or the table's own label)."""
+        if field in self.labels:
+            return self.labels[field]
         return "formula" if field == "formula" else f"derivative with respect to {self.var}"
+
+    def subject(self, entry: Entry) -> str:
+        """The entry as prompts name it: ``Hinge loss (summed over the n outputs, L = Σᵢ ℓ(aᵢ,
+        yᵢ))`` for a loss, else its name."""
+        reduction = entry.fields.get("reduction")
+        return f"{entry.name} ({reduction_phrase(reduction)})" if reduction else entry.name
+
+    def short_subject(self, entry: Entry) -> str:
+        """``Hinge loss (summed)``: a loss in a list (matching) with its reduction in a word."""
+        reduction = entry.fields.get("reduction")
+        return f"{entry.name} ({REDUCED[reduction]})" if reduction else entry.name
 
     def siblings(self, entry: Entry, field: str) -> list[Entry]:
         """The other entries with a readable formula in ``field``."""
@@ -81,9 +98,13 @@ class FormulaField:
         return self.table.label(self.field)
 
     @property
+    def subject(self) -> str:
+        return self.table.subject(self.entry)
+
+    @property
     def described(self) -> str:
         """``The derivative with respect to z of Sigmoid is σ(z)·(1 − σ(z)).``"""
-        return f"The {self.label} of {self.entry.name} is {display(self.value)}."
+        return f"The {self.label} of {self.subject} is {display(self.value)}."
 
     def wrong_siblings(self) -> list[str]:
         return [o.fields[self.field] for o in self.table.siblings(self.entry, self.field)]
@@ -131,14 +152,14 @@ def _mcq(f: FormulaField, rng: random.Random, truth: bool | None) -> Question | 
     rng.shuffle(mut)
     # mix siblings (the wrong function) and slips of this very formula
     pool = [x for pair in zip(wrong_f, mut, strict=False) for x in pair] + wrong_f + mut
-    prompt = f"Which expression is the {f.label} of {f.entry.name}?"
+    prompt = f"Which expression is the {f.label} of {f.subject}?"
     return formula_mcq(f.stored, prompt, pool, f.described, rng)
 
 
 def _typed(f: FormulaField, rng: random.Random, truth: bool | None) -> Question | None:
     names = ", ".join(symbols_in(f.value) or [f.table.var])
     prompt = (
-        f"Type the {f.label} of {f.entry.name}{f.table.per}, in terms of {names} "
+        f"Type the {f.label} of {f.subject}, in terms of {names} "
         f"(write e.g. exp(), ln(), sigma(), ^)."
     )
     return formula_typed(f.stored, prompt, f"{f.table.lhs[f.field]} = {display(f.value)}.")
@@ -152,12 +173,12 @@ def _tf(f: FormulaField, rng: random.Random, truth: bool | None) -> Question | N
         if wrong is None:
             return None
         shown = wrong
-    statement = f"The {f.label} of {f.entry.name} is {display(shown)}."
+    statement = f"The {f.label} of {f.subject} is {display(shown)}."
     return formula_tf(f.stored, statement, shown, truth, f.described)
 
 
 def _cloze(f: FormulaField, rng: random.Random, truth: bool | None) -> Question | None:
-    what = f"{f.label} of {f.entry.name}"
+    what = f"{f.label} of {f.subject}"
     return formula_cloze(f.stored, f.table.lhs[f.field], rng, what)
 
 
@@ -170,11 +191,17 @@ def _name_mcq(
         for o in table.siblings(entry, "formula")
         if not chk.equivalent(formula, o.fields["formula"])
     ]
+    reduction = entry.fields.get("reduction")
+    asked = (
+        f"has the {table.label('formula')} = {display(formula)}, {reduction_phrase(reduction)}"
+        if reduction
+        else f"is {display(formula)}"
+    )
     return mcq(
         entry,
         table.topic,
         "name",
-        f"Which {table.noun} is {display(formula)}?",
+        f"Which {table.noun} {asked}?",
         entry.name,
         wrong,
         f"{entry.name}: {display(formula)}.",
@@ -188,7 +215,7 @@ def matching_candidates(table: FormulaTable) -> list[Candidate]:
     for field in FIELDS:
         usable = [e for e in table.entries if formula_of(e, field)]
         if len(usable) >= 4:
-            pairs = tuple(Pair(e, e.name, e.fields.get(field)) for e in usable)
+            pairs = tuple(Pair(e, table.short_subject(e), e.fields.get(field)) for e in usable)
             build = partial(_match, table, field, pairs)
             out.append(
                 Candidate(table.topic, QuestionKind.MATCHING, table.topic, field + "s", build)
@@ -208,7 +235,7 @@ def _match(
         field + "s",
         list(pairs),
         rng,
-        f"Match each {table.noun} to its {field}.",
+        f"Match each {table.noun} to its {table.label(field)}.",
         formulas=True,
     )
     if q is not None:

@@ -1,5 +1,6 @@
-"""Questions on the losses table: the formula table's questions (formulas in a and y, the
-derivative with respect to a, written per output)."""
+"""Questions on the losses table: the formula table's questions on the per-output loss ℓ(a, y)
+and its derivative ∂ℓ/∂a, each prompt naming how the loss combines ℓ over the outputs (its
+``reduction``: bce, cce and hinge sum; mse, mae and huber average)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ def candidates(content: Content, topic: str = "losses") -> list[Candidate]:
         entries=tuple(content.topic(topic)),
         noun="loss function",
         var="a",
-        lhs={"formula": "L", "derivative": "∂L/∂a"},
-        per=" per output",
+        lhs={"formula": "ℓ", "derivative": "∂ℓ/∂a"},
+        labels={
+            "formula": "per-output loss ℓ(a, y)",
+            "derivative": "derivative ∂ℓ/∂a of the per-output loss",
+        },
     )
     return table_candidates(table)

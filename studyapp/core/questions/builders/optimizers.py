@@ -2,13 +2,15 @@
 
 Per update step (``steps``: ``lhs ← rhs`` in checker syntax): which expression is the update
 (mcq: the same left-hand side in other optimizers, slips of this one, other updates), type it,
-true/false, fill in a blank. Per optimizer: pros and cons, a usual hyperparameter default.
+true/false, fill in a blank. Per optimizer: pros and cons, and a standard default where one exists
+(``defaults``, named with whose it is: ``defaults_source``).
 Per table: match optimizers to their parameter update.
 """
 
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -101,7 +103,7 @@ def candidates(content: Content, topic: str = "optimizers") -> list[Candidate]:
             )
             out += candidates_of(topic, e.id, step.template, step, kinds)
         out += pros_cons_candidates(e, topic)
-        if e.fields.get("hyperparameters"):
+        if e.fields.get("defaults") and e.fields.get("defaults_source"):
             build = partial(_hyper_tf, topic, e)
             out.append(Candidate(topic, QuestionKind.TRUE_FALSE, e.id, "hyperparameter", build))
     with_steps = [e for e in entries if steps_of(e)]
@@ -153,32 +155,56 @@ def _cloze(step: Step, rng: random.Random, truth: bool | None) -> Question | Non
 
 
 def _hyper_tf(topic: str, entry: Entry, rng: random.Random, truth: bool | None) -> Question | None:
-    hyper = entry.fields["hyperparameters"]
-    name = rng.choice(sorted(hyper))
-    value = hyper[name]
+    """ "By <whose>, the default ε of Adam is 1e-08": only a standard default (``defaults``),
+    always naming whose it is (``defaults_source``); a false value is never one the source text
+    itself names (PyTorch's other default)."""
+    defaults = entry.fields.get("defaults") or {}
+    source = str(entry.fields.get("defaults_source") or "").strip()
+    if not defaults or not source:
+        return None
+    name = rng.choice(sorted(defaults))
+    value = defaults[name]
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return None
     shown = value
     if not truth:
-        shown = rng.choice(
-            [
-                v
-                for v in (value * 10, value / 10, 1 - value if 0 < value < 1 else value + 1)
-                if v != value
-            ]
-        )
+        named = {float(x) for x in re.findall(r"\d+(?:\.\d+)?(?:e-?\d+)?", source)}
+        wrong = [v for v in _wrong_defaults(name, value) if v != value and v not in named]
+        if not wrong:
+            return None
+        shown = rng.choice(wrong)
+    # whose it is: the source up to its first remark ("; PyTorch's … instead", "(PyTorch's ε …")
+    whose = re.split(r";|\((?!\d{4}\))", source, maxsplit=1)[0].strip().rstrip(",")
+    symbol = WORDS.get(name) or display(name)
     q = true_false(
         entry,
         topic,
         "hyperparameter",
-        f"The usual default of {name} in {entry.name} is {shown:g}.",
+        f"By {whose}, the default {symbol} of {entry.name} is {shown:g}.",
         bool(truth),
-        f"Usual defaults for {entry.name}: "
-        + ", ".join(f"{k} = {v}" for k, v in hyper.items())
+        f"Defaults of {entry.name} ({source}): "
+        + ", ".join(f"{WORDS.get(k) or display(k)} = {v:g}" for k, v in defaults.items())
         + ".",
     )
     q.data = {"name": name, "shown": shown}
     return q
+
+
+#: hyperparameters better said in words than with their symbol
+WORDS = {"wd": "weight decay"}
+#: hyperparameters that are decay rates in (0, 1), whose plausible slips are in their 1 − β
+DECAY_RATES = ("beta1", "beta2", "rho", "gamma")
+
+
+def _wrong_defaults(name: str, value: float) -> list[float]:
+    """Plausible wrong values for a default: ten times more or less (η, ε); for a decay rate β,
+    1 − β and one nine more or less (0.999 → 0.001, 0.99, 0.9999)."""
+    if name in DECAY_RATES and 0 < value < 1:
+        rest = 1 - value
+        return [
+            v for v in (round(x, 12) for x in (rest, 1 - rest * 10, 1 - rest / 10)) if 0 < v < 1
+        ]
+    return [value * 10, value / 10]
 
 
 def _match(topic: str, pairs: tuple[Pair, ...], rng: random.Random, truth: bool | None):

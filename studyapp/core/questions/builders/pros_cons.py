@@ -51,8 +51,8 @@ def _item_tf(pc: ProsCons, rng: random.Random, truth: bool | None) -> Question |
         item = rng.choice(pc.pros if truth else pc.cons)
     else:
         item = rng.choice(pc.cons if truth else pc.pros)
-    if norm_text(item) in pc.both():
-        return None
+    if norm_text(item) in pc.both() or (not truth and pc.entry.is_also_true(item)):
+        return None  # listed both ways, or true the other way too (MSE: penalises large errors)
     what = "an advantage" if as_pro else "a drawback"
     real = "an advantage" if (as_pro == truth) else "a drawback"
     name = pc.entry.name

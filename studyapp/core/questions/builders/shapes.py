@@ -16,7 +16,15 @@ from typing import Any
 
 from studyapp.core.content import Entry
 from studyapp.core.questions import _checking as chk
-from studyapp.core.questions.builders.common import BLANK, N_CHOICES, STOP, norm_text, source_of
+from studyapp.core.questions.builders.common import (
+    BLANK,
+    LETTERS,
+    N_CHOICES,
+    STOP,
+    as_list,
+    norm_text,
+    source_of,
+)
 from studyapp.core.questions.formulas import display
 from studyapp.core.questions.model import (
     ExpectedKind,
@@ -55,7 +63,9 @@ def mcq(
     explanation: str,
     rng: random.Random,
 ) -> Question | None:
-    """A multiple-choice question: the answer and N_CHOICES-1 distinct wrong options."""
+    """A multiple-choice question: the answer and N_CHOICES-1 distinct wrong options, none of
+    them listed as also true of ``entry`` (its ``also_true``) nor naming it (an option about the
+    subject, "… early stopping picks the number …" for early stopping, is likely true of it)."""
     # an option that reads as a bare number ("1") could be taken for a choice number
     if _INTEGER.fullmatch(answer.strip()):
         return None
@@ -66,6 +76,8 @@ def mcq(
         and w != answer
         and norm_text(w) != norm_text(answer)
         and not _INTEGER.fullmatch(w.strip())
+        and not entry.is_also_true(w)
+        and not names_in(entry, w)
     ]
     if len(wrong) < N_CHOICES - 1:
         return None
@@ -84,6 +96,19 @@ def mcq(
         expected_kind=ExpectedKind.CHOICE,
         expected=answer,
     )
+
+
+def names_of(entry: Entry) -> list[str]:
+    """What an entry is called: its name, aliases, and the parts of a name like "Overfitting and
+    Underfitting" or "Vanishing/Exploding Gradients" (at least three letters each)."""
+    names = [entry.name, *as_list(entry.fields.get("aliases"))]
+    parts = [p for n in names for p in re.split(r"\s*/\s*|\s+and\s+", n)]
+    return [n for n in dict.fromkeys(names + parts) if len(n.strip()) >= 3]
+
+
+def names_in(entry: Entry, text: str) -> bool:
+    """Does ``text`` name ``entry`` (one of ``names_of``, as whole words)?"""
+    return any(re.search(_whole(n), text, re.I) for n in names_of(entry))
 
 
 def true_false(
@@ -113,12 +138,20 @@ def text_cloze(
     lead: str,
     vocabulary: set[str] | frozenset[str] = frozenset(),
 ) -> Question | None:
-    """Blank a key phrase (from ``phrases`` if one occurs in ``text``, else a subject word)."""
-    found = [p for p in phrases if len(p) >= 4 and re.search(rf"\b{re.escape(p)}\b", text, re.I)]
-    phrase = rng.choice(found) if found else _word_to_blank(entry, text, rng, vocabulary)
+    """Blank a key phrase (from ``phrases`` if one occurs in ``text``, else a subject word).
+
+    Never a word the rest of the prompt gives away (it occurs again, in the lead or elsewhere in
+    ``text``); the entry's ``cloze_accept`` alternatives of the blanked word are accepted too.
+    """
+    found = [
+        p
+        for p in phrases
+        if len(p) >= 4 and re.search(_whole(p), text, re.I) and not _given_away(p, lead, text)
+    ]
+    phrase = rng.choice(found) if found else _word_to_blank(entry, text, rng, vocabulary, lead)
     if phrase is None:
         return None
-    m = re.search(rf"\b{re.escape(phrase)}\b", text, re.I)
+    m = re.search(_whole(phrase), text, re.I)
     if m is None:
         return None
     actual = m.group(0)
@@ -132,19 +165,57 @@ def text_cloze(
         answer=actual,
         explanation=f"{lead}{text}",
         expected_kind=ExpectedKind.TEXT,
-        expected=[actual],
+        expected=[actual, *_accepted(entry, actual)],
     )
 
 
+def _whole(phrase: str) -> str:
+    """A pattern for ``phrase`` as whole words: never inside a hyphenated word ("pre-activation"
+    holds no blankable "activation")."""
+    return rf"(?<![\w-]){re.escape(phrase)}(?![\w-])"
+
+
+def _accepted(entry: Entry, word: str) -> list[str]:
+    """The entry's ``cloze_accept`` alternatives for ``word`` (keys compared loosely)."""
+    accept = entry.fields.get("cloze_accept") or {}
+    return [
+        alt for key, alts in accept.items() if norm_text(key) == norm_text(word) for alt in alts
+    ]
+
+
+def _stem(word: str) -> str:
+    """A word compared loosely: lower case, a plural s dropped ("gradients" gives "gradient")."""
+    w = word.lower()
+    return w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w
+
+
+def _given_away(phrase: str, lead: str, text: str) -> bool:
+    """Does the prompt show ``phrase`` anyway, once its first occurrence in ``text`` is blanked
+    (it occurs again there, or in the lead)? Words compare loosely (case, plural s)."""
+    m = re.search(_whole(phrase), text, re.I)
+    rest = lead + " " + (text[: m.start()] + " " + text[m.end() :] if m else text)
+    words = [_stem(w) for w in re.findall(r"[\w'-]+", phrase)]
+    shown = [_stem(w) for w in re.findall(r"[\w'-]+", rest)]
+    n = len(words)
+    return any(shown[i : i + n] == words for i in range(len(shown) - n + 1))
+
+
 def _word_to_blank(
-    entry: Entry, text: str, rng: random.Random, vocabulary: set[str] | frozenset[str]
+    entry: Entry,
+    text: str,
+    rng: random.Random,
+    vocabulary: set[str] | frozenset[str],
+    lead: str = "",
 ) -> str | None:
-    """A long word of ``text`` to blank, preferring the course's subject words (None if none)."""
+    """A long word of ``text`` to blank, preferring the course's subject words (None if none);
+    never one the rest of the prompt gives away."""
     words = list(
         dict.fromkeys(
             w
             for w in re.findall(r"[A-Za-z][A-Za-z-]{4,}", text)
-            if w.lower() not in STOP and norm_text(w) not in norm_text(entry.name)
+            if w.lower() not in STOP
+            and norm_text(w) not in norm_text(entry.name)
+            and not _given_away(w, lead, text)
         )
     )
     if not words:
@@ -168,9 +239,6 @@ class Pair:
     right: str | None
 
 
-_LETTERS = "abcdef"
-
-
 def matching(
     topic: str,
     template: str,
@@ -191,9 +259,10 @@ def matching(
     order = list(range(size))
     rng.shuffle(order)
     lines = [f"{i + 1}. {lefts[i]}" for i in range(size)]
-    lines += [f"{_LETTERS[k]}) {rights[order[k]]}" for k in range(size)]
+    lines += [f"{LETTERS[k]}) {rights[order[k]]}" for k in range(size)]
     answer = {lefts[i]: rights[i] for i in range(size)}
-    key = {str(i + 1): _LETTERS[order.index(i)] for i in range(size)}
+    shown = [rights[order[k]] for k in range(size)]
+    key = matching_key(lefts, shown, answer)
     ids = sorted(p.entry.id for p in chosen)
     return Question(
         id=make_id(topic, QuestionKind.MATCHING, template, digest(ids)),
@@ -206,15 +275,16 @@ def matching(
         ),
         source=", ".join(source_of(p.entry) for p in chosen),
         expected_kind=ExpectedKind.MATCHING,
-        expected={
-            "pairs": answer,
-            "key": key,
-            "lefts": lefts,
-            "rights": [rights[order[k]] for k in range(size)],
-        },
+        expected={"pairs": answer, "key": key, "lefts": lefts, "rights": shown},
         template=template,
         entry_id=topic,
     )
+
+
+def matching_key(lefts: list[str], rights: list[str], pairs: dict[str, str]) -> dict[str, str]:
+    """{left number: letter of its right item}: ``lefts`` and ``rights`` in the order the prompt
+    lists them (1., 2., … and a), b), …), ``pairs`` the answer {left: right}."""
+    return {str(i + 1): LETTERS[rights.index(pairs[left])] for i, left in enumerate(lefts)}
 
 
 def _unambiguous(pairs: list[Pair], rng: random.Random, formulas: bool) -> list[Pair]:

@@ -22,6 +22,7 @@ from studyapp.core.questions.builders.shapes import (
     entry_question,
     matching,
     mcq,
+    names_in,
     text_cloze,
     true_false,
 )
@@ -131,7 +132,15 @@ def _typed(term: Term, rng: random.Random, truth: bool | None) -> Question | Non
 def _tf(term: Term, rng: random.Random, truth: bool | None) -> Question | None:
     shown = term.definition
     if not truth:
-        other = rng.choice(term.siblings())
+        # another term's definition, unless it is also true of this one (its also_true) or names
+        # it ("Regularization that randomly sets …" is dropout's, and true of regularization)
+        siblings = [
+            o
+            for o in term.siblings()
+            if not term.entry.is_also_true(o.fields["definition"])
+            and not names_in(term.entry, str(o.fields["definition"]))
+        ]
+        other = rng.choice(siblings)
         shown = mask(str(other.fields["definition"]), other.name)
     q = true_false(
         term.entry,
