@@ -16,7 +16,9 @@ Run as a worker: ``python -c "from studyapp.core.checker.worker import serve; se
 from __future__ import annotations
 
 import atexit
+import itertools
 import json
+import math
 import os
 import select
 import signal
@@ -98,6 +100,8 @@ def decide(expected_json, answer_json, assumptions=None) -> str:
     rewritten = sp.simplify(diff.rewrite(sp.exp))
     if rewritten == 0:
         return "equal"
+    if _differs_somewhere(e, a):  # fixed points first: no randomness at all
+        return "different"
     for seed in EQUALS_SEEDS:  # random points that decide it, the same ones every time
         sympy_random.seed(seed)
         verdict = e.equals(a)
@@ -106,6 +110,60 @@ def decide(expected_json, answer_json, assumptions=None) -> str:
         if verdict is False:
             return "different"
     return "unknown"
+
+
+# Fixed points at which to look for a witness of difference; no simple fractions, so that a
+# slip which happens to agree at 1 or 1/2 is still caught. Each symbol keeps those its domain allows.
+_REAL_POINTS = (-2.31, -0.73, 0.41, 1.87, 3.09)
+_INTEGER_POINTS = (-3, -1, 0, 2, 5)
+_RELATIVE = 1e-12  # far above the error of 30-digit evaluation, far below any real slip
+
+
+def _points(symbol) -> tuple:
+    """The fixed points allowed by a sympy symbol's sign and integer assumptions."""
+    candidates = _INTEGER_POINTS if symbol.is_integer else _REAL_POINTS
+    tests = {
+        "positive": lambda v: v > 0,
+        "nonnegative": lambda v: v >= 0,
+        "negative": lambda v: v < 0,
+        "nonpositive": lambda v: v <= 0,
+    }
+    for fact, allowed in tests.items():
+        if getattr(symbol, f"is_{fact}"):
+            candidates = tuple(v for v in candidates if allowed(v))
+    return candidates
+
+
+def _differs_somewhere(e, a) -> bool:
+    """True when ``e - a`` is clearly non-zero at a fixed point in the symbols' domains.
+
+    Used when the numeric test found too few points where both sides are *real* (sympy works
+    in the complex numbers, so two formulas that are real nowhere can still be compared).
+    Points where either side is infinite or undefined, or real on one side only, are
+    skipped. Deterministic, unlike ``Expr.equals``, whose last resort is random points.
+    """
+    import sympy as sp
+
+    symbols = sorted(e.free_symbols | a.free_symbols, key=lambda s: s.name)
+    if len(symbols) > 3:  # 5^4 points is too many for the worker's budget
+        return False
+    grids = [_points(s) for s in symbols]
+    for values in itertools.product(*grids):
+        at = {
+            s: sp.Float(v, 30) if isinstance(v, float) else sp.Integer(v)
+            for s, v in zip(symbols, values, strict=True)
+        }
+        try:
+            ev, av = complex(e.evalf(30, subs=at)), complex(a.evalf(30, subs=at))
+        except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+            continue  # infinite, undefined or not a number here
+        if not all(map(math.isfinite, (ev.real, ev.imag, av.real, av.imag))):
+            continue
+        if (abs(ev.imag) > _RELATIVE * abs(ev)) != (abs(av.imag) > _RELATIVE * abs(av)):
+            continue  # real on one side only: outside the domain the two share
+        if abs(ev - av) > _RELATIVE * max(1.0, abs(ev), abs(av)):
+            return True
+    return False
 
 
 def serve() -> None:
