@@ -131,10 +131,10 @@ def _emit(chunks: Iterable[Sequence[Exercise]], count: int, fmt: str) -> None:
         # orjson's indented array, element by element: "[", each object indented two more
         # spaces, separated by ",", then "]" (JSON strings hold no raw new line to disturb it)
         out.write(b"[\n")
-        sep = b""
+        comma = b""
         for chunk in chunks:
             out.write(
-                sep
+                comma
                 + b",\n".join(
                     b"  "
                     + orjson.dumps(ex.json_object(), option=orjson.OPT_INDENT_2).replace(
@@ -143,7 +143,7 @@ def _emit(chunks: Iterable[Sequence[Exercise]], count: int, fmt: str) -> None:
                     for ex in chunk
                 )
             )
-            sep = b",\n"
+            comma = b",\n"
         out.write(b"\n]\n")
     else:
         rule = "\n\n" + ("─" * 72 if fmt == "text" else "---") + "\n\n"
