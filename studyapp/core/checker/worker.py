@@ -106,13 +106,13 @@ def decide(expected_json, answer_json, assumptions=None) -> str:
 # Fixed points at which to look for a witness of difference; no simple fractions, so that a
 # slip which happens to agree at 1 or 1/2 is still caught. Each symbol keeps those its domain allows.
 _REAL_POINTS = (-2.31, -0.73, 0.41, 1.87, 3.09)
-_INTEGER_POINTS = (-3, -1, 0, 2, 5)
+_INTEGER_POINTS = (-3.0, -1.0, 0.0, 2.0, 5.0)
 _RELATIVE = 1e-12  # far above the error of 30-digit evaluation, far below any real slip
 
 
 def _points(symbol) -> tuple:
     """The fixed points allowed by a sympy symbol's sign and integer assumptions."""
-    candidates = _INTEGER_POINTS if symbol.is_integer else _REAL_POINTS
+    candidates: tuple[float, ...] = _INTEGER_POINTS if symbol.is_integer else _REAL_POINTS
     tests = {
         "positive": lambda v: v > 0,
         "nonnegative": lambda v: v >= 0,
@@ -141,7 +141,7 @@ def _differs_somewhere(e, a) -> bool:
     grids = [_points(s) for s in symbols]
     for values in itertools.product(*grids):
         at = {
-            s: sp.Float(v, 30) if isinstance(v, float) else sp.Integer(v)
+            s: sp.Integer(int(v)) if s.is_integer else sp.Float(v, 30)
             for s, v in zip(symbols, values, strict=True)
         }
         try:
