@@ -57,7 +57,12 @@ def _list(args: argparse.Namespace) -> int:
     db = _database()
     rows = []
     for day, path in backups.dated_backups(db):
-        row = {"date": day.isoformat(), "path": str(path), "cards": None, "reviews": None}
+        row: dict[str, object] = {
+            "date": day.isoformat(),
+            "path": str(path),
+            "cards": None,
+            "reviews": None,
+        }
         try:
             summary = backups.summarize_file(path)
         except backups.NotUsable as exc:

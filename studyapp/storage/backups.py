@@ -235,8 +235,9 @@ def dated_backups(db_path: Path) -> list[tuple[date, Path]]:
     for path in folder.glob(f"{db_path.stem}-????-??-??.db"):
         m = _DATED.search(path.name)
         try:
-            found.append((date.fromisoformat(m.group(1)), path))
-        except (AttributeError, ValueError):
+            if m is not None:
+                found.append((date.fromisoformat(m.group(1)), path))
+        except ValueError:  # 2026-02-31
             continue
     return sorted(found)
 
