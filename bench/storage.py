@@ -7,6 +7,7 @@ scheduler, then measures (p50 / p95 / max over repeats, milliseconds):
 - the next-card query (``Storage.next_card``),
 - one committed review (``Storage.record_review``, fsync included; for information),
 - everything ``studyapp stats`` computes (``compute_stats``; for information),
+- ``PRAGMA quick_check``, which every open runs, and a whole ``Storage.open`` (for information),
 - replaying 10 000 scheduled reviews through FSRS (``scheduling.replay``), checked against the
   card states stored in the database,
 
@@ -207,6 +208,16 @@ def main() -> int:
         ok &= p95(counts) <= 20 and p95(totals) <= 20 and p95(nxt) <= 20
         stats_ms = timed(lambda: compute_stats(store, now), max(5, args.repeat // 5))
         print(line("compute_stats (all stats)", stats_ms, ref50))
+        # Every open checks the file (issue 15): its cost, and a whole open's, for information.
+        quick = timed(
+            lambda: store._conn.execute("PRAGMA quick_check").fetchall(), max(5, args.repeat // 5)
+        )
+        print(line(f"quick_check ({db.stat().st_size >> 20} MB file)", quick, ref50))
+        opens = timed(
+            lambda: Storage.open(db, tz=UTC, now=now, backup=False).close(),
+            max(5, args.repeat // 5),
+        )
+        print(line("Storage.open (with the check)", opens, ref50))
 
         # The new-card queue (topics mixed by a window query): 1000 more cards never studied,
         # reviews switched off so next_card has to reach it.

@@ -15,9 +15,9 @@ The dict shapes are the public contract (``schema`` 1): see ``shared/design/cont
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
-from typing import Any, ParamSpec
+from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 
@@ -159,14 +159,19 @@ def _given_values(
 
 
 def draw_backprop(
-    seed: int,
+    seed: int | np.random.Generator,
     count: int,
     layers,
     loss: str = "half_sse",
     output_activation: str = "sigmoid",
     decimals: int = 2,
 ) -> BackpropBatch:
-    """Draw the given values of ``count`` exercises (inputs, weights, biases in [−1, 1])."""
+    """Draw the given values of ``count`` exercises (inputs, weights, biases in [−1, 1]).
+
+    ``seed`` may be a Generator already used for earlier exercises: the draws of exercise ``i``
+    are the ``i``-th row of uniforms whatever the chunks they are drawn in (each number is one
+    64-bit output of the stream), so drawing 10⁶ exercises in chunks gives what one block would.
+    """
     layers = tuple(int(n) for n in layers)
     u = np.random.default_rng(seed).random((count, sum(_widths(layers, loss))))
     return _given_values(u, layers, loss, output_activation, decimals)
@@ -221,41 +226,47 @@ def _put_rows(whole, rows: np.ndarray, part) -> None:
                 a[rows] = b
 
 
-def draw_and_solve(
-    seed: int,
-    count: int,
-    layers,
-    activation: str,
-    output_activation: str,
-    loss: str,
-    decimals: int,
-    learning_rate: float,
-) -> tuple[BackpropBatch, _net.BackpropResult]:
-    """The given values and answers of ``count`` exercises, none with a z on a kink.
+def _redraw(seed: int, attempt: int, rows: np.ndarray, width: int) -> np.ndarray:
+    """(len(rows), width) uniforms: row i of the block drawn from ``(seed, attempt)``.
 
-    Exercise i whose draw puts a z of a relu or leaky_relu layer at 0 is drawn again, as row i of
-    a block drawn from (seed, attempt), so every other exercise stays as :func:`draw_backprop`
-    gives it and exercise i still depends only on the seed, the options and i. OptionError when the draws keep
-    landing on the kink (``--decimals 0`` on a wide layer).
+    Each uniform is one 64-bit output of PCG64, so row i starts ``i * width`` outputs into the
+    stream: advancing there draws it without the rows before it (exercise 999,999 of a run costs
+    what exercise 0 does).
     """
-    layers = tuple(int(n) for n in layers)
-    batch = draw_backprop(seed, count, layers, loss, output_activation, decimals)
-    res = solve_batch(batch, activation, output_activation, loss, learning_rate)
-    bad = np.flatnonzero(on_kink(res, activation, output_activation))
-    width = sum(_widths(layers, loss))
+    out = np.empty((len(rows), width))
+    for k, i in enumerate(rows.tolist()):
+        bits = np.random.PCG64([seed, attempt])
+        bits.advance(i * width)
+        out[k] = np.random.Generator(bits).random(width)
+    return out
+
+
+def _without_kinks(
+    o: BackpropOptions, start: int, batch: BackpropBatch, res: _net.BackpropResult
+) -> None:
+    """Draw again, in place, the exercises of a chunk (the first of index ``start``) that put
+    a z of a relu or leaky_relu layer at 0.
+
+    Exercise i is drawn again as row i of a block drawn from (seed, attempt), so every other
+    exercise stays as :func:`draw_backprop` gives it and exercise i still depends only on the
+    seed, the options and i (not on the count or the chunk size). OptionError when the draws
+    keep landing on the kink (``--decimals 0`` on a wide layer).
+    """
+    layers = tuple(int(n) for n in o.layers)
+    bad = np.flatnonzero(on_kink(res, o.activation, o.output_activation))
+    width = sum(_widths(layers, o.loss))
     for attempt in range(1, MAX_REDRAWS + 1):
         if bad.size == 0:
-            return batch, res
-        # row i of attempt a's block, like the first draw: independent of count
-        u = np.random.default_rng([seed, attempt]).random((int(bad[-1]) + 1, width))[bad]
-        part = _given_values(u, layers, loss, output_activation, decimals)
-        part_res = solve_batch(part, activation, output_activation, loss, learning_rate)
+            return
+        u = _redraw(o.seed, attempt, bad + start, width)
+        part = _given_values(u, layers, o.loss, o.output_activation, o.decimals)
+        part_res = solve_batch(part, o.activation, o.output_activation, o.loss, o.learning_rate)
         _put_rows(batch, bad, part)
         _put_rows(res, bad, part_res)
-        bad = bad[on_kink(part_res, activation, output_activation)]
+        bad = bad[on_kink(part_res, o.activation, o.output_activation)]
     raise OptionError(
         "--decimals",
-        f"with {decimals} decimal(s) every draw puts some z of a relu/leaky_relu layer exactly "
+        f"with {o.decimals} decimal(s) every draw puts some z of a relu/leaky_relu layer exactly "
         "at the kink z = 0; use more decimals or fewer units",
     )
 
@@ -293,7 +304,10 @@ def _answers(res: _net.BackpropResult) -> list[BackpropAnswers]:
     ]
 
 
-def backprop_exercises(
+CHUNK = 1024  # exercises made at once when streaming (bench/exercises_stream.py: RSS flat)
+
+
+def backprop_chunks(
     seed: int,
     count: int = 1,
     layers=(2, 2, 1),
@@ -302,35 +316,83 @@ def backprop_exercises(
     loss: str = "half_sse",
     decimals: int = 2,
     learning_rate: float = 0.1,
-) -> list[BackpropExercise]:
-    """``count`` worked backprop exercises, index 0..count−1 (OptionError for bad options)."""
-    layers = [int(n) for n in layers]
+    chunk: int | None = None,
+) -> Iterator[list[BackpropExercise]]:
+    """``count`` worked backprop exercises, index 0..count−1, ``chunk`` at a time (memory stays
+    that of one chunk whatever ``count``). OptionError for bad options, before the first chunk."""
+    options = BackpropOptions(
+        seed, layers, activation, output_activation, loss, decimals, learning_rate
+    )
+    return (
+        _exercises_of(start, batch, res, options)
+        for start, batch, res in _solved(options, count, chunk)
+    )
+
+
+@dataclass(frozen=True)
+class BackpropOptions:
+    """The options of a run of backprop exercises (validated by :func:`_solved`)."""
+
+    seed: int
+    layers: Sequence[int]
+    activation: str
+    output_activation: str
+    loss: str
+    decimals: int
+    learning_rate: float
+
+
+def _solved(
+    o: BackpropOptions, count: int, chunk: int | None
+) -> Iterator[tuple[int, BackpropBatch, _net.BackpropResult]]:
+    """(first index, given values, answers) of each chunk, drawn one after the other from the
+    seed's generator. The options are checked now, not at the first chunk."""
     validate_backprop_options(
-        layers, activation, output_activation, loss, decimals, learning_rate, count
+        o.layers, o.activation, o.output_activation, o.loss, o.decimals, o.learning_rate, count
     )
-    batch, res = draw_and_solve(
-        seed, count, layers, activation, output_activation, loss, decimals, learning_rate
-    )
-    answers = _answers(res)
+    rng = np.random.default_rng(o.seed)
+    size = chunk or CHUNK
+
+    def solve(start: int) -> tuple[int, BackpropBatch, _net.BackpropResult]:
+        n = min(size, count - start)
+        batch = draw_backprop(rng, n, o.layers, o.loss, o.output_activation, o.decimals)
+        res = solve_batch(batch, o.activation, o.output_activation, o.loss, o.learning_rate)
+        _without_kinks(o, start, batch, res)
+        return start, batch, res
+
+    # the first chunk now, so that draws that cannot avoid a kink fail before any output
+    first = [solve(0)] if count > 0 else []
+
+    def chunks():
+        while first:  # not kept once printed
+            yield first.pop()
+        for start in range(size, count, size):
+            yield solve(start)
+
+    return chunks()
+
+
+def _exercises_of(
+    start: int, batch: BackpropBatch, res: _net.BackpropResult, o: BackpropOptions
+) -> list[BackpropExercise]:
     given = zip(
         _rows(batch.x),
         _rows(batch.target),
         _per_exercise([_matrices(w) for w in batch.weights]),
         _per_exercise([_rows(b) for b in batch.biases]),
-        answers,
+        _answers(res),
         strict=True,
     )
-    shape = tuple(layers)
     return [
         BackpropExercise(
-            seed=seed,
-            index=i,
-            layers=shape,
-            activation=activation,
-            output_activation=output_activation,
-            loss=loss,
-            learning_rate=learning_rate,
-            decimals=decimals,
+            seed=o.seed,
+            index=start + i,
+            layers=tuple(int(n) for n in o.layers),
+            activation=o.activation,
+            output_activation=o.output_activation,
+            loss=o.loss,
+            learning_rate=o.learning_rate,
+            decimals=o.decimals,
             x=x,
             target=target,
             weights=weights,
@@ -463,14 +525,40 @@ def validate_optimizer_options(optimizer: str, size: int, decimals: int, count: 
         raise OptionError("--count", "must be at least 1")
 
 
-def optimizer_exercises(
-    seed: int, count: int = 1, optimizer: str = "adam", size: int = 3, decimals: int = 2
-) -> list[OptimizerExercise]:
-    """``count`` single-step optimizer exercises at a step t ≥ 2 with nonzero state."""
+def optimizer_chunks(
+    seed: int,
+    count: int = 1,
+    optimizer: str = "adam",
+    size: int = 3,
+    decimals: int = 2,
+    chunk: int | None = None,
+) -> Iterator[list[OptimizerExercise]]:
+    """``count`` single-step optimizer exercises at a step t ≥ 2 with nonzero state, ``chunk`` at
+    a time (exercise ``i`` is row ``i`` of the uniform draws, as for backprop). OptionError for
+    bad options, before the first chunk."""
     validate_optimizer_options(optimizer, size, decimals, count)
+    return _optimizer_chunks(
+        np.random.default_rng(seed), seed, count, optimizer, size, decimals, chunk or CHUNK
+    )
+
+
+def _optimizer_chunks(rng, seed, count, optimizer, size, decimals, chunk):
     opt = _opt.get(optimizer)
     n_state = len(opt.state_keys)
-    u = np.random.default_rng(seed).random((count, 1 + size * (2 + 2 * n_state)))
+    for start in range(0, count, chunk):
+        n = min(chunk, count - start)
+        yield _optimizer_batch(
+            rng.random((n, 1 + size * (2 + 2 * n_state))), start, seed, optimizer, decimals
+        )
+
+
+def _optimizer_batch(
+    u: np.ndarray, start: int, seed: int, optimizer: str, decimals: int
+) -> list[OptimizerExercise]:
+    """The exercises whose uniform draws are the rows of ``u``, indices from ``start``."""
+    count = len(u)
+    opt = _opt.get(optimizer)
+    n_state = len(opt.state_keys)
     t = 2 + np.minimum((u[:, 0] * (MAX_T - 1)).astype(int), MAX_T - 2)
     blocks = np.split(u[:, 1:], 2 + 2 * n_state, axis=1)
     params = np.round(2.0 * blocks[0] - 1.0, decimals)
@@ -487,7 +575,7 @@ def optimizer_exercises(
     return [
         OptimizerExercise(
             seed=seed,
-            index=i,
+            index=start + i,
             optimizer=optimizer,
             t=t_i,
             decimals=decimals,
@@ -523,6 +611,7 @@ def _named_rows(arrays: Mapping[str, np.ndarray], count: int) -> list[dict[str, 
 
 
 P = ParamSpec("P")
+E = TypeVar("E")
 
 
 def _as_dicts(build: Callable[P, Sequence[Exercise]]) -> Callable[P, list[dict]]:
@@ -535,6 +624,18 @@ def _as_dicts(build: Callable[P, Sequence[Exercise]]) -> Callable[P, list[dict]]
     return as_dicts
 
 
+def _all_at_once(chunks: Callable[P, Iterator[list[E]]], doc: str) -> Callable[P, list[E]]:
+    """``chunks`` (same arguments) with every chunk in one list."""
+
+    def all_at_once(*args: P.args, **kwargs: P.kwargs) -> list[E]:
+        return [item for chunk in chunks(*args, **kwargs) for item in chunk]
+
+    all_at_once.__doc__ = f"{doc} (:func:`{chunks.__name__}` in one list)"
+    return all_at_once
+
+
+backprop_exercises = _all_at_once(backprop_chunks, "Worked backprop exercises 0..count−1")
+optimizer_exercises = _all_at_once(optimizer_chunks, "Single-step optimizer exercises")
 generate_backprop = _as_dicts(backprop_exercises)
 generate_optimizer = _as_dicts(optimizer_exercises)
 
@@ -571,7 +672,7 @@ def _row_fragments(arr: np.ndarray) -> tuple[list[bytes], int]:
     return parts, depth
 
 
-def backprop_jsonl(
+def backprop_jsonl_chunks(
     seed: int,
     count: int = 1,
     layers=(2, 2, 1),
@@ -580,37 +681,47 @@ def backprop_jsonl(
     loss: str = "half_sse",
     decimals: int = 2,
     learning_rate: float = 0.1,
-) -> bytes:
+    chunk: int | None = None,
+) -> Iterator[bytes]:
     """The exercises of :func:`generate_backprop` as JSON Lines (UTF-8 bytes), one object per line,
-    equal as JSON to those dicts.
+    equal as JSON to those dicts, ``chunk`` exercises at a time (:func:`backprop_jsonl`: all).
 
     Python's float repr costs about 0.5 µs a number, more than all the arithmetic; orjson prints each
     batched array in one call (shortest round-trip digits) and the lines are assembled by list
     slicing, with no Python loop over exercises.
     """
-    layers = [int(n) for n in layers]
-    validate_backprop_options(
-        layers, activation, output_activation, loss, decimals, learning_rate, count
+    options = BackpropOptions(
+        seed, layers, activation, output_activation, loss, decimals, learning_rate
     )
-    batch, res = draw_and_solve(
-        seed, count, layers, activation, output_activation, loss, decimals, learning_rate
+    return (
+        _jsonl_lines(start, batch, res, options)
+        for start, batch, res in _solved(options, count, chunk)
     )
+
+
+def _jsonl_lines(
+    start: int, batch: BackpropBatch, res: _net.BackpropResult, o: BackpropOptions
+) -> bytes:
+    """JSON Lines of the exercises of one chunk, the first of index ``start``."""
+    count = len(batch.x)
     import orjson as _orjson
 
-    head = _orjson.dumps({"schema": SCHEMA, "seed": seed})[:-1]
+    head = _orjson.dumps({"schema": SCHEMA, "seed": o.seed})[:-1]
     const = _orjson.dumps(
         {
-            "layers": layers,
-            "activation": activation,
-            "output_activation": output_activation,
-            "loss": loss,
-            "learning_rate": learning_rate,
-            "decimals": decimals,
+            "layers": [int(n) for n in o.layers],
+            "activation": o.activation,
+            "output_activation": o.output_activation,
+            "loss": o.loss,
+            "learning_rate": o.learning_rate,
+            "decimals": o.decimals,
         }
     )[1:-1]
     # A line is constant text interleaved with one fragment per slot; slots are filled column-wise.
     pieces: list[bytes] = [head + b',"index":', b""]
-    columns: list[list[bytes]] = [_orjson.dumps(list(range(count)))[1:-1].split(b",")]
+    columns: list[list[bytes]] = [
+        _orjson.dumps(list(range(start, start + count)))[1:-1].split(b",")
+    ]
 
     def slot(arr, before: bytes, after: bytes = b"") -> None:
         frags, depth = _row_fragments(arr)
@@ -642,3 +753,16 @@ def backprop_jsonl(
     for j, column in enumerate(columns):
         flat[2 * j + 1 :: stride] = column
     return b"".join(flat)
+
+
+def _joined(chunks: Callable[P, Iterator[bytes]]) -> Callable[P, bytes]:
+    """``chunks`` (same arguments) as one bytes object."""
+
+    def joined(*args: P.args, **kwargs: P.kwargs) -> bytes:
+        return b"".join(chunks(*args, **kwargs))
+
+    joined.__doc__ = f"All of :func:`{chunks.__name__}` at once."
+    return joined
+
+
+backprop_jsonl = _joined(backprop_jsonl_chunks)

@@ -15,6 +15,7 @@ import importlib
 import sys
 
 from studyapp import __version__
+from studyapp.errors import one_line, os_reason
 
 # name -> module; the module is imported only to build that command's parser or to run it.
 COMMANDS: dict[str, str] = {
@@ -27,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "stats": "studyapp.commands.stats",
     "optimize": "studyapp.commands.optimize",
     "content": "studyapp.commands.content",
+    "backup": "studyapp.commands.backup",
     "serve": "studyapp.commands.serve",
     "playground": "studyapp.commands.playground",
 }
@@ -36,7 +38,16 @@ class ArgumentParser(argparse.ArgumentParser):
     """argparse that reports a usage error as exactly one line on stderr (exit 2)."""
 
     def error(self, message: str):
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        self.exit(2, f"{self.prog}: error: {one_line(message)}\n")
+
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]):
+        # `--count=--` gives the value "--"; argparse would drop it as the end-of-options marker
+        # and hand the command an empty list instead of a string
+        if arg_strings == ["--"] and action.option_strings and action.nargs is None:
+            value = self._get_value(action, "--")
+            self._check_value(action, value)
+            return value
+        return super()._get_values(action, arg_strings)
 
 
 def _takes_one_value(action: argparse.Action) -> bool:
@@ -107,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
 
         return launch(start=None)
 
+    if any("\x00" in arg for arg in argv):  # no file name or value can hold one
+        print("studyapp: error: an argument contains a NUL character", file=sys.stderr)
+        return 2
     only = argv[0] if argv[0] in COMMANDS else None
     parser = build_parser(only)
     args = parser.parse_args(join_option_values(parser, argv))
@@ -120,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(module.run(args) or 0)
     except StudyappError as exc:
-        print(f"studyapp {args.command}: error: {exc}", file=sys.stderr)
+        print(f"studyapp {args.command}: error: {one_line(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print(f"studyapp {args.command}: interrupted", file=sys.stderr)
@@ -129,3 +143,11 @@ def main(argv: list[str] | None = None) -> int:
         # `studyapp ... | head` closes the pipe early; that is not an error.
         sys.stderr.close()
         return 0
+    except OSError as exc:
+        # The last resort for the environment failing under a command (a disk, a file that
+        # vanished): one line naming the file, not a traceback. Commands name their own.
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(
+            f"studyapp {args.command}: error: {one_line(where + os_reason(exc))}", file=sys.stderr
+        )
+        return 2

@@ -502,3 +502,40 @@ def test_a_second_connection_reads_and_writes_while_reviews_go_on(tmp_path):
     assert compute_stats(b, T0)["reviews_total"] == 20  # the new-card limit
     a.close()
     b.close()
+
+
+def test_a_writer_is_not_starved_by_another_of_the_same_process(tmp_path):
+    """Commits slowed by a busy disk (here: a writer keeping its transaction 40 ms, again and
+    again with no pause) must not starve another connection of the process past its busy
+    timeout: SQLite's busy handler polls and lost every race ("database is locked" within the
+    0.3 s here; with 300 ms fsyncs the TUI-and-stats test above failed that way under load).
+    Writers of one process take turns (connection.write_lock)."""
+    import threading
+    import time
+
+    db = tmp_path / "studyapp.db"
+    a = Storage.open(db, tz=UTC, now=T0, busy_timeout_s=0.3)
+    b = Storage.open(db, tz=UTC, now=T0, busy_timeout_s=0.3)
+    stop = threading.Event()
+
+    def hog():
+        while not stop.is_set():
+            with a._transaction() as c:
+                c.execute(
+                    "INSERT INTO settings(key, value) VALUES ('hog', '1') "
+                    "ON CONFLICT(key) DO UPDATE SET value = value + 1"
+                )
+                time.sleep(0.04)
+
+    thread = threading.Thread(target=hog)
+    thread.start()
+    try:
+        time.sleep(0.1)
+        for _ in range(5):
+            b.record_attempt("quiz", "q", "terms", True, 1.0, now=T0)
+    finally:
+        stop.set()
+        thread.join()
+    assert b.topic_accuracy() == {"terms": (5, 5)}
+    a.close()
+    b.close()

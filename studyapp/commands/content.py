@@ -15,12 +15,13 @@ import argparse
 import json
 import os
 import re
+import stat
 import sys
 import tempfile
 import tomllib
 from pathlib import Path
 
-from studyapp.errors import DataError, UsageError
+from studyapp.errors import DataError, UsageError, file_kind, os_reason
 
 
 def add_parser(subparsers) -> None:
@@ -75,7 +76,7 @@ def _check(args: argparse.Namespace) -> int:
     from studyapp.core.content import problem_order, validate
 
     path = Path(args.path) if args.path else None
-    if path is not None and not path.is_dir():
+    if path is not None and not os.path.isdir(path):
         raise UsageError(f"--path {args.path}: not a directory")
     content, problems = validate(path, include_user=not args.no_user)
     if not args.structure_only:
@@ -253,48 +254,87 @@ def build_user_toml(
     return "\n".join(out), kept, new
 
 
+MAX_NOTES_BYTES = 50 * 1024 * 1024  # a notes file larger than this is not notes (or is a mistake)
+
+
+def read_notes(name: str, limit: int = MAX_NOTES_BYTES) -> str:
+    """The text of the notes file ``name`` (UTF-8, a BOM dropped).
+
+    UsageError (one line) when it is missing, not a regular file (a FIFO, a device such as
+    /dev/zero, a directory: reading those may never end), larger than ``limit`` bytes, or not
+    UTF-8. At most ``limit`` + 1 bytes are ever read, whatever the file claims its size is.
+    """
+    try:
+        st = os.stat(name)
+    except FileNotFoundError:
+        raise UsageError(f"{name}: no such file") from None
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot read ({os_reason(exc)})") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise UsageError(
+            f"{name}: is {file_kind(st.st_mode)}, not a regular file; give a Markdown file"
+        )
+    cap = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit} bytes"
+    if st.st_size > limit:
+        raise UsageError(f"{name}: too large to import ({st.st_size} bytes; the limit is {cap})")
+    try:
+        with open(name, "rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot read ({os_reason(exc)})") from None
+    if len(data) > limit:
+        raise UsageError(f"{name}: too large to import (more than the limit of {cap})")
+    try:
+        return data.decode("utf-8-sig")  # -sig: a BOM must not stick to the first header
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{name}: not UTF-8 text (byte {exc.start})") from None
+
+
 def _import(args: argparse.Namespace) -> int:
     from studyapp import paths
     from studyapp.core.content import validate
+    from studyapp.export.atomic import atomic_write_text
 
     src = Path(args.notes)
-    try:
-        text = src.read_text(encoding="utf-8-sig")  # -sig: a BOM must not stick to the first header
-    except FileNotFoundError:
-        raise UsageError(f"{args.notes}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{args.notes}: cannot read ({exc})") from None
+    text = read_notes(args.notes)
     tables = parse_markdown_tables(text)
     if not tables:
         raise UsageError(
             f"{args.notes}: no Markdown tables found (a header row, then a |---| line)"
         )
     collection = _slug(args.name or src.stem)
-    out_dir = paths.user_content_dir()
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = paths.user_content_dir(create=True)
+    try:
+        out_dir.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise DataError(
+            f"{out_dir}: cannot create the folder of imported notes ({os_reason(exc)})"
+        ) from None
     target = out_dir / f"{collection}.toml"
     toml_text, kept, new = build_user_toml(tables, collection, src.name, _existing_ids(target))
     if kept + new == 0:
         raise UsageError(f"{args.notes}: the tables have no rows with content")
 
     # Validate exactly as `content check` would, in a scratch directory, before replacing anything.
-    with tempfile.TemporaryDirectory() as scratch:
-        trial = Path(scratch) / target.name
-        trial.write_text(toml_text, encoding="utf-8")
-        others = [p for p in out_dir.glob("*.toml") if p.name != target.name]
-        for p in others:
-            (Path(scratch) / p.name).write_bytes(p.read_bytes())
-        _, problems = validate(include_user=True, user_dir=Path(scratch))
-        problems = [p.replace(str(Path(scratch)), str(out_dir)) for p in problems]
+    try:
+        with tempfile.TemporaryDirectory() as scratch:
+            trial = Path(scratch) / target.name
+            trial.write_text(toml_text, encoding="utf-8")
+            others = [p for p in out_dir.glob("*.toml") if p.name != target.name]
+            for p in others:
+                (Path(scratch) / p.name).write_bytes(p.read_bytes())
+            _, problems = validate(include_user=True, user_dir=Path(scratch))
+            problems = [p.replace(str(Path(scratch)), str(out_dir)) for p in problems]
+    except OSError as exc:
+        raise DataError(
+            f"cannot check the import of {args.notes} in {tempfile.gettempdir()} ({os_reason(exc)})"
+        ) from None
     if problems:
         raise DataError(
             f"import of {args.notes} would make the content invalid: {problems[0]}"
             + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else "")
         )
-    fd, tmp = tempfile.mkstemp(dir=out_dir, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(toml_text)
-    os.replace(tmp, target)
+    atomic_write_text(target, toml_text)  # the previous import is kept as <name>.toml.bak
     print(
         f"imported {kept + new} rows from {len(tables)} tables into {target} "
         f"({kept} kept their ids, {new} new; deck 'Deep Learning::My notes')"

@@ -6,7 +6,7 @@ import argparse
 import json
 import secrets
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from engine.optimizers import EXTRA_OPTIMIZERS, NOTES_OPTIMIZERS
@@ -113,22 +113,45 @@ def add_parser(subparsers) -> None:
     )
 
 
-def _emit(exercises: Sequence[Exercise], fmt: str) -> None:
+def _emit(chunks: Iterable[Sequence[Exercise]], count: int, fmt: str) -> None:
+    """Write the exercises chunk by chunk as they are made: memory stays one chunk's whatever
+    ``count``, and the bytes are those of printing the whole list at once (a JSON array too)."""
     import orjson
 
     from studyapp.core.worked import render
 
+    out = sys.stdout.buffer
     if fmt == "jsonl":
-        sys.stdout.buffer.write(
-            b"".join(orjson.dumps(ex.json_object()) + b"\n" for ex in exercises)
-        )
+        for chunk in chunks:
+            out.write(b"".join(orjson.dumps(ex.json_object()) + b"\n" for ex in chunk))
+    elif fmt == "json" and count == 1:
+        (ex,) = (ex for chunk in chunks for ex in chunk)
+        out.write(orjson.dumps(ex.json_object(), option=orjson.OPT_INDENT_2) + b"\n")
     elif fmt == "json":
-        objects = [ex.json_object() for ex in exercises]
-        payload = objects[0] if len(objects) == 1 else objects
-        sys.stdout.buffer.write(orjson.dumps(payload, option=orjson.OPT_INDENT_2) + b"\n")
+        # orjson's indented array, element by element: "[", each object indented two more
+        # spaces, separated by ",", then "]" (JSON strings hold no raw new line to disturb it)
+        out.write(b"[\n")
+        comma = b""
+        for chunk in chunks:
+            out.write(
+                comma
+                + b",\n".join(
+                    b"  "
+                    + orjson.dumps(ex.json_object(), option=orjson.OPT_INDENT_2).replace(
+                        b"\n", b"\n  "
+                    )
+                    for ex in chunk
+                )
+            )
+            comma = b",\n"
+        out.write(b"\n]\n")
     else:
         rule = "\n\n" + ("─" * 72 if fmt == "text" else "---") + "\n\n"
-        sys.stdout.write(rule.join(render(ex, fmt) for ex in exercises) + "\n")
+        sep = ""
+        for chunk in chunks:
+            sys.stdout.write(sep + rule.join(render(ex, fmt) for ex in chunk))
+            sep = rule
+        sys.stdout.write("\n")
 
 
 def _read(path: str, option: str) -> str:
@@ -169,39 +192,31 @@ def run(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else secrets.randbits(31)
     try:
         if args.kind == "backprop":
+            options = (
+                seed,
+                args.count,
+                args.layers,
+                args.activation,
+                args.output_activation,
+                args.loss,
+                args.decimals,
+                args.learning_rate,
+            )
             if args.preset:
-                exercises: Sequence[Exercise] = [ex_mod.preset_exercise(args.preset)]
+                chunks: Iterable[Sequence[Exercise]] = [[ex_mod.preset_exercise(args.preset)]]
+                args.count = 1
             elif args.format == "jsonl":
                 # Fast path: thousands of exercises a second for teachers' batch files.
-                sys.stdout.buffer.write(
-                    ex_mod.backprop_jsonl(
-                        seed,
-                        args.count,
-                        args.layers,
-                        args.activation,
-                        args.output_activation,
-                        args.loss,
-                        args.decimals,
-                        args.learning_rate,
-                    )
-                )
+                for lines in ex_mod.backprop_jsonl_chunks(*options):
+                    sys.stdout.buffer.write(lines)
                 return 0
             else:
-                exercises = ex_mod.backprop_exercises(
-                    seed,
-                    args.count,
-                    args.layers,
-                    args.activation,
-                    args.output_activation,
-                    args.loss,
-                    args.decimals,
-                    args.learning_rate,
-                )
+                chunks = ex_mod.backprop_chunks(*options)
         else:
-            exercises = ex_mod.optimizer_exercises(
+            chunks = ex_mod.optimizer_chunks(
                 seed, args.count, args.optimizer, args.size, args.decimals
             )
     except ex_mod.OptionError as exc:
         raise UsageError(str(exc)) from None
-    _emit(exercises, args.format)
+    _emit(chunks, args.count, args.format)
     return 0

@@ -121,7 +121,9 @@ def _weights(no_history: bool):
         return None, None
     from studyapp.storage import Storage
 
-    storage = Storage.open(path, backup=False)  # DataError (exit 2, one line) if unusable
+    # only reads: a read-only database (file, folder or disk) is fine; DataError (exit 2, one
+    # line) if it is unusable
+    storage = Storage.open(path, read_only=True)
     try:
         return storage.topic_accuracy() or None, storage.step_accuracy() or None
     finally:
@@ -131,7 +133,7 @@ def _weights(no_history: bool):
 def run(args) -> int:
     import random
 
-    from studyapp.core.questions import generate_quiz
+    from studyapp.core.questions import quiz_blocks
     from studyapp.core.questions.generate import check_topic, load_content_or_empty
     from studyapp.errors import UsageError
 
@@ -145,7 +147,7 @@ def run(args) -> int:
     content = load_content_or_empty()
     check_topic(args.topic, content)
     weights, step_weights = _weights(args.no_history)
-    questions = generate_quiz(
+    blocks = quiz_blocks(
         seed,
         args.count,
         topic=args.topic,
@@ -154,13 +156,7 @@ def run(args) -> int:
         step_weights=step_weights,
     )
     if args.format == "json":
-        json.dump(
-            {"schema": 1, "seed": seed, "questions": [q.to_dict() for q in questions]},
-            sys.stdout,
-            ensure_ascii=False,
-            indent=2,
-        )
-        sys.stdout.write("\n")
+        print_json(blocks, seed)
         return 0
     # a terminal on both ends: `studyapp quiz > key.txt` typed in a terminal prints the key
     interactive = (
@@ -169,9 +165,23 @@ def run(args) -> int:
         else (sys.stdin.isatty() and sys.stdout.isatty())
     )
     if interactive:
-        return ask(questions, seed)
-    print_key(questions, seed)
+        return ask([q for block in blocks for q in block], seed)
+    print_key(blocks, seed, args.count)
     return 0
+
+
+def print_json(blocks, seed) -> None:
+    """``{"schema": 1, "seed": S, "questions": [...]}`` as ``json.dump(..., indent=2)`` prints it,
+    written a block of questions at a time (a quiz of 10⁵ questions is never all in memory)."""
+    out = sys.stdout
+    out.write(f'{{\n  "schema": 1,\n  "seed": {json.dumps(seed)},\n  "questions": [')
+    sep = "\n"
+    for block in blocks:
+        for q in block:
+            text = json.dumps(q.to_dict(), ensure_ascii=False, indent=2)
+            out.write(sep + "    " + text.replace("\n", "\n    "))
+            sep = ",\n"
+    out.write("\n  ]\n}\n")
 
 
 # ----------------------------------------------------------------------------- text output
@@ -214,11 +224,13 @@ def render_answer(q) -> str:
     )
 
 
-def print_key(questions, seed) -> None:
-    print(f"Quiz · seed {seed} · {len(questions)} questions")
+def print_key(blocks, seed, total: int) -> None:
+    """The readable quiz with its answer key, block by block as the questions are made."""
+    print(f"Quiz · seed {seed} · {total} questions")
+    questions = (q for block in blocks for q in block)
     for n, q in enumerate(questions, start=1):
         print()
-        print(render_question(q, n, len(questions)))
+        print(render_question(q, n, total))
         print(render_answer(q))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 
 def add_parser(subparsers) -> None:
@@ -23,11 +24,17 @@ def run(args: argparse.Namespace) -> int:
     from studyapp.study.stats import compute_stats
 
     now = utc_now()
-    storage = open_study(now=now)
+    storage = open_study(now=now, allow_read_only=True)
     try:
         stats = compute_stats(storage, now)
     finally:
         storage.close()
+    if storage.read_only:
+        print(
+            f"studyapp stats: note: {storage.path} cannot be written; its cards were not "
+            "updated from the content",
+            file=sys.stderr,
+        )
     if args.json:
         print(json.dumps(stats, ensure_ascii=False))
     else:

@@ -33,13 +33,13 @@ def launch(start: str | None, deck: str | None = None) -> int:
     frame, so that frame does not wait for content and card sync)."""
     import sys
 
-    from studyapp.errors import StudyappError
+    from studyapp.errors import StudyappError, one_line
     from studyapp.storage import Storage
 
     try:
         Storage.open().close()
     except StudyappError as exc:
-        print(f"studyapp: error: {exc}", file=sys.stderr)
+        print(f"studyapp: error: {one_line(str(exc))}", file=sys.stderr)
         return exc.exit_code
 
     from studyapp.ui.app import StudyApp

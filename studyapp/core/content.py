@@ -17,6 +17,7 @@ the small whitelisting parser below; neither imports sympy, so loading stays fas
 
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -406,7 +407,10 @@ class _Lines:
             m = _HEADER_RE.match(line)
             if m:
                 self.headers.setdefault(m.group(1), []).append(n)
-        self.first_header = min((v[0] for v in self.headers.values()), default=len(self.lines) + 1)
+        # every header line, ascending: an item ends where the next header starts (bisect, so
+        # finding the ends of all n items is O(n log n), not O(n²))
+        self._header_lines = sorted(n for v in self.headers.values() for n in v)
+        self.first_header = self._header_lines[0] if self._header_lines else len(self.lines) + 1
         self._key_lines: dict[int, dict[str, int]] = {}
 
     def item_line(self, table: str, index: int) -> int:
@@ -414,8 +418,8 @@ class _Lines:
         return lines[index] if index < len(lines) else 1
 
     def _item_end(self, start: int) -> int:
-        later = [n for v in self.headers.values() for n in v if n > start]
-        return min(later, default=len(self.lines) + 1)
+        i = bisect.bisect_right(self._header_lines, start)
+        return self._header_lines[i] if i < len(self._header_lines) else len(self.lines) + 1
 
     def element_lines(self, key_line: int, count: int) -> list[int]:
         """Lines of the ``count`` elements of an array of inline tables that starts at
@@ -946,6 +950,13 @@ def _signature(base: Path, udir: Path | None) -> tuple:
                 st = p.stat()
                 sig.append((str(p), st.st_mtime_ns, st.st_size))
     return tuple(sig)
+
+
+def content_signature(include_user: bool = True) -> tuple:
+    """Paths, modification times and sizes of the content files :func:`load_content` reads."""
+    from studyapp import paths
+
+    return _signature(paths.content_dir(), paths.user_content_dir() if include_user else None)
 
 
 def load_content(

@@ -7,19 +7,23 @@ final ``os.replace`` is a rename within one file system, which POSIX makes atomi
 disk, the previous file is kept as ``<path>.bak``, and only then is the temporary file renamed
 over the target.
 
-Every problem with the path becomes a one-line :class:`~studyapp.errors.UsageError` (exit 2).
+Only regular files are written: a FIFO, a device, a socket or a directory given as the output is
+refused (replacing it would break whatever uses it), and a symbolic link is followed, so the file
+it points to is replaced (with its own ``.bak``) and the link stays. Every problem with the path
+becomes a one-line :class:`~studyapp.errors.UsageError` (exit 2).
 """
 
 from __future__ import annotations
 
-import errno
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from studyapp.errors import UsageError
+from studyapp.errors import UsageError, file_kind, os_reason, why_unwritable
+from studyapp.fsync import fsync_path
 
 BACKUP_SUFFIX = ".bak"
 
@@ -30,43 +34,48 @@ def backup_path(path: str | os.PathLike) -> Path:
     return path.with_name(path.name + BACKUP_SUFFIX)
 
 
-def _reason(exc: OSError) -> str:
-    """A short human reason for an OSError (no errno numbers, no Python class names)."""
-    if exc.errno == errno.EACCES or exc.errno == errno.EPERM:
-        return "permission denied"
-    if exc.errno == errno.ENOSPC:
-        return "no space left on device"
-    if exc.errno == errno.EROFS:
-        return "read-only file system"
-    if exc.errno == errno.ENAMETOOLONG:
-        return "file name too long"
-    return (exc.strerror or str(exc)).lower()
-
-
 def check_writable(path: str | os.PathLike) -> Path:
-    """Validate an output path before any (possibly slow) work is done.
+    """Validate an output path before any (possibly slow) work is done; returns the file that
+    will really be written.
 
-    Returns the resolved-for-user path (``~`` expanded). Raises UsageError with one line naming the
-    path when its directory is missing, is not a directory, the path is a directory, or the
-    directory / existing file cannot be written.
+    ``~`` is expanded and symbolic links are followed: writing through a link replaces the file
+    it points to (and keeps *that* file's ``.bak``), the link itself stays. Raises UsageError with
+    one line naming the path when it is not a regular file (a directory, a FIFO, a device, a
+    socket: replacing those by a regular file would break whatever uses them), its directory is
+    missing, is not a directory or cannot be written, or an existing file is read-only.
     """
     raw = str(path)
     if not raw.strip():
         raise UsageError("output path is empty")
-    target = Path(raw).expanduser()
-    parent = target.parent if str(target.parent) else Path(".")
-    if target.is_dir():
-        raise UsageError(f"cannot write {target}: it is a directory")
+    given = Path(raw).expanduser()
+    target = Path(os.path.realpath(given))
+    shown = given if target == given.absolute() else f"{given} (→ {target})"
+    parent = target.parent
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:  # a link loop, a path through a file, ...
+        raise UsageError(f"cannot write {shown}: {os_reason(exc)}") from None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        raise UsageError(f"cannot write {shown}: it is {file_kind(st.st_mode)}, not a regular file")
     if not parent.exists():
-        raise UsageError(f"cannot write {target}: directory {parent} does not exist")
+        raise UsageError(f"cannot write {shown}: directory {parent} does not exist")
     if not parent.is_dir():
-        raise UsageError(f"cannot write {target}: {parent} is not a directory")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise UsageError(f"cannot write {target}: permission denied for directory {parent}")
-    if target.exists() and not os.access(target, os.W_OK):
+        raise UsageError(f"cannot write {shown}: {parent} is not a directory")
+    denied = why_unwritable(parent)
+    if denied:
+        raise UsageError(f"cannot write {shown}: {denied} for directory {parent}")
+    if st is not None and not os.access(target, os.W_OK):
         # Replacing by rename would succeed even for a read-only file; respect the user's
         # intent to protect it, as a plain overwrite would.
-        raise UsageError(f"cannot write {target}: the existing file is read-only")
+        raise UsageError(f"cannot write {shown}: the existing file is read-only")
+    bak = backup_path(target)
+    if os.path.lexists(bak) and not (os.path.islink(bak) or bak.is_file()):
+        raise UsageError(
+            f"cannot write {shown}: its backup {bak} is "
+            f"{file_kind(os.lstat(bak).st_mode)}, not a regular file"
+        )
     return target
 
 
@@ -81,30 +90,31 @@ def atomic_write(
     ``write`` receives the path of an empty temporary file in the target directory and fills it
     (it may reopen it, as genanki does). If ``path`` already exists it is preserved as
     ``<path>.bak`` (replacing an older backup) before the rename. On any failure the temporary
-    file is removed and the original file is left untouched. Returns the target path.
+    file is removed and the original file is left untouched. Returns ``path`` as given (``~``
+    expanded; through a symbolic link the file written is the one it points to).
     """
     target = check_writable(path)
-    parent = target.parent if str(target.parent) else Path(".")
+    parent = target.parent
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
     except OSError as exc:
-        raise UsageError(f"cannot write {target}: {_reason(exc)}") from None
+        raise UsageError(f"cannot write {target}: {os_reason(exc)}") from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         write(tmp)
-        _fsync(tmp)
+        fsync_path(tmp)
         _copy_mode(target, tmp)
         if keep_backup and target.exists():
             _make_backup(target)
         os.replace(tmp, target)
     except OSError as exc:
-        raise UsageError(f"cannot write {target}: {_reason(exc)}") from None
+        raise UsageError(f"cannot write {target}: {os_reason(exc)}") from None
     finally:
         if tmp.exists():
             tmp.unlink(missing_ok=True)
-    _fsync_dir(parent)
-    return target
+    fsync_path(parent)
+    return Path(str(path)).expanduser()
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
@@ -125,9 +135,7 @@ def _make_backup(target: Path) -> None:
     fall back to a copy.
     """
     bak = backup_path(target)
-    if bak.is_dir():
-        raise OSError(errno.EISDIR, f"backup path {bak} is a directory")
-    bak.unlink(missing_ok=True)
+    bak.unlink(missing_ok=True)  # a regular file or a link (check_writable refused anything else)
     try:
         os.link(target, bak)
     except OSError:
@@ -146,22 +154,3 @@ def _copy_mode(target: Path, tmp: Path) -> None:
         os.umask(umask)
         mode = 0o666 & ~umask
     os.chmod(tmp, mode)
-
-
-def _fsync(path: Path) -> None:
-    with open(path, "rb+") as fh:
-        os.fsync(fh.fileno())
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Persist the rename itself (best effort: not every platform can open a directory)."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -9,14 +9,19 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
-from studyapp.errors import DataError
-from studyapp.storage.backups import BACKUPS_DIR
+from studyapp.errors import DataError, os_reason
+from studyapp.storage.backups import BACKUPS_DIR, is_disk_full
 
 
 def data_error(path: Path, exc: BaseException) -> DataError:
     """One line naming the database file, what is wrong and what to do."""
     msg = str(exc)
     low = msg.lower()
+    if is_disk_full(exc, path):
+        return DataError(
+            f"{path}: disk full: the database cannot be written (what was saved before is "
+            "intact); free some space and try again"
+        )
     if "locked" in low or "busy" in low:
         return DataError(
             f"{path}: database is locked by another program (is studyapp already "
@@ -46,7 +51,7 @@ def backup_error(path: Path, exc: OSError) -> DataError:
     """The daily backup of the database at ``path`` could not be written (permissions, disk full)."""
     return DataError(
         f"{path.parent / BACKUPS_DIR}: cannot write the daily backup "
-        f"({exc.strerror or exc}); free some space or fix the permissions"
+        f"({os_reason(exc)}); free some space or fix the permissions"
     )
 
 

@@ -74,6 +74,8 @@ class Storage:
         self.tz = tz  # None = the machine's local time zone (study days follow the user's clock)
         self._lock = threading.RLock()
         self._settings: Settings | None = None
+        self.read_only = False  # opened with read_only=True: every write raises DataError
+        self._writers = connection.write_lock(path)  # shared by this process's connections
 
     # -- opening -----------------------------------------------------------------------------------
 
@@ -86,17 +88,28 @@ class Storage:
         backup: bool = True,
         now: datetime | None = None,
         busy_timeout_s: float = 2.0,
+        read_only: bool = False,
     ) -> Storage:
         """Open (creating or upgrading if needed) the database at ``path``.
 
-        Default path: ``data_dir()/studyapp.db``. Raises DataError (one line naming the file) if the
-        file is corrupt, locked, or was written by a newer studyapp. ``backup`` makes the daily copy.
+        Default path: ``data_dir()/studyapp.db``. Every open of an existing file checks it
+        (``PRAGMA quick_check``: a damaged page is noticed now, not at the next backup). Raises
+        DataError (one line naming the file) if the file is corrupt, locked, or was written by a
+        newer studyapp. ``backup`` makes the daily copy.
+
+        ``read_only`` opens an existing database for reading only (``mode=ro``: a read-only file
+        or data directory is fine): no backup, no upgrade, and any write raises DataError.
         """
+        if read_only:
+            return cls._open_read_only(connection.database_path(path, create=False), tz)
         path = connection.database_path(path)
         existed = path.exists() and path.stat().st_size > 0
+        connection.check_writable(path)
         conn = connection.connect(path, busy_timeout_s)
         with _closed_on_error(conn, path):
             version = schema.check_version(conn, path, existed)
+            if version > 0:
+                connection.check_sound(conn)
             connection.configure(conn)
             store = cls(conn, path, tz)
             if backup and version > 0:
@@ -104,12 +117,33 @@ class Storage:
             store._migrate(version)
         return store
 
+    @classmethod
+    def _open_read_only(cls, path: Path, tz: tzinfo | None) -> Storage:
+        conn = connection.connect_read_only(path)
+        with _closed_on_error(conn, path):
+            version = schema.check_version(conn, path, True)
+            connection.check_sound(conn)
+            if version < schema.SCHEMA_VERSION and connection.can_write(path):
+                # an older schema is upgraded once (that is a write), then read as asked
+                conn.close()
+                cls.open(path, backup=False).close()
+                return cls._open_read_only(path, tz)
+            if version != schema.SCHEMA_VERSION:
+                raise DataError(
+                    f"{path}: the database has schema v{version} and this studyapp needs "
+                    f"v{schema.SCHEMA_VERSION}, but it can only be read (read-only); open it "
+                    "once where it can be written, to upgrade it"
+                )
+        store = cls(conn, path, tz)
+        store.read_only = True
+        return store
+
     def _migrate(self, version: int, target: int = schema.SCHEMA_VERSION) -> None:
         schema.migrate(self._conn, version, self._transaction, target)
 
     def _transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
         """BEGIN IMMEDIATE ... COMMIT (ROLLBACK on any error), under the lock."""
-        return connection.transaction(self._conn, self._lock)
+        return connection.transaction(self._conn, self._lock, self._writers)
 
     def _daily_backup(self, now: datetime) -> Path | None:
         """Copy the database to backups/<name>-YYYY-MM-DD.db once per local day; keep the last 7."""

@@ -31,12 +31,8 @@ REVIEW_STATE = (
 )
 REVIEW_COUNT = "SELECT count(*) FROM review_log"
 REVIEW_COUNT_SINCE = "SELECT count(*) FROM review_log WHERE reviewed_at >= ?"
-# total, new, suspended, leech (all without orphans), orphaned.
-CARD_COUNT = (
-    "SELECT coalesce(sum(orphaned = 0), 0), coalesce(sum(orphaned = 0 AND state = 0), 0),"
-    " coalesce(sum(orphaned = 0 AND suspended = 1), 0), coalesce(sum(orphaned = 0 AND leech = 1), 0),"
-    " coalesce(sum(orphaned = 1), 0) FROM cards"
-)
+# Cards per (state, suspended, leech, orphaned), a count(*) over the covering index cards_tally.
+CARD_TALLY = "SELECT state, suspended, leech, orphaned, count(*) FROM cards GROUP BY 1, 2, 3, 4"
 LEECHES = f"{SELECT_CARDS} WHERE leech = 1 AND orphaned = 0 ORDER BY lapses DESC, id"
 
 # Later than any time stored: the open end of a range.
@@ -85,8 +81,17 @@ def review_count(conn: sqlite3.Connection, since_ms: int | None) -> int:
 
 
 def card_count(conn: sqlite3.Connection) -> dict[str, int]:
-    r = conn.execute(CARD_COUNT).fetchone()
-    return dict(zip(("total", "new", "suspended", "leech", "orphaned"), r, strict=True))
+    """{"total", "new", "suspended", "leech"} (all without orphans) and "orphaned"."""
+    out = dict.fromkeys(("total", "new", "suspended", "leech", "orphaned"), 0)
+    for state, suspended, leech, orphaned, n in conn.execute(CARD_TALLY):
+        if orphaned:
+            out["orphaned"] += n
+            continue
+        out["total"] += n
+        out["new"] += n if state == 0 else 0
+        out["suspended"] += n if suspended else 0
+        out["leech"] += n if leech else 0
+    return out
 
 
 def review_state(conn: sqlite3.Connection) -> tuple[int, int | None]:

@@ -24,7 +24,8 @@ from studyapp.core import flags
 from studyapp.core.clock import Clock, utc_now
 from studyapp.core.scheduling import LEARN_AHEAD, Rating, State, format_interval
 from studyapp.core.session_summary import SessionSummary, next_due_line
-from studyapp.storage import CardRow, RecordedReview, Storage
+from studyapp.storage import DB_NAME, CardRow, RecordedReview, Storage
+from studyapp.storage.connection import can_write
 
 #: The three counts of a review session, in the order Anki shows them.
 QUEUES = ("new", "learning", "review")
@@ -105,14 +106,23 @@ def open_study(
     *,
     tz: tzinfo | None = None,
     cardspecs: list | None = None,
+    allow_read_only: bool = False,
 ) -> Storage:
     """Open the database (default ``data_dir()/studyapp.db``) with its cards matching content.
 
     ``cardspecs`` overrides the content (tests); otherwise cards come from
-    :func:`load_cardspecs`, unless the content is unchanged since the last sync. Raises
-    DataError for an unusable database or broken content.
+    :func:`load_cardspecs`, unless the content is unchanged since the last sync. With
+    ``allow_read_only`` an existing database that cannot be written (a read-only file, folder or
+    disk) is opened read-only, its cards as they were last synced. Raises DataError for an
+    unusable database or broken content.
     """
     now = now or utc_now()
+    if allow_read_only:
+        from studyapp.paths import data_dir
+
+        target = Path(path) if path is not None else data_dir(create=False) / DB_NAME
+        if not can_write(target):
+            return Storage.open(target, tz=tz, read_only=True)
     if cardspecs is not None:
         storage = Storage.open(path, tz=tz, now=now)
         synced = False

@@ -96,6 +96,22 @@ def test_bad_options_exit_2_with_one_line(cli, args, needle):
     assert "Traceback" not in out.stderr
 
 
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "text", "md"])
+def test_streamed_output_is_byte_identical_across_chunk_sizes(fmt, monkeypatch, capsysbinary):
+    """Every format is written chunk by chunk (a JSON array too); with chunks of 2 or 3 the bytes
+    are those of one chunk holding everything (what the CLI printed before it streamed)."""
+    from engine import exercises
+    from studyapp.cli import main
+
+    outputs = set()
+    for size in (2, 3, 1000):
+        monkeypatch.setattr(exercises, "CHUNK", size)
+        for kind in (["backprop", "--layers", "2,3,2"], ["optimizer", "--optimizer", "rmsprop"]):
+            main(["exercise", *kind, "--seed", "4", "--count", "7", "--format", fmt])
+        outputs.add(capsysbinary.readouterr().out)
+    assert len(outputs) == 1
+
+
 def test_grade_a_learners_worksheet(cli, tmp_path):
     """A teacher grades written answers to the notes' example: steps in the order a learner
     works, error carried forward, missing and unreadable steps, an update graded on its change."""

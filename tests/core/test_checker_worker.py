@@ -97,9 +97,10 @@ def test_worker_is_killed_after_the_deadline_and_restarted(worker):
 
 def test_worker_has_resource_limits(worker):
     worker.ask(_j("z"), _j("z"), timeout=30)
-    limits = open(f"/proc/{worker.pid}/limits").read() if os.path.exists("/proc") else ""
-    if not limits:
+    if not os.path.exists("/proc"):
         pytest.skip("no /proc")
+    with open(f"/proc/{worker.pid}/limits") as fh:
+        limits = fh.read()
     lines = {line[:26].strip(): line for line in limits.splitlines()}
     assert "1073741824" in lines["Max address space"]
     assert lines["Max file size"].split()[3] == "0"

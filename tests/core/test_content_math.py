@@ -12,6 +12,7 @@ import copy
 import math
 import random
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -108,7 +109,7 @@ def test_malformed_entries_are_left_to_validation_not_a_traceback(entry_id, key,
 def test_formulas_reach_sympy_only_through_the_checker():
     import studyapp.core.content_math as module
 
-    source = open(module.__file__, encoding="utf-8").read()
+    source = Path(module.__file__).read_text(encoding="utf-8")
     assert not re.search(r"sympify|parse_expr|\beval\(", source)
 
 

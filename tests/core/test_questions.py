@@ -667,3 +667,37 @@ def test_every_candidate_builds_the_same_question_twice_and_keys_its_id(content)
                         c.kind == "matching" and d["id"].startswith(c.key + "::")
                     )
                     assert (d["kind"], d["topic"]) == (c.kind, topic), c.key
+
+
+def test_a_topic_out_of_questions_hands_its_slots_to_the_others(content, monkeypatch):
+    """The issue's `quiz --count 100000` failure in small: one numeric family with only five
+    variants (activations), every topic with eight content questions at most. A topic that runs
+    out gives its slots to the others; only when all have run out does content come back (ids
+    ``…r2``), and only for topics without numeric families. Nothing is asked twice, and a long
+    quiz is made (and printed) a block at a time."""
+    from studyapp.core.questions import generate
+    from studyapp.core.questions import numeric as num
+
+    def five(rng):
+        v = float(rng.randrange(5))
+        return num.NumericDraft(
+            "five", "activations", "sigmoid", f"What is {v} + 0?", v, "itself", (v,), {}, []
+        )
+
+    monkeypatch.setattr(num, "FAMILIES", (("five", "activations", five),))
+    few = generate.candidates_for
+    monkeypatch.setattr(generate, "candidates_for", lambda c, t: few(c, t)[:8])
+    monkeypatch.setattr(generate, "BLOCK", 40)
+    repeat = re.compile(r"[:-]r\d+$")
+
+    def fresh_ids(count):
+        return {q.id for q in generate_quiz(3, count, content=content) if not repeat.search(q.id)}
+
+    quiz = generate_quiz(3, 100, content=content)
+    ids = [q.id for q in quiz]
+    assert len(ids) == len(set(ids)) == 100
+    again = [q for q in quiz if repeat.search(q.id)]
+    assert again and "activations" not in {q.topic for q in again}
+    assert fresh_ids(100) == fresh_ids(160)  # every fresh question was asked before a repeat
+    assert 5 <= sum(q.template == "five" for q in quiz) <= 10  # each value once per kind
+    assert [len(b) for b in generate.quiz_blocks(3, 100, content=content)] == [40, 40, 20]

@@ -89,13 +89,27 @@ def test_fast_jsonl_equals_the_dicts():
         assert [json.loads(line) for line in lines] == ex.generate_backprop(*args)
 
 
+def test_exercises_drawn_in_chunks_are_the_exercises_drawn_at_once():
+    """Streaming draws chunk after chunk from one generator: exercise i is the same whatever
+    the chunk size (so 10⁶ exercises stream in bounded memory and print what one block would)."""
+    whole = ex.backprop_exercises(5, 11, (2, 3, 2), "tanh")
+    for size in (1, 4, 11, 64):
+        chunks = list(ex.backprop_chunks(5, 11, (2, 3, 2), "tanh", chunk=size))
+        assert max(map(len, chunks)) == min(size, 11)
+        assert [e for c in chunks for e in c] == whole
+    opt = ex.optimizer_exercises(5, 9, "adadelta")
+    assert [e for c in ex.optimizer_chunks(5, 9, "adadelta", chunk=4) for e in c] == opt
+    lines = b"".join(ex.backprop_jsonl_chunks(5, 11, (2, 3, 2), "tanh", chunk=3))
+    assert lines == ex.backprop_jsonl(5, 11, (2, 3, 2), "tanh")
+
+
 @pytest.mark.parametrize("hidden,output", [("relu", "relu"), ("leaky_relu", "linear")])
 def test_no_exercise_puts_a_z_on_a_kink(hidden, output):
     """The contract: a draw with some z exactly 0 in a relu/leaky_relu layer is redrawn (one
     decimal makes such draws common: about 3 % of 2-3-1 relu nets); every other exercise is the
     plain draw, and exercise i does not depend on the count."""
-    args = (5, 2000, [2, 3, 1], hidden, output, "half_sse", 1, 0.1)
-    batch, res = ex.draw_and_solve(*args)
+    options = ex.BackpropOptions(5, [2, 3, 1], hidden, output, "half_sse", 1, 0.1)
+    [(_, batch, res)] = ex._solved(options, 2000, 2000)
     kinked = [m for m, act in ((0, hidden), (1, output)) if act in ex.KINKED]
     for m in kinked:
         assert np.abs(res.z[m]).min() > 1e-9
@@ -108,8 +122,14 @@ def test_no_exercise_puts_a_z_on_a_kink(hidden, output):
     assert first == ex.generate_backprop(5, 2000, [2, 3, 1], hidden, output, "half_sse", 1)[:50]
     lines = ex.backprop_jsonl(5, 50, [2, 3, 1], hidden, output, "half_sse", 1).decode()
     assert [json.loads(line) for line in lines.splitlines()] == first
+    # a redrawn exercise is the same whatever the chunk it falls in
+    whole = ex.backprop_exercises(5, 300, [2, 3, 1], hidden, output, "half_sse", 1)
+    for size in (7, 64):
+        chunks = ex.backprop_chunks(5, 300, [2, 3, 1], hidden, output, "half_sse", 1, chunk=size)
+        assert [e for c in chunks for e in c] == whole
 
 
 def test_kinks_that_cannot_be_avoided_are_one_option_error():
     with pytest.raises(ex.OptionError, match="--decimals"):
-        ex.draw_and_solve(1, 50, [8] * 6, "relu", "relu", "half_sse", 0, 0.1)
+        # raised by the call, before a first chunk could be printed
+        ex.backprop_chunks(1, 50, [8] * 6, "relu", "relu", "half_sse", 0, 0.1)

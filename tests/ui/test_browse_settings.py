@@ -118,8 +118,10 @@ async def test_bad_settings_are_refused_with_one_line(make_app):
 async def test_dashboard_counts_and_menu(make_app):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
+        # the tiles may still be mounting, and the statistics come from a worker
+        await wait_until(pilot, lambda: app.screen.query("#tile-streak"))
         tile = app.screen.query_one("#tile-streak")
-        await wait_until(pilot, lambda: tile.value != "…")  # statistics come from a worker
+        await wait_until(pilot, lambda: tile.value != "…")
         table = app.screen.query_one("#deck-table", DataTable)
         assert "activations" in _keys(table)
         assert table.get_row("__all__")[0].plain == "All decks"

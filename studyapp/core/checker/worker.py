@@ -31,7 +31,12 @@ from pathlib import Path
 WORKER_MEMORY_BYTES = 1 << 30  # 1 GiB of address space: sympy needs ~300 MB
 WORKER_CPU_SECONDS = 600  # a worker is recycled long before; this only stops a runaway
 MAX_REQUESTS_PER_WORKER = 200  # sympy's caches grow; recycle the process now and then
-_ROOT = str(Path(__file__).resolve().parents[3])  # the directory that holds the studyapp package
+_ROOT = str(Path(__file__).resolve().parents[3])
+EQUALS_SEEDS = (
+    0,
+    1,
+    2,
+)  # sympy's equals() tries random points: these, in turn, until one decides  # the directory that holds the studyapp package
 
 
 # --------------------------------------------------------------------------- worker side
@@ -66,10 +71,17 @@ def decide(expected_json, answer_json, assumptions=None) -> str:
     domains); every symbol is real.
     """
     import sympy as sp
+    from sympy.core import random as sympy_random
+    from sympy.core.cache import clear_cache
 
     from studyapp.core.checker.nodes import from_json
     from studyapp.core.checker.to_sympy import to_sympy
 
+    # A verdict must depend on the two formulas only. sympy's equals() evaluates the difference at
+    # random points drawn from one process-wide generator, so the same pair was "different" or
+    # "unknown" (4 seeds in 12) depending on the process and on every question asked before it;
+    # its global cache carries history too. So: an empty cache, and seeds of our own.
+    clear_cache()
     symbols: dict = {}
     for name, facts in (assumptions or {}).items():
         if isinstance(name, str) and isinstance(facts, dict):
@@ -88,18 +100,15 @@ def decide(expected_json, answer_json, assumptions=None) -> str:
     rewritten = sp.simplify(diff.rewrite(sp.exp))
     if rewritten == 0:
         return "equal"
-    if _differs_somewhere(e, a):
+    if _differs_somewhere(e, a):  # fixed points first: no randomness at all
         return "different"
-    # ``equals`` tries random points when it cannot prove anything: seed sympy's generator
-    # so one question always gets one verdict (unseeded, it varied with earlier requests)
-    from sympy.core.random import seed
-
-    seed(0)
-    verdict = e.equals(a)
-    if verdict is True:
-        return "equal"
-    if verdict is False:
-        return "different"
+    for seed in EQUALS_SEEDS:  # random points that decide it, the same ones every time
+        sympy_random.seed(seed)
+        verdict = e.equals(a)
+        if verdict is True:
+            return "equal"
+        if verdict is False:
+            return "different"
     return "unknown"
 
 

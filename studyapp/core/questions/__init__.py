@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         TOPICS,
         allocate,
         generate_quiz,
+        quiz_blocks,
         topic_weights,
         valid_topics,
     )
@@ -47,6 +48,7 @@ _EXPORTS = {
     "TOPICS": "generate",
     "allocate": "generate",
     "generate_quiz": "generate",
+    "quiz_blocks": "generate",
     "topic_weights": "generate",
     "valid_topics": "generate",
     "choice_index": "grading",
@@ -68,6 +70,7 @@ __all__ = [
     "choice_index",
     "format_number",
     "generate_quiz",
+    "quiz_blocks",
     "grade",
     "topic_weights",
     "valid_topics",

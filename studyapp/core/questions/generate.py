@@ -19,10 +19,12 @@ stable across runs and platforms):
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from typing import ParamSpec
 
 from studyapp.core.catalog import TOPICS
 from studyapp.core.questions import _checking as chk
@@ -190,6 +192,13 @@ class _Numeric:
     def __init__(self, content, step_weights: Mapping | None = None):
         self.content = content
         self.step_weights = dict(step_weights) if step_weights else None
+        self._entries: dict[tuple[str, str], object] = {}  # (topic, hint) -> _entry_for(...)
+
+    def entry_for(self, topic: str, hint: str):
+        """:func:`_entry_for`, remembered: it scans the content, and a long quiz asks it often."""
+        if (topic, hint) not in self._entries:
+            self._entries[topic, hint] = _entry_for(self.content, topic, hint)
+        return self._entries[topic, hint]
 
     def families(self, topic: str) -> list:
         return list(num.families_for(topic))
@@ -205,7 +214,7 @@ class _Numeric:
             draft = maker(rng)
         if draft.before is not None and not num.moves(draft.before, draft.value):
             return None  # the step would not show at the tolerance: draw again
-        entry = _entry_for(self.content, topic, draft.entry_hint)
+        entry = self.entry_for(topic, draft.entry_hint)
         entry_id = (
             entry.id if entry is not None else f"{topic}.{draft.entry_hint.replace(' ', '_')}"
         )
@@ -254,51 +263,113 @@ class _Numeric:
         )
 
 
-def generate_quiz(
+P = ParamSpec("P")
+BLOCK = 1000  # questions made, shuffled and handed out at a time (a quiz of 10⁵ streams)
+
+
+def quiz_blocks(
     seed: int,
     count: int,
     topic: str | None = None,
     weights: Mapping | None = None,
     content=None,
     step_weights: Mapping | None = None,
-) -> list[Question]:
-    """``count`` questions for ``seed``: same arguments and content, same questions and ids.
+) -> Iterator[list[Question]]:
+    """``count`` questions for ``seed``, :data:`BLOCK` at a time, each block shuffled (a quiz of
+    at most BLOCK questions is one block), so a long quiz is printed as it is made. Same arguments
+    and content, same questions and ids.
 
     topic: one of ``valid_topics`` or None for all. weights: per-topic accuracy
     ``{topic: (correct, total)}`` (or plain numbers) to favour weak topics. step_weights:
     ``Storage.step_accuracy()`` of the exercise workspace, so that backprop questions ask more
-    about the steps the learner gets wrong.
-    Raises UsageError for an unknown topic or a count < 1.
+    about the steps the learner gets wrong. Raises UsageError for an unknown topic or a count
+    < 1 (before the first block).
+
+    Any count is served: a topic whose questions run out (its content used, its numeric families
+    out of fresh numbers) hands its remaining slots to the topics that still have questions, in
+    proportion to their weights; only when every topic has run out do content questions come back
+    as new rounds (ids suffixed ``::r2``, …).
     """
     if count < 1:
         raise UsageError(f"--count must be at least 1, got {count}")
     if content is None:
         content = load_content_or_empty()
     check_topic(topic, content)
-    rng = random.Random(f"quiz|{seed}")
     numeric = _Numeric(content, step_weights)
     topics = [topic] if topic else valid_topics(content)
     pools = {t: candidates_for(content, t) for t in topics}
     servable = [t for t in topics if pools[t] or numeric.families(t)]
     if not servable:
         raise UsageError(f"no questions available for topic {topic!r}")
-    alloc = allocate(count, topic_weights(servable, weights))
+    return _blocks(seed, count, servable, topic_weights(servable, weights), pools, numeric)
 
+
+def _in_one_list(blocks: Callable[P, Iterator[list[Question]]]) -> Callable[P, list[Question]]:
+    """``blocks`` (same arguments) with every block in one list."""
+
+    def in_one_list(*args: P.args, **kwargs: P.kwargs) -> list[Question]:
+        return [q for block in blocks(*args, **kwargs) for q in block]
+
+    in_one_list.__doc__ = f"All the questions of :func:`{blocks.__name__}` in one list."
+    return in_one_list
+
+
+generate_quiz = _in_one_list(quiz_blocks)
+
+
+def _blocks(seed, count, servable, shares, pools, numeric) -> Iterator[list[Question]]:
+    rng = random.Random(f"quiz|{seed}")
     next_truth = _Truths(rng)
-
-    questions: list[Question] = []
     seen: set[str] = set()
-    for t in servable:
-        questions += _fill_topic(t, alloc[t], pools[t], numeric, seed, rng, next_truth, seen)
-    rng.shuffle(questions)
-    return questions
+
+    def source(t: str, rounds: bool) -> Iterator[Question]:
+        return _topic_questions(t, pools[t], numeric, seed, rng, next_truth, seen, rounds)
+
+    # A topic that can only repeat its content does so only when it is all the quiz asks about.
+    live = {t: source(t, rounds=len(servable) == 1) for t in servable}
+    for start in range(0, count, BLOCK):
+        size = min(BLOCK, count - start)
+        block: list[Question] = []
+        need = allocate(size, {t: shares[t] for t in live})
+        while True:
+            for t in list(live):
+                if _take(live[t], need.get(t, 0), block) < need.get(t, 0):
+                    del live[t]  # run out: its remaining slots go to the others
+            if len(block) == size:
+                break
+            if not live:  # every topic has run out of fresh questions: content comes back
+                live = {t: source(t, rounds=True) for t in servable if not numeric.families(t)}
+                if not live:
+                    raise UsageError(
+                        f"cannot generate {count} questions (only {start + len(block)} exist)"
+                    )
+            need = allocate(size - len(block), {t: shares[t] for t in live})
+        rng.shuffle(block)
+        yield block
 
 
-def _fill_topic(
-    topic, n, pool: list[Candidate], numeric: _Numeric, seed, rng, next_truth, seen: set[str]
-) -> list[Question]:
-    if n <= 0:
-        return []
+def _take(questions: Iterator[Question], n: int, into: list[Question]) -> int:
+    """Move up to ``n`` questions from the iterator into ``into``; returns how many there were."""
+    before = len(into)
+    into.extend(itertools.islice(questions, n))
+    return len(into) - before
+
+
+def _topic_questions(
+    topic,
+    pool: list[Candidate],
+    numeric: _Numeric,
+    seed,
+    rng,
+    next_truth,
+    seen: set[str],
+    rounds_allowed: bool,
+) -> Iterator[Question]:
+    """The questions of one topic, as many as it has: kinds take turns; each content question
+    once, then fresh numeric variants from the families not yet out of new numbers (a family
+    that gives only questions already asked, 25 draws in a row, is out); a topic without numeric
+    families starts new rounds of its content only when ``rounds_allowed``. Stops when nothing
+    fresh is left. Every question yielded is added to ``seen``."""
     by_kind: dict[QuestionKind, list[Candidate]] = {}
     for c in pool:
         by_kind.setdefault(c.kind, []).append(c)
@@ -312,42 +383,50 @@ def _fill_topic(
     rng.shuffle(kinds)
     fams = numeric.families(topic)
     rng.shuffle(fams)
+    spent: set[str] = set()  # numeric families out of fresh numbers
     cursor = {k: 0 for k in by_kind}
-    out: list[Question] = []
+    made = 0
     fam_i = 0
     rounds = 1
     misses = 0
-    while len(out) < n:
+    while True:
         progressed = False
         for kind in kinds:
-            if len(out) >= n:
-                break
             if kind == QuestionKind.NUMERIC:
                 q = None
-                if kind in by_kind and (_pooled_turn(seed, topic, len(out)) or not fams):
+                if kind in by_kind and (_pooled_turn(seed, topic, made) or not fams):
                     q = _one_content(by_kind[kind], cursor, kind, seed, rounds, next_truth, seen)
                 if q is None:
-                    q = _one_numeric(numeric, topic, fams, fam_i, seed, len(out), seen)
+                    q = _one_numeric(numeric, topic, fams, fam_i, seed, made, seen)
+                    if q is None and fams:
+                        spent.add(fams[fam_i % len(fams)][2].__name__)
                     fam_i += 1
-                    fams = numeric.families(topic) if q is None else fams
+                    if q is None:
+                        fams = _fresh_families(numeric, topic, spent)
             else:
                 q = _one_content(by_kind[kind], cursor, kind, seed, rounds, next_truth, seen)
             if q is not None:
-                out.append(q)
                 seen.add(q.id)
+                made += 1
                 progressed = True
+                yield q
         if all(cursor[k] >= len(by_kind[k]) for k in by_kind):
-            fams = numeric.families(topic)
+            fams = _fresh_families(numeric, topic, spent)
             if fams:
                 kinds = [QuestionKind.NUMERIC]  # content used up: fresh numbers from here on
-            else:
+            elif rounds_allowed and by_kind:
                 rounds += 1  # no numeric family: serve the content again, new variants
                 cursor = {k: 0 for k in by_kind}
-        if not progressed:
-            misses += 1
-            if misses > 50:
-                raise UsageError(f"cannot generate {n} questions for topic {topic!r}")
-    return out
+            else:
+                return
+        misses = 0 if progressed else misses + 1
+        if misses > 50:
+            return
+
+
+def _fresh_families(numeric: _Numeric, topic: str, spent: set[str]) -> list:
+    """The topic's numeric families (in their listed order) that still give new numbers."""
+    return [f for f in numeric.families(topic) if f[2].__name__ not in spent]
 
 
 def _one_content(cands, cursor, kind, seed, rounds, next_truth, seen) -> Question | None:

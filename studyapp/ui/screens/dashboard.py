@@ -8,6 +8,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -122,10 +123,19 @@ class DashboardScreen(StudyScreen):
         # compete with the first frame for the interpreter.
         self.call_after_refresh(self.load_stats)
 
+    class StatsLoaded(Message):
+        """The statistics computed by :meth:`load_stats` (``compute_stats``' dict)."""
+
+        def __init__(self, stats: dict) -> None:
+            super().__init__()
+            self.stats = stats
+
     @work(thread=True, exclusive=True, group="dashboard-stats")
     def load_stats(self) -> None:
         """compute_stats reads the whole review log, so it runs off the UI thread (Storage is
-        thread-safe: one connection behind a lock)."""
+        thread-safe: one connection behind a lock). The result comes back as a message to this
+        screen, not a call: a screen already closing (the app quitting, a test ending while the
+        worker still runs) drops it instead of querying tiles that are being removed."""
         try:
             from studyapp.study.stats import compute_stats
 
@@ -138,7 +148,10 @@ class DashboardScreen(StudyScreen):
                 self.notify, f"Statistics unavailable: {exc}", severity="warning", markup=False
             )
             return
-        self.app.call_from_thread(self._show_stats, stats)
+        self.post_message(self.StatsLoaded(stats))
+
+    def on_dashboard_screen_stats_loaded(self, message: StatsLoaded) -> None:
+        self._show_stats(message.stats)
 
     def _show_stats(self, stats: dict) -> None:
         streak = int(stats.get("streak_days") or 0)
