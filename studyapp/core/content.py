@@ -23,7 +23,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from studyapp.core.catalog import DECK_NAMES as DECKS
 from studyapp.core.catalog import USER_TOPIC
@@ -724,122 +724,165 @@ def _load_file(
     recs: list[dict],
 ) -> None:
     """Parse one TOML file, validating it and appending what it holds (even if it has problems)."""
+    parsed = _read_toml(path, label, problems)
+    if parsed is None:
+        return
+    data, lines = parsed
+    loader = _FileLoader(label, is_user, lines, problems)
+    loader.check_top_keys(data)
+    topic = data.get("topic")
+    if "entry" in data:
+        if loader.topic_allowed(topic):
+            entries += loader.entries(data["entry"], topic)
+    elif topic is not None and "erratum" not in data and "recommendation" not in data:
+        problems.append(f"{label}:1: topic file has no [[entry]] tables")
+    for table in ("erratum", "recommendation"):
+        if table in data:
+            for item, where in loader.notes_items(table, data[table]):
+                if table == "erratum":
+                    errata.append(loader.erratum(item, where))
+                else:
+                    recs.append(
+                        {**{k: item.get(k) for k in _RECOMMENDATION}, "source": where("id")}
+                    )
+
+
+def _read_toml(path: Path, label: str, problems: list[str]) -> tuple[dict, _Lines] | None:
+    """(the parsed TOML, where its lines are), or None after saying why it cannot be read."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(f"{label}:1: cannot read: {exc}")
-        return
+        return None
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text), _Lines(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         problems.append(f"{label}:{m.group(1) if m else 1}: invalid TOML: {exc}")
-        return
-    lines = _Lines(text)
-    allowed_top = {"topic", "entry", "erratum", "recommendation", "schema"}
-    for key in data:
-        if key not in allowed_top:
-            problems.append(
-                f"{label}:{lines.key_line(None, 0, key)}: unknown top-level key {key!r} "
-                f"(allowed: {', '.join(sorted(allowed_top))})"
-            )
-    topic = data.get("topic")
-    if "entry" in data:
+        return None
+
+
+_TOP_KEYS = {"topic", "entry", "erratum", "recommendation", "schema"}
+
+
+@dataclass
+class _FileLoader:
+    """Checks the tables of one content file, appending ``file:line: message`` to ``problems``."""
+
+    label: str
+    is_user: bool
+    lines: _Lines
+    problems: list[str]
+
+    def where(self, table: str, index: int, key: str | None) -> str:
+        """``file:line`` of ``key`` in item ``index`` of ``[[table]]`` (the header if no key)."""
+        n = self.lines.key_line(table, index, key) if key else self.lines.item_line(table, index)
+        return f"{self.label}:{n}"
+
+    def top(self, key: str) -> str:
+        """``file:line`` of a top-level ``key``."""
+        return f"{self.label}:{self.lines.key_line(None, 0, key)}"
+
+    def check_top_keys(self, data: dict) -> None:
+        for key in data:
+            if key not in _TOP_KEYS:
+                self.problems.append(
+                    f"{self.top(key)}: unknown top-level key {key!r} "
+                    f"(allowed: {', '.join(sorted(_TOP_KEYS))})"
+                )
+
+    def topic_allowed(self, topic) -> TypeGuard[str]:
+        """Whether a file with [[entry]] tables names a topic it may hold (says why not)."""
         if topic not in SCHEMAS:
-            problems.append(
-                f"{label}:{lines.key_line(None, 0, 'topic')}: topic must be one of "
-                f"{', '.join(SCHEMAS)} (got {topic!r})"
+            self.problems.append(
+                f"{self.top('topic')}: topic must be one of {', '.join(SCHEMAS)} (got {topic!r})"
             )
-        elif is_user != (topic == "user"):
-            problems.append(
-                f"{label}:{lines.key_line(None, 0, 'topic')}: topic {topic!r} is "
-                + (
-                    "reserved for imported notes"
-                    if topic == "user"
-                    else "not allowed in imported notes (use 'user')"
-                )
+            return False
+        if self.is_user != (topic == "user"):
+            why = (
+                "reserved for imported notes"
+                if topic == "user"
+                else "not allowed in imported notes (use 'user')"
             )
-        else:
-            items = data["entry"] if isinstance(data["entry"], list) else []
-            if not isinstance(data["entry"], list):
-                problems.append(
-                    f"{label}:{lines.key_line(None, 0, 'entry')}: entry must be written "
-                    "as [[entry]] tables"
-                )
-            for index, item in enumerate(items):
+            self.problems.append(f"{self.top('topic')}: topic {topic!r} is {why}")
+            return False
+        return True
 
-                def where(key, _i=index):
-                    n = lines.key_line("entry", _i, key) if key else lines.item_line("entry", _i)
-                    return f"{label}:{n}"
+    def tables(self, table: str, value) -> list:
+        """The items of ``[[table]]`` (none, after saying so, if it is not an array of tables)."""
+        if isinstance(value, list):
+            return value
+        self.problems.append(f"{self.top(table)}: {table} must be written as [[{table}]] tables")
+        return []
 
-                _check_item(item, SCHEMAS[topic], topic, where, problems)
-                if isinstance(item, dict):
-                    _check_rules(item, topic, where, problems)
-                    if isinstance(item.get("id"), str) and isinstance(item.get("name"), str):
-                        fields = {k: item.get(k) for k in SCHEMAS[topic] if k not in ("id", "name")}
-                        if topic in ("backprop", "concepts") and not fields.get("title"):
-                            fields["title"] = item["name"]
-                        if topic == "user" and isinstance(item.get("columns"), dict):
-                            # each column after the first (the name) is also a field of its own,
-                            # so question generators treat imported columns like any text field
-                            for header, value in list(item["columns"].items())[1:]:
-                                if header not in fields and header not in ("id", "name"):
-                                    fields[header] = value
-                        entries.append(
-                            Entry(
-                                item["id"],
-                                topic,
-                                item["name"],
-                                fields,
-                                where("id"),
-                                _locations(item, lines, index, label),
-                            )
-                        )
-    elif topic is not None and "erratum" not in data and "recommendation" not in data:
-        problems.append(f"{label}:1: topic file has no [[entry]] tables")
-    for table, schema in (("erratum", _ERRATUM), ("recommendation", _RECOMMENDATION)):
-        if table not in data:
-            continue
-        if is_user:
-            problems.append(
-                f"{label}:{lines.item_line(table, 0)}: [[{table}]] is not allowed in imported notes"
+    def entries(self, value, topic: str) -> list[Entry]:
+        """The entries of a topic file's ``[[entry]]`` tables that have an id and a name."""
+        out = []
+        for index, item in enumerate(self.tables("entry", value)):
+
+            def where(key, _i=index):
+                return self.where("entry", _i, key)
+
+            _check_item(item, SCHEMAS[topic], topic, where, self.problems)
+            if not isinstance(item, dict):
+                continue
+            _check_rules(item, topic, where, self.problems)
+            if isinstance(item.get("id"), str) and isinstance(item.get("name"), str):
+                fields = _entry_fields(item, topic)
+                locations = _locations(item, self.lines, index, self.label)
+                out.append(Entry(item["id"], topic, item["name"], fields, where("id"), locations))
+        return out
+
+    def notes_items(self, table: str, value):
+        """(item, where) of each valid ``[[erratum]]`` or ``[[recommendation]]`` table."""
+        if self.is_user:
+            self.problems.append(
+                f"{self.where(table, 0, None)}: [[{table}]] is not allowed in imported notes"
             )
-            continue
-        if not isinstance(data[table], list):
-            problems.append(
-                f"{label}:{lines.key_line(None, 0, table)}: {table} must be written "
-                f"as [[{table}]] tables"
+            return
+        schema = _ERRATUM if table == "erratum" else _RECOMMENDATION
+        for index, item in enumerate(self.tables(table, value)):
+
+            def where(key, _i=index, _t=table):
+                return self.where(_t, _i, key)
+
+            before = len(self.problems)
+            _check_item(item, schema, "", where, self.problems)
+            if len(self.problems) == before:
+                yield item, where
+
+    def erratum(self, item: dict, where) -> Erratum:
+        if len(item["title"]) > TITLE_MAX:
+            self.problems.append(
+                f"{where('title')}: title must be short (at most {TITLE_MAX} "
+                f"characters, has {len(item['title'])})"
             )
-        for index, item in enumerate(data[table] if isinstance(data[table], list) else []):
+        return Erratum(
+            item["id"],
+            item["location"],
+            item["says"],
+            item["correct"],
+            item["why"],
+            list(item.get("entries", [])),
+            where("id"),
+            item["title"],
+            item["kind"],
+        )
 
-            def item_where(key, _i=index, _t=table):
-                n = lines.key_line(_t, _i, key) if key else lines.item_line(_t, _i)
-                return f"{label}:{n}"
 
-            before = len(problems)
-            _check_item(item, schema, "", item_where, problems)
-            if len(problems) == before:
-                if table == "erratum":
-                    errata.append(
-                        Erratum(
-                            item["id"],
-                            item["location"],
-                            item["says"],
-                            item["correct"],
-                            item["why"],
-                            list(item.get("entries", [])),
-                            item_where("id"),
-                            item["title"],
-                            item["kind"],
-                        )
-                    )
-                    if len(item["title"]) > TITLE_MAX:
-                        problems.append(
-                            f"{item_where('title')}: title must be short (at most {TITLE_MAX} "
-                            f"characters, has {len(item['title'])})"
-                        )
-                else:
-                    recs.append({**{k: item.get(k) for k in schema}, "source": item_where("id")})
+def _entry_fields(item: dict, topic: str) -> dict:
+    """An entry's fields: its schema's keys but id and name (a backprop or concepts entry
+    without a title is titled by its name)."""
+    fields = {k: item.get(k) for k in SCHEMAS[topic] if k not in ("id", "name")}
+    if topic in ("backprop", "concepts") and not fields.get("title"):
+        fields["title"] = item["name"]
+    if topic == "user" and isinstance(item.get("columns"), dict):
+        # each column after the first (the name) is also a field of its own, so question
+        # generators treat imported columns like any text field
+        for header, value in list(item["columns"].items())[1:]:
+            if header not in fields and header not in ("id", "name"):
+                fields[header] = value
+    return fields
 
 
 def validate(
