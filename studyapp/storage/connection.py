@@ -199,6 +199,10 @@ def close(conn: sqlite3.Connection) -> None:
     """Close, first letting SQLite refresh its planner statistics when they are stale (cheap,
     documented as the thing to run before closing). Errors on the way out are ignored."""
     with contextlib.suppress(sqlite3.Error):
+        # A partial index with no rows (cards_flag when nothing is flagged) has no statistics,
+        # so optimize re-analyzes the whole cards table at every close: 18 ms with 32k cards.
+        # SQLite's advice: cap ANALYZE at ~400 rows per index (2 ms), good enough for the planner.
+        conn.execute("PRAGMA analysis_limit=400")
         conn.execute("PRAGMA optimize")
     with contextlib.suppress(sqlite3.Error):
         conn.close()
