@@ -82,8 +82,10 @@ class ReviewScreen(WatchScreen):
         Binding("3", "rate(3)", "Good", show=False),  # on the buttons
         Binding("4", "rate(4)", "Easy", show=False),  # on the buttons
         Binding("u", "undo", "Undo"),
-        Binding("s", "suspend", "Suspend"),
-        Binding("b", "bury", "Bury"),
+        # Anki keeps these under "More"; here they are in the help (?) and the palette, so that
+        # the footer fits 80 columns with "esc Back" and "? Help" still on it
+        Binding("s", "suspend", "Suspend", show=False),
+        Binding("b", "bury", "Bury", show=False),
         WATCH,  # the card's playground preset, once the answer shows
         *FLAG_BINDINGS,
         Binding("i", "card_info", "Info"),
