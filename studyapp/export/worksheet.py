@@ -546,32 +546,14 @@ def _html_backprop_solution(ex: BackpropExercise) -> str:
     out.append('</div><h3>Update</h3><div class="steps">')
     eta = X.given(ex.learning_rate)
     for m in range(1, L + 1):
-        out.append(
-            _m(
-                X.sup("W", m),
-                F.ARROW,
-                X.sup("W", m),
-                X.MINUS,
-                eta,
-                F.partial("L", X.sup("W", m)),
-                "=",
-                X.matrix(ans.updated_weights[m - 1]),
-                block=True,
+        for name, new in (
+            ("W", X.matrix(ans.updated_weights[m - 1])),
+            ("b", X.column(ans.updated_biases[m - 1])),
+        ):
+            param = X.sup(name, m)
+            out.append(
+                _m(param, F.ARROW, param, X.MINUS, eta, F.partial("L", param), "=", new, block=True)
             )
-        )
-        out.append(
-            _m(
-                X.sup("b", m),
-                F.ARROW,
-                X.sup("b", m),
-                X.MINUS,
-                eta,
-                F.partial("L", X.sup("b", m)),
-                "=",
-                X.column(ans.updated_biases[m - 1]),
-                block=True,
-            )
-        )
     out.append("</div>")
     return "\n".join(out)
 
